@@ -1,0 +1,54 @@
+from django import template
+from django.utils.html import format_html, format_html_join
+
+from blog import images
+
+register = template.Library()
+
+
+@register.simple_tag
+def responsive_image(field_file, alt="", sizes="100vw", eager=False):
+    """An <img> with WebP renditions in srcset and the intrinsic width/height (no layout shift)."""
+    if not field_file:
+        return ""
+    width, height = field_file.width, field_file.height
+    candidates = [
+        (field_file.storage.url(images.rendition_name(field_file.name, w)), w)
+        for w in images.rendition_widths(width)
+    ]
+    candidates.append((field_file.url, width))
+    srcset = format_html_join(", ", "{} {}w", candidates)
+    return format_html(
+        '<img src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}" loading="{}"'
+        ' decoding="async">',
+        field_file.url,
+        srcset,
+        sizes,
+        width,
+        height,
+        alt,
+        "eager" if eager else "lazy",
+    )
+
+
+@register.simple_tag
+def author_avatar(author, size=64):
+    """The author's avatar, or their initials in a circle when there is none."""
+    if author.avatar:
+        return format_html(
+            '<img class="avatar" src="{}" width="{}" height="{}" alt="" loading="lazy">',
+            _avatar_url(author.avatar, size),
+            size,
+            size,
+        )
+    return format_html(
+        '<span class="avatar avatar-initials" aria-hidden="true">{}</span>', author.initials
+    )
+
+
+def _avatar_url(field_file, size):
+    # The smallest rendition at least twice the displayed size (sharp on high-density screens).
+    for width in images.rendition_widths(field_file.width):
+        if width >= size * 2:
+            return field_file.storage.url(images.rendition_name(field_file.name, width))
+    return field_file.url

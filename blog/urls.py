@@ -1,0 +1,41 @@
+from django.urls import path, register_converter
+
+from blog import views
+
+
+class TwoDigitConverter:
+    regex = "[0-9]{2}"
+
+    def to_python(self, value):
+        return int(value)
+
+    def to_url(self, value):
+        return f"{int(value):02d}"
+
+
+class YearConverter:
+    regex = "[0-9]{4}"
+
+    def to_python(self, value):
+        return int(value)
+
+    def to_url(self, value):
+        return f"{int(value):04d}"
+
+
+register_converter(TwoDigitConverter, "dd")
+register_converter(YearConverter, "yyyy")
+
+app_name = "blog"
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("<yyyy:year>/", views.YearArchiveView.as_view(), name="archive-year"),
+    path("<yyyy:year>/<dd:month>/", views.MonthArchiveView.as_view(), name="archive-month"),
+    path("<yyyy:year>/<dd:month>/<dd:day>/<slug:slug>/", views.article_detail, name="article"),
+    path("<yyyy:year>/<dd:month>/<slug:slug>/", views.article_detail, name="article-short"),
+    path("categoria/<slug:slug>/", views.CategoryView.as_view(), name="category"),
+    path("tag/<slug:slug>/", views.TagView.as_view(), name="tag"),
+    path("autore/<slug:slug>/", views.AuthorView.as_view(), name="author"),
+    path("anteprima/<int:pk>/", views.article_preview, name="article-preview"),
+]

@@ -1,0 +1,114 @@
+from django.conf import settings
+from django.contrib.admin.views.decorators import staff_member_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.generic import ListView, dates
+
+from blog.models import Article, Author, Category, Tag
+from blog.permissions import can_edit_article
+
+
+class PublishedArticlesMixin:
+    """Owns the queryset and pagination of every public listing."""
+
+    paginate_by = settings.BLOG_ARTICLES_PER_PAGE
+    context_object_name = "articles"
+
+    def get_queryset(self):
+        return (
+            Article.objects.published().for_listing().prefetch_related("tags").filter(**self.filter)
+        )
+
+    @property
+    def filter(self) -> dict:
+        return {}
+
+
+class HomeView(PublishedArticlesMixin, ListView):
+    template_name = "blog/home.html"
+
+
+class _ObjectArchiveView(PublishedArticlesMixin, ListView):
+    """A listing belonging to one object (category, tag, author) found by slug."""
+
+    model_of_page = None
+    field = ""
+
+    def get(self, request, *args, **kwargs):
+        self.object = get_object_or_404(self.model_of_page, slug=kwargs["slug"])
+        return super().get(request, *args, **kwargs)
+
+    @property
+    def filter(self):
+        return {self.field: self.object}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(object=self.object, **kwargs)
+
+
+class CategoryView(_ObjectArchiveView):
+    model_of_page = Category
+    field = "category"
+    template_name = "blog/category_detail.html"
+
+
+class TagView(_ObjectArchiveView):
+    model_of_page = Tag
+    field = "tags"
+    template_name = "blog/tag_detail.html"
+
+
+class AuthorView(_ObjectArchiveView):
+    model_of_page = Author
+    field = "author"
+    template_name = "blog/author_detail.html"
+
+
+class _DateArchiveMixin(PublishedArticlesMixin):
+    """Django's date archives over the published articles; an empty period is a 404."""
+
+    date_field = "publish_at"
+    allow_future = False
+    allow_empty = False
+    template_name = "blog/article_archive.html"
+
+
+class YearArchiveView(_DateArchiveMixin, dates.YearArchiveView):
+    make_object_list = True
+
+
+class MonthArchiveView(_DateArchiveMixin, dates.MonthArchiveView):
+    month_format = "%m"
+
+
+def _render_article(request, article, *, preview=False):
+    return render(
+        request,
+        "blog/article_detail.html",
+        {"article": article, "preview": preview},
+    )
+
+
+def article_detail(request, year, month, slug, day=None):
+    article = get_object_or_404(
+        Article.objects.published().select_related("author", "category"), slug=slug
+    )
+    canonical = article.get_absolute_url()
+    if request.path != canonical:
+        # /YYYY/MM/slug/, or a date that moved: one permanent address per article.
+        return redirect(canonical, permanent=True)
+    return _render_article(request, article)
+
+
+@never_cache
+@staff_member_required
+def article_preview(request, pk):
+    """Editors see drafts and scheduled articles exactly as readers will; never cached."""
+    article = get_object_or_404(Article.objects.select_related("author", "category"), pk=pk)
+    if not can_edit_article(request.user, article, for_viewing=True):
+        raise Http404(_("No such article."))
+    response = _render_article(request, article, preview=True)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
