@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import ListView, dates
@@ -83,12 +84,20 @@ class MonthArchiveView(_DateArchiveMixin, dates.MonthArchiveView):
     month_format = "%m"
 
 
-def _render_article(request, article, *, preview=False):
-    return render(
+def render_article(request, article, *, preview=False, status=200, **extra_context):
+    """The article page; the comments app re-renders it with a bound form after a refusal."""
+    response = render(
         request,
         "blog/article_detail.html",
-        {"article": article, "preview": preview},
+        {"article": article, "preview": preview, **extra_context},
+        status=status,
     )
+    if getattr(request, "personalised", False):
+        # Something on the page belongs to this visitor alone (a prefilled form, their own
+        # pending comment): no shared cache may keep it.
+        patch_cache_control(response, private=True, no_cache=True)
+        patch_vary_headers(response, ["Cookie"])
+    return response
 
 
 def article_detail(request, year, month, slug, day=None):
@@ -99,7 +108,7 @@ def article_detail(request, year, month, slug, day=None):
     if request.path != canonical:
         # /YYYY/MM/slug/, or a date that moved: one permanent address per article.
         return redirect(canonical, permanent=True)
-    return _render_article(request, article)
+    return render_article(request, article)
 
 
 @never_cache
@@ -109,6 +118,6 @@ def article_preview(request, pk):
     article = get_object_or_404(Article.objects.select_related("author", "category"), pk=pk)
     if not can_edit_article(request.user, article, for_viewing=True):
         raise Http404(_("No such article."))
-    response = _render_article(request, article, preview=True)
+    response = render_article(request, article, preview=True)
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response

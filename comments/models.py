@@ -1,0 +1,173 @@
+import hashlib
+import hmac
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from mptt.models import MPTTModel, TreeForeignKey
+
+from blog.models import Article, TimeStampedModel
+from blog.sanitizer import render_comment_text
+
+AVATAR_COLOURS = 12
+
+
+class CommentQuerySet(models.QuerySet):
+    def public(self):
+        """The one rule for who may see a comment: approved, nothing else."""
+        return self.filter(status=Comment.Status.APPROVED)
+
+    def for_article(self, article):
+        return self.filter(article=article)
+
+    def visible_tree(self, article, *, also_pk=()):
+        """What the article page shows, in tree order, in one query.
+
+        Approved comments, plus any hidden comment that still has approved replies (it renders as
+        a placeholder so the thread keeps its shape), plus `also_pk`: the viewer's own pending
+        comments. The email column is never loaded.
+        """
+        approved_below = Comment.objects.public().filter(
+            tree_id=models.OuterRef("tree_id"),
+            lft__gt=models.OuterRef("lft"),
+            rght__lt=models.OuterRef("rght"),
+        )
+        shown = models.Q(status=Comment.Status.APPROVED) | models.Exists(approved_below)
+        if also_pk:
+            shown |= models.Q(pk__in=list(also_pk), status=Comment.Status.PENDING)
+        return (
+            self.filter(article=article)
+            .filter(shown)
+            .only(*Comment.RENDER_FIELDS)
+            .order_by("tree_id", "lft")
+        )
+
+
+class CommentManager(models.Manager.from_queryset(CommentQuerySet)):
+    pass
+
+
+class Comment(MPTTModel, TimeStampedModel):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        SPAM = "spam", _("Spam")
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="comments"
+    )
+    # RESTRICT: a comment with replies cannot be deleted on its own, only with its article.
+    parent = TreeForeignKey(
+        "self",
+        verbose_name=_("in reply to"),
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    author_name = models.CharField(_("name"), max_length=100, blank=True)
+    author_email = models.EmailField(
+        _("email"), max_length=254, blank=True, help_text=_("Never published.")
+    )
+    author_url = models.URLField(_("website"), max_length=200, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="comments",
+    )
+    body = models.TextField(_("comment"), help_text=_("As typed, plain text."))
+    body_html = models.TextField(_("rendered comment"), editable=False)
+    avatar_colour = models.PositiveSmallIntegerField(default=0, editable=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("user agent"), max_length=500, blank=True)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("moderated by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    moderated_at = models.DateTimeField(_("moderated at"), null=True, blank=True)
+    notify_on_reply = models.BooleanField(_("notify me of replies"), default=False)
+
+    objects = CommentManager()
+
+    # What rendering a comment needs; the email is deliberately absent.
+    RENDER_FIELDS = (
+        "id",
+        "parent_id",
+        "article_id",
+        "author_name",
+        "author_url",
+        "body_html",
+        "avatar_colour",
+        "status",
+        "created",
+        "tree_id",
+        "lft",
+        "rght",
+        "level",
+    )
+
+    class MPTTMeta:
+        # No order_insertion_by: a new comment is the newest, so last child is already right.
+        parent_attr = "parent"
+
+    class Meta:
+        ordering = ["tree_id", "lft"]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        indexes = [
+            models.Index(fields=["article", "status"], name="comment_article_status_idx"),
+            models.Index(fields=["tree_id", "lft"], name="comment_tree_order_idx"),
+            models.Index(fields=["status", "created"], name="comment_queue_idx"),
+        ]
+        constraints = [
+            # One root per thread: two threads can never share a tree_id.
+            models.UniqueConstraint(
+                fields=["tree_id"],
+                condition=models.Q(parent__isnull=True),
+                name="comment_one_root_per_tree",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.display_name}: {self.body[:60]}"
+
+    def save(self, *args, **kwargs):
+        self.body_html = render_comment_text(self.body)
+        self.avatar_colour = avatar_colour_for(self.author_email or self.author_name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return f"{self.article.get_absolute_url()}#comment-{self.pk}"
+
+    @property
+    def display_name(self) -> str:
+        return self.author_name or str(_("Anonymous"))
+
+    @property
+    def depth(self) -> int:
+        """1 for a top-level comment, as readers count."""
+        return self.level + 1
+
+    @property
+    def initials(self) -> str:
+        words = [w for w in self.author_name.split() if w[:1].isalnum()]
+        return "".join(w[0] for w in words[:2]).upper() or "?"
+
+
+def avatar_colour_for(identity: str) -> int:
+    """A colour index derived locally with a keyed HMAC: stable per person, reveals nothing."""
+    digest = hmac.new(
+        settings.SECRET_KEY.encode(), identity.strip().lower().encode(), hashlib.sha256
+    ).digest()
+    return digest[0] % AVATAR_COLOURS

@@ -11,6 +11,7 @@ admin.site.index_title = _("Editorial desk")
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("comments.urls")),
     path("", include("blog.urls")),
 ]
 

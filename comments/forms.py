@@ -1,0 +1,117 @@
+import time
+
+from django import forms
+from django.core import signing
+from django.utils.translation import gettext_lazy as _
+
+from comments import conf
+
+TIMESTAMP_SALT = "comments.form-timestamp"
+
+
+def signed_timestamp(article_id: int) -> str:
+    return signing.dumps({"a": article_id, "t": int(time.time())}, salt=TIMESTAMP_SALT)
+
+
+class CommentForm(forms.Form):
+    """The reader's comment form. Bot checks live here; the posting rules live in services."""
+
+    author_name = forms.CharField(
+        label=_("Name"), max_length=100, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    author_email = forms.EmailField(
+        label=_("Email"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    author_url = forms.URLField(
+        label=_("Website"),
+        max_length=200,
+        required=False,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"autocomplete": "url"}),
+    )
+    body = forms.CharField(
+        label=_("Comment"), max_length=5000, widget=forms.Textarea(attrs={"rows": 8, "cols": 45})
+    )
+    remember = forms.BooleanField(
+        label=_("Save my name, email and website in this browser for the next time I comment."),
+        required=False,
+    )
+    notify_on_reply = forms.BooleanField(label=_("Notify me of replies by email."), required=False)
+    parent = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    timestamp = forms.CharField(widget=forms.HiddenInput)
+    # The honeypot: hidden from people by CSS and aria-hidden, filled in by naive bots.
+    website_confirm = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def __init__(self, *args, article, **kwargs):
+        self.article = article
+        initial = kwargs.setdefault("initial", {})
+        initial.setdefault("timestamp", signed_timestamp(article.pk))
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if field.required:
+                field.widget.attrs["aria-required"] = "true"
+
+    def add_error(self, field, error):
+        super().add_error(field, error)
+        # Tie each message to its input for assistive technology.
+        for name in self.errors:
+            if name in self.fields and not self.fields[name].widget.is_hidden:
+                self.fields[name].widget.attrs.update(
+                    {"aria-invalid": "true", "aria-describedby": f"id_{name}-error"}
+                )
+
+    def clean_author_url(self):
+        url = self.cleaned_data["author_url"]
+        if url and not url.lower().startswith(("http://", "https://")):
+            raise forms.ValidationError(_("Enter a web address starting with http:// or https://."))
+        return url
+
+    def clean_body(self):
+        body = self.cleaned_data["body"].strip()
+        if not body:
+            raise forms.ValidationError(_("Write a comment before posting."))
+        return body
+
+    def clean_website_confirm(self):
+        if self.cleaned_data["website_confirm"]:
+            raise forms.ValidationError(
+                _("Your comment looks automated and was not posted."), code="honeypot"
+            )
+        return ""
+
+    def clean_timestamp(self):
+        age_limit = conf.get("COMMENTS_MAX_FORM_AGE")
+        try:
+            data = signing.loads(
+                self.cleaned_data["timestamp"], salt=TIMESTAMP_SALT, max_age=age_limit
+            )
+        except signing.SignatureExpired:
+            raise forms.ValidationError(
+                _("The form was open too long. Check your comment and post it again."),
+                code="expired",
+            ) from None
+        except signing.BadSignature:
+            raise forms.ValidationError(
+                _("The form could not be verified. Post your comment again."), code="tampered"
+            ) from None
+        if data.get("a") != self.article.pk:
+            raise forms.ValidationError(
+                _("The form could not be verified. Post your comment again."), code="tampered"
+            )
+        if time.time() - data.get("t", 0) < conf.get("COMMENTS_MIN_SECONDS"):
+            raise forms.ValidationError(
+                _("That was very fast. Take a moment to read your comment, then post it again."),
+                code="too_fast",
+            )
+        return self.cleaned_data["timestamp"]
+
+    def refresh_timestamp(self):
+        """After a refusal the form comes back with everything typed and a new timestamp."""
+        self.data = self.data.copy()
+        self.data["timestamp"] = signed_timestamp(self.article.pk)

@@ -1,0 +1,148 @@
+"""Writes that carry the comment rules. Views, the admin, commands and tests all call these."""
+
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from blog.models import Article
+from comments import conf
+from comments.models import Comment
+
+# Any constant works: it names the lock that serialises new threads (new tree_ids).
+NEW_THREAD_LOCK_KEY = 0x636F6D6D
+
+
+@dataclass
+class CommentRefused(Exception):
+    """A post that breaks a rule: the message is for the reader, the status for the response."""
+
+    message: str
+    status: int = 400
+    field: str | None = None
+
+    def __str__(self):
+        return str(self.message)
+
+
+def _lock_for_insert(parent: Comment | None) -> None:
+    """Lock what the insert will shift, so concurrent posts cannot corrupt a tree.
+
+    A reply shifts lft/rght inside its own thread only: lock that thread's root row. A new
+    thread takes max(tree_id) + 1: serialise those with a transaction-level advisory lock.
+    SQLite needs neither: its IMMEDIATE transactions already admit one writer at a time.
+    """
+    if connection.vendor != "postgresql":
+        return
+    if parent is None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [NEW_THREAD_LOCK_KEY])
+    else:
+        Comment.objects.select_for_update().filter(
+            tree_id=parent.tree_id, parent__isnull=True
+        ).values_list("pk", flat=True).get()
+
+
+def _resolve_parent(article: Article, parent_id: int | None) -> Comment | None:
+    if parent_id is None:
+        return None
+    parent = Comment.objects.filter(pk=parent_id).first()
+    if parent is None or parent.article_id != article.pk:
+        raise CommentRefused(
+            _("The comment you are replying to does not exist."), status=400, field="parent"
+        )
+    return parent
+
+
+def comment_post(
+    *,
+    article: Article,
+    body: str,
+    author_name: str = "",
+    author_email: str = "",
+    author_url: str = "",
+    parent_id: int | None = None,
+    user=None,
+    ip_address: str | None = None,
+    user_agent: str = "",
+    notify_on_reply: bool = False,
+) -> Comment:
+    """Post a comment or a reply; it is held for moderation unless the rules approve it."""
+    if not Article.objects.published().filter(pk=article.pk).exists():
+        raise CommentRefused(_("This article is not available."), status=404)
+    if not article.comments_enabled:
+        raise CommentRefused(_("Comments are closed on this article."), status=403)
+
+    if conf.get("COMMENTS_DUPLICATE_CHECK") and _is_duplicate(article, author_email, body):
+        raise CommentRefused(
+            _("Duplicate comment: it looks as though you have already said that."),
+            status=409,
+            field="body",
+        )
+
+    with transaction.atomic():
+        parent = _resolve_parent(article, parent_id)
+        if parent is not None:
+            if parent.status != Comment.Status.APPROVED:
+                raise CommentRefused(
+                    _("You cannot reply to a comment that is not approved."),
+                    status=403,
+                    field="parent",
+                )
+            parent = _deepest_allowed(parent)
+        # A node's level never changes on insert, only lft/rght do: lock now, and mptt re-reads
+        # the parent's lft/rght (refresh_target) under the lock when it inserts.
+        _lock_for_insert(parent)
+
+        status = (
+            Comment.Status.PENDING
+            if conf.get("COMMENTS_REQUIRE_APPROVAL")
+            else Comment.Status.APPROVED
+        )
+        comment = Comment(
+            article=article,
+            parent=parent,
+            author_name=author_name.strip(),
+            author_email=author_email.strip(),
+            author_url=author_url.strip(),
+            body=body,
+            user=user if user is not None and user.is_authenticated else None,
+            ip_address=ip_address,
+            user_agent=user_agent[:500],
+            notify_on_reply=notify_on_reply,
+            status=status,
+        )
+        comment.save()
+    return comment
+
+
+def _deepest_allowed(parent: Comment) -> Comment | None:
+    """A reply below the maximum depth is attached to the deepest ancestor that may have one.
+
+    With a maximum depth of 1 there are no replies: it becomes a new thread, as in WordPress.
+    """
+    deepest_parent_level = conf.max_depth() - 2  # levels count from 0
+    if deepest_parent_level < 0:
+        return None
+    if parent.level <= deepest_parent_level:
+        return parent
+    return parent.get_ancestors().get(level=deepest_parent_level)
+
+
+def _is_duplicate(article: Article, email: str, body: str) -> bool:
+    return (
+        Comment.objects.for_article(article)
+        .filter(author_email__iexact=email.strip(), body=body)
+        .exists()
+    )
+
+
+def comment_set_status(*, comment: Comment, status: str, moderator=None) -> Comment:
+    """Moderate one comment; the page caches of its article follow."""
+    with transaction.atomic():
+        comment.status = status
+        comment.moderated_by = moderator
+        comment.moderated_at = timezone.now()
+        comment.save(update_fields=["status", "moderated_by", "moderated_at", "updated"])
+    return comment

@@ -1,0 +1,57 @@
+from django import template
+from django.conf import settings
+
+from comments.forms import CommentForm
+from comments.remember import remembered_commenter
+from comments.tree import article_tree
+from comments.views import OWN_PENDING_SESSION_KEY
+
+register = template.Library()
+
+
+def _own_pending(request, article) -> frozenset:
+    # Only touch the session when the visitor has one: most readers cost no query here.
+    if request is None or settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return frozenset()
+    own = request.session.get(OWN_PENDING_SESSION_KEY, {})
+    return frozenset(own.get(str(article.pk), ()))
+
+
+def _reply_target(request, reply_ids: frozenset) -> int | None:
+    raw = request.GET.get("replytocom", "") if request is not None else ""
+    if not raw.isdigit():
+        return None
+    target = int(raw)
+    return target if target in reply_ids else None
+
+
+@register.inclusion_tag("comments/section.html", takes_context=True)
+def comments_section(context, article):
+    request = context.get("request")
+    own_pending = _own_pending(request, article)
+    tree = article_tree(article, own_pending=own_pending)
+    if own_pending:
+        request.personalised = True
+
+    form = context.get("comment_form")
+    reply_to = None
+    if form is None:
+        initial = {}
+        reply_to = _reply_target(request, tree.reply_ids)
+        if reply_to:
+            initial["parent"] = reply_to
+        if request is not None:
+            remembered = remembered_commenter(request)
+            if remembered:
+                initial.update(remembered, remember=True)
+                request.personalised = True
+        form = CommentForm(article=article, initial=initial)
+    else:
+        reply_to = form.data.get("parent") or None
+    return {
+        "article": article,
+        "tree": tree,
+        "form": form,
+        "reply_to": reply_to,
+        "request": request,
+    }

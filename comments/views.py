@@ -1,0 +1,89 @@
+from django.core.cache import cache
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from blog.models import Article
+from blog.views import render_article
+from comments import conf
+from comments.forms import CommentForm
+from comments.remember import forget_commenter, remember_commenter
+from comments.services import CommentRefused, comment_post
+
+OWN_PENDING_SESSION_KEY = "comments_own_pending"
+OWN_PENDING_KEEP = 50
+
+
+def _client_ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _rate_key(ip: str | None) -> str:
+    return f"comments:rate:{ip or 'unknown'}"
+
+
+def _rate_limited(ip: str | None) -> bool:
+    return (cache.get(_rate_key(ip)) or 0) >= conf.get("COMMENTS_RATE_LIMIT")
+
+
+def _count_post(ip: str | None) -> None:
+    key = _rate_key(ip)
+    cache.add(key, 0, conf.get("COMMENTS_RATE_WINDOW"))
+    try:
+        cache.incr(key)
+    except ValueError:  # Expired between add and incr.
+        cache.set(key, 1, conf.get("COMMENTS_RATE_WINDOW"))
+
+
+def _remember_own_pending(request, comment) -> None:
+    """The commenter, and nobody else, sees their comment while it awaits moderation."""
+    own = request.session.get(OWN_PENDING_SESSION_KEY, {})
+    key = str(comment.article_id)
+    own[key] = [*own.get(key, []), comment.pk][-OWN_PENDING_KEEP:]
+    request.session[OWN_PENDING_SESSION_KEY] = own
+
+
+@require_POST
+def post_comment(request, article_id: int):
+    """Post a comment: redirect to it when accepted, or the article page again with the form
+    exactly as typed and the reason beside the field when not."""
+    article = get_object_or_404(
+        Article.objects.published().select_related("author", "category"), pk=article_id
+    )
+    form = CommentForm(request.POST, article=article)
+    ip = _client_ip(request)
+    status = 400
+    if _rate_limited(ip):
+        form.add_error(None, _("You are posting too fast. Wait a minute, then try again."))
+        status = 429
+    elif form.is_valid():
+        data = form.cleaned_data
+        try:
+            comment = comment_post(
+                article=article,
+                parent_id=data["parent"],
+                author_name=data["author_name"],
+                author_email=data["author_email"],
+                author_url=data["author_url"],
+                body=data["body"],
+                user=request.user,
+                ip_address=ip,
+                user_agent=request.META.get("HTTP_USER_AGENT", ""),
+                notify_on_reply=data["notify_on_reply"],
+            )
+        except CommentRefused as refused:
+            form.add_error(refused.field, str(refused.message))
+            status = refused.status
+        else:
+            _count_post(ip)
+            if comment.status == comment.Status.PENDING:
+                _remember_own_pending(request, comment)
+            response = HttpResponseRedirect(f"{article.get_absolute_url()}#comment-{comment.pk}")
+            if data["remember"]:
+                remember_commenter(response, data)
+            else:
+                forget_commenter(request, response)
+            return response
+    form.refresh_timestamp()
+    return render_article(request, article, comment_form=form, status=status)
