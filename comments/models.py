@@ -4,7 +4,9 @@ import hmac
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from mptt.managers import TreeManager
 from mptt.models import MPTTModel, TreeForeignKey
+from mptt.querysets import TreeQuerySet
 
 from blog.models import Article, TimeStampedModel
 from blog.sanitizer import render_comment_text
@@ -12,7 +14,7 @@ from blog.sanitizer import render_comment_text
 AVATAR_COLOURS = 12
 
 
-class CommentQuerySet(models.QuerySet):
+class CommentQuerySet(TreeQuerySet):
     def public(self):
         """The one rule for who may see a comment: approved, nothing else."""
         return self.filter(status=Comment.Status.APPROVED)
@@ -43,7 +45,7 @@ class CommentQuerySet(models.QuerySet):
         )
 
 
-class CommentManager(models.Manager.from_queryset(CommentQuerySet)):
+class CommentManager(TreeManager.from_queryset(CommentQuerySet)):
     pass
 
 

@@ -27,10 +27,14 @@ def build_nodes(comments: list[Comment], *, own_pending: frozenset = frozenset()
         next_level = comments[index + 1].level if index + 1 < len(comments) else 0
         comment.opens = next_level > comment.level
         comment.closes = range(max(0, comment.level - next_level))
-        comment.is_placeholder = comment.status != Comment.Status.APPROVED and (
-            comment.pk not in own_pending
+        # The session keeps a reader's comment ids after moderation: only a comment still
+        # pending is theirs to see; once approved it is like any other, once rejected a placeholder.
+        comment.is_own_pending = (
+            comment.pk in own_pending and comment.status == Comment.Status.PENDING
         )
-        comment.is_own_pending = comment.pk in own_pending
+        comment.is_placeholder = (
+            comment.status != Comment.Status.APPROVED and not comment.is_own_pending
+        )
         comment.can_reply = comment.status == Comment.Status.APPROVED and (
             comment.level < reply_level_limit
         )

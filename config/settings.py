@@ -4,6 +4,8 @@ With no environment at all this is the zero-set-up demo: SQLite, local-memory ca
 email, DEBUG on. Production sets DJANGO_ENV=production and must give SECRET_KEY and ALLOWED_HOSTS.
 """
 
+import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -82,6 +84,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Writers queue for the lock at BEGIN instead of failing half-way through a tree update.
     DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Tests use a file, not shared-cache memory: that mode answers concurrent writers with
+    # "table is locked" at once instead of queueing them the way a real SQLite file does.
+    # One file per test process, so parallel runs never share it.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.gettempdir()) / f"rivista-test-{os.getpid()}.sqlite3")
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -19,7 +19,7 @@ def _own_pending(request, article) -> frozenset:
 
 def _reply_target(request, reply_ids: frozenset) -> int | None:
     raw = request.GET.get("replytocom", "") if request is not None else ""
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit()):  # "²".isdigit() is true, int("²") fails.
         return None
     target = int(raw)
     return target if target in reply_ids else None

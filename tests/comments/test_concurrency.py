@@ -1,0 +1,74 @@
+"""Many writers at once must never corrupt a tree or share a tree_id.
+
+Runs on whatever database DATABASE_URL selects; CI runs it on SQLite and on PostgreSQL, where the
+row and advisory locks in comments.services do the work.
+"""
+
+import random
+import threading
+
+import pytest
+from django.db import connection
+
+from comments.models import Comment
+from comments.services import comment_post
+from tests.factories import make_article, make_comment
+
+THREADS = 8
+POSTS_PER_THREAD = 25
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_roots_and_deep_replies_keep_every_tree_valid(settings):
+    settings.COMMENTS_REQUIRE_APPROVAL = False
+    settings.COMMENTS_MAX_DEPTH = 10
+    first, second = make_article(), make_article()
+    thread_root = make_comment(first)
+    reply_targets = [thread_root]
+    targets_lock = threading.Lock()
+    errors: list[BaseException] = []
+    start = threading.Barrier(THREADS)
+
+    def writer(worker: int) -> None:
+        rng = random.Random(worker)
+        try:
+            start.wait()
+            for n in range(POSTS_PER_THREAD):
+                kind = n % 3
+                parent_id = None
+                article = first
+                if kind == 0:
+                    with targets_lock:
+                        parent_id = rng.choice(reply_targets).pk
+                elif kind == 2:
+                    article = second
+                comment = comment_post(
+                    article=article,
+                    parent_id=parent_id,
+                    body=f"Scrittore {worker}, commento {n}",
+                    author_name=f"Scrittore {worker}",
+                    author_email=f"w{worker}@example.com",
+                )
+                if parent_id is not None and comment.level < 8:
+                    with targets_lock:
+                        reply_targets.append(comment)
+        except BaseException as exc:  # noqa: BLE001 - reported by the main thread
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    workers = [threading.Thread(target=writer, args=(i,)) for i in range(THREADS)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=300)
+
+    assert not errors, errors[:3]
+    assert Comment.objects.count() == 1 + THREADS * POSTS_PER_THREAD
+    assert Comment.objects.filter(tree_id=thread_root.tree_id).count() > THREADS * 8
+    roots = Comment.objects.filter(parent__isnull=True)
+    assert roots.values("tree_id").distinct().count() == roots.count()
+    before = list(Comment.objects.order_by("pk").values_list("pk", "tree_id", "lft", "rght"))
+    Comment.objects.rebuild()
+    after = list(Comment.objects.order_by("pk").values_list("pk", "tree_id", "lft", "rght"))
+    assert after == before

@@ -1,0 +1,197 @@
+"""The comment tree: its shape after any workload, and how the article page reads it."""
+
+import random
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from comments.models import Comment
+from comments.services import comment_set_status
+from tests.factories import make_article, make_comment
+
+pytestmark = pytest.mark.django_db
+
+
+def tree_snapshot():
+    return list(
+        Comment.objects.order_by("pk").values_list(
+            "pk", "parent_id", "tree_id", "lft", "rght", "level"
+        )
+    )
+
+
+def assert_tree_valid():
+    before = tree_snapshot()
+    Comment.objects.rebuild()
+    assert tree_snapshot() == before
+    roots = Comment.objects.filter(parent__isnull=True)
+    assert roots.values("tree_id").distinct().count() == roots.count()
+
+
+def test_new_thread_takes_a_fresh_tree_id():
+    article = make_article()
+    first = make_comment(article)
+    second = make_comment(article)
+    other_article_thread = make_comment(make_article())
+    assert len({first.tree_id, second.tree_id, other_article_thread.tree_id}) == 3
+
+
+def test_reply_is_appended_as_last_child_newest_last():
+    article = make_article()
+    root = make_comment(article)
+    older = make_comment(article, parent=root)
+    newer = make_comment(article, parent=root)
+    root.refresh_from_db()
+    assert list(root.get_children()) == [older, newer]
+
+
+def test_reply_shifts_only_its_own_thread():
+    article = make_article()
+    thread = make_comment(article)
+    make_comment(article, parent=thread)
+    others = [make_comment(article) for _ in range(3)]
+    make_comment(article, parent=others[0])
+    other_rows = set(
+        Comment.objects.exclude(tree_id=thread.tree_id).values_list("pk", "tree_id", "lft", "rght")
+    )
+
+    with CaptureQueriesContext(connection) as queries:
+        make_comment(article, parent=thread, status="pending")
+
+    updates = [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith("UPDATE")]
+    assert updates, "a reply must open a gap in its thread"
+    tree_column = f'"{Comment._meta.db_table}"."tree_id"'
+    for sql in updates:
+        assert "tree_id" in sql and (tree_column in sql or '"tree_id" =' in sql), sql
+    assert (
+        set(
+            Comment.objects.exclude(tree_id=thread.tree_id).values_list(
+                "pk", "tree_id", "lft", "rght"
+            )
+        )
+        == other_rows
+    )
+
+
+def test_mixed_workload_leaves_a_tree_rebuild_does_not_change():
+    rng = random.Random(20261129)
+    articles = [make_article(), make_article()]
+    approved = {a.pk: [] for a in articles}
+    everything = []
+    for _ in range(150):
+        article = rng.choice(articles)
+        roll = rng.random()
+        candidates = approved[article.pk]
+        if roll < 0.3 or not candidates:
+            comment = make_comment(article, status="pending")
+        elif roll < 0.85:
+            comment = make_comment(article, parent=rng.choice(candidates), status="pending")
+        else:
+            victim = rng.choice(everything)
+            comment_set_status(comment=victim, status=rng.choice(["rejected", "spam", "approved"]))
+            victims_thread = approved[victim.article_id]
+            if victim.status != "approved" and victim in victims_thread:
+                victims_thread.remove(victim)
+            continue
+        everything.append(comment)
+        if rng.random() < 0.8:
+            comment_set_status(comment=comment, status="approved")
+            candidates.append(comment)
+    assert Comment.objects.filter(level__gte=3).exists(), "the workload should build deep threads"
+    assert_tree_valid()
+
+
+@pytest.mark.parametrize("count", [10, 500])
+def test_article_page_fetches_the_whole_tree_in_one_query(client, count):
+    article = make_article()
+    parents = []
+    for i in range(count):
+        parent = parents[i % len(parents)] if parents and i % 3 else None
+        comment = make_comment(article, parent=parent)
+        if comment.level < 3:
+            parents.append(comment)
+    url = article.get_absolute_url()
+    # The same budget whatever the number of comments: the whole tree is one query.
+    with CaptureQueriesContext(connection) as cold:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert response.text.count('class="comment ') == count
+    tree_queries = [q for q in cold.captured_queries if "comments_comment" in q["sql"]]
+    assert len(tree_queries) == 1
+    assert len(cold.captured_queries) <= 5
+
+
+def test_query_count_is_the_same_for_10_and_500_comments(client):
+    counts = {}
+    for count in (10, 500):
+        article = make_article()
+        root = None
+        for i in range(count):
+            comment = make_comment(article, parent=root if i % 2 else None)
+            root = comment if comment.level == 0 else root
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(article.get_absolute_url()).status_code == 200
+        counts[count] = len(queries)
+    assert counts[10] == counts[500]
+
+
+def test_warm_page_reads_the_tree_from_cache(client):
+    article = make_article()
+    for _ in range(5):
+        make_comment(article)
+    client.get(article.get_absolute_url())
+    with CaptureQueriesContext(connection) as warm:
+        response = client.get(article.get_absolute_url())
+    assert response.text.count('class="comment ') == 5
+    assert not [q for q in warm.captured_queries if "comments_comment" in q["sql"]]
+
+
+def test_approving_a_comment_shows_it_despite_the_cached_tree(client):
+    article = make_article()
+    make_comment(article, body="Primo commento visibile.")
+    held = make_comment(article, body="Secondo, in attesa.", status="pending")
+    assert "Secondo, in attesa." not in client.get(article.get_absolute_url()).text
+    comment_set_status(comment=held, status="approved")
+    assert "Secondo, in attesa." in client.get(article.get_absolute_url()).text
+
+
+def test_rejected_comment_with_approved_replies_leaves_a_placeholder(client):
+    article = make_article()
+    parent = make_comment(article, body="Testo poi rimosso.")
+    reply = make_comment(article, parent=parent, body="Una risposta che resta.")
+    comment_set_status(comment=parent, status="rejected")
+    html = client.get(article.get_absolute_url()).text
+    assert "Testo poi rimosso." not in html
+    assert "comment-removed" in html
+    assert "Una risposta che resta." in html
+    # The reply is still nested inside the placeholder's list item.
+    placeholder_at = html.index(f'id="comment-{parent.pk}"')
+    assert html.index('<ol class="children">', placeholder_at) < html.index(
+        f'id="comment-{reply.pk}"'
+    )
+
+
+def test_rejected_comment_without_visible_replies_disappears(client):
+    article = make_article()
+    parent = make_comment(article, body="Sparisce del tutto.")
+    make_comment(article, parent=parent, status="pending")
+    comment_set_status(comment=parent, status="spam")
+    html = client.get(article.get_absolute_url()).text
+    assert f'id="comment-{parent.pk}"' not in html
+
+
+def test_nesting_markup_is_balanced_for_a_deep_tree(client):
+    article = make_article()
+    a = make_comment(article)
+    b = make_comment(article, parent=a)
+    c = make_comment(article, parent=b)
+    make_comment(article, parent=c)
+    make_comment(article, parent=a)
+    make_comment(article)
+    html = client.get(article.get_absolute_url()).text
+    section = html[html.index('<ol class="comment-list">') :]
+    section = section[: section.index('<div id="respond"')]
+    assert section.count("<ol") == section.count("</ol>")
+    assert section.count("<li") == section.count("</li>")
+    assert section.count('<ol class="children">') == 3
