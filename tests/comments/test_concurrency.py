@@ -52,7 +52,7 @@ def test_concurrent_roots_and_deep_replies_keep_every_tree_valid(settings):
                 if parent_id is not None and comment.level < 8:
                     with targets_lock:
                         reply_targets.append(comment)
-        except BaseException as exc:  # noqa: BLE001 - reported by the main thread
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connection.close()
