@@ -1,6 +1,7 @@
 """comment_post and comment_set_status: the rules, whoever calls them."""
 
 import pytest
+from django.utils import translation
 
 from comments.models import Comment
 from comments.services import CommentRefused, comment_post, comment_set_status
@@ -51,7 +52,10 @@ def test_comment_on_an_article_with_comments_closed_is_refused():
     with pytest.raises(CommentRefused) as refused:
         post(make_article(comments_enabled=False))
     assert refused.value.status == 403
-    assert "closed" in str(refused.value)
+    with translation.override("en"):
+        assert "closed" in str(refused.value)
+    with translation.override("it"):
+        assert "chiusi" in str(refused.value)
 
 
 @pytest.mark.parametrize("status", ["pending", "rejected", "spam"])
