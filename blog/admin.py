@@ -4,6 +4,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_prose_editor.fields import ProseEditorFormField
+from django_prose_editor.widgets import AdminProseEditorWidget
 
 from blog.models import Article, Author, Category, Promo, Tag
 from blog.permissions import can_edit_article, can_publish
@@ -90,6 +91,8 @@ class ArticleAdmin(admin.ModelAdmin):
             return ProseEditorFormField(
                 label=db_field.verbose_name,
                 required=False,
+                # Built by hand, so the admin flavour must be asked for (its CSS fits the admin).
+                widget=AdminProseEditorWidget,
                 config={"extensions": PROSE_EDITOR_EXTENSIONS},
             )
         return super().formfield_for_dbfield(db_field, request, **kwargs)
@@ -166,9 +169,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Unpublish the selected articles"), permissions=["publish"])
     def unpublish(self, request, queryset):
-        count = queryset.filter(status=Article.Status.PUBLISHED).update(
-            status=Article.Status.DRAFT
-        )
+        count = queryset.filter(status=Article.Status.PUBLISHED).update(status=Article.Status.DRAFT)
         self.message_user(
             request,
             ngettext("%(count)d article unpublished.", "%(count)d articles unpublished.", count)

@@ -62,6 +62,11 @@ def _open(file) -> Image.Image:
 
 def validate_image_upload(file) -> None:
     """Model-field validator: a real JPEG, PNG, WebP or GIF within the size limits."""
+    if getattr(file, "_committed", False):
+        # Already stored, so checked when it was uploaded. Model validation runs on every save
+        # (any admin edit): re-reading it would fail on a closed or missing file, or refuse an
+        # old image under tightened limits, for a field nobody touched.
+        return
     _open(file)
 
 

@@ -4,6 +4,7 @@ Every use of bleach lives here, so replacing it touches this file only. bleach's
 Linker are not thread-safe: each thread builds and keeps its own.
 """
 
+import re
 import threading
 from html import unescape
 
@@ -25,8 +26,29 @@ ARTICLE_ATTRIBUTES = {
 }
 ARTICLE_PROTOCOLS = frozenset({"http", "https", "mailto"})
 COMMENT_REL = "nofollow ugc noopener"
+_BLANK_LINE = re.compile(r"\n(?:[^\S\n]*\n)+")
+
+# Stripping keeps an element's text; these elements' text is code, never prose, so it goes too.
+DROP_WITH_CONTENT = frozenset({"script", "style"})
 
 _local = threading.local()
+
+
+def _without_code(tokens):
+    """html5lib token filter: leave out DROP_WITH_CONTENT elements and everything inside them."""
+    depth = 0
+    for token in tokens:
+        if token.get("name") in DROP_WITH_CONTENT:
+            if token["type"] == "StartTag":
+                depth += 1
+                continue
+            if token["type"] == "EndTag":
+                depth = max(0, depth - 1)
+                continue
+            if token["type"] == "EmptyTag":
+                continue
+        if depth == 0:
+            yield token
 
 
 def _article_cleaner() -> bleach.Cleaner:
@@ -39,6 +61,12 @@ def _article_cleaner() -> bleach.Cleaner:
             strip=True,
             strip_comments=True,
         )
+        # bleach's tokenizer turns a disallowed tag into nothing and parses its contents as text;
+        # let script and style through as elements instead, then drop them whole on the way
+        # into the sanitizer (which would strip any that remained).
+        cleaner.parser.tags = cleaner.parser.tags | DROP_WITH_CONTENT
+        walker = cleaner.walker
+        cleaner.walker = lambda tree: _without_code(walker(tree))
         _local.article_cleaner = cleaner
     return cleaner
 
@@ -73,7 +101,8 @@ def render_comment_text(text: str) -> str:
     text = (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
     if not text:
         return ""
-    paragraphs = [p.strip("\n") for p in text.split("\n\n") if p.strip()]
+    # A line holding only spaces is as blank as an empty one (what the reader sees, and wpautop).
+    paragraphs = [p.strip("\n") for p in _BLANK_LINE.split(text) if p.strip()]
     linkify = _comment_linker().linkify
     rendered = []
     for paragraph in paragraphs:

@@ -14,8 +14,11 @@ from blog.permissions import can_edit_article
 class PublishedArticlesMixin:
     """Owns the queryset and pagination of every public listing."""
 
-    paginate_by = settings.BLOG_ARTICLES_PER_PAGE
     context_object_name = "articles"
+
+    def get_paginate_by(self, queryset):
+        # Read per request, not at import, so the setting can change (tests, env) without reload.
+        return settings.BLOG_ARTICLES_PER_PAGE
 
     def get_queryset(self):
         return (

@@ -11,7 +11,7 @@ def responsive_image(field_file, alt="", sizes="100vw", eager=False):
     """An <img> with WebP renditions in srcset and the intrinsic width/height (no layout shift)."""
     if not field_file:
         return ""
-    width, height = field_file.width, field_file.height
+    width, height = _dimensions(field_file)
     candidates = [
         (field_file.storage.url(images.rendition_name(field_file.name, w)), w)
         for w in images.rendition_widths(width)
@@ -48,7 +48,21 @@ def author_avatar(author, size=64):
 
 def _avatar_url(field_file, size):
     # The smallest rendition at least twice the displayed size (sharp on high-density screens).
-    for width in images.rendition_widths(field_file.width):
+    for width in images.rendition_widths(_dimensions(field_file)[0]):
         if width >= size * 2:
             return field_file.storage.url(images.rendition_name(field_file.name, width))
     return field_file.url
+
+
+def _dimensions(field_file) -> tuple[int | None, int | None]:
+    """The size saved on the model (width_field/height_field): no file is opened to render.
+
+    ImageFieldFile.width/height read the file from storage, once per image per page (a
+    network round trip on remote storage), and a missing file would turn the page into a 500.
+    """
+    field, instance = field_file.field, field_file.instance
+    width = getattr(instance, field.width_field, None) if field.width_field else None
+    height = getattr(instance, field.height_field, None) if field.height_field else None
+    if width and height:
+        return width, height
+    return field_file.width, field_file.height

@@ -1,0 +1,116 @@
+"""Settings come from the environment; production refuses to start half-configured."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from django.conf import settings as django_settings
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+SETUP = "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings'; django.setup()"
+PRINT_SETTINGS = (
+    SETUP + "; from django.conf import settings as s; print(s.DEBUG, s.ALLOWED_HOSTS,"
+    " s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS > 0)"
+)
+GOOD_SECRET = "a-long-random-production-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
+CONFIG_VARIABLES = (
+    "DJANGO_ENV",
+    "DJANGO_SETTINGS_MODULE",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "DEBUG",
+    "DATABASE_URL",
+    "EMAIL_BACKEND",
+)
+
+
+def run_python(code, **env_overrides):
+    # A clean slate: nothing the test run (or another test module) put in the environment.
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in CONFIG_VARIABLES and not k.startswith("DJANGO_")
+    }
+    env.update(env_overrides)
+    return subprocess.run(  # noqa: S603 (our own interpreter, fixed arguments)
+        [sys.executable, "-c", code],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_production_refuses_to_start_without_secret_key():
+    result = run_python(SETUP, DJANGO_ENV="production", ALLOWED_HOSTS="rivista.example")
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "SECRET_KEY must be set in production" in result.stderr
+
+
+def test_production_refuses_an_empty_secret_key():
+    result = run_python(
+        SETUP, DJANGO_ENV="production", SECRET_KEY="", ALLOWED_HOSTS="rivista.example"
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set in production" in result.stderr
+
+
+def test_production_refuses_to_start_without_allowed_hosts():
+    result = run_python(SETUP, DJANGO_ENV="production", SECRET_KEY=GOOD_SECRET)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "ALLOWED_HOSTS must be set in production" in result.stderr
+
+
+def test_production_refuses_blank_allowed_hosts():
+    result = run_python(SETUP, DJANGO_ENV="production", SECRET_KEY=GOOD_SECRET, ALLOWED_HOSTS=" , ")
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS must be set in production" in result.stderr
+
+
+def test_production_starts_when_configured_and_is_secure_by_default():
+    result = run_python(
+        PRINT_SETTINGS,
+        DJANGO_ENV="production",
+        SECRET_KEY=GOOD_SECRET,
+        ALLOWED_HOSTS="rivista.example, www.rivista.example",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[0] == (
+        "False ['rivista.example', 'www.rivista.example'] True True True"
+    )
+
+
+def test_development_starts_with_no_environment_at_all():
+    result = run_python(PRINT_SETTINGS)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("True ['127.0.0.1', 'localhost']")
+
+
+def test_a_malformed_boolean_is_refused_with_its_name():
+    result = run_python(SETUP, DEBUG="maybe")
+    assert result.returncode != 0
+    assert "DEBUG must be a boolean" in result.stderr
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    result = run_python(
+        "import sys; from django.core.management import execute_from_command_line;"
+        " execute_from_command_line(['manage.py', 'check', '--deploy', '--fail-level', 'WARNING'])",
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DJANGO_ENV="production",
+        SECRET_KEY=GOOD_SECRET,
+        ALLOWED_HOSTS="rivista.example",
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_tests_run_with_debug_off_fast_hashing_and_a_local_memory_cache():
+    assert django_settings.DEBUG is False
+    assert django_settings.PASSWORD_HASHERS[0].endswith("MD5PasswordHasher")
+    assert django_settings.CACHES["default"]["BACKEND"].endswith("LocMemCache")
