@@ -8,6 +8,7 @@ from django_prose_editor.widgets import AdminProseEditorWidget
 
 from blog.models import Article, Author, Category, Promo, Tag
 from blog.permissions import can_edit_article, can_publish
+from blog.services import article_publish, article_unpublish
 
 PROSE_EDITOR_EXTENSIONS = {
     "Bold": True,
@@ -157,9 +158,8 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Publish the selected articles"), permissions=["publish"])
     def publish(self, request, queryset):
-        count = queryset.exclude(status=Article.Status.PUBLISHED).update(
-            status=Article.Status.PUBLISHED
-        )
+        # One by one through the service: dates follow WordPress, save signals fire.
+        count = sum(article_publish(article=article) for article in queryset)
         self.message_user(
             request,
             ngettext("%(count)d article published.", "%(count)d articles published.", count)
@@ -169,7 +169,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Unpublish the selected articles"), permissions=["publish"])
     def unpublish(self, request, queryset):
-        count = queryset.filter(status=Article.Status.PUBLISHED).update(status=Article.Status.DRAFT)
+        count = sum(article_unpublish(article=article) for article in queryset)
         self.message_user(
             request,
             ngettext("%(count)d article unpublished.", "%(count)d articles unpublished.", count)

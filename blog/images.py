@@ -12,11 +12,12 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.template.defaultfilters import filesizeformat, floatformat
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
-UPLOAD_HELP_TEXT = _("JPEG, PNG, WebP or GIF, up to 10 MB.")
+UPLOAD_HELP_TEXT = _("A JPEG, PNG, WebP or GIF image. Metadata such as GPS position is removed.")
 
 
 def _open(file) -> Image.Image:
@@ -24,9 +25,9 @@ def _open(file) -> Image.Image:
     max_bytes = settings.IMAGE_MAX_UPLOAD_BYTES
     if file.size is not None and file.size > max_bytes:
         raise ValidationError(
-            _("The file is too large (%(size)s MB); the limit is %(limit)s MB."),
+            _("The file is too large (%(size)s); the limit is %(limit)s."),
             code="file_too_large",
-            params={"size": round(file.size / 1_048_576, 1), "limit": max_bytes // 1_048_576},
+            params={"size": filesizeformat(file.size), "limit": filesizeformat(max_bytes)},
         )
     file.seek(0)
     try:
@@ -42,7 +43,11 @@ def _open(file) -> Image.Image:
                 raise ValidationError(
                     _("The image is too large (%(w)s x %(h)s pixels); at most %(mp)s megapixels."),
                     code="too_many_pixels",
-                    params={"w": width, "h": height, "mp": settings.IMAGE_MAX_PIXELS // 1_000_000},
+                    params={
+                        "w": width,
+                        "h": height,
+                        "mp": floatformat(settings.IMAGE_MAX_PIXELS / 1_000_000, -1),
+                    },
                 )
             image.load()
     except ValidationError:

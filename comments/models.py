@@ -2,6 +2,7 @@ import hashlib
 import hmac
 
 from django.conf import settings
+from django.core.validators import URLValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from mptt.managers import TreeManager
@@ -72,7 +73,12 @@ class Comment(MPTTModel, TimeStampedModel):
     author_email = models.EmailField(
         _("email"), max_length=254, blank=True, help_text=_("Never published.")
     )
-    author_url = models.URLField(_("website"), max_length=200, blank=True)
+    author_url = models.URLField(
+        _("website"),
+        max_length=200,
+        blank=True,
+        validators=[URLValidator(schemes=["http", "https"])],
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("user account"),

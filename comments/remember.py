@@ -1,49 +1,38 @@
-"""The opt-in "remember me" cookie: name, email and website for the next comment.
+"""The opt-in "remember me": name, email and website prefilled for the next comment.
 
-Signed and HttpOnly; only the commenter's own browser ever holds it, and a page that prefills
-the form from it is marked private so no shared cache can keep it.
+Kept in the server-side session, so the browser holds only the opaque session id and the email
+never travels back in a cookie. A page that prefills the form is marked private (see
+blog.views.render_article) so no shared cache can keep it.
 """
 
 from django.conf import settings
-from django.core import signing
 
 from comments import conf
 
-COOKIE_NAME = "comment_author"
-COOKIE_SALT = "comments.remember"
+SESSION_KEY = "comments_remembered"
 FIELDS = ("author_name", "author_email", "author_url")
 
 
-def remember_commenter(response, data: dict) -> None:
-    response.set_signed_cookie(
-        COOKIE_NAME,
-        signing.dumps({key: data.get(key, "") for key in FIELDS}, compress=True),
-        salt=COOKIE_SALT,
-        max_age=conf.get("COMMENTS_REMEMBER_COOKIE_AGE"),
-        httponly=True,
-        samesite="Lax",
-        secure=not settings.DEBUG,
-    )
+def _has_session(request) -> bool:
+    return settings.SESSION_COOKIE_NAME in request.COOKIES
 
 
-def forget_commenter(request, response) -> None:
-    if COOKIE_NAME in request.COOKIES:
-        response.delete_cookie(COOKIE_NAME, samesite="Lax")
+def remember_commenter(request, data: dict) -> None:
+    request.session[SESSION_KEY] = {key: data.get(key, "") for key in FIELDS}
+    if not request.user.is_authenticated:
+        # A reader's session lasts as long as the promise; a staff login keeps its own expiry.
+        request.session.set_expiry(conf.get("COMMENTS_REMEMBER_AGE"))
+
+
+def forget_commenter(request) -> None:
+    if _has_session(request) and SESSION_KEY in request.session:
+        del request.session[SESSION_KEY]
 
 
 def remembered_commenter(request) -> dict:
-    raw = request.get_signed_cookie(
-        COOKIE_NAME,
-        default=None,
-        salt=COOKIE_SALT,
-        max_age=conf.get("COMMENTS_REMEMBER_COOKIE_AGE"),
-    )
-    if raw is None:
-        return {}
-    try:
-        data = signing.loads(raw)
-    except signing.BadSignature:
-        return {}
+    if not _has_session(request):
+        return {}  # Most readers: no session, no query.
+    data = request.session.get(SESSION_KEY)
     if not isinstance(data, dict):
         return {}
-    return {key: str(data.get(key, ""))[:254] for key in FIELDS}
+    return {key: str(data.get(key, "")) for key in FIELDS}

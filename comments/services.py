@@ -74,6 +74,12 @@ def comment_post(
     if not article.comments_enabled:
         raise CommentRefused(_("Comments are closed on this article."), status=403)
 
+    if author_url and not author_url.strip().lower().startswith(("http://", "https://")):
+        raise CommentRefused(
+            _("Enter a web address starting with http:// or https://."),
+            status=400,
+            field="author_url",
+        )
     if conf.get("COMMENTS_DUPLICATE_CHECK") and _is_duplicate(article, author_email, body):
         raise CommentRefused(
             _("Duplicate comment: it looks as though you have already said that."),

@@ -19,6 +19,7 @@ class RenderedTree:
     html: str
     count: int  # approved comments only
     reply_ids: frozenset = field(default_factory=frozenset)
+    own_pending: frozenset = field(default_factory=frozenset)  # the viewer's, still held
 
 
 def build_nodes(comments: list[Comment], *, own_pending: frozenset = frozenset()) -> list:
@@ -49,6 +50,7 @@ def render_tree(article, *, own_pending: frozenset = frozenset()) -> RenderedTre
         html=html,
         count=sum(1 for c in nodes if c.status == Comment.Status.APPROVED),
         reply_ids=frozenset(c.pk for c in nodes if c.can_reply),
+        own_pending=frozenset(c.pk for c in nodes if c.is_own_pending),
     )
 
 

@@ -4,19 +4,14 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from blog.client import client_ip
 from blog.models import Article
 from blog.views import render_article
 from comments import conf
 from comments.forms import CommentForm
+from comments.own import add_own_pending
 from comments.remember import forget_commenter, remember_commenter
 from comments.services import CommentRefused, comment_post
-
-OWN_PENDING_SESSION_KEY = "comments_own_pending"
-OWN_PENDING_KEEP = 50
-
-
-def _client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _rate_key(ip: str | None) -> str:
@@ -36,14 +31,6 @@ def _count_post(ip: str | None) -> None:
         cache.set(key, 1, conf.get("COMMENTS_RATE_WINDOW"))
 
 
-def _remember_own_pending(request, comment) -> None:
-    """The commenter, and nobody else, sees their comment while it awaits moderation."""
-    own = request.session.get(OWN_PENDING_SESSION_KEY, {})
-    key = str(comment.article_id)
-    own[key] = [*own.get(key, []), comment.pk][-OWN_PENDING_KEEP:]
-    request.session[OWN_PENDING_SESSION_KEY] = own
-
-
 @require_POST
 def post_comment(request, article_id: int):
     """Post a comment: redirect to it when accepted, or the article page again with the form
@@ -52,7 +39,7 @@ def post_comment(request, article_id: int):
         Article.objects.published().select_related("author", "category"), pk=article_id
     )
     form = CommentForm(request.POST, article=article)
-    ip = _client_ip(request)
+    ip = client_ip(request)
     status = 400
     if _rate_limited(ip):
         form.add_error(None, _("You are posting too fast. Wait a minute, then try again."))
@@ -75,15 +62,22 @@ def post_comment(request, article_id: int):
         except CommentRefused as refused:
             form.add_error(refused.field, str(refused.message))
             status = refused.status
+            if refused.field == "parent":
+                # Keep the text, drop the reply target: posting again makes a new comment.
+                form.data = form.data.copy()
+                form.data["parent"] = ""
+                form.add_error(
+                    None, _("Your text is kept below: post it again to add it as a new comment.")
+                )
         else:
             _count_post(ip)
             if comment.status == comment.Status.PENDING:
-                _remember_own_pending(request, comment)
+                add_own_pending(request, comment)
             response = HttpResponseRedirect(f"{article.get_absolute_url()}#comment-{comment.pk}")
             if data["remember"]:
-                remember_commenter(response, data)
+                remember_commenter(request, data)
             else:
-                forget_commenter(request, response)
+                forget_commenter(request)
             return response
     form.refresh_timestamp()
     return render_article(request, article, comment_form=form, status=status)

@@ -1,20 +1,11 @@
 from django import template
-from django.conf import settings
 
+from comments import own
 from comments.forms import CommentForm
 from comments.remember import remembered_commenter
 from comments.tree import article_tree
-from comments.views import OWN_PENDING_SESSION_KEY
 
 register = template.Library()
-
-
-def _own_pending(request, article) -> frozenset:
-    # Only touch the session when the visitor has one: most readers cost no query here.
-    if request is None or settings.SESSION_COOKIE_NAME not in request.COOKIES:
-        return frozenset()
-    own = request.session.get(OWN_PENDING_SESSION_KEY, {})
-    return frozenset(own.get(str(article.pk), ()))
 
 
 def _reply_target(request, reply_ids: frozenset) -> int | None:
@@ -28,10 +19,12 @@ def _reply_target(request, reply_ids: frozenset) -> int | None:
 @register.inclusion_tag("comments/section.html", takes_context=True)
 def comments_section(context, article):
     request = context.get("request")
-    own_pending = _own_pending(request, article)
+    own_pending = own.own_pending_ids(request, article.pk)
     tree = article_tree(article, own_pending=own_pending)
     if own_pending:
         request.personalised = True
+        if tree.own_pending != own_pending:
+            own.keep_only(request, article.pk, tree.own_pending)
 
     form = context.get("comment_form")
     reply_to = None

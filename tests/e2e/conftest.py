@@ -12,10 +12,6 @@ import pytest
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls made by the tests
-# themselves are still plain synchronous calls.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 
 def _chromium_path() -> str | None:
     return (
@@ -23,7 +19,7 @@ def _chromium_path() -> str | None:
     )
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
     sync_api = pytest.importorskip("playwright.sync_api")
     executable = _chromium_path()
@@ -31,7 +27,10 @@ def browser():
         if os.environ.get("CI"):
             pytest.fail("CI must provide Chromium (apt-get install chromium)")
         pytest.skip("Chromium is not installed: apt-get install chromium")
-    with sync_api.sync_playwright() as playwright:
+    # Playwright's sync API keeps an event loop in this thread while it lives; the ORM calls the
+    # tests make meanwhile are still plain synchronous calls. Scoped to this module only.
+    with pytest.MonkeyPatch.context() as patch, sync_api.sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         browser = playwright.chromium.launch(
             executable_path=executable,
             args=[
