@@ -7,10 +7,17 @@ class CommentsConfig(AppConfig):
     verbose_name = _("Comments")
 
     def ready(self):
+        from django.core.signals import setting_changed
         from django.db.models.signals import post_delete, post_save
 
         from comments import signals
-        from comments.models import Comment
+        from comments.models import Comment, DiscussionSettings
 
         post_save.connect(signals.comment_saved, sender=Comment, dispatch_uid="comment_saved")
         post_delete.connect(signals.comment_deleted, sender=Comment, dispatch_uid="comment_deleted")
+        post_save.connect(
+            signals.discussion_settings_saved,
+            sender=DiscussionSettings,
+            dispatch_uid="discussion_settings_saved",
+        )
+        setting_changed.connect(signals.django_setting_changed, dispatch_uid="comments_settings")

@@ -33,7 +33,9 @@ def bump_article_version(article_id: int) -> None:
 
 
 def tree_key(article_id: int, version: int) -> str:
-    return f"comments:tree:{article_id}:{version}:{translation.get_language()}"
+    # The rendered tree also depends on the language and on the maximum depth (reply links).
+    depth = conf.max_depth()
+    return f"comments:tree:{article_id}:{version}:{translation.get_language()}:d{depth}"
 
 
 def get_tree(article_id: int):

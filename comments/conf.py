@@ -1,14 +1,26 @@
-"""Comment settings with their defaults, read in one place.
+"""Comment settings, read in one place.
 
-The moderation issue turns these into discussion settings editable in the admin; callers keep
-asking this module.
+Technical knobs (rate limits, form timing, cache lifetimes) come from Django settings. The rules
+moderators tune live in the DiscussionSettings row, defaulting to Django settings until someone
+saves it; discussion() serves it from the cache.
 """
 
 from django.conf import settings
+from django.core.cache import cache
 
 DEFAULTS = {
-    "COMMENTS_MAX_DEPTH": 5,
+    # Discussion settings (defaults for the admin-editable row).
     "COMMENTS_REQUIRE_APPROVAL": True,
+    "COMMENTS_AUTO_APPROVE_RETURNING": False,
+    "COMMENTS_HOLD_LINK_COUNT": 2,
+    "COMMENTS_HOLD_LIST": "",
+    "COMMENTS_SPAM_LIST": "",
+    "COMMENTS_CLOSE_AFTER_DAYS": None,
+    "COMMENTS_MAX_DEPTH": 5,
+    "COMMENTS_ALLOW_ANONYMOUS": False,
+    "COMMENTS_NOTIFY_MODERATORS": True,
+    "COMMENTS_NOTIFY_AUTHORS": True,
+    # Technical settings.
     "COMMENTS_MIN_SECONDS": 3,
     "COMMENTS_MAX_FORM_AGE": 2 * 24 * 3600,
     "COMMENTS_RATE_LIMIT": 5,
@@ -16,14 +28,38 @@ DEFAULTS = {
     "COMMENTS_DUPLICATE_CHECK": True,
     "COMMENTS_REMEMBER_AGE": 365 * 24 * 3600,
     "COMMENTS_TREE_CACHE_SECONDS": 24 * 3600,
+    "COMMENTS_IP_RETENTION_DAYS": 90,
 }
 MAX_DEPTH_LIMIT = 10
+DISCUSSION_CACHE_KEY = "comments:discussion-settings"
 
 
 def get(name: str):
     return getattr(settings, name, DEFAULTS[name])
 
 
+def clamp_depth(value) -> int:
+    return max(1, min(MAX_DEPTH_LIMIT, int(value)))
+
+
+def discussion():
+    """The discussion settings in force: the saved row, or the defaults from Django settings."""
+    from comments.models import DiscussionSettings
+
+    current = cache.get(DISCUSSION_CACHE_KEY)
+    if current is None:
+        current = (
+            DiscussionSettings.objects.filter(pk=DiscussionSettings.SINGLETON_PK).first()
+            or DiscussionSettings.from_django_settings()
+        )
+        cache.set(DISCUSSION_CACHE_KEY, current, timeout=None)
+    return current
+
+
+def forget_discussion() -> None:
+    cache.delete(DISCUSSION_CACHE_KEY)
+
+
 def max_depth() -> int:
-    """How many levels a thread may have (roots are level 1), clamped to 1..10."""
-    return max(1, min(MAX_DEPTH_LIMIT, int(get("COMMENTS_MAX_DEPTH"))))
+    """How many levels a thread may have (roots are level 1), 1 to 10."""
+    return clamp_depth(discussion().max_depth)

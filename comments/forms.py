@@ -53,6 +53,9 @@ class CommentForm(forms.Form):
         initial = kwargs.setdefault("initial", {})
         initial.setdefault("timestamp", signed_timestamp(article.pk))
         super().__init__(*args, **kwargs)
+        if conf.discussion().allow_anonymous:
+            self.fields["author_name"].required = False
+            self.fields["author_email"].required = False
         for field in self.fields.values():
             if field.required:
                 field.widget.attrs["aria-required"] = "true"

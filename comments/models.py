@@ -2,7 +2,7 @@ import hashlib
 import hmac
 
 from django.conf import settings
-from django.core.validators import URLValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from mptt.managers import TreeManager
@@ -13,6 +13,7 @@ from blog.models import Article, TimeStampedModel
 from blog.sanitizer import render_comment_text
 
 AVATAR_COLOURS = 12
+MAX_DEPTH_LIMIT = 10
 
 
 class CommentQuerySet(TreeQuerySet):
@@ -104,6 +105,12 @@ class Comment(MPTTModel, TimeStampedModel):
         related_name="+",
     )
     moderated_at = models.DateTimeField(_("moderated at"), null=True, blank=True)
+    held_reason = models.CharField(
+        _("why it was held"),
+        max_length=200,
+        blank=True,
+        help_text=_("Which discussion rule held this comment or marked it as spam."),
+    )
     notify_on_reply = models.BooleanField(_("notify me of replies"), default=False)
 
     objects = CommentManager()
@@ -179,3 +186,102 @@ def avatar_colour_for(identity: str) -> int:
         settings.SECRET_KEY.encode(), identity.strip().lower().encode(), hashlib.sha256
     ).digest()
     return digest[0] % AVATAR_COLOURS
+
+
+class DiscussionSettings(models.Model):
+    """WordPress's "Discussion settings": one row, edited by staff in the admin.
+
+    Before anyone saves it, the defaults come from Django settings (COMMENTS_*). Read it through
+    comments.conf.discussion(), which caches it; saving invalidates that cache, so a change takes
+    effect on the next request in every process sharing the cache.
+    """
+
+    SINGLETON_PK = 1
+
+    require_approval = models.BooleanField(
+        _("comments must be manually approved"),
+        help_text=_("Every comment is held for moderation."),
+    )
+    auto_approve_returning = models.BooleanField(
+        _("approve authors with a previously approved comment"),
+        help_text=_("Matched on the email address, ignoring case."),
+    )
+    hold_link_count = models.PositiveSmallIntegerField(
+        _("hold a comment with this many links or more"),
+        help_text=_("0 turns the link check off."),
+    )
+    hold_list = models.TextField(
+        _("hold list"),
+        blank=True,
+        help_text=_(
+            "One word, address or IP per line. A comment whose name, email, website, text or IP "
+            "contains one (ignoring case) is held for moderation."
+        ),
+    )
+    spam_list = models.TextField(
+        _("spam list"),
+        blank=True,
+        help_text=_("Like the hold list, but a matching comment goes straight to spam."),
+    )
+    close_after_days = models.PositiveIntegerField(
+        _("close comments on articles older than (days)"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty to keep comments open on old articles."),
+    )
+    max_depth = models.PositiveSmallIntegerField(
+        _("maximum thread depth"),
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_DEPTH_LIMIT)],
+        help_text=_("From 1 (no replies) to 10 levels."),
+    )
+    allow_anonymous = models.BooleanField(
+        _("allow comments without name and email"),
+    )
+    notify_moderators = models.BooleanField(
+        _("email moderators when a comment is held"),
+    )
+    notify_authors = models.BooleanField(
+        _("email the article's author when a comment is approved"),
+    )
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("discussion settings")
+        verbose_name_plural = _("discussion settings")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(max_depth__gte=1, max_depth__lte=MAX_DEPTH_LIMIT),
+                name="discussion_max_depth_range",
+            ),
+            models.CheckConstraint(condition=models.Q(pk=1), name="discussion_settings_singleton"),
+        ]
+
+    def __str__(self):
+        return str(_("Discussion settings"))
+
+    def save(self, *args, **kwargs):
+        self.pk = self.SINGLETON_PK
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def from_django_settings(cls) -> "DiscussionSettings":
+        """The unsaved defaults, read from Django settings."""
+        from comments import conf
+
+        return cls(
+            pk=cls.SINGLETON_PK,
+            require_approval=conf.get("COMMENTS_REQUIRE_APPROVAL"),
+            auto_approve_returning=conf.get("COMMENTS_AUTO_APPROVE_RETURNING"),
+            hold_link_count=conf.get("COMMENTS_HOLD_LINK_COUNT"),
+            hold_list=conf.get("COMMENTS_HOLD_LIST"),
+            spam_list=conf.get("COMMENTS_SPAM_LIST"),
+            close_after_days=conf.get("COMMENTS_CLOSE_AFTER_DAYS"),
+            max_depth=conf.clamp_depth(conf.get("COMMENTS_MAX_DEPTH")),
+            allow_anonymous=conf.get("COMMENTS_ALLOW_ANONYMOUS"),
+            notify_moderators=conf.get("COMMENTS_NOTIFY_MODERATORS"),
+            notify_authors=conf.get("COMMENTS_NOTIFY_AUTHORS"),
+        )
+
+    @staticmethod
+    def entries(text: str) -> list[str]:
+        return [line.strip().lower() for line in text.splitlines() if line.strip()]

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from blog.models import Article
-from comments import conf
+from comments import conf, moderation, notifications
 from comments.models import Comment
 
 # Any constant works: it names the lock that serialises new threads (new tree_ids).
@@ -68,10 +68,11 @@ def comment_post(
     user_agent: str = "",
     notify_on_reply: bool = False,
 ) -> Comment:
-    """Post a comment or a reply; it is held for moderation unless the rules approve it."""
+    """Post a comment or a reply; the discussion rules decide whether it is published, held
+    for moderation or marked as spam (see comments.moderation)."""
     if not Article.objects.published().filter(pk=article.pk).exists():
         raise CommentRefused(_("This article is not available."), status=404)
-    if not article.comments_enabled:
+    if not moderation.comments_open(article):
         raise CommentRefused(_("Comments are closed on this article."), status=403)
 
     if author_url and not author_url.strip().lower().startswith(("http://", "https://")):
@@ -101,25 +102,35 @@ def comment_post(
         # the parent's lft/rght (refresh_target) under the lock when it inserts.
         _lock_for_insert(parent)
 
-        status = (
-            Comment.Status.PENDING
-            if conf.get("COMMENTS_REQUIRE_APPROVAL")
-            else Comment.Status.APPROVED
-        )
-        comment = Comment(
-            article=article,
-            parent=parent,
+        user = user if user is not None and user.is_authenticated else None
+        candidate = moderation.Candidate(
             author_name=author_name.strip(),
             author_email=author_email.strip(),
             author_url=author_url.strip(),
             body=body,
-            user=user if user is not None and user.is_authenticated else None,
             ip_address=ip_address,
             user_agent=user_agent[:500],
+        )
+        verdict = moderation.check_comment(candidate, article=article, user=user)
+        comment = Comment(
+            article=article,
+            parent=parent,
+            author_name=candidate.author_name,
+            author_email=candidate.author_email,
+            author_url=candidate.author_url,
+            body=body,
+            user=user,
+            ip_address=ip_address,
+            user_agent=candidate.user_agent,
             notify_on_reply=notify_on_reply,
-            status=status,
+            status=verdict.status,
+            held_reason=str(verdict.reason)[:200],
         )
         comment.save()
+        if comment.status == Comment.Status.PENDING:
+            transaction.on_commit(lambda: notifications.comment_held(comment))
+        elif comment.status == Comment.Status.APPROVED:
+            transaction.on_commit(lambda: notifications.comment_approved(comment))
     return comment
 
 
@@ -145,10 +156,14 @@ def _is_duplicate(article: Article, email: str, body: str) -> bool:
 
 
 def comment_set_status(*, comment: Comment, status: str, moderator=None) -> Comment:
-    """Moderate one comment; the page caches of its article follow."""
+    """Moderate one comment; the page caches of its article follow (signals), and a first
+    approval sends the notifications after commit."""
     with transaction.atomic():
+        approving = status == Comment.Status.APPROVED and comment.status != status
         comment.status = status
         comment.moderated_by = moderator
         comment.moderated_at = timezone.now()
         comment.save(update_fields=["status", "moderated_by", "moderated_at", "updated"])
+        if approving:
+            transaction.on_commit(lambda: notifications.comment_approved(comment))
     return comment

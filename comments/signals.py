@@ -2,6 +2,7 @@
 
 from django.db import transaction
 
+from comments import conf
 from comments.cache import bump_article_version
 from comments.models import Comment
 
@@ -21,3 +22,15 @@ def _bump_now_and_after_commit(article_id: int) -> None:
     # old tree under the first new version; the bump after commit retires that one too.
     bump_article_version(article_id)
     transaction.on_commit(lambda: bump_article_version(article_id))
+
+
+def discussion_settings_saved(sender, **kwargs):
+    # Every process sharing the cache reads the new rules on its next request.
+    transaction.on_commit(conf.forget_discussion)
+    conf.forget_discussion()
+
+
+def django_setting_changed(setting, **kwargs):
+    """Tests (and override_settings) change COMMENTS_* defaults: drop the cached rules."""
+    if setting.startswith("COMMENTS_"):
+        conf.forget_discussion()

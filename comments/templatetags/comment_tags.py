@@ -2,6 +2,7 @@ from django import template
 
 from comments import own
 from comments.forms import CommentForm
+from comments.moderation import comments_open
 from comments.remember import remembered_commenter
 from comments.tree import article_tree
 
@@ -42,6 +43,7 @@ def comments_section(context, article):
     else:
         reply_to = form.data.get("parent") or None
     return {
+        "comments_open": comments_open(article),
         "article": article,
         "tree": tree,
         "form": form,

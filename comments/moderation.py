@@ -1,0 +1,99 @@
+"""The discussion rules that decide what happens to a new comment.
+
+check_comment() follows the order of WordPress's wp_allow_comment() / check_comment():
+
+0. the article's own author and moderators (logged in) are trusted: approved;
+1. the spam list: a match goes straight to spam;
+2. manual approval of every comment: held;
+3. N or more links in the text: held;
+4. the hold list: held;
+5. returning authors, when that rule is on: approved only with an earlier approved comment
+   under the same email address (ignoring case), otherwise held;
+6. otherwise: approved.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from comments import conf
+from comments.models import Comment, DiscussionSettings
+
+# WordPress counts links the same way: an optional href= and an optional scheme before "//".
+LINK_RE = re.compile(r"""(href\s*=\s*['"]?)?(https?:)?//""", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    status: str
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """What a rule may look at: the fields a reader typed, and where they came from."""
+
+    author_name: str
+    author_email: str
+    author_url: str
+    body: str
+    ip_address: str | None
+    user_agent: str = ""
+
+    def haystacks(self) -> list[str]:
+        fields = [self.author_name, self.author_email, self.author_url, self.body]
+        fields += [self.ip_address or "", self.user_agent]
+        return [field.lower() for field in fields if field]
+
+
+def _first_match(entries: list[str], candidate: Candidate) -> str | None:
+    haystacks = candidate.haystacks()
+    return next((e for e in entries if any(e in haystack for haystack in haystacks)), None)
+
+
+def count_links(text: str) -> int:
+    return len(LINK_RE.findall(text or ""))
+
+
+def is_trusted(user, article) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    if user.has_perm("comments.change_comment"):
+        return True
+    return article.author.user_id == user.pk
+
+
+def check_comment(
+    candidate: Candidate, *, article, user=None, rules: DiscussionSettings | None = None
+) -> Verdict:
+    rules = rules or conf.discussion()
+    if is_trusted(user, article):
+        return Verdict(Comment.Status.APPROVED)
+    if spam := _first_match(rules.entries(rules.spam_list), candidate):
+        return Verdict(Comment.Status.SPAM, _("spam list: “%s”") % spam)
+    if rules.require_approval:
+        return Verdict(Comment.Status.PENDING, _("every comment is approved by hand"))
+    if rules.hold_link_count and count_links(candidate.body) >= rules.hold_link_count:
+        return Verdict(Comment.Status.PENDING, _("%d links or more") % rules.hold_link_count)
+    if held := _first_match(rules.entries(rules.hold_list), candidate):
+        return Verdict(Comment.Status.PENDING, _("hold list: “%s”") % held)
+    if rules.auto_approve_returning:
+        known = candidate.author_email and (
+            Comment.objects.public().filter(author_email__iexact=candidate.author_email).exists()
+        )
+        if not known:
+            return Verdict(Comment.Status.PENDING, _("first comment from this address"))
+    return Verdict(Comment.Status.APPROVED)
+
+
+def comments_open(article, *, rules: DiscussionSettings | None = None) -> bool:
+    """Comments are open unless the article closes them or it is older than the setting."""
+    if not article.comments_enabled:
+        return False
+    rules = rules or conf.discussion()
+    if rules.close_after_days:
+        return article.publish_at > timezone.now() - timedelta(days=rules.close_after_days)
+    return True
