@@ -119,4 +119,9 @@ def erase_comments(email: str) -> int:
     return count
 
 
+def is_empty(export: dict) -> bool:
+    """Whether an export from comments.services.personal_data_export() found nothing at all."""
+    return not any(export["data"].values())
+
+
 register("comments", exporter=export_comments, eraser=erase_comments)
