@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import timedelta
+from enum import StrEnum
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -219,3 +220,34 @@ def comment_ips_clear(*, older_than_days: int | None = None) -> int:
             .exclude(ip_address__isnull=True, user_agent="")
             .update(ip_address=None, user_agent="")
         )
+
+
+class DeleteOutcome(StrEnum):
+    DELETED = "deleted"
+    PLACEHOLDER = "placeholder"
+
+
+def comment_delete(*, comment: Comment, moderator=None) -> str:
+    """Delete a comment nobody has replied to; keep one with replies as a placeholder.
+
+    Deleting a comment with replies would tear a hole in its thread (Comment.parent is RESTRICT
+    for that reason), so it is rejected instead, through comment_set_status: readers see
+    "Comment removed" in its place with the replies below it, moderators still see its text.
+    A spam or rejected comment with replies is already a placeholder and stays as it is.
+
+    Deleting closes a gap in the thread, so it takes the same lock as a reply (the thread's root
+    row) and reads the comment again under it: a reply posted meanwhile is seen, not orphaned.
+    Returns DeleteOutcome.DELETED or DeleteOutcome.PLACEHOLDER.
+    """
+    with transaction.atomic():
+        try:
+            _lock_for_insert(comment)
+            comment.refresh_from_db(fields=["status", "tree_id", "lft", "rght", "level"])
+        except Comment.DoesNotExist:
+            return DeleteOutcome.DELETED  # Someone deleted it meanwhile.
+        if comment.is_leaf_node():
+            comment.delete()
+            return DeleteOutcome.DELETED
+        if comment.status in (Comment.Status.APPROVED, Comment.Status.PENDING):
+            comment_set_status(comment=comment, status=Comment.Status.REJECTED, moderator=moderator)
+    return DeleteOutcome.PLACEHOLDER
