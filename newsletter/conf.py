@@ -1,0 +1,30 @@
+"""Newsletter settings, read in one place, per call (tests and the environment may change them)."""
+
+from django.conf import settings
+
+DEFAULTS = {
+    # A confirmation link works for this many days; unsubscribe links never expire.
+    "NEWSLETTER_CONFIRM_DAYS": 7,
+    # Sign-ups accepted from one IP address per window (seconds).
+    "NEWSLETTER_RATE_LIMIT": 5,
+    "NEWSLETTER_RATE_WINDOW": 10 * 60,
+    # Messages sent to one address per window (seconds), whoever asks: the form cannot be used
+    # to flood somebody's inbox from many IP addresses.
+    "NEWSLETTER_MAILS_PER_ADDRESS": 3,
+    "NEWSLETTER_ADDRESS_WINDOW": 24 * 3600,
+    # The signed form timestamp: sent sooner than this is a bot, older than this is refused.
+    "NEWSLETTER_MIN_SECONDS": 2,
+    "NEWSLETTER_MAX_FORM_AGE": 2 * 24 * 3600,
+}
+
+DEFAULT_SITE_URL = "http://127.0.0.1:8000"
+
+
+def get(name: str):
+    return getattr(settings, name, DEFAULTS[name])
+
+
+def site_url(path: str) -> str:
+    """An absolute URL for an email, from settings.SITE_URL (an email has no request)."""
+    base = getattr(settings, "SITE_URL", "") or DEFAULT_SITE_URL
+    return base.rstrip("/") + path

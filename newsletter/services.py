@@ -1,0 +1,160 @@
+"""Writes that carry the newsletter rules: double opt-in, confirmation, unsubscribe.
+
+Views, the admin and tests call these. Email leaves through Django's mail API after commit, in
+the subscriber's language; a failure to send is logged (without the address) and swallowed, so
+the reader's request never fails on it and its answer never depends on it.
+"""
+
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
+
+from newsletter import conf, tokens
+from newsletter.models import Subscriber, normalise_email
+from newsletter.tokens import TokenInvalid
+
+logger = logging.getLogger(__name__)
+
+MAILER = "default"
+
+__all__ = [
+    "TokenInvalid",
+    "subscriber_confirm",
+    "subscriber_request",
+    "subscriber_unsubscribe",
+    "unsubscribe_url",
+]
+
+
+@transaction.atomic
+def subscriber_request(
+    *, email: str, ip_address: str | None, language: str, source: str = "footer"
+) -> Subscriber:
+    """Ask for the newsletter: double opt-in, with no disclosure.
+
+    A new, pending or unsubscribed address becomes (or stays) pending and is sent a fresh
+    confirmation link. A confirmed address is left as it is and its owner gets a short "you are
+    already subscribed" note. Either way the caller cannot tell which case it was.
+    """
+    email = normalise_email(email)
+    language = language or settings.LANGUAGE_CODE
+    subscriber, created = Subscriber.objects.select_for_update().get_or_create(
+        email=email,
+        defaults={"ip_address": ip_address, "language": language, "source": source},
+    )
+    if subscriber.status == Subscriber.Status.CONFIRMED:
+        kind = "already_subscribed"
+    else:
+        kind = "confirm"
+        if not created:
+            subscriber.status = Subscriber.Status.PENDING
+            subscriber.confirmed_at = None
+            subscriber.ip_address = ip_address
+            subscriber.language = language
+            subscriber.source = source
+            subscriber.save()
+    transaction.on_commit(lambda: _send(subscriber, kind))
+    return subscriber
+
+
+@transaction.atomic
+def subscriber_confirm(*, token: str) -> Subscriber:
+    """Follow the confirmation link. Following it again changes nothing; a link made before the
+    reader unsubscribed no longer works (they sign up again)."""
+    max_age = conf.get("NEWSLETTER_CONFIRM_DAYS") * 24 * 3600
+    subscriber = _subscriber_for(token, salt=tokens.CONFIRM_SALT, max_age=max_age)
+    if subscriber.status == Subscriber.Status.UNSUBSCRIBED:
+        raise TokenInvalid
+    if subscriber.status == Subscriber.Status.PENDING:
+        subscriber.status = Subscriber.Status.CONFIRMED
+        subscriber.confirmed_at = timezone.now()
+        subscriber.save(update_fields=["status", "confirmed_at", "updated"])
+    return subscriber
+
+
+@transaction.atomic
+def subscriber_unsubscribe(*, token: str) -> Subscriber:
+    """Leave the list, from the link in any newsletter email. Idempotent."""
+    subscriber = _subscriber_for(token, salt=tokens.UNSUBSCRIBE_SALT)
+    if subscriber.status != Subscriber.Status.UNSUBSCRIBED:
+        subscriber.status = Subscriber.Status.UNSUBSCRIBED
+        subscriber.unsubscribed_at = timezone.now()
+        subscriber.save(update_fields=["status", "unsubscribed_at", "updated"])
+    return subscriber
+
+
+def confirm_url(subscriber: Subscriber) -> str:
+    token = tokens.make_token(subscriber, salt=tokens.CONFIRM_SALT)
+    return conf.site_url(reverse("newsletter:confirm", args=[token]))
+
+
+def unsubscribe_url(subscriber: Subscriber) -> str:
+    """The one-click link every newsletter email carries (body and List-Unsubscribe)."""
+    token = tokens.make_token(subscriber, salt=tokens.UNSUBSCRIBE_SALT)
+    return conf.site_url(reverse("newsletter:unsubscribe", args=[token]))
+
+
+def _subscriber_for(token: str, *, salt: str, max_age: int | None = None) -> Subscriber:
+    pk, fingerprint = tokens.read_token(token, salt=salt, max_age=max_age)
+    subscriber = Subscriber.objects.select_for_update().filter(pk=pk).first()
+    if subscriber is None or not tokens.matches(subscriber, fingerprint):
+        raise TokenInvalid
+    return subscriber
+
+
+def _address_allowance_left(email: str) -> bool:
+    """Count a message to this address; False once it has had its share for the window."""
+    key = "newsletter:address:" + salted_hmac("newsletter.address-rate", email).hexdigest()
+    window = conf.get("NEWSLETTER_ADDRESS_WINDOW")
+    cache.add(key, 0, window)
+    try:
+        sent = cache.incr(key)
+    except ValueError:  # Expired between add and incr.
+        cache.set(key, 1, window)
+        sent = 1
+    return sent <= conf.get("NEWSLETTER_MAILS_PER_ADDRESS")
+
+
+def _send(subscriber: Subscriber, kind: str) -> None:
+    try:
+        if not _address_allowance_left(subscriber.email):
+            logger.info("Newsletter: subscriber %s has had enough mail for now", subscriber.pk)
+            return
+        _message(subscriber, kind).send(using=MAILER)
+    except Exception:
+        logger.exception(
+            "Newsletter: could not send the %s email to subscriber %s", kind, subscriber.pk
+        )
+
+
+def _message(subscriber: Subscriber, kind: str) -> EmailMessage:
+    unsubscribe = unsubscribe_url(subscriber)
+    context = {
+        "site_name": settings.SITE_NAME,
+        "home_url": conf.site_url(reverse("blog:home")),
+        "unsubscribe_url": unsubscribe,
+        "confirm_days": conf.get("NEWSLETTER_CONFIRM_DAYS"),
+    }
+    if kind == "confirm":
+        context["confirm_url"] = confirm_url(subscriber)
+    with translation.override(subscriber.language or settings.LANGUAGE_CODE):
+        subject = render_to_string(f"newsletter/email/{kind}_subject.txt", context)
+        body = render_to_string(f"newsletter/email/{kind}_body.txt", context)
+    return EmailMessage(
+        subject=" ".join(subject.split()),  # A header is one line.
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[subscriber.email],
+        headers={
+            "Auto-Submitted": "auto-generated",
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )

@@ -1,0 +1,52 @@
+"""Signed links for the emails: confirm a subscription (expires), unsubscribe (never expires).
+
+A token carries the subscriber's id and a keyed fingerprint of their address, never the address
+itself: signed values are only base64, and links end up in logs and browser histories. The
+fingerprint also retires every link when an editor changes the address.
+"""
+
+from dataclasses import dataclass
+
+from django.core import signing
+from django.utils.crypto import constant_time_compare, salted_hmac
+
+from newsletter.models import Subscriber
+
+CONFIRM_SALT = "newsletter.confirm"
+UNSUBSCRIBE_SALT = "newsletter.unsubscribe"
+_FINGERPRINT_SALT = "newsletter.token-address"
+
+
+@dataclass
+class TokenInvalid(Exception):
+    """A link that was forged, mangled, superseded or (with expired=True) is too old."""
+
+    expired: bool = False
+
+
+def _fingerprint(email: str) -> str:
+    return salted_hmac(_FINGERPRINT_SALT, email).hexdigest()[:20]
+
+
+def make_token(subscriber: Subscriber, *, salt: str) -> str:
+    return signing.dumps({"s": subscriber.pk, "f": _fingerprint(subscriber.email)}, salt=salt)
+
+
+def read_token(token: str, *, salt: str, max_age: int | None = None) -> tuple[int, str]:
+    """The subscriber id and fingerprint a token was signed for; TokenInvalid otherwise."""
+    try:
+        value = signing.loads(token, salt=salt, max_age=max_age)
+    except signing.SignatureExpired:
+        raise TokenInvalid(expired=True) from None
+    except signing.BadSignature:
+        raise TokenInvalid from None
+    if not isinstance(value, dict):
+        raise TokenInvalid
+    pk, fingerprint = value.get("s"), value.get("f")
+    if type(pk) is not int or not isinstance(fingerprint, str):
+        raise TokenInvalid
+    return pk, fingerprint
+
+
+def matches(subscriber: Subscriber, fingerprint: str) -> bool:
+    return constant_time_compare(_fingerprint(subscriber.email), fingerprint)

@@ -1,0 +1,107 @@
+from django.core.cache import cache
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods
+
+from blog.client import client_ip
+from newsletter import conf
+from newsletter.forms import SignupForm
+from newsletter.services import (
+    TokenInvalid,
+    subscriber_confirm,
+    subscriber_request,
+    subscriber_unsubscribe,
+)
+
+
+def _rate_key(ip: str | None) -> str:
+    return f"newsletter:rate:{ip or 'unknown'}"
+
+
+def _rate_limited(ip: str | None) -> bool:
+    return (cache.get(_rate_key(ip)) or 0) >= conf.get("NEWSLETTER_RATE_LIMIT")
+
+
+def _count_request(ip: str | None) -> None:
+    key = _rate_key(ip)
+    window = conf.get("NEWSLETTER_RATE_WINDOW")
+    cache.add(key, 0, window)
+    try:
+        cache.incr(key)
+    except ValueError:  # Expired between add and incr.
+        cache.set(key, 1, window)
+
+
+def _signup_page(request, form, *, status=200, **context):
+    return render(
+        request,
+        "newsletter/signup.html",
+        {"form": form, "newsletter_page": True, **context},
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request):
+    """The sign-up page; the footer form on every page posts here.
+
+    An accepted request always ends on the same "check your inbox" page, whatever the address's
+    state: the answer never tells whether somebody is subscribed.
+    """
+    if request.method == "GET":
+        return _signup_page(request, SignupForm())
+
+    form = SignupForm(request.POST)
+    ip = client_ip(request)
+    if _rate_limited(ip):
+        form.add_error(None, _("Too many sign-up requests. Wait a few minutes, then try again."))
+        status = 429
+    elif form.is_valid():
+        subscriber_request(
+            email=form.cleaned_data["email"],
+            ip_address=ip,
+            language=get_language(),
+            source="footer",
+        )
+        _count_request(ip)
+        return redirect("newsletter:check-inbox")
+    else:
+        status = 400
+    form.refresh_timestamp()
+    return _signup_page(request, form, status=status)
+
+
+@require_GET
+def check_inbox(request):
+    return render(request, "newsletter/check_inbox.html")
+
+
+def _invalid_link(request, error: TokenInvalid):
+    return _signup_page(
+        request, SignupForm(), status=400, link_invalid=True, link_expired=error.expired
+    )
+
+
+@never_cache
+@require_GET
+def confirm(request, token: str):
+    try:
+        subscriber_confirm(token=token)
+    except TokenInvalid as error:
+        return _invalid_link(request, error)
+    return render(request, "newsletter/confirmed.html")
+
+
+# The token is the credential, and a mail client's RFC 8058 one-click POST carries no CSRF token.
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token: str):
+    try:
+        subscriber_unsubscribe(token=token)
+    except TokenInvalid as error:
+        return _invalid_link(request, error)
+    return render(request, "newsletter/unsubscribed.html")
