@@ -37,5 +37,6 @@ urlpatterns = [
     path("categoria/<slug:slug>/", views.CategoryView.as_view(), name="category"),
     path("tag/<slug:slug>/", views.TagView.as_view(), name="tag"),
     path("autore/<slug:slug>/", views.AuthorView.as_view(), name="author"),
+    path("cerca/", views.SearchView.as_view(), name="search"),
     path("anteprima/<int:pk>/", views.article_preview, name="article-preview"),
 ]

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import ListView, dates
 
+from blog import search
 from blog.models import Article, Author, Category, Tag
 from blog.permissions import can_edit_article
 
@@ -85,6 +86,35 @@ class YearArchiveView(_DateArchiveMixin, dates.YearArchiveView):
 
 class MonthArchiveView(_DateArchiveMixin, dates.MonthArchiveView):
     month_format = "%m"
+
+
+class SearchView(PublishedArticlesMixin, ListView):
+    """/cerca/?q=...: the published articles matching the words, best first (blog.search)."""
+
+    template_name = "blog/article_search.html"
+
+    def get(self, request, *args, **kwargs):
+        self.query, self.query_shortened = search.clean_query(request.GET.get("q"))
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        if not self.query:
+            return Article.objects.none()
+        return search.search_articles(super().get_queryset(), self.query)
+
+    def get_paginate_by(self, queryset):
+        return super().get_paginate_by(queryset) if self.query else None
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(
+            query=self.query,
+            query_shortened=self.query_shortened,
+            max_query_length=search.MAX_QUERY_LENGTH,
+            **kwargs,
+        )
+        for article in context["articles"]:
+            article.search_snippet = search.snippet(article, self.query)
+        return context
 
 
 def render_article(request, article, *, preview=False, status=200, **extra_context):
