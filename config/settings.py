@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "blog",
     "comments",
+    "newsletter",
 ]
 
 MIDDLEWARE = [
@@ -137,6 +138,13 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 BLOG_ARTICLES_PER_PAGE = env_int("BLOG_ARTICLES_PER_PAGE", 10)
+
+# Newsletter (double opt-in). Links in emails are absolute: SITE_URL is the public address.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+NEWSLETTER_CONFIRM_DAYS = env_int("NEWSLETTER_CONFIRM_DAYS", 7)
+NEWSLETTER_RATE_LIMIT = env_int("NEWSLETTER_RATE_LIMIT", 5)  # sign-ups per IP per window
+NEWSLETTER_RATE_WINDOW = env_int("NEWSLETTER_RATE_WINDOW", 10 * 60)  # seconds
+NEWSLETTER_MAILS_PER_ADDRESS = env_int("NEWSLETTER_MAILS_PER_ADDRESS", 3)  # per address per day
 
 LOGIN_URL = "admin:login"
 

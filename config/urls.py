@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("comments.urls")),
+    path("", include("newsletter.urls")),
     path("", include("blog.urls")),
 ]
 
