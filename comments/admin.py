@@ -1,56 +1,429 @@
-from django.contrib import admin
+"""The moderation workflow in the Django admin: the comment queue and the discussion settings.
+
+Every change of status goes through comments.services, one comment at a time, so moderated_by
+and moderated_at are recorded and the article page caches follow (signals).
+"""
+
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
+
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Subquery
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from comments.models import Comment
+from blog.models import Article
+from comments.models import Comment, DiscussionSettings
+from comments.services import DeleteOutcome, comment_delete, comment_set_status
+
+EMPTY = "—"
+MODERATION_LOCATIONS = [admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM]
+
+
+def pending_comment_count() -> int:
+    """What waits for a moderator: one COUNT on the (status, created) index, never cached."""
+    return Comment.objects.filter(status=Comment.Status.PENDING).count()
+
+
+def split_for_delete(comments) -> tuple[list[Comment], list[Comment]]:
+    """Which of `comments` a delete removes, and which it keeps as placeholders.
+
+    Deleting goes deepest first, so a selected reply is gone before its parent is reached: a
+    comment is deleted when every reply below it is selected too. No queries: the tree fields
+    of the selection say it all.
+    """
+    selected_lfts = defaultdict(list)
+    for comment in comments:
+        selected_lfts[comment.tree_id].append(comment.lft)
+    for lfts in selected_lfts.values():
+        lfts.sort()
+    deleted, kept = [], []
+    for comment in comments:
+        lfts = selected_lfts[comment.tree_id]
+        selected_below = bisect_left(lfts, comment.rght) - bisect_right(lfts, comment.lft)
+        (deleted if selected_below == comment.get_descendant_count() else kept).append(comment)
+    return deleted, kept
 
 
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
-    """What arrives, at a glance. The moderation workflow builds on this."""
+    """The moderation queue: newest first, each comment shown in its thread."""
 
-    list_display = ["excerpt", "author_name", "article", "depth_label", "status", "created"]
-    list_filter = ["status", "article"]
-    list_select_related = ["article"]
+    list_display = [
+        "excerpt",
+        "author_name",
+        "article_title",
+        "in_reply_to",
+        "depth_label",
+        "status",
+        "held_reason",
+        "created",
+        "thread_link",
+    ]
+    list_filter = ["status", ("article", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["article", "parent"]
     search_fields = ["author_name", "author_email", "body", "ip_address"]
     date_hierarchy = "created"
-    # Never a <select> of every comment as parent: raw ids and read-only tree fields.
-    raw_id_fields = ["article", "parent", "user"]
+    ordering = ["-created", "-pk"]
+    actions = ["approve", "reject", "mark_spam", "restore", "delete_selected"]
+    # Never a <select> of every comment as parent: where a comment sits is read-only.
     readonly_fields = [
+        "article_link",
+        "parent_link",
+        "thread_link",
+        "held_reason",
         "body_html_preview",
-        "ip_address",
-        "user_agent",
-        "created",
-        "moderated_by",
-        "moderated_at",
-    ]
-    fields = [
-        "article",
-        "parent",
-        "status",
-        "author_name",
-        "author_email",
-        "author_url",
         "user",
-        "body",
-        "body_html_preview",
-        "notify_on_reply",
         "ip_address",
         "user_agent",
         "created",
         "moderated_by",
         "moderated_at",
     ]
+    fieldsets = [
+        (
+            None,
+            {"fields": ["article_link", "parent_link", "thread_link", "status", "held_reason"]},
+        ),
+        (
+            _("Comment"),
+            {
+                "fields": [
+                    "author_name",
+                    "author_email",
+                    "author_url",
+                    "body",
+                    "body_html_preview",
+                    "notify_on_reply",
+                ]
+            },
+        ),
+        (_("Moderation"), {"fields": ["created", "moderated_by", "moderated_at"]}),
+        (
+            _("Where it came from"),
+            {"fields": ["user", "ip_address", "user_agent"], "classes": ["collapse"]},
+        ),
+    ]
+
+    def get_queryset(self, request):
+        # Where a comment can be seen on the site, computed in the list query (no N+1): its
+        # deepest approved ancestor, and whether its article is live (the one visibility rule).
+        approved_ancestor = Comment.objects.public().filter(
+            tree_id=OuterRef("tree_id"), lft__lt=OuterRef("lft"), rght__gt=OuterRef("rght")
+        )
+        live = Article.objects.published().filter(pk=OuterRef("article_id"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                approved_ancestor_id=Subquery(approved_ancestor.order_by("-lft").values("pk")[:1]),
+                article_live=Exists(live),
+            )
+        )
+
+    # Comments come from readers, not from the admin.
+
+    def has_add_permission(self, request):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        count = pending_comment_count()
+        extra_context = {
+            "title": gettext("Comments (%(count)d awaiting moderation)") % {"count": count},
+            "pending_comment_count": count,
+            **(extra_context or {}),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        if not (change and "status" in form.changed_data):
+            super().save_model(request, obj, form, change)
+            return
+        # Other edits are saved as they are; the new status goes through the service, which
+        # records who moderated and when.
+        new_status = obj.status
+        obj.status = form.initial["status"]
+        super().save_model(request, obj, form, change)
+        comment_set_status(comment=obj, status=new_status, moderator=request.user)
+
+    # List columns and read-only fields.
 
     @admin.display(description=_("comment"))
     def excerpt(self, obj):
         return Truncator(obj.body).chars(80)
 
+    @admin.display(description=_("article"), ordering="article__title")
+    def article_title(self, obj):
+        return obj.article.title
+
+    @admin.display(description=_("in reply to"))
+    def in_reply_to(self, obj):
+        if obj.parent is None:
+            return EMPTY
+        return Truncator(obj.parent.body).chars(60)
+
     @admin.display(description=_("depth"), ordering="level")
     def depth_label(self, obj):
         return obj.depth
 
+    @admin.display(description=_("on the site"))
+    def thread_link(self, obj):
+        """The thread on the site: the comment itself once approved, otherwise the nearest
+        approved comment above it, or the article's comments."""
+        if not obj.article_live:
+            return gettext("Article not published")
+        if obj.status == Comment.Status.APPROVED:
+            anchor = f"comment-{obj.pk}"
+        elif obj.approved_ancestor_id is not None:
+            anchor = f"comment-{obj.approved_ancestor_id}"
+        else:
+            anchor = "comments"
+        return format_html(
+            '<a href="{}#{}">{}</a>', obj.article.get_absolute_url(), anchor, _("View thread")
+        )
+
+    @admin.display(description=_("article"))
+    def article_link(self, obj):
+        return format_html('<a href="{}">{}</a>', obj.article.get_absolute_url(), obj.article.title)
+
+    @admin.display(description=_("in reply to"))
+    def parent_link(self, obj):
+        if obj.parent is None:
+            return EMPTY
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:comments_comment_change", args=[obj.parent_id]),
+            obj.parent,
+        )
+
     @admin.display(description=_("as published"))
     def body_html_preview(self, obj):
         return format_html('<div class="comment-preview">{}</div>', obj.body_html)
+
+    # Bulk moderation, one comment at a time through the service.
+
+    def _set_status(self, request, queryset, status: str) -> int:
+        changed = 0
+        for comment in queryset.exclude(status=status).order_by("tree_id", "lft"):
+            comment_set_status(comment=comment, status=status, moderator=request.user)
+            changed += 1
+        return changed
+
+    @admin.action(
+        permissions=["change"],
+        description=_("Approve"),
+        description_plural=_("Approve the selected comments"),
+        location=MODERATION_LOCATIONS,
+    )
+    def approve(self, request, queryset):
+        count = self._set_status(request, queryset, Comment.Status.APPROVED)
+        self.message_user(
+            request,
+            ngettext("%(count)d comment approved.", "%(count)d comments approved.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    @admin.action(
+        permissions=["change"],
+        description=_("Reject"),
+        description_plural=_("Reject the selected comments"),
+        location=MODERATION_LOCATIONS,
+    )
+    def reject(self, request, queryset):
+        count = self._set_status(request, queryset, Comment.Status.REJECTED)
+        self.message_user(
+            request,
+            ngettext("%(count)d comment rejected.", "%(count)d comments rejected.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    @admin.action(
+        permissions=["change"],
+        description=_("Mark as spam"),
+        description_plural=_("Mark the selected comments as spam"),
+        location=MODERATION_LOCATIONS,
+    )
+    def mark_spam(self, request, queryset):
+        count = self._set_status(request, queryset, Comment.Status.SPAM)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d comment marked as spam.", "%(count)d comments marked as spam.", count
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    @admin.action(
+        permissions=["change"],
+        description=_("Return to pending"),
+        description_plural=_("Return the selected comments to pending"),
+        location=MODERATION_LOCATIONS,
+    )
+    def restore(self, request, queryset):
+        """WordPress's "Unapprove": back to the queue, whatever the comment's status was."""
+        count = self._set_status(request, queryset, Comment.Status.PENDING)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d comment returned to pending.",
+                "%(count)d comments returned to pending.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    # Deleting never tears a hole in a thread: a comment with replies becomes a placeholder.
+
+    @admin.action(permissions=["delete"], description=_("Delete selected %(verbose_name_plural)s"))
+    def delete_selected(self, request, queryset):
+        """Replaces Django's action of the same name: confirm, then delete through the service,
+        saying how many comments were deleted and how many were kept as placeholders."""
+        comments = list(queryset)
+        if request.POST.get("post"):
+            self.log_deletions(request, comments)
+            self.delete_queryset(request, comments)
+            return None
+        deleted, kept = split_for_delete(comments)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Delete comments"),
+            "subtitle": None,
+            "opts": self.opts,
+            "deleted": deleted,
+            "kept": kept,
+            "comments": comments,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "media": self.media,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(
+            request, "admin/comments/comment/delete_selected_confirmation.html", context
+        )
+
+    def delete_queryset(self, request, queryset):
+        outcomes = [
+            comment_delete(comment=comment, moderator=request.user)
+            for comment in sorted(queryset, key=lambda comment: -comment.level)
+        ]
+        self._report_deletions(
+            request,
+            deleted=outcomes.count(DeleteOutcome.DELETED),
+            kept=outcomes.count(DeleteOutcome.PLACEHOLDER),
+        )
+
+    def delete_model(self, request, obj):
+        comment_delete(comment=obj, moderator=request.user)
+
+    def _report_deletions(self, request, *, deleted: int, kept: int) -> None:
+        if deleted:
+            self.message_user(
+                request,
+                ngettext("%(count)d comment deleted.", "%(count)d comments deleted.", deleted)
+                % {"count": deleted},
+                messages.SUCCESS,
+            )
+        if kept:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d comment has replies: it was kept as a “Comment removed” "
+                    "placeholder, so its replies stay on the site.",
+                    "%(count)d comments have replies: they were kept as “Comment removed” "
+                    "placeholders, so their replies stay on the site.",
+                    kept,
+                )
+                % {"count": kept},
+                messages.WARNING,
+            )
+
+    def get_deleted_objects(self, objs, request):
+        # Only what will really go: a comment kept as a placeholder is not deleted, and its
+        # replies (which RESTRICT its deletion) are no obstacle.
+        deleted, _kept = split_for_delete(list(objs))
+        return super().get_deleted_objects(deleted, request)
+
+    def log_deletions(self, request, queryset):
+        deleted, _kept = split_for_delete(list(queryset))
+        if not deleted:
+            return []
+        return super().log_deletions(request, deleted)
+
+    def response_delete(self, request, obj_display, obj_id):
+        if not Comment.objects.filter(pk=obj_id).exists():
+            return super().response_delete(request, obj_display, obj_id)
+        self._report_deletions(request, deleted=0, kept=1)
+        return HttpResponseRedirect(reverse("admin:comments_comment_change", args=[obj_id]))
+
+
+@admin.register(DiscussionSettings)
+class DiscussionSettingsAdmin(admin.ModelAdmin):
+    """WordPress's Settings > Discussion: one row, always pk 1; the list opens its form.
+
+    Saving it takes effect on the next request: conf.discussion() is forgotten on save.
+    """
+
+    fieldsets = [
+        (_("Before a comment appears"), {"fields": ["require_approval", "auto_approve_returning"]}),
+        (_("Comment moderation"), {"fields": ["hold_link_count", "hold_list"]}),
+        (_("Spam"), {"fields": ["spam_list"]}),
+        (
+            _("Other comment settings"),
+            {"fields": ["allow_anonymous", "close_after_days", "max_depth"]},
+        ),
+        (_("Email notifications"), {"fields": ["notify_moderators", "notify_authors"]}),
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def _singleton(self) -> DiscussionSettings:
+        """The saved row, created from the Django settings defaults on first visit."""
+        current = DiscussionSettings.objects.filter(pk=DiscussionSettings.SINGLETON_PK).first()
+        if current is not None:
+            return current
+        current = DiscussionSettings.from_django_settings()
+        try:
+            with transaction.atomic():
+                current.save(force_insert=True)
+        except IntegrityError:  # Another first visit won the race.
+            current = DiscussionSettings.objects.get(pk=DiscussionSettings.SINGLETON_PK)
+        return current
+
+    def _change_url(self) -> str:
+        return reverse(
+            "admin:comments_discussionsettings_change", args=[DiscussionSettings.SINGLETON_PK]
+        )
+
+    def changelist_view(self, request, extra_context=None):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        self._singleton()
+        return HttpResponseRedirect(self._change_url())
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        if object_id != str(DiscussionSettings.SINGLETON_PK):
+            return HttpResponseRedirect(self._change_url())
+        self._singleton()
+        extra_context = {"show_save_and_continue": False, **(extra_context or {})}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def response_change(self, request, obj):
+        self.message_user(request, gettext("Settings saved."), messages.SUCCESS)
+        return HttpResponseRedirect(self._change_url())

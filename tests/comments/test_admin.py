@@ -53,8 +53,11 @@ def test_changelist_searches_ip_address(staff_client):
 def test_change_form_never_lists_every_comment_as_a_parent_choice(staff_client):
     article = make_article()
     comments = [make_comment(article) for _ in range(5)]
-    html = staff_client.get(reverse("admin:comments_comment_change", args=[comments[-1].pk])).text
-    assert 'name="parent"' in html
+    reply = make_comment(article, parent=comments[0], body="Una risposta.")
+    html = staff_client.get(reverse("admin:comments_comment_change", args=[reply.pk])).text
+    # Where a comment sits in its thread is read-only: shown, never offered as a choice.
+    assert comments[0].body in html
+    assert 'name="parent"' not in html
     assert '<select name="parent"' not in html
 
 
