@@ -111,7 +111,10 @@ def _subscriber_for(token: str, *, salt: str, max_age: int | None = None) -> Sub
 
 def _address_allowance_left(email: str) -> bool:
     """Count a message to this address; False once it has had its share for the window."""
-    key = "newsletter:address:" + salted_hmac("newsletter.address-rate", email).hexdigest()
+    key = (
+        "newsletter:address:"
+        + salted_hmac("newsletter.address-rate", email, algorithm="sha256").hexdigest()
+    )
     window = conf.get("NEWSLETTER_ADDRESS_WINDOW")
     cache.add(key, 0, window)
     try:

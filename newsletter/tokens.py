@@ -25,7 +25,7 @@ class TokenInvalid(Exception):
 
 
 def _fingerprint(email: str) -> str:
-    return salted_hmac(_FINGERPRINT_SALT, email).hexdigest()[:20]
+    return salted_hmac(_FINGERPRINT_SALT, email, algorithm="sha256").hexdigest()[:20]
 
 
 def make_token(subscriber: Subscriber, *, salt: str) -> str:
