@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from blog import views
+from blog import feeds, views
 
 
 class TwoDigitConverter:
@@ -37,6 +37,25 @@ urlpatterns = [
     path("categoria/<slug:slug>/", views.CategoryView.as_view(), name="category"),
     path("tag/<slug:slug>/", views.TagView.as_view(), name="tag"),
     path("autore/<slug:slug>/", views.AuthorView.as_view(), name="author"),
+    # Feeds: RSS 2.0 at .../feed/, Atom at .../feed/atom/.
+    path("feed/", feeds.LatestArticlesFeed(), name="feed"),
+    path("feed/atom/", feeds.LatestArticlesAtomFeed(), name="feed-atom"),
+    path("categoria/<slug:slug>/feed/", feeds.CategoryFeed(), name="category-feed"),
+    path("categoria/<slug:slug>/feed/atom/", feeds.CategoryAtomFeed(), name="category-feed-atom"),
+    path("tag/<slug:slug>/feed/", feeds.TagFeed(), name="tag-feed"),
+    path("tag/<slug:slug>/feed/atom/", feeds.TagAtomFeed(), name="tag-feed-atom"),
+    path("autore/<slug:slug>/feed/", feeds.AuthorFeed(), name="author-feed"),
+    path("autore/<slug:slug>/feed/atom/", feeds.AuthorAtomFeed(), name="author-feed-atom"),
+    path(
+        "<yyyy:year>/<dd:month>/<dd:day>/<slug:slug>/feed/",
+        feeds.ArticleCommentsFeed(),
+        name="article-comments-feed",
+    ),
+    path(
+        "<yyyy:year>/<dd:month>/<dd:day>/<slug:slug>/feed/atom/",
+        feeds.ArticleCommentsAtomFeed(),
+        name="article-comments-feed-atom",
+    ),
     path("cerca/", views.SearchView.as_view(), name="search"),
     path("anteprima/<int:pk>/", views.article_preview, name="article-preview"),
 ]

@@ -1,7 +1,7 @@
 from django import template
 from django.utils.html import format_html, format_html_join
 
-from blog import images
+from blog import images, reading
 
 register = template.Library()
 
@@ -66,3 +66,15 @@ def _dimensions(field_file) -> tuple[int | None, int | None]:
     if width and height:
         return width, height
     return field_file.width, field_file.height
+
+
+@register.filter
+def reading_minutes(article) -> int:
+    return reading.reading_minutes(article)
+
+
+@register.inclusion_tag("blog/includes/reading_aids.html")
+def reading_aids(article):
+    """Previous/next navigation and related articles, from one query."""
+    aids = reading.reading_aids(article)
+    return {"previous": aids.previous, "next": aids.next, "related": aids.related}
