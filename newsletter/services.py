@@ -9,7 +9,6 @@ import logging
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -17,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 
 from newsletter import conf, tokens
+from newsletter.mail import ListEmailMessage
 from newsletter.models import Subscriber, normalise_email
 from newsletter.tokens import TokenInvalid
 
@@ -137,7 +137,7 @@ def _send(subscriber: Subscriber, kind: str) -> None:
         )
 
 
-def _message(subscriber: Subscriber, kind: str) -> EmailMessage:
+def _message(subscriber: Subscriber, kind: str) -> ListEmailMessage:
     unsubscribe = unsubscribe_url(subscriber)
     context = {
         "site_name": settings.SITE_NAME,
@@ -150,7 +150,7 @@ def _message(subscriber: Subscriber, kind: str) -> EmailMessage:
     with translation.override(subscriber.language or settings.LANGUAGE_CODE):
         subject = render_to_string(f"newsletter/email/{kind}_subject.txt", context)
         body = render_to_string(f"newsletter/email/{kind}_body.txt", context)
-    return EmailMessage(
+    return ListEmailMessage(
         subject=" ".join(subject.split()),  # A header is one line.
         body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,

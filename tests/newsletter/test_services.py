@@ -1,6 +1,7 @@
 """The subscription rules: double opt-in, one row per address, signed links, unsubscribe."""
 
 import datetime
+import email.policy
 
 import pytest
 import time_machine
@@ -244,6 +245,26 @@ def test_every_email_carries_one_click_unsubscribe_headers(request_subscription)
     header = message.extra_headers["List-Unsubscribe"]
     assert header.startswith("<http") and header.endswith(">")
     assert header[1:-1].endswith(unsubscribe_path(message))
+
+
+@pytest.mark.parametrize(
+    "policy", [email.policy.SMTP, email.policy.default], ids=["smtp", "default"]
+)
+def test_list_unsubscribe_header_goes_out_on_one_line_not_encoded(
+    request_subscription, settings, policy
+):
+    # A long public address makes the header far longer than the 78 characters Python folds at.
+    settings.SITE_URL = "https://www.una-rivista-dal-nome-molto-lungo.example.it"
+    _, message = request_subscription()
+    url = message.extra_headers["List-Unsubscribe"]
+
+    raw = message.message(policy=policy).as_bytes()
+
+    assert f"\nList-Unsubscribe: {url}\n".encode() in raw.replace(b"\r\n", b"\n")
+    assert b"=?utf-8?" not in raw
+    parsed = email.message_from_bytes(raw, policy=email.policy.default)
+    assert parsed["List-Unsubscribe"] == url
+    assert parsed["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
 
 def test_links_in_emails_use_the_public_site_address(request_subscription, settings):
