@@ -32,8 +32,6 @@ from django.db.models.functions import Concat, Replace
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from blog.sanitizer import strip_all_tags
-
 MAX_QUERY_LENGTH = 200
 SEARCH_CONFIG = "italian"
 
@@ -41,10 +39,19 @@ SEARCH_CONFIG = "italian"
 MAX_FALLBACK_WORDS = 10
 SNIPPET_CHARS = 220
 
-# ts_headline marks hits with these; the text is escaped afterwards and only these become <mark>.
+# ts_headline marks hits with these; the text is escaped, then only these become <mark>.
 # Private-use characters around a per-process random token: no article can contain them.
 _MARK_START = f"\ue000{secrets.token_hex(8)}\ue001"
 _MARK_STOP = f"\ue001{secrets.token_hex(8)}\ue000"
+
+# The sanitizer's output is well-formed, attribute values in double quotes (which may hold ">"),
+# text "<" and ">" escaped. Inline tags go without a trace ("<em>finito</em>:" reads "finito:"),
+# the others leave a space so that paragraphs do not run together. Entities stay: the text-search
+# parser reads them as entity tokens, and html.unescape decodes them for snippets. The patterns use
+# the syntax common to Python's re and PostgreSQL's regular expressions: SQL and article_text()
+# read the same text.
+INLINE_TAG_PATTERN = r'</?(?:a|b|i|em|strong|code|s|sub|sup|cite)(?:\s(?:[^>"]|"[^"]*")*)?>'
+TAG_PATTERN = r'<(?:[^>"]|"[^"]*")*>'
 
 
 def clean_query(raw: str | None) -> tuple[str, bool]:
@@ -74,22 +81,51 @@ def search_articles(queryset: QuerySet, query: str) -> QuerySet:
 
 
 def snippet(article, query: str) -> SafeString:
-    """The excerpt shown under a result: escaped plain text, hits in <mark>."""
+    """The excerpt shown under a result: escaped plain text, hits in <mark>, "…" where cut."""
+    text = article_text(article)
     headline = getattr(article, "search_headline", None)
     if headline is not None:
-        return _headline_to_html(headline)
-    return _fallback_snippet(article, query)
+        return _headline_to_html(headline, text)
+    return _fallback_snippet(text, query)
+
+
+def article_text(article) -> str:
+    """The lead and the body as one plain text, the way search reads them."""
+    body = re.sub(TAG_PATTERN, " ", re.sub(INLINE_TAG_PATTERN, "", article.body))
+    return " ".join(f"{article.lead} {html.unescape(body)}".split())
+
+
+def _marked(text: str, hits) -> SafeString:
+    """`text` escaped, with <mark> around the (start, end) spans of `hits`, and nothing else."""
+    parts, position = [], 0
+    for start, end in hits:
+        parts += [escape(text[position:start]), "<mark>", escape(text[start:end]), "</mark>"]
+        position = end
+    parts.append(escape(text[position:]))
+    return mark_safe("".join(str(part) for part in parts))  # noqa: S308 - every piece escaped.
+
+
+def _with_ellipses(marked: SafeString, *, cut_before: bool, cut_after: bool) -> SafeString:
+    return mark_safe(  # noqa: S308 - only literal ellipses around an already safe string.
+        ("… " if cut_before else "") + marked + (" …" if cut_after else "")
+    )
 
 
 # PostgreSQL.
 
 
 def _body_without_tags():
-    # The sanitizer guarantees well-formed markup, so a tag is "<" up to the next ">". Entities
-    # stay: the text-search parser reads them as entity tokens and indexes nothing for them.
-    return Func(
+    without_inline = Func(
         F("body"),
-        Value("<[^>]*>"),
+        Value(INLINE_TAG_PATTERN),
+        Value(""),
+        Value("g"),
+        function="regexp_replace",
+        output_field=TextField(),
+    )
+    return Func(
+        without_inline,
+        Value(TAG_PATTERN),
         Value(" "),
         Value("g"),
         function="regexp_replace",
@@ -133,22 +169,40 @@ def _postgres_search(queryset, query):
                 config=SEARCH_CONFIG,
                 start_sel=_MARK_START,
                 stop_sel=_MARK_STOP,
-                max_fragments=2,
-                max_words=18,
-                min_words=8,
-                fragment_delimiter=" … ",
+                max_words=40,
+                min_words=25,
             ),
         )
         .order_by("-search_rank", "-publish_at", "-pk")
     )
 
 
-def _headline_to_html(headline: str) -> SafeString:
-    """ts_headline's output is HTML text with our sentinels: decode it, escape all of it, then
-    turn the sentinels (and only them) into <mark>."""
+def _headline_to_html(headline: str, full_text: str) -> SafeString:
+    """ts_headline's output is HTML text with our sentinels around the hits: decode it, then
+    escape all of it but the sentinels, which become <mark>."""
     text = " ".join(html.unescape(headline).split())
-    marked = str(escape(text)).replace(_MARK_START, "<mark>").replace(_MARK_STOP, "</mark>")
-    return mark_safe(marked)  # noqa: S308 - escaped above; the only markup is ours.
+    plain, hits = "", []
+    for piece in re.split(f"({re.escape(_MARK_START)}|{re.escape(_MARK_STOP)})", text):
+        if piece == _MARK_START:
+            hits.append([len(plain), None])
+        elif piece == _MARK_STOP:
+            if hits and hits[-1][1] is None:
+                hits[-1][1] = len(plain)
+        else:
+            plain += piece
+    hits = [(start, end) for start, end in hits if end is not None]
+    # The headline is a stretch of the text (ts_headline copies tokens as they are): words left
+    # out before or after it make an ellipsis.
+    position = full_text.find(plain)
+    if position == -1:
+        position, after = 0, ""
+    else:
+        after = full_text[position + len(plain) :]
+    return _with_ellipses(
+        _marked(plain, hits),
+        cut_before=bool(_WORD.search(full_text[:position])),
+        cut_after=bool(_WORD.search(after)),
+    )
 
 
 # The fallback (SQLite).
@@ -203,8 +257,7 @@ def _fallback_search(queryset, query):
     )
 
 
-def _fallback_snippet(article, query: str) -> SafeString:
-    text = " ".join(f"{article.lead} {strip_all_tags(article.body)}".split())
+def _fallback_snippet(text: str, query: str) -> SafeString:
     patterns = [_word_pattern(word) for word in _words(query)]
     hit = re.compile("|".join(patterns), re.IGNORECASE) if patterns else None
     first = hit.search(text) if hit else None
@@ -218,10 +271,5 @@ def _fallback_snippet(article, query: str) -> SafeString:
         space = text.rfind(" ", start, start + SNIPPET_CHARS)
         end = space if space > start else start + SNIPPET_CHARS
     window = text[start:end]
-    parts = ["… " if start else ""]
-    position = 0
-    for match in hit.finditer(window) if hit else ():
-        parts += [escape(window[position : match.start()]), "<mark>", escape(match[0]), "</mark>"]
-        position = match.end()
-    parts += [escape(window[position:]), " …" if end < len(text) else ""]
-    return mark_safe("".join(str(part) for part in parts))  # noqa: S308 - every piece escaped.
+    hits = [match.span() for match in hit.finditer(window)] if hit else []
+    return _with_ellipses(_marked(window, hits), cut_before=start > 0, cut_after=end < len(text))

@@ -18,10 +18,22 @@ from django.db.models import F, Func, TextField, Value
 INDEX_NAME = "article_search_idx"
 
 
+INLINE_TAG_PATTERN = r'</?(?:a|b|i|em|strong|code|s|sub|sup|cite)(?:\s(?:[^>"]|"[^"]*")*)?>'
+TAG_PATTERN = r'<(?:[^>"]|"[^"]*")*>'
+
+
 def _index():
-    body_without_tags = Func(
+    without_inline = Func(
         F("body"),
-        Value("<[^>]*>"),
+        Value(INLINE_TAG_PATTERN),
+        Value(""),
+        Value("g"),
+        function="regexp_replace",
+        output_field=TextField(),
+    )
+    body_without_tags = Func(
+        without_inline,
+        Value(TAG_PATTERN),
         Value(" "),
         Value("g"),
         function="regexp_replace",
