@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint format messages clean
+.PHONY: run test install lint format messages clean serve bench
 
 run: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
@@ -40,3 +40,9 @@ messages: $(VENV)/.installed
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media
+
+# Production-style server: gunicorn + whitenoise (set SECRET_KEY and ALLOWED_HOSTS, see README).
+serve: $(VENV)/.installed
+	DJANGO_ENV=production $(PY) manage.py migrate --noinput
+	DJANGO_ENV=production $(PY) manage.py collectstatic --noinput
+	DJANGO_ENV=production $(VENV)/bin/gunicorn -c config/gunicorn.conf.py config.wsgi

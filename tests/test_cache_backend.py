@@ -1,0 +1,42 @@
+"""With REDIS_URL set, every app server shares one Redis cache (CI runs the suite that way on
+PostgreSQL, against a real redis-server it starts)."""
+
+import os
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+
+from comments import cache as tree_cache
+from tests.factories import make_article, make_comment
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(
+        not os.environ.get("REDIS_URL"),
+        reason="Redis cache: run with REDIS_URL=redis://127.0.0.1:6379/1 (CI does)",
+    ),
+]
+
+
+def test_redis_is_the_cache_when_redis_url_is_set():
+    assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    cache.set("probe", {"città": "Bologna"}, 30)
+    assert cache.get("probe") == {"città": "Bologna"}
+
+
+def test_comment_tree_versions_live_in_redis_and_bump_atomically():
+    article = make_article()
+    first = tree_cache.article_version(article.pk)
+    tree_cache.bump_article_version(article.pk)
+    tree_cache.bump_article_version(article.pk)
+    assert tree_cache.article_version(article.pk) == first + 2
+
+
+def test_article_page_serves_the_tree_from_redis(client):
+    article = make_article()
+    make_comment(article, body="Servito dalla cache condivisa.")
+    assert "Servito dalla cache condivisa." in client.get(article.get_absolute_url()).text
+    cached, _ = tree_cache.get_tree(article.pk)
+    assert cached is not None
+    assert "Servito dalla cache condivisa." in cached.html

@@ -1,0 +1,118 @@
+"""The production command for real: gunicorn + whitenoise on a loopback port."""
+
+import gzip
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+GUNICORN = Path(sys.executable).with_name("gunicorn")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def fetch(url: str, **headers):
+    request = urllib.request.Request(url, headers={"Host": "127.0.0.1", **headers})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return response.status, dict(response.headers), response.read()
+
+
+@pytest.fixture(scope="module")
+def production(tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("production")
+    port = free_port()
+    env = {
+        "PATH": os.environ["PATH"],
+        "HOME": str(tmp_path),
+        "IGNORE_DOTENV": "1",
+        "DJANGO_ENV": "production",
+        "SECRET_KEY": "test-only-4Jk9#mZ2v!pL7@wR4tY8uI1oP3aS5dF6gHqW3eR5tY7uI9oP",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "false",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.sqlite3'}",
+        "STATIC_ROOT": str(tmp_path / "static"),
+        "MEDIA_ROOT": str(tmp_path / "media"),
+        "PORT": str(port),
+        "WEB_CONCURRENCY": "2",
+    }
+
+    def manage(*args):
+        subprocess.run(
+            [sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env, check=True,
+            capture_output=True, timeout=120,
+        )  # fmt: skip
+
+    manage("migrate", "--noinput")
+    manage("collectstatic", "--noinput")
+    manage(
+        "shell",
+        "-c",
+        "from tests.factories import make_article;"
+        "a = make_article(title='Dal server di produzione', slug='produzione');"
+        "print(a.get_absolute_url())",
+    )
+    server = subprocess.Popen(
+        [str(GUNICORN), "-c", "config/gunicorn.conf.py", "config.wsgi"],
+        cwd=BASE_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("gunicorn did not start: " + server.stdout.read1().decode())
+        yield base, tmp_path
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_gunicorn_serves_an_article_page(production):
+    base, _ = production
+    status, headers, body = fetch(base + "/")
+    assert status == 200
+    assert "Dal server di produzione" in body.decode()
+    article_path = next(
+        part.split('"', 1)[0]
+        for part in body.decode().split('href="')[1:]
+        if part.startswith("/") and "/produzione/" in part.split('"', 1)[0]
+    )
+    status, headers, body = fetch(base + article_path)
+    assert status == 200
+    assert "<h1" in body.decode() and "Dal server di produzione" in body.decode()
+    assert headers.get("X-Content-Type-Options") == "nosniff"
+
+
+def test_whitenoise_serves_hashed_compressed_static_files_cached_for_a_year(production):
+    base, tmp_path = production
+    manifest = json.loads((tmp_path / "static" / "staticfiles.json").read_text())
+    hashed = manifest["paths"]["css/site.css"]
+    assert hashed != "css/site.css"
+
+    status, headers, body = fetch(f"{base}/static/{hashed}", **{"Accept-Encoding": "gzip"})
+    assert status == 200
+    assert headers.get("Content-Encoding") == "gzip"
+    assert b":root" in gzip.decompress(body)
+    cache_control = headers.get("Cache-Control", "")
+    assert "immutable" in cache_control
+    max_age = int(cache_control.split("max-age=")[1].split(",")[0])
+    assert max_age >= 365 * 24 * 3600
+
+    _, page_headers, page = fetch(base + "/")
+    assert f"/static/{hashed}".encode() in page  # pages link the hashed name
+    assert "immutable" not in page_headers.get("Cache-Control", "")
