@@ -57,6 +57,14 @@ def test_request_creates_a_pending_subscriber_and_mails_a_signed_confirmation_li
     assert pk == subscriber.pk
 
 
+@pytest.mark.parametrize("given", ["unknown", "", None, "999.1.1.1"])
+def test_something_that_is_not_an_ip_address_is_stored_as_none(request_subscription, given):
+    subscriber, _ = request_subscription(ip_address=given)
+
+    subscriber.refresh_from_db()
+    assert subscriber.ip_address is None
+
+
 def test_confirmation_email_is_sent_only_after_commit(
     django_capture_on_commit_callbacks, mailoutbox
 ):
