@@ -1,11 +1,213 @@
-"""Email notifications about comments. Called by comments.services after commit."""
+"""Email notifications about comments. Called by comments.services after commit.
 
+Three messages, each sent to one recipient at a time (never a list of people in To or Cc), in the
+site's language whatever the language of the request that triggered them:
+
+- held: the moderators (active users with an address who may change comments);
+- approved: the article's author, unless the comment is theirs;
+- approved reply: the author of the parent comment, if they asked to be told about replies, with
+  a signed one-click unsubscribe link (List-Unsubscribe, RFC 8058).
+
+No message names a commenter's email address or IP. A failure is logged and swallowed: the
+comment is already committed, and the request that posted or approved it must not fail.
+"""
+
+import logging
+import re
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.text import Truncator
+
+from comments import conf
 from comments.models import Comment
+from comments.unsubscribe import make_token
+
+logger = logging.getLogger(__name__)
+
+MAILER = "default"
+MODERATE_PERMISSION = "comments.change_comment"
+DEFAULT_SITE_URL = "http://127.0.0.1:8000"
+REDACTED = "[…]"
 
 
 def comment_held(comment: Comment) -> None:
     """Tell the moderators a comment waits for them."""
+    try:
+        if not conf.discussion().notify_moderators:
+            return
+        messages = _held_messages(comment)
+    except Exception:
+        logger.exception(
+            "Could not prepare the held-comment notifications for comment %s", comment.pk
+        )
+        return
+    _send(messages, comment)
 
 
 def comment_approved(comment: Comment) -> None:
     """Tell the article's author, and the commenter replied to if they opted in."""
+    try:
+        messages = []
+        reply = _reply_message(comment)
+        if reply is not None:
+            messages.append(reply)
+        already_told = {_normal(address) for message in messages for address in message.to}
+        author = _author_message(comment, already_told=already_told)
+        if author is not None:
+            messages.append(author)
+    except Exception:
+        logger.exception("Could not prepare the approval notifications for comment %s", comment.pk)
+        return
+    _send(messages, comment)
+
+
+def site_url(path: str) -> str:
+    """An absolute URL for an email: there is no request to build it from."""
+    base = getattr(settings, "SITE_URL", DEFAULT_SITE_URL) or DEFAULT_SITE_URL
+    return base.rstrip("/") + path
+
+
+def moderator_addresses() -> list[str]:
+    """Active users with an address who may moderate comments (group, own permission or
+    superuser), each address once."""
+    users = (
+        get_user_model()
+        ._default_manager.with_perm(MODERATE_PERMISSION, is_active=True, include_superusers=True)
+        .exclude(email="")
+        .order_by("pk")
+    )
+    return _unique(user.email for user in users)
+
+
+def _held_messages(comment: Comment) -> list[EmailMessage]:
+    article = comment.article
+    queue = (
+        reverse("admin:comments_comment_changelist") + f"?status__exact={Comment.Status.PENDING}"
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        context = _context(
+            comment,
+            reason=_redact(comment.held_reason, comment),
+            queue_url=site_url(queue),
+            change_url=site_url(reverse("admin:comments_comment_change", args=[comment.pk])),
+            article_url=site_url(article.get_absolute_url()),
+        )
+        return [_render("held", to, context) for to in moderator_addresses()]
+
+
+def _author_message(comment: Comment, *, already_told: set[str]) -> EmailMessage | None:
+    if not conf.discussion().notify_authors:
+        return None
+    author_user = comment.article.author.user
+    if author_user is None or not author_user.is_active or not author_user.email:
+        return None
+    if comment.user_id is not None and comment.user_id == author_user.pk:
+        return None
+    if _normal(author_user.email) in already_told | {_normal(comment.author_email)}:
+        return None
+    with translation.override(settings.LANGUAGE_CODE):
+        context = _context(comment, comment_url=site_url(comment.get_absolute_url()))
+        return _render("approved_author", author_user.email, context)
+
+
+def _reply_message(comment: Comment) -> EmailMessage | None:
+    parent = comment.parent
+    if parent is None or not parent.notify_on_reply or not parent.author_email:
+        return None
+    if parent.status != Comment.Status.APPROVED:
+        return None  # Nobody is pulled back to a comment moderators took down.
+    if _normal(parent.author_email) == _normal(comment.author_email):
+        return None
+    if parent.user_id is not None and parent.user_id == comment.user_id:
+        return None
+    unsubscribe = site_url(reverse("comments:unsubscribe", args=[make_token(parent)]))
+    with translation.override(settings.LANGUAGE_CODE):
+        context = _context(
+            comment,
+            comment_url=site_url(comment.get_absolute_url()),
+            parent_excerpt=Truncator(parent.body).chars(300),
+            unsubscribe_url=unsubscribe,
+        )
+        headers = {
+            "List-Unsubscribe": ListUnsubscribe(f"<{unsubscribe}>"),
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
+        return _render("reply", parent.author_email, context, headers=headers)
+
+
+class ListUnsubscribe(str):
+    """The List-Unsubscribe value, written on one line as it is.
+
+    Python's email package folds a value that does not fit on a line by turning it into RFC 2047
+    encoded-words when it has no space to break at, and a long URL has none: mail clients then
+    see no link at all (RFC 2369 wants plain URLs in angle brackets). A header object, one with
+    a name and a fold() method, is written the way it says, so this one says "as is".
+    """
+
+    name = "List-Unsubscribe"
+
+    def __new__(cls, value: str):
+        if not value.isascii() or "\r" in value or "\n" in value:
+            raise ValueError("A List-Unsubscribe value must be one line of ASCII.")
+        return super().__new__(cls, value)
+
+    def fold(self, *, policy) -> str:
+        return f"{self.name}: {self}{policy.linesep}"
+
+
+def _context(comment: Comment, **extra) -> dict:
+    """What every message may show: never the commenter's address or IP."""
+    return {
+        "site_name": settings.SITE_NAME,
+        "article_title": comment.article.title,
+        "commenter": comment.display_name,
+        "text": comment.body,
+        **extra,
+    }
+
+
+def _render(kind: str, to: str, context: dict, *, headers=None) -> EmailMessage:
+    subject = render_to_string(f"comments/email/{kind}_subject.txt", context)
+    body = render_to_string(f"comments/email/{kind}_body.txt", context)
+    return EmailMessage(
+        subject=" ".join(subject.split()),  # Headers are one line.
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[to],
+        headers={"Auto-Submitted": "auto-generated", **(headers or {})},
+    )
+
+
+def _send(messages: list[EmailMessage], comment: Comment) -> None:
+    for message in messages:
+        try:
+            message.send(using=MAILER)
+        except Exception:
+            # Addresses stay out of the log as well.
+            logger.exception("Could not send a notification about comment %s", comment.pk)
+
+
+def _redact(text: str, comment: Comment) -> str:
+    """A hold-list entry may be the commenter's whole address or IP: keep those out."""
+    for secret in (comment.author_email, comment.ip_address):
+        if secret:
+            text = re.sub(re.escape(secret), REDACTED, text, flags=re.IGNORECASE)
+    return text
+
+
+def _normal(address: str) -> str:
+    return (address or "").strip().lower()
+
+
+def _unique(addresses) -> list[str]:
+    seen, unique = set(), []
+    for address in addresses:
+        if _normal(address) not in seen:
+            seen.add(_normal(address))
+            unique.append(address)
+    return unique
