@@ -28,8 +28,11 @@ _SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"
 
 
 def body_excerpt(article: Article, words: int = EXCERPT_WORDS) -> str:
-    """Plain text from the start of the body (truncated as HTML first: cheap on long bodies)."""
-    return strip_all_tags(Truncator(article.body).words(words, html=True))
+    """Plain text, on one line, from the start of the body.
+
+    Truncated as HTML first: stripping tags parses the whole text, slow on a long body.
+    """
+    return " ".join(strip_all_tags(Truncator(article.body).words(words, html=True)).split())
 
 
 def article_summary(article: Article) -> str:
