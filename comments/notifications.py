@@ -116,7 +116,10 @@ def _author_message(comment: Comment, *, already_told: set[str]) -> EmailMessage
 
 
 def _reply_message(comment: Comment) -> EmailMessage | None:
-    parent = comment.parent
+    if comment.parent_id is None:
+        return None
+    # Read afresh: the parent may have unsubscribed since this comment was loaded.
+    parent = Comment.objects.filter(pk=comment.parent_id).first()
     if parent is None or not parent.notify_on_reply or not parent.author_email:
         return None
     if parent.status != Comment.Status.APPROVED:

@@ -373,6 +373,18 @@ def test_no_reply_mail_to_a_parent_without_an_address(settings, capture, article
     assert recipients(mailoutbox) == ["autrice@example.com"] * 2  # both comments
 
 
+def test_no_reply_mail_about_a_comment_moderators_took_down(capture, article, mailoutbox):
+    parent = approved(capture, article, author_email="carla@example.com", notify_on_reply=True)
+    reply = post(capture, article, parent_id=parent.pk, author_email="dario@example.com")
+    with capture():
+        comment_set_status(comment=parent, status=Comment.Status.SPAM)
+    mailoutbox.clear()
+
+    approve(capture, reply)
+
+    assert recipients(mailoutbox) == ["autrice@example.com"]
+
+
 def test_article_author_replied_to_gets_one_mail_not_two(settings, capture, article, mailoutbox):
     settings.COMMENTS_REQUIRE_APPROVAL = False
     parent = post(capture, article, author_email="autrice@example.com", notify_on_reply=True)
@@ -565,6 +577,20 @@ def test_no_reply_mail_after_unsubscribing(settings, capture, article, mailoutbo
     Client().get(path)
 
     post(capture, article, parent_id=parent.pk, author_email="eva@example.com")
+
+    assert recipients(mailoutbox) == ["autrice@example.com"]
+
+
+def test_unsubscribing_while_a_reply_waits_for_moderation_is_respected(
+    settings, capture, article, mailoutbox
+):
+    parent, path = reply_notification(settings, capture, article, mailoutbox)
+    settings.COMMENTS_REQUIRE_APPROVAL = True
+    waiting = post(capture, article, parent_id=parent.pk, author_email="eva@example.com")
+    assert waiting.parent.notify_on_reply  # loaded before the reader unsubscribes
+    Client().post(path)
+
+    approve(capture, waiting)
 
     assert recipients(mailoutbox) == ["autrice@example.com"]
 
