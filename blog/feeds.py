@@ -15,7 +15,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from blog.models import Article, Author, Category, Tag
-from blog.seo import article_summary
+from blog.seo import article_summary, last_modified
 from comments.models import Comment
 
 ARTICLES_PER_FEED = 20
@@ -57,7 +57,7 @@ class _ArticlesFeed(Feed):
         return article.publish_at
 
     def item_updateddate(self, article):
-        return max(article.updated, article.publish_at)
+        return last_modified(article)
 
     def item_author_name(self, article):
         return article.author.display_name
