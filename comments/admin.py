@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from blog.models import Article
 from comments.models import Comment, DiscussionSettings
+from comments.privacy_admin import PersonalDataActionsMixin
 from comments.services import DeleteOutcome, comment_delete, comment_set_status
 
 EMPTY = "—"
@@ -54,7 +55,7 @@ def split_for_delete(comments) -> tuple[list[Comment], list[Comment]]:
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(PersonalDataActionsMixin, admin.ModelAdmin):
     """The moderation queue: newest first, each comment shown in its thread."""
 
     list_display = [
@@ -73,7 +74,15 @@ class CommentAdmin(admin.ModelAdmin):
     search_fields = ["author_name", "author_email", "body", "ip_address"]
     date_hierarchy = "created"
     ordering = ["-created", "-pk"]
-    actions = ["approve", "reject", "mark_spam", "restore", "delete_selected"]
+    actions = [
+        "approve",
+        "reject",
+        "mark_spam",
+        "restore",
+        "delete_selected",
+        "export_personal_data",
+        "erase_personal_data",
+    ]
     # Never a <select> of every comment as parent: where a comment sits is read-only.
     readonly_fields = [
         "article_link",
