@@ -1,6 +1,8 @@
 """The moderation queue in the admin, and what readers see after every moderation action."""
 
+import random
 import re
+import threading
 
 import pytest
 from django.contrib.admin.models import DELETION, LogEntry
@@ -10,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from comments.models import Comment
-from comments.services import comment_set_status
+from comments.services import DeleteOutcome, comment_delete, comment_post, comment_set_status
 from tests.factories import find_elements, make_article, make_comment, make_user
 
 pytestmark = pytest.mark.django_db
@@ -470,3 +472,63 @@ def test_staff_without_comment_permissions_sees_no_pending_count(client, tree):
     client.force_login(make_user(groups=["Authors"]))
     html = client.get(reverse("admin:index"), headers=ENGLISH).text
     assert "Comments awaiting moderation" not in html
+
+
+# Deleting closes a gap in a thread while replies open gaps in it: the thread lock serialises them.
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deletes_racing_replies_in_the_same_thread_keep_it_valid(settings):
+    settings.COMMENTS_REQUIRE_APPROVAL = False
+    article = make_article()
+    root = make_comment(article)
+    stable = [make_comment(article, parent=root) for _ in range(4)]  # Replied to, never deleted.
+    doomed = []
+    for index in range(24):
+        parent = root if index % 2 else stable[index % 4]
+        doomed.append(make_comment(article, parent=parent))
+    for node in doomed[:6]:  # Some doomed comments have a reply: they become placeholders.
+        make_comment(article, parent=node)
+    rng = random.Random(4)
+    rng.shuffle(doomed)
+    errors: list[BaseException] = []
+    outcomes: list[str] = []
+    start = threading.Barrier(6)
+
+    def deleter(batch):
+        try:
+            start.wait()
+            outcomes.extend(comment_delete(comment=comment) for comment in batch)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    def poster(worker):
+        try:
+            start.wait()
+            for n in range(8):
+                comment_post(
+                    article=article,
+                    parent_id=stable[(worker + n) % 4].pk,
+                    body=f"Risposta {worker}-{n} durante le cancellazioni.",
+                    author_name=f"Scrittore {worker}",
+                    author_email=f"w{worker}@example.com",
+                )
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    workers = [threading.Thread(target=deleter, args=(doomed[i::3],)) for i in range(3)]
+    workers += [threading.Thread(target=poster, args=(i,)) for i in range(3)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=300)
+
+    assert not errors, errors[:3]
+    assert outcomes.count(DeleteOutcome.PLACEHOLDER) == 6
+    assert outcomes.count(DeleteOutcome.DELETED) == 18
+    assert Comment.objects.filter(body__endswith="durante le cancellazioni.").count() == 24
+    assert_tree_valid()
