@@ -33,8 +33,8 @@ class SignupForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        # Unique ids: the footer form shares pages with the comment form.
-        kwargs.setdefault("auto_id", "id_newsletter_%s")
+        # Its own field names and ids: the footer form shares pages with the comment form.
+        kwargs.setdefault("prefix", "newsletter")
         initial = kwargs.setdefault("initial", {})
         initial.setdefault("timestamp", signed_timestamp())
         super().__init__(*args, **kwargs)
@@ -43,7 +43,7 @@ class SignupForm(forms.Form):
         super().add_error(field, error)
         if "email" in self.errors:
             self.fields["email"].widget.attrs.update(
-                {"aria-invalid": "true", "aria-describedby": "id_newsletter_email-error"}
+                {"aria-invalid": "true", "aria-describedby": f"id_{self.add_prefix('email')}-error"}
             )
 
     def clean_website_confirm(self):
@@ -83,4 +83,4 @@ class SignupForm(forms.Form):
     def refresh_timestamp(self):
         """After a refusal the form comes back with the address typed and a new timestamp."""
         self.data = self.data.copy()
-        self.data["timestamp"] = signed_timestamp()
+        self.data[self.add_prefix("timestamp")] = signed_timestamp()

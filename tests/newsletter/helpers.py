@@ -14,9 +14,8 @@ def signup_data(email="lettrice@example.com", *, age_seconds=60, **overrides) ->
     """Valid POST data for the sign-up form, its signed timestamp `age_seconds` old."""
     with time_machine.travel(time.time() - age_seconds, tick=False):
         timestamp = signed_timestamp()
-    data = {"email": email, "timestamp": timestamp, "website_confirm": ""}
-    data.update(overrides)
-    return data
+    fields = {"email": email, "timestamp": timestamp, "website_confirm": "", **overrides}
+    return {f"newsletter-{name}": value for name, value in fields.items()}
 
 
 def links(message) -> list[str]:

@@ -32,7 +32,7 @@ def post(client, django_capture_on_commit_callbacks):
 
 
 def email_input(html: str):
-    (field,) = find_elements(html, "input", name="email")
+    (field,) = find_elements(html, "input", name="newsletter-email")
     return dict(field.attributes)
 
 
@@ -57,7 +57,7 @@ def test_footer_form_appears_on_the_home_page(client):
     assert attrs["method"] == "post"
     assert "Get the best industry updates" in str(footer)
     assert find_elements(str(form), "input", name="csrfmiddlewaretoken")
-    assert find_elements(str(form), "label", **{"for": "id_newsletter_email"})
+    assert find_elements(str(form), "label", **{"for": "id_newsletter-email"})
     assert "By subscribing you agree to receive our newsletter by email." in str(form)
 
 
@@ -71,13 +71,18 @@ def test_footer_form_appears_on_an_article_page_beside_the_comment_form(client):
     assert find_elements(response.text, "form", id="commentform")
     ids = re.findall(r'\sid="([^"]+)"', response.text)
     assert len(ids) == len(set(ids)), "the two forms must not share element ids"
+    (signup,) = find_elements(response.text, "form", id="newsletter")
+    (comment,) = find_elements(response.text, "form", id="commentform")
+    names = {dict(i.attributes)["name"] for i in find_elements(str(signup), "input")}
+    comment_names = {dict(i.attributes)["name"] for i in find_elements(str(comment), "input")}
+    assert names & comment_names == {"csrfmiddlewaretoken"}
 
 
 def test_footer_form_speaks_italian_by_default(client):
     response = client.get(reverse("blog:home"))
 
     assert response.headers["Content-Language"] == "it"
-    (label,) = find_elements(response.text, "label", **{"for": "id_newsletter_email"})
+    (label,) = find_elements(response.text, "label", **{"for": "id_newsletter-email"})
     assert str(label.children[0]).strip() == "Indirizzo email"
 
 
@@ -207,7 +212,7 @@ def test_invalid_address_comes_back_with_the_text_kept_and_the_error_beside_it(
     assert response.status_code == 400
     assert email_input(response.text)["value"] == typed
     assert email_input(response.text)["aria-invalid"] == "true"
-    (error,) = find_elements(response.text, "span", id="id_newsletter_email-error")
+    (error,) = find_elements(response.text, "span", id="id_newsletter-email-error")
     assert any(
         reason in str(error)
         for reason in ("valid email address", "at most 254", "Null characters are not allowed")
@@ -240,7 +245,7 @@ def test_honeypot_is_hidden_from_people_and_empty(client):
 
     (box,) = find_elements(response.text, "p", class_="newsletter-hp")
     assert dict(box.attributes)["aria-hidden"] == "true"
-    (field,) = find_elements(str(box), "input", name="website_confirm")
+    (field,) = find_elements(str(box), "input", name="newsletter-website_confirm")
     assert dict(field.attributes)["tabindex"] == "-1"
     assert "value" not in dict(field.attributes)
 
