@@ -1,9 +1,16 @@
-"""Cache keys for the rendered comment tree.
+"""Caching of the rendered comment tree, at two grains.
 
-Each article has a version number in the cache; every change that alters what readers see bumps
-it, and the rendered tree is stored under the current version, so stale fragments are simply
-never asked for again.
+- Per article: a version number, bumped by every change readers could see (signals). The whole
+  rendered tree is stored under the current version: a warm page costs no query at all.
+- Per thread: each thread's fragment is stored under a fingerprint of the rows it shows. When an
+  article's version moves, the tree is read again (one query) but only threads whose rows
+  changed are rendered again: a new approved comment re-renders its own thread, not the page.
+
+Keys also carry the language and the maximum depth (reply links), which change the markup.
 """
+
+import hashlib
+import time
 
 from django.core.cache import cache
 from django.utils import translation
@@ -13,6 +20,10 @@ from comments import conf
 
 def _version_key(article_id: int) -> str:
     return f"comments:v:{article_id}"
+
+
+def _changed_key(article_id: int) -> str:
+    return f"comments:changed:{article_id}"
 
 
 def article_version(article_id: int) -> int:
@@ -30,12 +41,20 @@ def bump_article_version(article_id: int) -> None:
         cache.incr(key)
     except ValueError:
         cache.set(key, 2, timeout=None)
+    cache.set(_changed_key(article_id), time.time(), timeout=None)
+
+
+def last_changed(article_id: int) -> float | None:
+    """When the article's comments last changed in a way readers see (for Last-Modified)."""
+    return cache.get(_changed_key(article_id))
+
+
+def _suffix() -> str:
+    return f"{translation.get_language()}:d{conf.max_depth()}"
 
 
 def tree_key(article_id: int, version: int) -> str:
-    # The rendered tree also depends on the language and on the maximum depth (reply links).
-    depth = conf.max_depth()
-    return f"comments:tree:{article_id}:{version}:{translation.get_language()}:d{depth}"
+    return f"comments:tree:{article_id}:{version}:{_suffix()}"
 
 
 def get_tree(article_id: int):
@@ -45,3 +64,33 @@ def get_tree(article_id: int):
 
 def set_tree(article_id: int, version: int, value) -> None:
     cache.set(tree_key(article_id, version), value, conf.get("COMMENTS_TREE_CACHE_SECONDS"))
+
+
+def thread_fingerprint(rows) -> str:
+    """Everything about a thread's rows that its markup shows, hashed."""
+    digest = hashlib.blake2b(digest_size=16)
+    for c in rows:
+        digest.update(
+            f"{c.pk}|{c.lft}|{c.level}|{c.status}|{c.updated.timestamp()}|{c.avatar_colour}|"
+            f"{c.author_name}|{c.author_url}|{c.created.timestamp()}\x00".encode()
+        )
+        digest.update(c.body_html.encode())
+    return digest.hexdigest()
+
+
+def thread_key(fingerprint: str) -> str:
+    return f"comments:thread:{fingerprint}:{_suffix()}"
+
+
+def get_threads(fingerprints: list[str]) -> dict[str, str]:
+    """Rendered threads by fingerprint, for those still in the cache (one round trip)."""
+    found = cache.get_many([thread_key(f) for f in fingerprints])
+    return {f: found[thread_key(f)] for f in fingerprints if thread_key(f) in found}
+
+
+def set_threads(rendered: dict[str, str]) -> None:
+    if rendered:
+        cache.set_many(
+            {thread_key(f): html for f, html in rendered.items()},
+            conf.get("COMMENTS_TREE_CACHE_SECONDS"),
+        )

@@ -126,6 +126,7 @@ class Comment(MPTTModel, TimeStampedModel):
         "avatar_colour",
         "status",
         "created",
+        "updated",
         "tree_id",
         "lft",
         "rght",

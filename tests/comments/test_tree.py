@@ -195,3 +195,54 @@ def test_nesting_markup_is_balanced_for_a_deep_tree(client):
     assert section.count("<ol") == section.count("</ol>")
     assert section.count("<li") == section.count("</li>")
     assert section.count('<ol class="children">') == 3
+
+
+def test_a_new_approved_reply_re_renders_only_its_own_thread(client):
+    from comments.tree import render_tree
+
+    article = make_article()
+    threads = [make_comment(article) for _ in range(6)]
+    for root in threads:
+        make_comment(article, parent=root)
+    assert render_tree(article).rendered_threads == 6  # cold: every thread
+    assert render_tree(article).rendered_threads == 0  # nothing changed: all from the cache
+
+    make_comment(article, parent=threads[2], body="Nuova risposta nel terzo filo.")
+    again = render_tree(article)
+    assert again.rendered_threads == 1
+    assert "Nuova risposta nel terzo filo." in again.html
+    assert again.count == 13
+
+
+def test_moderating_a_comment_re_renders_only_its_thread():
+    from comments.tree import render_tree
+
+    article = make_article()
+    roots = [make_comment(article) for _ in range(4)]
+    render_tree(article)
+    comment_set_status(comment=roots[1], status="spam")
+    result = render_tree(article)
+    assert result.rendered_threads == 0  # the spam thread vanished; others were cached
+    assert result.count == 3
+    make_comment(article, parent=roots[3])
+    comment_set_status(comment=roots[3], status="rejected")
+    result = render_tree(article)
+    assert result.rendered_threads == 1  # the placeholder thread
+    assert "comment-removed" in result.html
+
+
+def test_a_readers_own_pending_thread_never_enters_the_shared_cache(client):
+    from django.core.cache import cache
+
+    from comments import cache as tree_cache
+    from comments.tree import render_tree
+
+    article = make_article()
+    root = make_comment(article)
+    mine = make_comment(article, parent=root, status="pending", body="Solo per me.")
+    personal = render_tree(article, own_pending=frozenset({mine.pk}))
+    assert "Solo per me." in personal.html
+    rows = list(Comment.objects.visible_tree(article, also_pk={mine.pk}))
+    key = tree_cache.thread_key(tree_cache.thread_fingerprint(rows))
+    assert cache.get(key) is None
+    assert "Solo per me." not in render_tree(article).html
