@@ -38,6 +38,7 @@ SEARCH_CONFIG = "italian"
 # The fallback runs one regular expression per word and field on every row: bound the work.
 MAX_FALLBACK_WORDS = 10
 SNIPPET_CHARS = 220
+_WORD = re.compile(r"\w+")
 
 # ts_headline marks hits with these; the text is escaped, then only these become <mark>.
 # Private-use characters around a per-process random token: no article can contain them.
@@ -207,7 +208,6 @@ def _headline_to_html(headline: str, full_text: str) -> SafeString:
 
 # The fallback (SQLite).
 
-_WORD = re.compile(r"\w+")
 _ACCENTED = {
     "a": "aàáâäã",
     "e": "eèéêë",
