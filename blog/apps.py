@@ -5,3 +5,16 @@ from django.utils.translation import gettext_lazy as _
 class BlogConfig(AppConfig):
     name = "blog"
     verbose_name = _("Magazine")
+
+    def ready(self):
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from blog import cache, models
+
+        for model in (models.Article, models.Author, models.Category, models.Tag, models.Promo):
+            uid = f"blog_content_{model.__name__}"
+            post_save.connect(cache.content_changed, sender=model, dispatch_uid=uid + "_save")
+            post_delete.connect(cache.content_changed, sender=model, dispatch_uid=uid + "_delete")
+        m2m_changed.connect(
+            cache.content_changed, sender=models.Article.tags.through, dispatch_uid="blog_tags"
+        )

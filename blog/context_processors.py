@@ -1,5 +1,6 @@
 from django.conf import settings
 
+from blog.cache import content_version
 from blog.models import Promo
 
 
@@ -8,4 +9,6 @@ def site(request):
     return {
         "site_name": settings.SITE_NAME,
         "active_promo": Promo.objects.active().first,
+        # Cache keys of fragments built from the blog's content (see blog/cache.py).
+        "content_version": content_version,
     }

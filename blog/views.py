@@ -3,11 +3,13 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import ListView, dates
 
 from blog import search
+from blog.conditional import conditional_page
 from blog.models import Article, Author, Category, Tag
 from blog.permissions import can_edit_article
 
@@ -16,6 +18,10 @@ class PublishedArticlesMixin:
     """Owns the queryset and pagination of every public listing."""
 
     context_object_name = "articles"
+
+    @method_decorator(conditional_page())
+    def dispatch(self, request, *args, **kwargs):
+        return super().dispatch(request, *args, **kwargs)
 
     def get_paginate_by(self, queryset):
         # Read per request, not at import, so the setting can change (tests, env) without reload.
@@ -133,6 +139,30 @@ def render_article(request, article, *, preview=False, status=200, **extra_conte
     return response
 
 
+def _article_validators(request, year, month, slug, day=None):
+    """What an article page adds to the validators: its own edits and its comments."""
+    from comments import cache as comments_cache
+    from comments import conf
+    from comments.moderation import comments_open
+
+    fields = ("pk", "slug", "updated", "publish_at", "comments_enabled")
+    article = Article.objects.published().filter(slug=slug).values(*fields).first()
+    if article is None:
+        return None
+    stub = Article(**article)
+    if request.path != stub.get_absolute_url():
+        return None  # a redirect, not a page
+    parts = (
+        article["updated"].timestamp(),
+        comments_cache.article_version(stub.pk),
+        conf.max_depth(),
+        comments_open(stub),
+    )
+    times = (article["updated"].timestamp(), comments_cache.last_changed(stub.pk))
+    return parts, times
+
+
+@conditional_page(extra=_article_validators)
 def article_detail(request, year, month, slug, day=None):
     article = get_object_or_404(
         Article.objects.published().select_related("author", "category"), slug=slug
