@@ -33,7 +33,7 @@ def run_python(code, **env_overrides):
         if k not in CONFIG_VARIABLES and not k.startswith("DJANGO_")
     }
     env.update(env_overrides)
-    return subprocess.run(  # noqa: S603 (our own interpreter, fixed arguments)
+    return subprocess.run(
         [sys.executable, "-c", code],
         cwd=BASE_DIR,
         env=env,
