@@ -4,8 +4,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
 
+from django.conf import settings
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from blog.models import Article
@@ -93,16 +94,19 @@ def comment_post(
     with transaction.atomic():
         parent = _resolve_parent(article, parent_id)
         if parent is not None:
-            if parent.status != Comment.Status.APPROVED:
-                raise CommentRefused(
-                    _("You cannot reply to a comment that is not approved."),
-                    status=403,
-                    field="parent",
-                )
+            _check_can_reply(parent)
             parent = _deepest_allowed(parent)
         # A node's level never changes on insert, only lft/rght do: lock now, and mptt re-reads
         # the parent's lft/rght (refresh_target) under the lock when it inserts.
         _lock_for_insert(parent)
+        if parent is not None:
+            # Moderation may have removed or hidden the parent while we waited for the lock.
+            parent = Comment.objects.filter(pk=parent.pk).first()
+            if parent is None:
+                raise CommentRefused(
+                    _("The comment you are replying to does not exist."), status=400, field="parent"
+                )
+            _check_can_reply(parent)
 
         user = user if user is not None and user.is_authenticated else None
         candidate = moderation.Candidate(
@@ -113,7 +117,9 @@ def comment_post(
             ip_address=ip_address,
             user_agent=user_agent[:500],
         )
-        verdict = moderation.check_comment(candidate, article=article, user=user)
+        # The reason is stored for moderators: in the site's language, not the commenter's.
+        with translation.override(settings.LANGUAGE_CODE):
+            verdict = moderation.check_comment(candidate, article=article, user=user)
         comment = Comment(
             article=article,
             parent=parent,
@@ -134,6 +140,13 @@ def comment_post(
         elif comment.status == Comment.Status.APPROVED:
             transaction.on_commit(lambda: notifications.comment_approved(comment))
     return comment
+
+
+def _check_can_reply(parent: Comment) -> None:
+    if parent.status != Comment.Status.APPROVED:
+        raise CommentRefused(
+            _("You cannot reply to a comment that is not approved."), status=403, field="parent"
+        )
 
 
 def _deepest_allowed(parent: Comment) -> Comment | None:
@@ -161,7 +174,9 @@ def comment_set_status(*, comment: Comment, status: str, moderator=None) -> Comm
     """Moderate one comment; the page caches of its article follow (signals), and a first
     approval sends the notifications after commit."""
     with transaction.atomic():
-        approving = status == Comment.Status.APPROVED and comment.status != status
+        # Notifications go out when a held comment is approved (WordPress's unapproved ->
+        # approved), not again when a comment comes back from spam or the bin.
+        approving = status == Comment.Status.APPROVED and comment.status == Comment.Status.PENDING
         comment.status = status
         comment.moderated_by = moderator
         comment.moderated_at = timezone.now()

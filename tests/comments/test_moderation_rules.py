@@ -239,3 +239,34 @@ def test_changing_max_depth_changes_reply_links_on_a_cached_page(client):
     page = client.get(article.get_absolute_url()).text
     assert f'data-comment-id="{child.pk}"' not in page
     assert f'data-comment-id="{root.pk}"' in page
+
+
+def test_held_reason_is_stored_in_the_site_language_whatever_the_reader_uses(settings):
+    from django.utils import translation
+
+    settings.COMMENTS_REQUIRE_APPROVAL = True
+    with translation.override("en"):
+        comment = comment_post(
+            article=make_article(), body="Ciao", author_name="A", author_email="a@example.com"
+        )
+    with translation.override("it"):
+        expected = str(check_comment(candidate(), article=make_article(), rules=rules()).reason)
+    assert comment.held_reason == expected
+    assert comment.held_reason != "every comment is approved by hand"
+
+
+def test_a_comment_back_from_spam_does_not_notify_again(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    from comments.services import comment_set_status
+
+    author_user = make_user(email="autrice@example.com")
+    article = make_article(author=make_author(user=author_user))
+    comment = make_comment(article, status="pending")
+    with django_capture_on_commit_callbacks(execute=True):
+        comment_set_status(comment=comment, status="approved")
+    assert [m.to for m in mailoutbox] == [["autrice@example.com"]]
+    with django_capture_on_commit_callbacks(execute=True):
+        comment_set_status(comment=comment, status="spam")
+        comment_set_status(comment=comment, status="approved")
+    assert len(mailoutbox) == 1

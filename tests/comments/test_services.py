@@ -140,3 +140,25 @@ def test_avatar_colour_is_derived_locally_not_from_an_md5():
     stored = Comment.objects.get(pk=comment.pk)
     assert 0 <= stored.avatar_colour < 12
     assert md5 not in str(stored.__dict__)
+
+
+@pytest.mark.parametrize("what_happens", ["deleted", "rejected"])
+def test_parent_removed_while_waiting_for_the_lock_is_a_clear_refusal(monkeypatch, what_happens):
+    from comments import services
+
+    article = make_article()
+    parent = make_comment(article)
+    original_lock = services._lock_for_insert
+
+    def lock_while_a_moderator_acts(locked_parent):
+        original_lock(locked_parent)
+        if what_happens == "deleted":
+            Comment.objects.filter(pk=parent.pk).delete()
+        else:
+            Comment.objects.filter(pk=parent.pk).update(status=Comment.Status.REJECTED)
+
+    monkeypatch.setattr(services, "_lock_for_insert", lock_while_a_moderator_acts)
+    with pytest.raises(CommentRefused) as refused:
+        post(article, parent_id=parent.pk, body="Risposta in ritardo")
+    assert refused.value.status in (400, 403)
+    assert not Comment.objects.filter(body="Risposta in ritardo").exists()
