@@ -211,4 +211,5 @@ def test_article_page_query_count_does_not_grow_with_related_articles(client):
         with CaptureQueriesContext(connection) as queries:
             assert client.get(article.get_absolute_url()).status_code == 200
         counts[related_count] = len(queries)
-    assert counts[1] == counts[12] <= 5
+    # The page's total budget is held by tests/comments/test_tree.py.
+    assert counts[1] == counts[12]
