@@ -9,7 +9,7 @@ class BlogConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
-        from blog import cache, models
+        from blog import cache, checks, models  # noqa: F401 - checks register themselves
 
         for model in (models.Article, models.Author, models.Category, models.Tag, models.Promo):
             uid = f"blog_content_{model.__name__}"

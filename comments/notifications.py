@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.text import Truncator
 
+from blog.mail import ListEmailMessage, site_url
 from comments import conf
 from comments.models import Comment
 from comments.unsubscribe import make_token
@@ -31,7 +32,6 @@ logger = logging.getLogger(__name__)
 
 MAILER = "default"
 MODERATE_PERMISSION = "comments.change_comment"
-DEFAULT_SITE_URL = "http://127.0.0.1:8000"
 REDACTED = "[…]"
 
 
@@ -64,12 +64,6 @@ def comment_approved(comment: Comment) -> None:
         logger.exception("Could not prepare the approval notifications for comment %s", comment.pk)
         return
     _send(messages, comment)
-
-
-def site_url(path: str) -> str:
-    """An absolute URL for an email: there is no request to build it from."""
-    base = getattr(settings, "SITE_URL", DEFAULT_SITE_URL) or DEFAULT_SITE_URL
-    return base.rstrip("/") + path
 
 
 def moderator_addresses() -> list[str]:
@@ -137,30 +131,10 @@ def _reply_message(comment: Comment) -> EmailMessage | None:
             unsubscribe_url=unsubscribe,
         )
         headers = {
-            "List-Unsubscribe": ListUnsubscribe(f"<{unsubscribe}>"),
+            "List-Unsubscribe": f"<{unsubscribe}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         }
         return _render("reply", parent.author_email, context, headers=headers)
-
-
-class ListUnsubscribe(str):
-    """The List-Unsubscribe value, written on one line as it is.
-
-    Python's email package folds a value that does not fit on a line by turning it into RFC 2047
-    encoded-words when it has no space to break at, and a long URL has none: mail clients then
-    see no link at all (RFC 2369 wants plain URLs in angle brackets). A header object, one with
-    a name and a fold() method, is written the way it says, so this one says "as is".
-    """
-
-    name = "List-Unsubscribe"
-
-    def __new__(cls, value: str):
-        if not value.isascii() or "\r" in value or "\n" in value:
-            raise ValueError("A List-Unsubscribe value must be one line of ASCII.")
-        return super().__new__(cls, value)
-
-    def fold(self, *, policy) -> str:
-        return f"{self.name}: {self}{policy.linesep}"
 
 
 def _context(comment: Comment, **extra) -> dict:
@@ -174,10 +148,10 @@ def _context(comment: Comment, **extra) -> dict:
     }
 
 
-def _render(kind: str, to: str, context: dict, *, headers=None) -> EmailMessage:
+def _render(kind: str, to: str, context: dict, *, headers=None) -> ListEmailMessage:
     subject = render_to_string(f"comments/email/{kind}_subject.txt", context)
     body = render_to_string(f"comments/email/{kind}_body.txt", context)
-    return EmailMessage(
+    return ListEmailMessage(
         subject=" ".join(subject.split()),  # Headers are one line.
         body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,

@@ -192,8 +192,10 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 BLOG_ARTICLES_PER_PAGE = env_int("BLOG_ARTICLES_PER_PAGE", 10)
 
-# Newsletter (double opt-in). Links in emails are absolute: SITE_URL is the public address.
+# The public address: emails have no request, so their links are built on it (blog.mail).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+
+# Newsletter (double opt-in).
 NEWSLETTER_CONFIRM_DAYS = env_int("NEWSLETTER_CONFIRM_DAYS", 7)
 NEWSLETTER_RATE_LIMIT = env_int("NEWSLETTER_RATE_LIMIT", 5)  # sign-ups per IP per window
 NEWSLETTER_RATE_WINDOW = env_int("NEWSLETTER_RATE_WINDOW", 10 * 60)  # seconds

@@ -17,14 +17,6 @@ DEFAULTS = {
     "NEWSLETTER_MAX_FORM_AGE": 2 * 24 * 3600,
 }
 
-DEFAULT_SITE_URL = "http://127.0.0.1:8000"
-
 
 def get(name: str):
     return getattr(settings, name, DEFAULTS[name])
-
-
-def site_url(path: str) -> str:
-    """An absolute URL for an email, from settings.SITE_URL (an email has no request)."""
-    base = getattr(settings, "SITE_URL", "") or DEFAULT_SITE_URL
-    return base.rstrip("/") + path

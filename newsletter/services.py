@@ -17,8 +17,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 
+from blog.mail import ListEmailMessage, site_url
 from newsletter import conf, tokens
-from newsletter.mail import ListEmailMessage
 from newsletter.models import Subscriber, normalise_email
 from newsletter.tokens import TokenInvalid
 
@@ -95,13 +95,13 @@ def subscriber_unsubscribe(*, token: str) -> Subscriber:
 
 def confirm_url(subscriber: Subscriber) -> str:
     token = tokens.make_token(subscriber, salt=tokens.CONFIRM_SALT)
-    return conf.site_url(reverse("newsletter:confirm", args=[token]))
+    return site_url(reverse("newsletter:confirm", args=[token]))
 
 
 def unsubscribe_url(subscriber: Subscriber) -> str:
     """The one-click link every newsletter email carries (body and List-Unsubscribe)."""
     token = tokens.make_token(subscriber, salt=tokens.UNSUBSCRIBE_SALT)
-    return conf.site_url(reverse("newsletter:unsubscribe", args=[token]))
+    return site_url(reverse("newsletter:unsubscribe", args=[token]))
 
 
 def _valid_ip(ip_address: str | None) -> str | None:
@@ -153,7 +153,7 @@ def _message(subscriber: Subscriber, kind: str) -> ListEmailMessage:
     unsubscribe = unsubscribe_url(subscriber)
     context = {
         "site_name": settings.SITE_NAME,
-        "home_url": conf.site_url(reverse("blog:home")),
+        "home_url": site_url(reverse("blog:home")),
         "unsubscribe_url": unsubscribe,
         "confirm_days": conf.get("NEWSLETTER_CONFIRM_DAYS"),
     }

@@ -22,6 +22,8 @@ CONFIG_VARIABLES = (
     "DEBUG",
     "DATABASE_URL",
     "EMAIL_BACKEND",
+    "SITE_URL",
+    "REDIS_URL",
 )
 
 
@@ -32,6 +34,7 @@ def run_python(code, **env_overrides):
         for k, v in os.environ.items()
         if k not in CONFIG_VARIABLES and not k.startswith("DJANGO_")
     }
+    env["IGNORE_DOTENV"] = "1"  # a developer's .env must not change what is tested
     env.update(env_overrides)
     return subprocess.run(
         [sys.executable, "-c", code],
@@ -105,8 +108,22 @@ def test_check_deploy_is_clean_with_production_settings():
         DJANGO_ENV="production",
         SECRET_KEY=GOOD_SECRET,
         ALLOWED_HOSTS="rivista.example",
+        SITE_URL="https://rivista.example",
     )
     assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_check_deploy_warns_while_links_in_emails_would_point_to_localhost():
+    result = run_python(
+        "import sys; from django.core.management import execute_from_command_line;"
+        " execute_from_command_line(['manage.py', 'check', '--deploy', '--fail-level', 'WARNING'])",
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DJANGO_ENV="production",
+        SECRET_KEY=GOOD_SECRET,
+        ALLOWED_HOSTS="rivista.example",
+    )
+    assert result.returncode != 0
+    assert "blog.W001" in result.stderr + result.stdout
 
 
 def test_tests_run_with_debug_off_fast_hashing_and_a_local_memory_cache():

@@ -1,4 +1,8 @@
-"""An email whose List-Unsubscribe header survives Python's header folding.
+"""Outgoing email shared by every app: absolute links, and a List-Unsubscribe that survives.
+
+An email has no request to build links from: site_url() uses settings.SITE_URL.
+
+ListEmailMessage keeps List-Unsubscribe readable.
 
 Python's email package folds a header longer than 78 characters, and a URL has no space to fold
 at, so it turns `<https://…>` into RFC 2047 encoded words. Mail clients then cannot read the
@@ -8,9 +12,15 @@ emitted on one line instead: RFC 5322 allows 998 characters, and our links are f
 
 import email.policy
 
+from django.conf import settings
 from django.core.mail import EmailMessage
 
 ONE_LINE_HEADERS = ("List-Unsubscribe",)
+
+
+def site_url(path: str) -> str:
+    """An absolute URL for an email, from settings.SITE_URL."""
+    return settings.SITE_URL.rstrip("/") + path
 
 
 class _OneLineHeader(str):
