@@ -20,6 +20,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from blog.mail import site_url
 from comments.cache import bump_article_version
 from comments.models import Comment, avatar_colour_for
 
@@ -67,7 +68,7 @@ def export_comments(email: str) -> list[dict]:
         article = comment.article
         group = groups.setdefault(
             article.pk,
-            {"article": article.title, "url": article.get_absolute_url(), "comments": []},
+            {"article": article.title, "url": site_url(article.get_absolute_url()), "comments": []},
         )
         group["comments"].append(
             {

@@ -104,7 +104,8 @@ def test_export_holds_every_comment_of_the_address_in_any_case_and_nothing_else(
     assert "giulia" not in text.lower() and "luca" not in text.lower()
 
 
-def test_export_shows_each_comment_in_full_grouped_by_article(people):
+def test_export_shows_each_comment_in_full_grouped_by_article(people, settings):
+    settings.SITE_URL = "https://rivista.example"
     root, held = people["root"], people["mine"][2]
     export = json.loads(json.dumps(personal_data_export(email=EMAIL)))
 
@@ -114,7 +115,7 @@ def test_export_shows_each_comment_in_full_grouped_by_article(people):
     root.refresh_from_db()
     assert first == {
         "id": root.pk,
-        "url": f"{people['article'].get_absolute_url()}#comment-{root.pk}",
+        "url": f"https://rivista.example{people['article'].get_absolute_url()}#comment-{root.pk}",
         "parent_id": None,
         "name": NAME,
         "email": EMAIL,
