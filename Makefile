@@ -46,3 +46,7 @@ serve: $(VENV)/.installed
 	DJANGO_ENV=production $(PY) manage.py migrate --noinput
 	DJANGO_ENV=production $(PY) manage.py collectstatic --noinput
 	DJANGO_ENV=production $(VENV)/bin/gunicorn -c config/gunicorn.conf.py config.wsgi
+
+# Article-page benchmark (not part of the tests): SQLite by default, DATABASE_URL for PostgreSQL.
+bench: $(VENV)/.installed
+	$(PY) -m bench.comments

@@ -1,19 +1,20 @@
 """Conditional GET for anonymous readers: ETag and Last-Modified, answered with 304.
 
 A validator is built from everything that can change what an anonymous reader sees: the blog's
-content version, the newest publication time among visible articles (a scheduled article going
-live changes listings without any save), the active promo, the language, the reader's CSRF
-cookie (the page embeds a token derived from it), plus what the page adds (an article's comment
+content version (bumped by signals on any change), the newest publication time among visible
+articles (a scheduled article going live changes pages without any save), the active promo,
+the language, the CSRF secret the page embeds, plus what the page adds (an article's comment
 version, whether its comments are still open). Logged-in users and visitors with a session get
 no validators: their pages may hold something personal.
 """
 
 import hashlib
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import datetime
 from functools import wraps
 
 from django.conf import settings
-from django.db.models import Max
+from django.db.models import Subquery
 from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, quote_etag
@@ -22,7 +23,41 @@ from blog import cache as blog_cache
 from blog.models import Article, Promo
 
 
-def _is_anonymous_reader(request) -> bool:
+@dataclass(frozen=True)
+class SiteState:
+    """What every page depends on beyond the content version."""
+
+    newest: datetime | None  # newest visible publication time
+    promo_pk: int | None
+    promo_updated: datetime | None
+
+
+def with_site_state(queryset):
+    """Annotate each row with the SiteState, so a page reads it in the query it already makes."""
+    newest = Article.objects.published().order_by("-publish_at").values("publish_at")[:1]
+    promo = Promo.objects.active().order_by("order", "-pk")
+    return queryset.annotate(
+        site_newest=Subquery(newest),
+        site_promo_pk=Subquery(promo.values("pk")[:1]),
+        site_promo_updated=Subquery(promo.values("updated")[:1]),
+    )
+
+
+def state_of(row) -> SiteState:
+    return SiteState(row.site_newest, row.site_promo_pk, row.site_promo_updated)
+
+
+def current_state() -> SiteState:
+    newest = Article.objects.published().order_by("-publish_at").values("publish_at").first()
+    promo = Promo.objects.active().order_by("order", "-pk").values("pk", "updated").first()
+    return SiteState(
+        newest["publish_at"] if newest else None,
+        promo["pk"] if promo else None,
+        promo["updated"] if promo else None,
+    )
+
+
+def is_anonymous_reader(request) -> bool:
     return (
         request.method in ("GET", "HEAD")
         and not request.user.is_authenticated
@@ -36,63 +71,57 @@ def _csrf_secret(request) -> str:
     return request.META.get("CSRF_COOKIE") or request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
 
 
-def validators(request, extra_parts=(), extra_times=()) -> tuple[str, float]:
-    newest = Article.objects.published().aggregate(newest=Max("publish_at"))["newest"]
-    promo = Promo.objects.active().values_list("pk", "updated").first()
-    parts = [
+def validators(request, state: SiteState, parts=(), times=()) -> tuple[str, int]:
+    """(quoted ETag, Last-Modified as a whole-second timestamp). No queries."""
+    key = [
         request.get_full_path(),
         blog_cache.content_version(),
-        newest.timestamp() if newest else 0,
-        promo,
+        state.newest.timestamp() if state.newest else 0,
+        state.promo_pk,
+        state.promo_updated.timestamp() if state.promo_updated else 0,
         translation.get_language(),
         _csrf_secret(request),
-        *extra_parts,
+        *parts,
     ]
-    etag = hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
-    times = [blog_cache.last_changed(), newest.timestamp() if newest else None, *extra_times]
-    if promo:
-        times.append(promo[1].timestamp())
-    last_modified = max((t for t in times if t), default=0.0)
+    etag = hashlib.blake2b(repr(key).encode(), digest_size=16).hexdigest()
+    moments = [blog_cache.last_changed(), *times]
+    for moment in (state.newest, state.promo_updated):
+        if moment is not None:
+            moments.append(moment.timestamp())
+    last_modified = int(max((m for m in moments if m), default=0.0)) + 1
     return quote_etag(etag), last_modified
 
 
-def conditional_page(extra=None):
-    """Decorate a public view. `extra(request, *args, **kwargs)` returns (parts, times) the page
-    adds to the validators, or None when the view will not answer 200 (e.g. a redirect)."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if not _is_anonymous_reader(request):
-                return view(request, *args, **kwargs)
-            parts, times = (), ()
-            if extra is not None:
-                added = extra(request, *args, **kwargs)
-                if added is None:
-                    return view(request, *args, **kwargs)
-                parts, times = added
-            etag, last_modified = validators(request, parts, times)
-            last_modified = int(last_modified) + 1  # whole seconds, never in the past
-            not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
-            if not_modified is not None:
-                return not_modified
-            response = view(request, *args, **kwargs)
-            if hasattr(response, "render") and not response.is_rendered:
-                response.render()  # the token is taken while rendering
-            if response.status_code == 200 and not getattr(request, "personalised", False):
-                # Again, now that the page's CSRF secret is known.
-                etag, last_modified = validators(request, parts, times)
-                last_modified = int(last_modified) + 1
-                response["ETag"] = etag
-                response["Last-Modified"] = http_date(last_modified)
-                # Stored, but asked about again every time: comments must never look stale.
-                patch_cache_control(response, no_cache=True)
-            return response
-
-        return wrapped
-
-    return decorator
+def not_modified(request, state: SiteState, parts=(), times=()):
+    """A 304 when the reader's copy is current, else None."""
+    etag, last_modified = validators(request, state, parts, times)
+    return get_conditional_response(request, etag=etag, last_modified=last_modified)
 
 
-def as_datetime(timestamp: float) -> datetime:
-    return datetime.fromtimestamp(timestamp, tz=UTC)
+def add_validators(request, response, state: SiteState, parts=(), times=()):
+    """Put the validators on a fresh 200 that holds nothing personal."""
+    if hasattr(response, "render") and not response.is_rendered:
+        response.render()  # the CSRF secret is known once the page took its token
+    if response.status_code == 200 and not getattr(request, "personalised", False):
+        etag, last_modified = validators(request, state, parts, times)
+        response["ETag"] = etag
+        response["Last-Modified"] = http_date(last_modified)
+        # Stored, but asked about again every time: comments must never look stale.
+        patch_cache_control(response, no_cache=True)
+    return response
+
+
+def conditional_page(view):
+    """For listings: the site state costs one query, then 304 or the page."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not is_anonymous_reader(request):
+            return view(request, *args, **kwargs)
+        state = current_state()
+        unchanged = not_modified(request, state)
+        if unchanged is not None:
+            return unchanged
+        return add_validators(request, view(request, *args, **kwargs), state)
+
+    return wrapped

@@ -8,6 +8,12 @@ from blog import images
 from blog.sanitizer import clean_article_html
 
 
+def initials_of(name: str) -> str:
+    """Up to two initials for an avatar drawn locally ("Maria Rossi" -> "MR"), "?" if none."""
+    words = [w for w in name.split() if w[:1].isalnum()]
+    return "".join(w[0] for w in words[:2]).upper() or "?"
+
+
 class TimeStampedModel(models.Model):
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
@@ -60,8 +66,7 @@ class Author(TimeStampedModel):
 
     @property
     def initials(self) -> str:
-        words = [w for w in self.display_name.split() if w[:1].isalnum()]
-        return "".join(w[0] for w in words[:2]).upper() or "?"
+        return initials_of(self.display_name)
 
 
 class Category(TimeStampedModel):

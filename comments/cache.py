@@ -71,26 +71,28 @@ def thread_fingerprint(rows) -> str:
     digest = hashlib.blake2b(digest_size=16)
     for c in rows:
         digest.update(
-            f"{c.pk}|{c.lft}|{c.level}|{c.status}|{c.updated.timestamp()}|{c.avatar_colour}|"
+            f"{c.id}|{c.lft}|{c.level}|{c.status}|{c.updated.timestamp()}|{c.avatar_colour}|"
             f"{c.author_name}|{c.author_url}|{c.created.timestamp()}\x00".encode()
         )
         digest.update(c.body_html.encode())
     return digest.hexdigest()
 
 
-def thread_key(fingerprint: str) -> str:
-    return f"comments:thread:{fingerprint}:{_suffix()}"
+def thread_key(fingerprint: str, suffix: str | None = None) -> str:
+    return f"comments:thread:{fingerprint}:{suffix or _suffix()}"
 
 
 def get_threads(fingerprints: list[str]) -> dict[str, str]:
     """Rendered threads by fingerprint, for those still in the cache (one round trip)."""
-    found = cache.get_many([thread_key(f) for f in fingerprints])
-    return {f: found[thread_key(f)] for f in fingerprints if thread_key(f) in found}
+    suffix = _suffix()
+    keys = {thread_key(f, suffix): f for f in fingerprints}
+    return {keys[key]: html for key, html in cache.get_many(list(keys)).items()}
 
 
 def set_threads(rendered: dict[str, str]) -> None:
     if rendered:
+        suffix = _suffix()
         cache.set_many(
-            {thread_key(f): html for f, html in rendered.items()},
+            {thread_key(f, suffix): html for f, html in rendered.items()},
             conf.get("COMMENTS_TREE_CACHE_SECONDS"),
         )

@@ -9,7 +9,7 @@ from mptt.managers import TreeManager
 from mptt.models import MPTTModel, TreeForeignKey
 from mptt.querysets import TreeQuerySet
 
-from blog.models import Article, TimeStampedModel
+from blog.models import Article, TimeStampedModel, initials_of
 from blog.sanitizer import render_comment_text
 
 AVATAR_COLOURS = 12
@@ -29,7 +29,8 @@ class CommentQuerySet(TreeQuerySet):
 
         Approved comments, plus any hidden comment that still has approved replies (it renders as
         a placeholder so the thread keeps its shape), plus `also_pk`: the viewer's own pending
-        comments. The email column is never loaded.
+        comments. Plain named rows, not model instances (a tenth of the cost each), and the
+        email column is never loaded.
         """
         approved_below = Comment.objects.public().filter(
             tree_id=models.OuterRef("tree_id"),
@@ -42,8 +43,8 @@ class CommentQuerySet(TreeQuerySet):
         return (
             self.filter(article=article)
             .filter(shown)
-            .only(*Comment.RENDER_FIELDS)
             .order_by("tree_id", "lft")
+            .values_list(*Comment.RENDER_FIELDS, named=True)
         )
 
 
@@ -177,8 +178,7 @@ class Comment(MPTTModel, TimeStampedModel):
 
     @property
     def initials(self) -> str:
-        words = [w for w in self.author_name.split() if w[:1].isalnum()]
-        return "".join(w[0] for w in words[:2]).upper() or "?"
+        return initials_of(self.author_name)
 
 
 def avatar_colour_for(identity: str) -> int:

@@ -41,7 +41,7 @@ def test_unchanged_article_answers_304_without_rendering(reader):
         again = revalidate(reader, url, first)
     assert again.status_code == 304
     assert again.content == b""
-    assert len(queries) <= 3
+    assert len(queries) == 1  # the article, with the site state in the same query
 
 
 def test_an_approved_comment_changes_the_article_etag(reader):
@@ -115,3 +115,31 @@ def test_article_body_comes_from_the_fragment_cache_until_the_article_changes(re
     tag.name = "Rinominata"
     tag.save()
     assert "#Rinominata" in Client().get(url).text
+
+
+def test_article_page_with_a_promo_tags_and_comments_stays_within_five_queries(reader):
+    from blog.models import Promo
+    from tests.factories import make_tag
+
+    Promo.objects.create(text="Abbonati", link="https://example.com/", cta_label="Vai")
+    tag = make_tag()
+    article = make_article(tags=[tag])
+    make_article(tags=[tag])
+    root = make_comment(article)
+    make_comment(article, parent=root)
+    with CaptureQueriesContext(connection) as queries:
+        page = reader.get(article.get_absolute_url())
+    assert "Abbonati" in page.text
+    assert len(queries) <= 5, [q["sql"][:80] for q in queries]
+
+
+def test_a_new_promo_changes_the_etag(reader):
+    from blog.models import Promo
+
+    article = make_article()
+    url = article.get_absolute_url()
+    first = reader.get(url)
+    Promo.objects.create(text="Nuova offerta", link="https://example.com/", cta_label="Vai")
+    again = revalidate(reader, url, first)
+    assert again.status_code == 200
+    assert "Nuova offerta" in again.text

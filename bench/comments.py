@@ -1,0 +1,291 @@
+"""Article pages with many comments: queries, render times and posting cost.
+
+    make bench            # SQLite in a temporary file
+    DATABASE_URL=postgres://... make bench
+
+Builds articles with 0, 10, 100, 1,000 and 10,000 approved comments (30% roots, replies down to
+the maximum depth, ~300-character bodies) and prints one table. Times are medians of several
+runs through Django's full request cycle (test client, all middleware, DEBUG off). These
+machines are noisy: read the ratios, not the absolute numbers.
+"""
+
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+SIZES = (0, 10, 100, 1_000, 10_000)
+BODY_WORDS = [
+    "redazione",
+    "articolo",
+    "lettori",
+    "commento",
+    "giornalismo",
+    "notizia",
+    "fonte",
+    "verifica",
+    "dato",
+    "inchiesta",
+    "cronaca",
+    "politica",
+    "cultura",
+    "scienza",
+    "ambiente",
+    "città",
+    "regione",
+    "mercato",
+    "lavoro",
+    "scuola",
+    "futuro",
+]
+
+
+def setup_django() -> Path:
+    workdir = Path(tempfile.mkdtemp(prefix="rivista-bench-"))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{workdir / 'bench.sqlite3'}")
+    os.environ.setdefault("MEDIA_ROOT", str(workdir / "media"))
+    os.environ["ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
+    os.environ["DEBUG"] = "false"
+    os.environ["IGNORE_DOTENV"] = "1"
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    settings.ROOT_URLCONF = "bench.urls"
+    settings.COMMENTS_MIN_SECONDS = 0
+    settings.COMMENTS_RATE_LIMIT = 10**9
+    settings.COMMENTS_DUPLICATE_CHECK = False
+    settings.COMMENTS_REQUIRE_APPROVAL = False
+    settings.COMMENTS_HOLD_LINK_COUNT = 0
+    settings.COMMENTS_NOTIFY_MODERATORS = False
+    settings.COMMENTS_NOTIFY_AUTHORS = False
+    call_command("migrate", verbosity=0)
+    return workdir
+
+
+def body(rng: random.Random) -> str:
+    words = []
+    while sum(len(w) + 1 for w in words) < 300:
+        words.append(rng.choice(BODY_WORDS))
+    return " ".join(words).capitalize() + "."
+
+
+def build_comments(article, count: int, rng: random.Random) -> None:
+    """Insert `count` approved comments as valid nested sets in bulk, as new threads.
+
+    30% are thread roots; each reply picks a random earlier comment of a random thread whose
+    level is below the maximum depth, so threads reach the maximum depth.
+    """
+    from django.db.models import Max
+    from django.utils import timezone
+
+    from blog.sanitizer import render_comment_text
+    from comments import conf
+    from comments.models import Comment, avatar_colour_for
+
+    if count <= 0:
+        return
+    first_tree_id = (Comment.objects.aggregate(top=Max("tree_id"))["top"] or 0) + 1
+    max_level = conf.max_depth() - 1
+    roots = max(1, round(count * 0.3))
+    children: dict[int, list[int]] = {i: [] for i in range(count)}
+    parent_of: dict[int, int | None] = {}
+    levels: dict[int, int] = {}
+    thread_nodes: list[list[int]] = []
+    for i in range(count):
+        if i < roots:
+            parent_of[i], levels[i] = None, 0
+            thread_nodes.append([i])
+            continue
+        thread = rng.choice(thread_nodes)
+        candidates = [n for n in thread if levels[n] < max_level]
+        parent = rng.choice(candidates)
+        parent_of[i], levels[i] = parent, levels[parent] + 1
+        children[parent].append(i)
+        thread.append(i)
+
+    objects: dict[int, Comment] = {}
+    now = timezone.now()
+    for i in range(count):
+        name = f"Lettore {i}"
+        text = body(rng)
+        objects[i] = Comment(
+            article=article, author_name=name, author_email=f"lettore{i}@example.com",
+            body=text, body_html=render_comment_text(text), status=Comment.Status.APPROVED,
+            avatar_colour=avatar_colour_for(f"lettore{i}@example.com"), level=levels[i],
+            created=now, updated=now,
+        )  # fmt: skip
+
+    tree_id = first_tree_id
+    for root in range(roots):
+        counter = 1
+        stack = [(root, False)]
+        while stack:
+            node, done = stack.pop()
+            if done:
+                objects[node].rght = counter
+                counter += 1
+                continue
+            objects[node].lft = counter
+            objects[node].tree_id = tree_id
+            counter += 1
+            stack.append((node, True))
+            stack.extend((child, False) for child in reversed(children[node]))
+        tree_id += 1
+
+    # Parents first, so each child can point at a saved row.
+    ordered = sorted(objects, key=lambda i: levels[i])
+    for level in range(max_level + 1):
+        batch = [objects[i] for i in ordered if levels[i] == level]
+        for i in (i for i in ordered if levels[i] == level):
+            if parent_of[i] is not None:
+                objects[i].parent = objects[parent_of[i]]
+        Comment.objects.bulk_create(batch, batch_size=2000)
+
+
+def median_ms(action, repeat: int) -> float:
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()
+        samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples)
+
+
+def main() -> None:
+    setup_django()
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from bench.urls import BARE_PAGES
+    from comments.forms import signed_timestamp
+    from comments.models import Comment
+    from comments.services import comment_post
+    from tests.factories import make_article
+
+    rng = random.Random(20261129)
+    reader = Client()
+    rows = []
+    print(f"Database: {connection.vendor}. Building articles…", file=sys.stderr)
+    for size in SIZES:
+        article = make_article(title=f"Articolo con {size} commenti", slug=f"bench-{size}")
+        build_comments(article, size, rng)
+        url = article.get_absolute_url()
+        repeat = 3 if size >= 10_000 else 7
+
+        def cold(url=url):
+            cache.clear()
+            response = reader.get(url)
+            assert response.status_code == 200, response.status_code
+            return response
+
+        with CaptureQueriesContext(connection) as queries:
+            page = cold()
+        query_count = len(queries.captured_queries)  # read now: later requests reset the log
+        assert page.text.count('class="comment ') == size
+        cold_ms = median_ms(cold, repeat)
+        reader.get(url)
+        warm_ms = median_ms(lambda url=url: reader.get(url), repeat * 3)
+
+        # One new approved reply, then the page again: only its thread is rendered anew.
+        def rerender(article=article, url=url):
+            target = Comment.objects.filter(article=article, level=0).order_by("?").first()
+            if target is not None:
+                comment_post(
+                    article=article, parent_id=target.pk, body=body(rng), author_name="Nuovo",
+                    author_email=f"nuovo{rng.random()}@example.com",
+                )  # fmt: skip
+            start = time.perf_counter()
+            reader.get(url)
+            return (time.perf_counter() - start) * 1000
+
+        rerender_ms = statistics.median(rerender() for _ in range(repeat))
+
+        BARE_PAGES[size] = page.content
+        bare_ms = median_ms(lambda size=size: reader.get(f"/bench/bare/{size}/"), repeat * 3)
+
+        post_url = reverse("comments:post", args=[article.pk])
+
+        def post_reply(article=article, post_url=post_url):
+            target = Comment.objects.filter(article=article).order_by("?").first()
+            data = {
+                "author_name": "Benchmark", "author_email": f"b{rng.random()}@example.com",
+                "author_url": "", "body": body(rng), "timestamp": signed_timestamp(article.pk),
+                "parent": target.pk if target else "", "website_confirm": "",
+            }  # fmt: skip
+            response = Client().post(post_url, data)
+            assert response.status_code == 302, response.status_code
+
+        post_ms = median_ms(post_reply, repeat)
+        rows.append(
+            (size, query_count, cold_ms, warm_ms, rerender_ms, bare_ms, post_ms, len(page.content))
+        )
+        print(f"  {size:>6} comments done", file=sys.stderr)
+
+    # Posting cost as the rest of the site grows: 100 versus 100,000 comments elsewhere.
+    target = make_article(title="Articolo di misura", slug="bench-target")
+    build_comments(target, 50, rng)
+    elsewhere = make_article(title="Altrove", slug="bench-elsewhere")
+    existing = Comment.objects.exclude(article=target).count()
+    build_comments(elsewhere, max(0, 100 - existing), rng)
+    post_url = reverse("comments:post", args=[target.pk])
+
+    def post_into_target():
+        parent = Comment.objects.filter(article=target, level__lt=3).order_by("?").first()
+        data = {
+            "author_name": "Misura", "author_email": f"m{rng.random()}@example.com",
+            "author_url": "", "body": body(rng), "timestamp": signed_timestamp(target.pk),
+            "parent": parent.pk, "website_confirm": "",
+        }  # fmt: skip
+        assert Client().post(post_url, data).status_code == 302
+
+    small_site = Comment.objects.exclude(article=target).count()
+    post_small = median_ms(post_into_target, 15)
+    print("  adding comments elsewhere for the 100,000 case…", file=sys.stderr)
+    more = make_article(title="Molto altrove", slug="bench-more")
+    build_comments(more, 100_000 - Comment.objects.exclude(article=target).count(), rng)
+    big_site = Comment.objects.exclude(article=target).count()
+    post_big = median_ms(post_into_target, 15)
+
+    print()
+    print(f"Article page with N approved comments ({connection.vendor}, medians, ms)")
+    header = (
+        f"{'N':>7} {'queries':>7} {'cold':>9} {'µs/comment':>10} {'warm':>8} {'re-render':>9} "
+        f"{'bare view':>9} {'post reply':>10} {'page KB':>8}"
+    )
+    print(header)
+    print("-" * len(header))
+    base_cold = rows[0][2]
+    for size, queries, cold_ms, warm_ms, rerender_ms, bare_ms, post_ms, nbytes in rows:
+        per = f"{(cold_ms - base_cold) * 1000 / size:.0f}" if size else "-"
+        print(
+            f"{size:>7} {queries:>7} {cold_ms:>9.1f} {per:>10} {warm_ms:>8.2f} {rerender_ms:>9.1f} "
+            f"{bare_ms:>9.2f} {post_ms:>10.1f} {nbytes / 1024:>8.0f}"
+        )
+    warm = {size: w for size, _, _, w, *_ in rows}
+    print()
+    print(f"Warm render, 1,000 comments vs none: {warm[1_000] / warm[0]:.2f}x (target <= 1.3x)")
+    print(
+        f"Posting a reply with {small_site:,} vs {big_site:,} comments elsewhere: "
+        f"{post_small:.1f} ms vs {post_big:.1f} ms, ratio {post_big / post_small:.2f} "
+        "(target <= 1.2)"
+    )
+    colds = {size: c for size, _, c, *_ in rows}
+    print(
+        "Cold render growth: 1,000 -> 10,000 comments "
+        f"{(colds[10_000] - colds[0]) / max(colds[1_000] - colds[0], 1e-9):.1f}x (linear: 10x)"
+    )
+
+
+if __name__ == "__main__":
+    main()
