@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class NewsletterConfig(AppConfig):
     name = "newsletter"
     verbose_name = _("Newsletter")
+
+    def ready(self):
+        from comments import privacy
+        from newsletter.privacy import erase_subscription, export_subscription
+
+        privacy.register("newsletter", exporter=export_subscription, eraser=erase_subscription)

@@ -1,0 +1,26 @@
+"""The newsletter's part of the personal-data tools (see comments.privacy)."""
+
+from comments.privacy import iso
+from newsletter.models import Subscriber, normalise_email
+
+
+def export_subscription(email: str) -> list[dict]:
+    return [
+        {
+            "email": subscriber.email,
+            "status": subscriber.status,
+            "signed_up": iso(subscriber.created),
+            "confirmed_at": iso(subscriber.confirmed_at),
+            "unsubscribed_at": iso(subscriber.unsubscribed_at),
+            "ip_address": subscriber.ip_address,
+            "language": subscriber.language,
+            "source": subscriber.source,
+        }
+        for subscriber in Subscriber.objects.filter(email=normalise_email(email))
+    ]
+
+
+def erase_subscription(email: str) -> int:
+    """Erasing a person removes their subscription outright: there is no thread to keep."""
+    deleted, _ = Subscriber.objects.filter(email=normalise_email(email)).delete()
+    return deleted
