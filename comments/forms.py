@@ -1,20 +1,35 @@
-import time
-
 from django import forms
-from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
+from blog.botcheck import BotCheckedForm
 from comments import conf
 
 TIMESTAMP_SALT = "comments.form-timestamp"
 
 
 def signed_timestamp(article_id: int) -> str:
-    return signing.dumps({"a": article_id, "t": int(time.time())}, salt=TIMESTAMP_SALT)
+    return CommentForm.sign(article_id)
 
 
-class CommentForm(forms.Form):
+class CommentForm(BotCheckedForm):
     """The reader's comment form. Bot checks live here; the posting rules live in services."""
+
+    timestamp_salt = TIMESTAMP_SALT
+    messages = {
+        "honeypot": _("Your comment looks automated and was not posted."),
+        "expired": _("The form was open too long. Check your comment and post it again."),
+        "tampered": _("The form could not be verified. Post your comment again."),
+        "too_fast": _(
+            "That was very fast. Take a moment to read your comment, then post it again."
+        ),
+    }
+    field_order = [
+        "author_name", "author_email", "author_url", "body", "remember", "notify_on_reply",
+        "parent", "timestamp", "website_confirm",
+    ]  # fmt: skip
+    conf = conf
+    min_seconds_setting = "COMMENTS_MIN_SECONDS"
+    max_age_setting = "COMMENTS_MAX_FORM_AGE"
 
     author_name = forms.CharField(
         label=_("Name"), max_length=100, widget=forms.TextInput(attrs={"autocomplete": "name"})
@@ -40,18 +55,9 @@ class CommentForm(forms.Form):
     )
     notify_on_reply = forms.BooleanField(label=_("Notify me of replies by email."), required=False)
     parent = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
-    timestamp = forms.CharField(widget=forms.HiddenInput)
-    # The honeypot: hidden from people by CSS and aria-hidden, filled in by naive bots.
-    website_confirm = forms.CharField(
-        label=_("Leave this field empty"),
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
 
     def __init__(self, *args, article, **kwargs):
         self.article = article
-        initial = kwargs.setdefault("initial", {})
-        initial.setdefault("timestamp", signed_timestamp(article.pk))
         super().__init__(*args, **kwargs)
         if conf.discussion().allow_anonymous:
             self.fields["author_name"].required = False
@@ -81,40 +87,5 @@ class CommentForm(forms.Form):
             raise forms.ValidationError(_("Write a comment before posting."))
         return body
 
-    def clean_website_confirm(self):
-        if self.cleaned_data["website_confirm"]:
-            raise forms.ValidationError(
-                _("Your comment looks automated and was not posted."), code="honeypot"
-            )
-        return ""
-
-    def clean_timestamp(self):
-        age_limit = conf.get("COMMENTS_MAX_FORM_AGE")
-        try:
-            data = signing.loads(
-                self.cleaned_data["timestamp"], salt=TIMESTAMP_SALT, max_age=age_limit
-            )
-        except signing.SignatureExpired:
-            raise forms.ValidationError(
-                _("The form was open too long. Check your comment and post it again."),
-                code="expired",
-            ) from None
-        except signing.BadSignature:
-            raise forms.ValidationError(
-                _("The form could not be verified. Post your comment again."), code="tampered"
-            ) from None
-        if data.get("a") != self.article.pk:
-            raise forms.ValidationError(
-                _("The form could not be verified. Post your comment again."), code="tampered"
-            )
-        if time.time() - data.get("t", 0) < conf.get("COMMENTS_MIN_SECONDS"):
-            raise forms.ValidationError(
-                _("That was very fast. Take a moment to read your comment, then post it again."),
-                code="too_fast",
-            )
-        return self.cleaned_data["timestamp"]
-
-    def refresh_timestamp(self):
-        """After a refusal the form comes back with everything typed and a new timestamp."""
-        self.data = self.data.copy()
-        self.data["timestamp"] = signed_timestamp(self.article.pk)
+    def timestamp_scope(self):
+        return self.article.pk

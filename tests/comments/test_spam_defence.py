@@ -86,7 +86,7 @@ def test_form_posted_faster_than_a_person_could_is_refused_with_a_new_timestamp(
     assert not Comment.objects.exists()
     fresh = input_value(response.text, "timestamp")
     assert fresh != data["timestamp"]
-    assert signing.loads(fresh, salt=TIMESTAMP_SALT)["a"] == article.pk
+    assert signing.loads(fresh, salt=TIMESTAMP_SALT)["s"] == article.pk
 
     with time_machine.travel(now + 6, tick=False):
         again = post(client, article, {**data, "timestamp": fresh})
@@ -164,7 +164,7 @@ def test_timestamp_signed_for_another_article_is_refused(client):
 
 def test_timestamp_signed_with_another_salt_is_refused(client):
     article = make_article()
-    forged = signing.dumps({"a": article.pk, "t": int(time.time()) - 600}, salt="other")
+    forged = signing.dumps({"s": article.pk, "t": int(time.time()) - 600}, salt="other")
     data = post_form_data(article, timestamp=forged)
 
     response = post(client, article, data)

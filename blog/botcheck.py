@@ -1,0 +1,79 @@
+"""Bot checks that need no third party, shared by every public form (comments, newsletter).
+
+A honeypot field people never see, and a signed timestamp of when the form was shown: a form
+sent back sooner than a person could fill it, or kept open too long, or whose timestamp was
+forged or made for another page, is refused with a clear message and comes back as typed.
+"""
+
+import time
+
+from django import forms
+from django.core import signing
+from django.utils.translation import gettext_lazy as _
+
+
+class BotCheckedForm(forms.Form):
+    """Subclasses set `timestamp_salt`, `messages`, `conf` (their app's settings module, with
+    get()) and the names of its settings for the shortest and longest time a form may be open;
+    `timestamp_scope()` ties a timestamp to one page (an article)."""
+
+    timestamp_salt = ""
+    messages: dict = {}
+    conf = None
+    min_seconds_setting = ""
+    max_age_setting = ""
+
+    timestamp = forms.CharField(widget=forms.HiddenInput)
+    # The honeypot: hidden from people by CSS and aria-hidden, filled in by naive bots.
+    website_confirm = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        initial = kwargs.setdefault("initial", {})
+        initial.setdefault("timestamp", self.sign(self.timestamp_scope()))
+        super().__init__(*args, **kwargs)
+
+    @classmethod
+    def sign(cls, scope) -> str:
+        return signing.dumps({"s": scope, "t": int(time.time())}, salt=cls.timestamp_salt)
+
+    def timestamp_scope(self):
+        return ""
+
+    def min_seconds(self) -> int:
+        return self.conf.get(self.min_seconds_setting)
+
+    def max_age(self) -> int:
+        return self.conf.get(self.max_age_setting)
+
+    def clean_website_confirm(self):
+        if self.cleaned_data["website_confirm"]:
+            raise forms.ValidationError(self.messages["honeypot"], code="honeypot")
+        return ""
+
+    def clean_timestamp(self):
+        try:
+            sent = signing.loads(
+                self.cleaned_data["timestamp"], salt=self.timestamp_salt, max_age=self.max_age()
+            )
+        except signing.SignatureExpired:
+            raise forms.ValidationError(self.messages["expired"], code="expired") from None
+        except signing.BadSignature:
+            raise forms.ValidationError(self.messages["tampered"], code="tampered") from None
+        if (
+            not isinstance(sent, dict)
+            or sent.get("s") != self.timestamp_scope()
+            or not isinstance(sent.get("t"), int)
+        ):
+            raise forms.ValidationError(self.messages["tampered"], code="tampered")
+        if time.time() - sent["t"] < self.min_seconds():
+            raise forms.ValidationError(self.messages["too_fast"], code="too_fast")
+        return self.cleaned_data["timestamp"]
+
+    def refresh_timestamp(self):
+        """After a refusal the form comes back with everything typed and a new timestamp."""
+        self.data = self.data.copy()
+        self.data[self.add_prefix("timestamp")] = self.sign(self.timestamp_scope())
