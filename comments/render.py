@@ -101,7 +101,8 @@ def render_thread(rows, *, labels: Labels, own_pending: frozenset, reply_level_l
                 f'{c.avatar_colour}" aria-hidden="true">{avatar}</span>\n'
                 f'<b id="comment-{pk}-author" class="comment-author">{author}</b>\n'
                 f'<a class="comment-permalink" href="#comment-{pk}"><time datetime="'
-                f'{c.created.isoformat()}">{escape(labels.dates(c.created))}</time></a></header>\n'
+                f'{c.created.isoformat(timespec="seconds")}">'
+                f"{escape(labels.dates(c.created))}</time></a></header>\n"
             )
             if own:
                 append(f'<p class="comment-awaiting" role="status">{labels.awaiting}</p>\n')
