@@ -63,7 +63,7 @@ class CommentForm(BotCheckedForm):
             self.fields["author_name"].required = False
             self.fields["author_email"].required = False
         for field in self.fields.values():
-            if field.required:
+            if field.required and not field.widget.is_hidden:
                 field.widget.attrs["aria-required"] = "true"
 
     def add_error(self, field, error):
