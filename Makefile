@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint format messages clean serve bench
+.PHONY: run test install lint format messages clean serve bench axe
 
 run: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
@@ -26,6 +26,14 @@ $(VENV)/.installed: requirements.lock
 	$(PY) -m pip install --quiet -r requirements.lock
 	@touch $@
 
+# axe-core for the accessibility tests, from the npm registry at the version pinned in
+# tests/e2e/package-lock.json (not committed; without it those tests skip, except in CI).
+AXE := tests/e2e/node_modules/axe-core/axe.min.js
+axe: $(AXE)
+$(AXE): tests/e2e/package.json tests/e2e/package-lock.json
+	npm ci --prefix tests/e2e --no-audit --no-fund
+	@touch $@
+
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -39,7 +47,7 @@ messages: $(VENV)/.installed
 	$(PY) manage.py compilemessages --ignore=.venv
 
 clean:
-	rm -rf $(VENV) db.sqlite3 media
+	rm -rf $(VENV) db.sqlite3 media tests/e2e/node_modules
 
 # Production-style server: gunicorn + whitenoise (set SECRET_KEY and ALLOWED_HOSTS, see README).
 serve: $(VENV)/.installed
