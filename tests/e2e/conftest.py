@@ -1,7 +1,8 @@
 """Browser tests: Debian's Chromium driven by Playwright against pytest-django's live server.
 
 The browser is the system one (`which chromium`); nothing is downloaded. Screenshots of failed
-tests are kept under test-artifacts/.
+tests are kept under test-artifacts/. axe-core (accessibility) comes from the npm registry through
+`make axe`; without it the axe tests skip, except in CI where they fail.
 """
 
 import os
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+AXE_SCRIPT = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
 
 
 def _chromium_path() -> str | None:
@@ -52,25 +54,51 @@ def e2e_settings(settings):
     return settings
 
 
-def _new_page(browser, request, **context_options):
-    context = browser.new_context(locale="it-IT", **context_options)
-    page = context.new_page()
-    yield page
+@pytest.fixture(scope="session")
+def axe_script() -> Path:
+    """axe-core's browser build, installed from the npm registry by `make axe`."""
+    if not AXE_SCRIPT.is_file():
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must provide axe-core at {AXE_SCRIPT}: run `make axe`")
+        pytest.skip("axe-core is not installed: run `make axe` (npm ci in tests/e2e)")
+    return AXE_SCRIPT
+
+
+@pytest.fixture
+def open_page(browser, request, live_server, e2e_settings):
+    """Open a page as a new visitor (a browser context of its own: own cookies, own options).
+
+    Relative addresses go to the live server. Every page a failed test opened is kept as a
+    screenshot under test-artifacts/.
+    """
+    contexts = []
+
+    def open_(**context_options):
+        context = browser.new_context(locale="it-IT", base_url=live_server.url, **context_options)
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_
     report = getattr(request.node, "rep_call", None)
-    if report is not None and report.failed:
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=ARTIFACTS / f"{request.node.name}.png", full_page=True)
-    context.close()
+    failed = report is not None and report.failed
+    for number, context in enumerate(contexts, start=1):
+        if failed:
+            ARTIFACTS.mkdir(exist_ok=True)
+            for page in context.pages:
+                suffix = f"-{number}" if len(contexts) > 1 else ""
+                page.screenshot(path=ARTIFACTS / f"{request.node.name}{suffix}.png", full_page=True)
+        context.close()
 
 
 @pytest.fixture
-def page(browser, request, live_server, e2e_settings):
-    yield from _new_page(browser, request)
+def page(open_page):
+    return open_page()
 
 
 @pytest.fixture
-def page_without_js(browser, request, live_server, e2e_settings):
-    yield from _new_page(browser, request, java_script_enabled=False)
+def page_without_js(open_page):
+    return open_page(java_script_enabled=False)
 
 
 @pytest.hookimpl(hookwrapper=True)
