@@ -120,6 +120,7 @@ def comment_post(
         # The reason is stored for moderators: in the site's language, not the commenter's.
         with translation.override(settings.LANGUAGE_CODE):
             verdict = moderation.check_comment(candidate, article=article, user=user)
+            held_reason = str(verdict.reason)[:200]
         comment = Comment(
             article=article,
             parent=parent,
@@ -132,7 +133,7 @@ def comment_post(
             user_agent=candidate.user_agent,
             notify_on_reply=notify_on_reply,
             status=verdict.status,
-            held_reason=str(verdict.reason)[:200],
+            held_reason=held_reason,
         )
         comment.save()
         if comment.status == Comment.Status.PENDING:

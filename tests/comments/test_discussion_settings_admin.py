@@ -119,7 +119,7 @@ def test_saving_returns_to_the_form_with_a_confirmation(editor_client):
     assert response["Location"] == CHANGE
     assert DiscussionSettings.objects.get().hold_link_count == 4
     page = editor_client.get(CHANGE, headers=ENGLISH)
-    assert "Settings saved." in [str(m) for m in page.context["messages"]]
+    assert "Impostazioni salvate." in [str(m) for m in page.context["messages"]]
 
 
 def test_maximum_depth_outside_one_to_ten_is_refused_with_a_message(editor_client):

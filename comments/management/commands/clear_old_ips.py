@@ -25,11 +25,12 @@ class Command(BaseCommand):
         if days < 0:
             raise CommandError(_("The number of days cannot be negative."))
         count = services.comment_ips_clear(older_than_days=days)
+        period = ngettext("%(days)d day", "%(days)d days", days) % {"days": days}
         self.stdout.write(
             ngettext(
-                "IP address and user agent cleared on %(count)d comment older than %(days)d days.",
-                "IP address and user agent cleared on %(count)d comments older than %(days)d days.",
+                "IP address and user agent cleared on %(count)d comment older than %(period)s.",
+                "IP address and user agent cleared on %(count)d comments older than %(period)s.",
                 count,
             )
-            % {"count": count, "days": days}
+            % {"count": count, "period": period}
         )
