@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "blog",
     "comments",
     "newsletter",
+    "wordpress",
 ]
 
 MIDDLEWARE = [
@@ -57,6 +58,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Innermost: turns a 404 at an old WordPress address into a redirect (wordpress.middleware).
+    "wordpress.middleware.OldPermalinkMiddleware",
 ]
 
 # Source maps are only fetched by developer tools: compressing them (megabytes, brotli at its

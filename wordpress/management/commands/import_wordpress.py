@@ -1,0 +1,52 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from wordpress.services import ImportReport, WxrError, wordpress_import
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a WordPress site from its export file (WXR 1.0 to 1.2, from Tools > Export): "
+        "authors, categories, tags, posts with their comments and featured images, and "
+        "redirects from the old addresses. All or nothing; run it again with a later export to "
+        "bring in what changed."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("export", type=Path, help="The WXR file exported by WordPress.")
+        parser.add_argument(
+            "--media-dir",
+            type=Path,
+            metavar="DIR",
+            help="A copy of wp-content/uploads (or of wp-content, or of the site), where the "
+            "featured images are looked up by their path below uploads/.",
+        )
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Read and check everything and print the summary, then save nothing.",
+        )
+
+    def handle(self, *args, export: Path, media_dir: Path | None, dry_run: bool, **options):
+        if not export.is_file():
+            raise CommandError(f"No such file: {export}")
+        if media_dir is not None and not media_dir.is_dir():
+            raise CommandError(f"No such folder: {media_dir}")
+        try:
+            report = wordpress_import(
+                path=export, media_dir=media_dir, dry_run=dry_run, progress=self.show_progress
+            )
+        except WxrError as exc:
+            raise CommandError(str(exc)) from None
+        if self.stderr.isatty():
+            self.stderr.write("")  # end the progress line
+        self.stdout.write(report.summary())
+
+    def show_progress(self, report: ImportReport) -> None:
+        """A counter on stderr: rewritten in place on a terminal, a line each in a log."""
+        self.stderr.write(
+            f"… {report.items_read} items, {report.comments_read} comments read",
+            ending="\r" if self.stderr.isatty() else "\n",
+        )
+        self.stderr.flush()

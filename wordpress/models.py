@@ -1,0 +1,160 @@
+"""What an import remembers: which WordPress object became which of ours, and old addresses.
+
+Both live here rather than on the blog and comment models: they exist only because a site came
+from WordPress, and a site that never imports one carries no trace of them.
+"""
+
+from functools import reduce
+from operator import or_
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from blog.models import Article, Author, Category, Tag, TimeStampedModel
+from comments.models import Comment
+
+# The object each kind of WordPress record becomes here: a field of WordPressObject each.
+TARGET_FIELDS = ("author", "category", "tag", "article", "comment")
+
+
+def _only(kept: str | None, fields=TARGET_FIELDS) -> models.Q:
+    """All target fields empty but `kept` (which may be empty too)."""
+    return models.Q(**{f"{name}__isnull": True for name in fields if name != kept})
+
+
+class WordPressObject(TimeStampedModel):
+    """One WordPress record already imported, so a second run updates instead of duplicating.
+
+    The target is emptied (not the row deleted) when the object is deleted here: a later import
+    then knows it was removed on purpose and does not bring it back.
+    """
+
+    class Kind(models.TextChoices):
+        AUTHOR = "author", _("author")
+        CATEGORY = "category", _("category")
+        TAG = "tag", _("tag")
+        POST = "post", _("post")
+        COMMENT = "comment", _("comment")
+
+    source = models.CharField(
+        _("WordPress site"),
+        max_length=200,
+        help_text=_("The exported site's address, without http:// or https://."),
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    wp_id = models.CharField(
+        _("WordPress identifier"),
+        max_length=200,
+        help_text=_("A login for authors, a slug for categories and tags, a number otherwise."),
+    )
+    digest = models.CharField(
+        _("digest of the exported fields"),
+        max_length=64,
+        blank=True,
+        help_text=_("Tells an item changed in WordPress from one exported again unchanged."),
+    )
+    author = models.ForeignKey(
+        Author, verbose_name=_("author"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    tag = models.ForeignKey(
+        Tag, verbose_name=_("tag"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    comment = models.ForeignKey(
+        Comment, verbose_name=_("comment"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["source", "kind", "pk"]
+        verbose_name = _("imported WordPress object")
+        verbose_name_plural = _("imported WordPress objects")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "kind", "wp_id"], name="wordpress_object_once_per_site"
+            ),
+            # Only the field of its kind may point somewhere (empty once deleted here).
+            models.CheckConstraint(
+                condition=reduce(
+                    or_,
+                    (
+                        models.Q(kind=kind) & _only(field)
+                        for kind, field in zip(
+                            ["author", "category", "tag", "post", "comment"],
+                            TARGET_FIELDS,
+                            strict=True,
+                        )
+                    ),
+                ),
+                name="wordpress_object_target_of_its_kind",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.source} {self.kind} {self.wp_id}"
+
+    @property
+    def target(self):
+        return getattr(self, TARGET_FIELDS[list(self.Kind.values).index(self.kind)])
+
+
+REDIRECT_FIELDS = ("article", "category", "tag", "author")
+
+
+class OldPermalink(TimeStampedModel):
+    """An address of the WordPress site that now lives elsewhere here (a permanent redirect).
+
+    Followed only where the site itself has nothing at that address (a 404) and for WordPress's
+    query-string links on the home page (/?p=123); an article that is not public redirects
+    nowhere.
+    """
+
+    path = models.CharField(
+        _("old address"),
+        max_length=500,
+        unique=True,
+        help_text=_("A path of the old site, such as /2019/05/20/slug/ or /?p=123."),
+    )
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), on_delete=models.CASCADE, null=True, blank=True
+    )
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), on_delete=models.CASCADE, null=True, blank=True
+    )
+    tag = models.ForeignKey(
+        Tag, verbose_name=_("tag"), on_delete=models.CASCADE, null=True, blank=True
+    )
+    author = models.ForeignKey(
+        Author, verbose_name=_("author"), on_delete=models.CASCADE, null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name = _("old WordPress address")
+        verbose_name_plural = _("old WordPress addresses")
+        constraints = [
+            models.CheckConstraint(
+                condition=reduce(
+                    or_,
+                    (
+                        models.Q(**{f"{field}__isnull": False}) & _only(field, REDIRECT_FIELDS)
+                        for field in REDIRECT_FIELDS
+                    ),
+                ),
+                name="old_permalink_one_target",
+            ),
+        ]
+
+    def __str__(self):
+        return self.path
+
+    @property
+    def target(self):
+        for field in REDIRECT_FIELDS:
+            if getattr(self, f"{field}_id") is not None:
+                return getattr(self, field)
+        return None

@@ -1,0 +1,119 @@
+"""WordPress text into what our models store.
+
+Neither function produces HTML that is published as it is: a comment becomes plain text (which
+Comment.save() escapes, linkifies and paragraphs through blog.sanitizer), and an article body
+goes through the article sanitizer in Article.save().
+"""
+
+import re
+from html.parser import HTMLParser
+
+_BREAKS = re.compile(r"\n{3,}")
+_TRAILING_SPACE = re.compile(r"[^\S\n]+\n")
+
+
+class _CommentText(HTMLParser):
+    """HTML-ish comment content to plain text: paragraphs and line breaks kept, tags dropped,
+    a link's address kept beside its text when they differ."""
+
+    BLOCKS = frozenset({"p", "div", "blockquote", "pre", "ul", "ol", "h1", "h2", "h3", "h4"})
+    DROPPED = frozenset({"script", "style"})
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.links: list[tuple[str, int]] = []
+        self.dropping = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.DROPPED:
+            self.dropping += 1
+        elif tag == "br":
+            self.parts.append("\n")
+        elif tag in self.BLOCKS:
+            self.parts.append("\n\n")
+        elif tag == "li":
+            self.parts.append("\n")
+        elif tag == "a":
+            self.links.append((dict(attrs).get("href") or "", len(self.parts)))
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+        if tag in self.DROPPED:
+            self.dropping -= 1
+
+    def handle_endtag(self, tag):
+        if tag in self.DROPPED:
+            self.dropping = max(0, self.dropping - 1)
+        elif tag in self.BLOCKS:
+            self.parts.append("\n\n")
+        elif tag == "a" and self.links:
+            href, start = self.links.pop()
+            label = "".join(self.parts[start:]).strip()
+            if href.lower().startswith(("http://", "https://")) and href not in label:
+                self.parts.append(f" ({href})")
+
+    def handle_data(self, data):
+        if not self.dropping:
+            self.parts.append(data)
+
+
+def comment_text(content: str) -> str:
+    """A WordPress comment as the plain text a reader would have typed."""
+    parser = _CommentText()
+    parser.feed(content.replace("\r\n", "\n").replace("\r", "\n"))
+    parser.close()
+    text = _TRAILING_SPACE.sub("\n", "".join(parser.parts))
+    return _BREAKS.sub("\n\n", text).strip()
+
+
+# Classic-editor content is stored without <p>: WordPress adds them on display (wpautop).
+_BLOCK_START = re.compile(
+    r"^\s*<(?:p|div|h[1-6]|ul|ol|li|blockquote|pre|figure|table|hr|section|aside|address|"
+    r"dl|form|iframe|!--)[\s>/]",
+    re.IGNORECASE,
+)
+_PRE = re.compile(r"(<pre[\s>].*?</pre>)", re.IGNORECASE | re.DOTALL)
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+_CAPTION = re.compile(r"\[caption[^\]]*\](.*?)\[/caption\]", re.IGNORECASE | re.DOTALL)
+_CAPTION_MEDIA = re.compile(r"^\s*((?:<a\b[^>]*>)?\s*<img\b[^>]*>\s*(?:</a>)?)(.*)$", re.DOTALL)
+
+
+def _caption_to_figure(match: re.Match) -> str:
+    inner = match.group(1)
+    parts = _CAPTION_MEDIA.match(inner)
+    if parts is None:
+        return inner
+    media, caption = parts.group(1), parts.group(2).strip()
+    caption_html = f"<figcaption>{caption}</figcaption>" if caption else ""
+    return f"<figure>{media}{caption_html}</figure>"
+
+
+def _autop(text: str) -> str:
+    paragraphs = []
+    for chunk in _PARAGRAPH_BREAK.split(text):
+        chunk = chunk.strip()
+        if not chunk:
+            continue
+        if _BLOCK_START.match(chunk):
+            paragraphs.append(chunk)
+        else:
+            paragraphs.append("<p>" + "<br>\n".join(chunk.split("\n")) + "</p>")
+    return "\n".join(paragraphs)
+
+
+def post_html(content: str) -> str:
+    """A post's content as HTML with paragraphs, ready for the article sanitizer.
+
+    Block-editor content (<!-- wp:... --> markers) already has its paragraphs; classic content
+    gets them from blank lines as WordPress's wpautop would, and [caption] becomes a figure.
+    Other shortcodes are left as text for an editor to see.
+    """
+    content = content.replace("\r\n", "\n").replace("\r", "\n").strip()
+    content = _CAPTION.sub(_caption_to_figure, content)
+    if "<!-- wp:" in content:
+        return content
+    pieces = _PRE.split(content)
+    return "\n".join(
+        piece if index % 2 else _autop(piece) for index, piece in enumerate(pieces) if piece
+    )

@@ -1,0 +1,295 @@
+"""Importing one post's comments into our comment tree.
+
+Not through comments.services.comment_post: that one applies the rules for readers (rate limits,
+duplicates, closed articles, moderation lists, notifications), none of which applies to
+comments written years ago. What it shares with comment_post is the tree discipline:
+
+- new threads are planned in memory (wordpress.tree) and inserted level by level with
+  bulk_create, their lft/rght/level computed there and their tree_ids taken as max + 1 under the
+  same lock comment_post takes for a new thread (an advisory lock on PostgreSQL, held until the
+  import commits; SQLite's IMMEDIATE transaction already admits one writer);
+- a new reply to a comment imported by an earlier run is inserted by django-mptt at its place by
+  date among the existing replies, under the thread's root row lock, like any reply.
+
+Comments imported earlier keep their place and data; only their status follows the export,
+and only while nobody has moderated them here.
+"""
+
+import ipaddress
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db.models import Max
+from django.utils import timezone
+
+from blog.models import Article
+from blog.sanitizer import render_comment_text, strip_all_tags
+from comments import conf
+from comments.models import Comment, avatar_colour_for
+from comments.services import _lock_for_insert
+from wordpress import tree
+from wordpress.models import WordPressObject
+from wordpress.report import ImportReport
+from wordpress.text import comment_text
+from wordpress.wxr import WxrComment
+
+BATCH_SIZE = 500
+LOOKUP_CHUNK = 500
+
+STATUSES = {
+    "1": Comment.Status.APPROVED,
+    "approve": Comment.Status.APPROVED,
+    "0": Comment.Status.PENDING,
+    "hold": Comment.Status.PENDING,
+    "spam": Comment.Status.SPAM,
+    "trash": Comment.Status.REJECTED,
+    "post-trashed": Comment.Status.REJECTED,
+}
+SKIPPED_TYPES = {
+    "pingback": "pingback (pingbacks and trackbacks are not imported)",
+    "trackback": "trackback (pingbacks and trackbacks are not imported)",
+}
+
+KIND = "comments"
+
+
+def status_of(record: WxrComment) -> str:
+    return STATUSES.get(record.approved.strip().lower(), Comment.Status.PENDING)
+
+
+def _label(record: WxrComment) -> str:
+    return f"#{record.wp_id}"
+
+
+def _chunks(values: list, size: int = LOOKUP_CHUNK):
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def comments_import(
+    *,
+    article: Article,
+    records: list[WxrComment],
+    source: str,
+    report: ImportReport,
+    post_label: str,
+) -> bool:
+    """Import one post's comments into `article`. Returns whether readers could see a change."""
+    wanted: list[tuple[WxrComment, str]] = []
+    for record in records:
+        kind = record.type.strip().lower()
+        if kind in SKIPPED_TYPES:
+            report.skip(KIND, SKIPPED_TYPES[kind], _label(record))
+        elif kind not in ("", "comment"):
+            report.skip(KIND, f"comment type “{kind}” (not a reader's comment)", _label(record))
+        elif record.wp_id <= 0:
+            report.skip(KIND, "no wp:comment_id", post_label)
+        else:
+            text = comment_text(record.content)
+            if not text:
+                report.skip(KIND, "empty", _label(record))
+            else:
+                wanted.append((record, text))
+    if not wanted:
+        return False
+
+    mappings: dict[str, WordPressObject] = {}
+    for chunk in _chunks([str(record.wp_id) for record, _ in wanted]):
+        for mapping in WordPressObject.objects.filter(
+            source=source, kind=WordPressObject.Kind.COMMENT, wp_id__in=chunk
+        ):
+            mappings[mapping.wp_id] = mapping
+    rows = {}
+    for chunk in _chunks([m.comment_id for m in mappings.values() if m.comment_id]):
+        for row in Comment.objects.filter(pk__in=chunk).values(
+            "pk", "article_id", "status", "moderated_at", "tree_id", "lft", "rght", "level"
+        ):
+            rows[row["pk"]] = row
+
+    nodes = []
+    for record, text in wanted:
+        mapping = mappings.get(str(record.wp_id))
+        row = None
+        if mapping is not None:
+            row = rows.get(mapping.comment_id)
+            if row is None:
+                report.skip(KIND, "deleted here after an earlier import", _label(record))
+                continue
+            if row["article_id"] != article.pk:
+                report.skip(KIND, "imported earlier on another article", _label(record))
+                continue
+        if record.date is None:
+            report.note(KIND, "no date in the export: dated as its article", _label(record))
+        existing = None
+        if row is not None:
+            existing = tree.Existing(
+                pk=row["pk"], tree_id=row["tree_id"], lft=row["lft"], rght=row["rght"],
+                level=row["level"],
+            )  # fmt: skip
+        nodes.append(
+            tree.Node(
+                wp_id=record.wp_id,
+                wp_parent=record.parent_id,
+                date=record.date or article.publish_at,
+                record=(record, text, mapping, row),
+                existing=existing,
+            )
+        )
+
+    max_depth = conf.max_depth()
+    placed = tree.plan(nodes, max_depth=max_depth, ancestor_at=_ancestor_at)
+    for wp_id in placed.orphans:
+        report.note(KIND, "reply to a comment not in the export: starts a thread", f"#{wp_id}")
+    for wp_id in placed.reattached:
+        report.note(
+            KIND,
+            f"deeper than the maximum depth ({max_depth}): attached to its deepest allowed "
+            "ancestor",
+            f"#{wp_id}",
+        )
+    for cycle in placed.cycles:
+        report.warn(
+            "replies forming a cycle: the oldest starts a thread",
+            f"{post_label} comments " + ", ".join(f"#{wp_id}" for wp_id in cycle),
+        )
+
+    changed = _update_existing(placed.existing, report)
+    if placed.threads:
+        _insert_threads(article, placed.threads, source, report)
+        changed = True
+    for node in placed.grafts:
+        _insert_graft(article, node, source, report)
+        changed = True
+    return changed
+
+
+def _ancestor_at(existing: tree.Existing, level: int) -> tree.Existing:
+    row = (
+        Comment.objects.filter(
+            tree_id=existing.tree_id, lft__lte=existing.lft, rght__gte=existing.rght, level=level
+        )
+        .values_list("pk", "tree_id", "lft", "rght", "level")
+        .get()
+    )
+    return tree.Existing(*row)
+
+
+def _update_existing(nodes: list[tree.Node], report: ImportReport) -> bool:
+    changed = False
+    for node in nodes:
+        record, _text, mapping, row = node.record
+        if mapping.digest == record.approved:
+            report.count(KIND, "unchanged")
+            continue
+        mapping.digest = record.approved
+        mapping.save(update_fields=["digest", "updated"])
+        status = status_of(record)
+        if row["moderated_at"] is not None:
+            report.note(KIND, "moderated here: kept the status given here", _label(record))
+            report.count(KIND, "unchanged")
+        elif row["status"] != status:
+            comment = Comment.objects.get(pk=row["pk"])
+            comment.status = status
+            comment.save(update_fields=["status", "updated"])
+            report.count(KIND, "updated")
+            changed = True
+        else:
+            report.count(KIND, "unchanged")
+    return changed
+
+
+def _new_comment(article: Article, node: tree.Node, report: ImportReport) -> Comment:
+    record, text, _mapping, _row = node.record
+    name = strip_all_tags(record.author)[:100]
+    email = record.email.strip()
+    try:
+        validate_email(email)
+    except ValidationError:
+        email = ""
+    url = record.url.strip()
+    if len(url) > 200 or not url.lower().startswith(("http://", "https://")):
+        url = ""
+    comment = Comment(
+        article=article,
+        author_name=name,
+        author_email=email,
+        author_url=url,
+        body=text,
+        status=status_of(record),
+        ip_address=_ip_address(record, node.date, report),
+        level=node.level,
+        lft=node.lft,
+        rght=node.rght,
+    )
+    # What Comment.save() does, for rows inserted with bulk_create.
+    comment.body_html = render_comment_text(comment.body)
+    comment.avatar_colour = avatar_colour_for(comment.author_email or comment.author_name)
+    return comment
+
+
+def _ip_address(record: WxrComment, date, report: ImportReport) -> str | None:
+    try:
+        address = str(ipaddress.ip_address(record.ip.strip()))
+    except ValueError:
+        return None
+    # What clear_old_ips would erase tonight is not imported at all.
+    if date < timezone.now() - timedelta(days=conf.get("COMMENTS_IP_RETENTION_DAYS")):
+        report.note(KIND, "IP address older than the retention period: not imported")
+        return None
+    return address
+
+
+def _mapping(source: str, node: tree.Node, comment: Comment) -> WordPressObject:
+    record = node.record[0]
+    return WordPressObject(
+        source=source,
+        kind=WordPressObject.Kind.COMMENT,
+        wp_id=str(record.wp_id),
+        digest=record.approved,
+        comment=comment,
+    )
+
+
+def _insert_threads(article, threads: list[list[tree.Node]], source, report) -> None:
+    """New threads, in bulk: parents' rows exist before their replies' (one level at a time)."""
+    _lock_for_insert(None)
+    first_tree_id = (Comment.objects.aggregate(top=Max("tree_id"))["top"] or 0) + 1
+    levels: dict[int, list[tree.Node]] = {}
+    for offset, thread in enumerate(threads):
+        for node in thread:
+            node.comment = _new_comment(article, node, report)
+            node.comment.tree_id = first_tree_id + offset
+            levels.setdefault(node.level, []).append(node)
+    for level in sorted(levels):
+        batch = levels[level]
+        for node in batch:
+            node.comment.parent_id = node.parent.comment.pk if node.parent else None
+        comments = [node.comment for node in batch]
+        Comment.objects.bulk_create(comments, batch_size=BATCH_SIZE)
+        # created/updated are auto_now(_add): give back the WordPress dates.
+        for node in batch:
+            node.comment.created = node.comment.updated = node.date
+        Comment.objects.bulk_update(comments, ["created", "updated"], batch_size=BATCH_SIZE)
+        WordPressObject.objects.bulk_create(
+            [_mapping(source, node, node.comment) for node in batch], batch_size=BATCH_SIZE
+        )
+        report.count(KIND, "created", len(batch))
+
+
+def _insert_graft(article, node: tree.Node, source, report) -> None:
+    """A new reply below a comment imported earlier: mptt makes room in that thread only."""
+    parent_pk = node.parent.existing.pk if node.parent.existing else node.parent.comment.pk
+    parent = Comment.objects.get(pk=parent_pk)
+    _lock_for_insert(parent)
+    parent.refresh_from_db(fields=["tree_id", "lft", "rght", "level"])
+    comment = _new_comment(article, node, report)
+    later_sibling = parent.get_children().filter(created__gt=node.date).order_by("lft").first()
+    if later_sibling is not None:
+        Comment.objects.insert_node(comment, later_sibling, position="left", save=True)
+    else:
+        Comment.objects.insert_node(comment, parent, position="last-child", save=True)
+    Comment.objects.filter(pk=comment.pk).update(created=node.date, updated=node.date)
+    node.comment = comment
+    _mapping(source, node, comment).save()
+    report.count(KIND, "created")

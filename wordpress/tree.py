@@ -1,0 +1,185 @@
+"""Where each imported comment of one post goes in our comment tree, worked out in memory.
+
+WordPress stores replies as comment_parent links and tolerates anything in them; our tree has
+rules (DESIGN.md): siblings in date order, at most `max_depth` levels, one root per thread. The
+plan follows them:
+
+- a comment whose parent is missing from the export (or was not imported) starts a thread;
+- a cycle of parents is broken at its oldest comment, which starts a thread (with a warning);
+- a comment deeper than the maximum is attached to its deepest allowed ancestor, as a forged
+  deep reply is when posted (comments.services), so it shows as a sibling at the deepest level;
+- comments already imported by an earlier run stay where they are; new replies to them are
+  "grafts", inserted into the existing thread by django-mptt (see wordpress.comments).
+
+New threads get lft/rght/level computed here, so they can be inserted in bulk.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(slots=True)
+class Existing:
+    """A comment already in the database (imported earlier): its fixed place in the tree."""
+
+    pk: int
+    tree_id: int
+    lft: int
+    rght: int
+    level: int
+
+
+@dataclass(slots=True, eq=False)
+class Node:
+    wp_id: int
+    wp_parent: int
+    date: datetime
+    record: object = None  # what the caller needs to create the comment
+    existing: Existing | None = None
+    parent: "Node | None" = None  # where it goes, after orphans, cycles and depth
+    level: int = 0
+    lft: int = 0
+    rght: int = 0
+    children: list["Node"] = field(default_factory=list)
+    reattached: bool = False
+    comment: object = None  # the Comment built for it, once inserted
+
+    @property
+    def sort_key(self):
+        return (self.date, self.wp_id)
+
+
+@dataclass
+class Plan:
+    threads: list[list[Node]] = field(default_factory=list)  # each in tree order, root first
+    grafts: list[Node] = field(default_factory=list)  # parents before children
+    existing: list[Node] = field(default_factory=list)
+    orphans: list[int] = field(default_factory=list)  # wp ids whose parent was missing
+    cycles: list[list[int]] = field(default_factory=list)
+    reattached: list[int] = field(default_factory=list)
+
+
+def plan(
+    nodes: list[Node],
+    *,
+    max_depth: int,
+    ancestor_at: Callable[[Existing, int], Existing],
+) -> Plan:
+    """Place `nodes` (one post's comments, existing ones flagged) in a tree at most
+    `max_depth` levels deep. `ancestor_at(existing, level)` reads an existing comment's
+    ancestor at that level from the database (needed only below a deep existing comment)."""
+    result = Plan()
+    by_id: dict[int, Node] = {}
+    for node in nodes:
+        by_id.setdefault(node.wp_id, node)
+    new = [node for node in by_id.values() if node.existing is None]
+    result.existing = [node for node in by_id.values() if node.existing is not None]
+
+    exported_parent: dict[int, Node | None] = {}
+    for node in new:
+        parent = by_id.get(node.wp_parent) if node.wp_parent else None
+        if node.wp_parent and parent is None:
+            result.orphans.append(node.wp_id)
+        exported_parent[node.wp_id] = parent
+    _break_cycles(new, exported_parent, result)
+
+    # Top-down: a node is placed once its exported parent is.
+    below: dict[int, list[Node]] = {}
+    queue: list[Node] = []
+    for node in new:
+        parent = exported_parent[node.wp_id]
+        if parent is None or parent.existing is not None:
+            queue.append(node)
+        else:
+            below.setdefault(parent.wp_id, []).append(node)
+    queue.sort(key=lambda n: n.sort_key)
+    deepest_parent_level = max_depth - 2  # levels count from 0
+    wrapped: dict[int, Node] = {}
+
+    def wrap(existing: Existing) -> Node:
+        node = wrapped.get(existing.pk)
+        if node is None:
+            node = wrapped[existing.pk] = Node(
+                wp_id=0, wp_parent=0, date=datetime.min, existing=existing, level=existing.level
+            )
+        return node
+
+    index = 0
+    while index < len(queue):
+        node = queue[index]
+        index += 1
+        parent = exported_parent[node.wp_id]
+        if parent is not None and parent.existing is not None:
+            parent = wrap(parent.existing)
+        if parent is None or deepest_parent_level < 0:
+            node.parent, node.level = None, 0
+            node.reattached = parent is not None
+        elif parent.level <= deepest_parent_level:
+            node.parent, node.level = parent, parent.level + 1
+        else:
+            ancestor = parent
+            while ancestor.level > deepest_parent_level:
+                if ancestor.existing is not None:
+                    ancestor = wrap(ancestor_at(ancestor.existing, deepest_parent_level))
+                    break
+                ancestor = ancestor.parent
+            node.parent, node.level, node.reattached = ancestor, deepest_parent_level + 1, True
+        if node.reattached:
+            result.reattached.append(node.wp_id)
+        queue.extend(sorted(below.get(node.wp_id, ()), key=lambda n: n.sort_key))
+
+    roots, grafted = [], set()
+    for node in queue:  # parents come before their children in `queue`
+        if node.parent is None:
+            roots.append(node)
+        elif node.parent.existing is not None or node.parent in grafted:
+            result.grafts.append(node)
+            grafted.add(node)
+        else:
+            node.parent.children.append(node)
+    result.grafts.sort(key=lambda n: (n.level, n.sort_key))
+    for root in sorted(roots, key=lambda n: n.sort_key):
+        result.threads.append(_numbered(root))
+    return result
+
+
+def _break_cycles(new: list[Node], parent_of: dict[int, Node | None], result: Plan) -> None:
+    """Parent links among new comments that loop back: the oldest comment of each loop
+    becomes a thread of its own."""
+    done: set[int] = set()
+    for start in new:
+        path: list[Node] = []
+        on_path: set[int] = set()
+        node: Node | None = start
+        while node is not None and node.existing is None and node.wp_id not in done:
+            if node.wp_id in on_path:
+                cycle = path[path.index(node) :]
+                oldest = min(cycle, key=lambda n: n.sort_key)
+                parent_of[oldest.wp_id] = None
+                result.cycles.append(sorted(n.wp_id for n in cycle))
+                break
+            path.append(node)
+            on_path.add(node.wp_id)
+            node = parent_of[node.wp_id]
+        done.update(on_path)
+
+
+def _numbered(root: Node) -> list[Node]:
+    """The thread in tree order with lft/rght set, children in date order."""
+    ordered: list[Node] = []
+    counter = 1
+    stack: list[tuple[Node, bool]] = [(root, False)]
+    while stack:
+        node, closing = stack.pop()
+        if closing:
+            node.rght = counter
+            counter += 1
+            continue
+        node.lft = counter
+        counter += 1
+        ordered.append(node)
+        stack.append((node, True))
+        node.children.sort(key=lambda n: n.sort_key)
+        stack.extend((child, False) for child in reversed(node.children))
+    return ordered
