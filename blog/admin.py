@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_prose_editor.fields import ProseEditorFormField
 from django_prose_editor.widgets import AdminProseEditorWidget
+from js_asset import InlineStyle, Media, Stylesheet
 
 from blog.models import Article, Author, Category, Promo, Tag
 from blog.permissions import can_edit_article, can_publish
@@ -33,6 +34,27 @@ PROSE_EDITOR_EXTENSIONS = {
     "History": True,
     "Menu": True,
 }
+
+
+class ArticleBodyWidget(AdminProseEditorWidget):
+    """The prose editor, under the Content-Security-Policy.
+
+    tiptap, inside the editor, injects its base stylesheet as a <style> without a nonce, which
+    the policy refuses. It reuses a <style data-tiptap-style> already on the page instead: this
+    one is empty and gets the request's nonce like every other media tag of the admin, and the
+    same rules come from a static file.
+    """
+
+    @property
+    def media(self):
+        return super().media + Media(
+            css={
+                "all": [
+                    Stylesheet("blog/admin/editor-base.css"),
+                    InlineStyle("", **{"data-tiptap-style": ""}),
+                ]
+            }
+        )
 
 
 @admin.register(Author)
@@ -93,7 +115,7 @@ class ArticleAdmin(admin.ModelAdmin):
                 label=db_field.verbose_name,
                 required=False,
                 # Built by hand, so the admin flavour must be asked for (its CSS fits the admin).
-                widget=AdminProseEditorWidget,
+                widget=ArticleBodyWidget,
                 config={"extensions": PROSE_EDITOR_EXTENSIONS},
             )
         return super().formfield_for_dbfield(db_field, request, **kwargs)

@@ -72,10 +72,18 @@ def open_page(browser, request, live_server, e2e_settings):
     screenshot under test-artifacts/.
     """
     contexts = []
+    # Chromium reports on the console what the Content-Security-Policy blocked: any such report
+    # fails the test, once it has run.
+    csp_violations = []
+
+    def record_csp_violation(message):
+        if "Content Security Policy" in message.text:
+            csp_violations.append(message.text)
 
     def open_(**context_options):
         context = browser.new_context(locale="it-IT", base_url=live_server.url, **context_options)
         context.set_default_timeout(15_000)
+        context.on("console", record_csp_violation)
         contexts.append(context)
         return context.new_page()
 
@@ -89,6 +97,8 @@ def open_page(browser, request, live_server, e2e_settings):
                 suffix = f"-{number}" if len(contexts) > 1 else ""
                 page.screenshot(path=ARTIFACTS / f"{request.node.name}{suffix}.png", full_page=True)
         context.close()
+    if csp_violations:
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(csp_violations))
 
 
 @pytest.fixture
