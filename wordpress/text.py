@@ -8,6 +8,8 @@ goes through the article sanitizer in Article.save().
 import re
 from html.parser import HTMLParser
 
+from blog.sanitizer import strip_all_tags
+
 _BREAKS = re.compile(r"\n{3,}")
 _TRAILING_SPACE = re.compile(r"[^\S\n]+\n")
 
@@ -65,6 +67,13 @@ def comment_text(content: str) -> str:
     parser.close()
     text = _TRAILING_SPACE.sub("\n", "".join(parser.parts))
     return _BREAKS.sub("\n\n", text).strip()
+
+
+def plain(html: str) -> str:
+    """A title, name or excerpt as plain text (most have no markup: no need to parse them)."""
+    if "<" not in html and "&" not in html:
+        return html.strip()
+    return strip_all_tags(html)
 
 
 # Classic-editor content is stored without <p>: WordPress adds them on display (wpautop).
