@@ -78,6 +78,7 @@ def comments_import(
 ) -> bool:
     """Import one post's comments into `article`. Returns whether readers could see a change."""
     wanted: list[tuple[WxrComment, str]] = []
+    seen: set[int] = set()
     for record in records:
         kind = record.type.strip().lower()
         if kind in SKIPPED_TYPES:
@@ -86,11 +87,14 @@ def comments_import(
             report.skip(KIND, f"comment type “{kind}” (not a reader's comment)", _label(record))
         elif record.wp_id <= 0:
             report.skip(KIND, "no wp:comment_id", post_label)
+        elif record.wp_id in seen:
+            report.skip(KIND, "the same wp:comment_id twice in one post", _label(record))
         else:
             text = comment_text(record.content)
             if not text:
                 report.skip(KIND, "empty", _label(record))
             else:
+                seen.add(record.wp_id)
                 wanted.append((record, text))
     if not wanted:
         return False

@@ -88,3 +88,12 @@ def test_redirects_are_stored_once_and_repointed_if_needed(imported):
         OldPermalink.objects.filter(path="/2023/11/15/perché-milano/").get().article
         == (imported[106])
     )
+
+
+def test_old_addresses_are_listed_and_searchable_in_the_admin(imported, admin_client):
+    response = admin_client.get("/admin/wordpress/oldpermalink/", {"q": "perché-milano"})
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "/2023/11/15/perché-milano/" in content
+    assert "Perché Milano" in content

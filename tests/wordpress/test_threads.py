@@ -161,3 +161,16 @@ def test_the_plan_breaks_a_self_reference_and_numbers_threads():
         (3, 2, 3, 1),
         (2, 4, 5, 1),
     ]
+
+
+def test_a_comment_id_repeated_in_one_post_is_imported_once(tmp_path):
+    text = DEEP.read_text(encoding="utf-8")
+    start = text.index("\t\t<wp:comment>\n\t\t\t<wp:comment_id>2101</wp:comment_id>")
+    end = text.index("</wp:comment>\n", start) + len("</wp:comment>\n")
+    export = tmp_path / "export.xml"
+    export.write_text(text[:end] + text[start:end] + text[end:], encoding="utf-8")
+
+    summary = run_import(export)
+
+    assert Comment.objects.filter(author_name="Sara").count() == 1
+    assert "the same wp:comment_id twice in one post: 1" in summary
