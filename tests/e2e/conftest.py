@@ -7,6 +7,7 @@ tests are kept under test-artifacts/. axe-core (accessibility) comes from the np
 
 import os
 import shutil
+from importlib import import_module
 from pathlib import Path
 
 import pytest
@@ -62,6 +63,26 @@ def axe_script() -> Path:
             pytest.fail(f"CI must provide axe-core at {AXE_SCRIPT}: run `make axe`")
         pytest.skip("axe-core is not installed: run `make axe` (npm ci in tests/e2e)")
     return AXE_SCRIPT
+
+
+# The data migrations that make the editorial groups (Editors, Authors, Moderators).
+GROUP_MIGRATIONS = [("blog", "0002_editorial_groups"), ("comments", "0003_moderators_group")]
+
+
+@pytest.fixture
+def editorial_groups(transactional_db):
+    """The editorial groups, made again by their data migrations' own code.
+
+    Browser tests run on real transactions, and the flush after each one erases what data
+    migrations made. serialized_rollback cannot bring it back once an earlier flush has re-created
+    the content types (IntegrityError), so a test that needs a group asks for this fixture.
+    """
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+
+    state_apps = MigrationLoader(connection).project_state().apps
+    for app_label, name in GROUP_MIGRATIONS:
+        import_module(f"{app_label}.migrations.{name}").create_groups(state_apps, None)
 
 
 @pytest.fixture

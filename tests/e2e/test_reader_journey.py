@@ -4,10 +4,7 @@ One story across four visitors (browser contexts): the reader with JavaScript, t
 with JavaScript turned off, a moderator in the admin, and an anonymous reader afterwards.
 """
 
-from importlib import import_module
-
 import pytest
-from django.contrib.auth.models import Group, Permission
 
 from comments.models import Comment
 from tests.e2e.test_reply import fill_and_post
@@ -15,31 +12,12 @@ from tests.factories import make_article, make_comment, make_user
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-GROUPS_MIGRATION = import_module("comments.migrations.0003_moderators_group")
-
-
-@pytest.fixture
-def moderators_group():
-    """The Moderators group as its data migration makes it.
-
-    The flush that ends every earlier browser test erases what data migrations made, and
-    serialized_rollback clashes with the content types that the flush's post_migrate re-creates.
-    """
-    group, _ = Group.objects.get_or_create(name="Moderators")
-    group.permissions.set(
-        Permission.objects.filter(
-            content_type__app_label="comments",
-            codename__in=GROUPS_MIGRATION.MODERATOR_PERMISSIONS,
-        )
-    )
-    return group
-
 
 def post_comment(page, *, body):
     fill_and_post(page, name="Carla Neri", email="carla.neri@example.it", body=body)
 
 
-def test_reader_comments_replies_and_a_moderator_publishes_the_replies(open_page, moderators_group):
+def test_reader_comments_replies_and_a_moderator_publishes_the_replies(open_page, editorial_groups):
     article = make_article(title="Le newsletter salvano il giornalismo locale")
     bianca = make_comment(article, author_name="Bianca", body="Il primo commento.")
     dario = make_comment(article, parent=bianca, author_name="Dario", body="Una risposta.")
