@@ -58,6 +58,7 @@ def test_every_public_page_type_is_valid_html(client, tmp_path):
         response = client.get(path)
         assert response.status_code == status, name
         responses[name] = response
+    assert b'class="search-results"' in responses["search"].content
     # The article page as a reader who forgot their email gets it back: the form in error.
     response = client.post(
         reverse("comments:post", args=[site.article.pk]),
