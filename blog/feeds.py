@@ -6,6 +6,8 @@ Comment feeds never load the email column and never name an email (item_author_e
 Absolute links take the host from the request (django.contrib.sites is not installed).
 """
 
+import re
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404, redirect
@@ -21,11 +23,41 @@ from comments.models import Comment
 ARTICLES_PER_FEED = 20
 COMMENTS_PER_FEED = 50
 
+# The characters XML 1.0 cannot carry at all (Django's feed writer refuses them, failing the feed).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _xml_safe(value):
+    if isinstance(value, str):
+        return _NOT_XML.sub("", value)
+    if isinstance(value, list | tuple):
+        return type(value)(_xml_safe(item) for item in value)
+    return value
+
+
+class _XmlSafe:
+    """A feed writer that drops control characters from every value: one comment or title
+    holding one must not take the whole feed down."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*map(_xml_safe, args), **{k: _xml_safe(v) for k, v in kwargs.items()})
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*map(_xml_safe, args), **{k: _xml_safe(v) for k, v in kwargs.items()})
+
+
+class RssFeed(_XmlSafe, Rss201rev2Feed):
+    pass
+
+
+class AtomFeed(_XmlSafe, Atom1Feed):
+    pass
+
 
 class _ArticlesFeed(Feed):
     """Published articles, newest first; subclasses narrow them to one object."""
 
-    feed_type = Rss201rev2Feed
+    feed_type = RssFeed
 
     def title(self, obj):
         return settings.SITE_NAME
@@ -75,7 +107,7 @@ class LatestArticlesFeed(_ArticlesFeed):
 
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):
-    feed_type = Atom1Feed
+    feed_type = AtomFeed
 
 
 class CategoryFeed(_ArticlesFeed):
@@ -96,7 +128,7 @@ class CategoryFeed(_ArticlesFeed):
 
 
 class CategoryAtomFeed(CategoryFeed):
-    feed_type = Atom1Feed
+    feed_type = AtomFeed
 
 
 class TagFeed(_ArticlesFeed):
@@ -117,7 +149,7 @@ class TagFeed(_ArticlesFeed):
 
 
 class TagAtomFeed(TagFeed):
-    feed_type = Atom1Feed
+    feed_type = AtomFeed
 
 
 class AuthorFeed(_ArticlesFeed):
@@ -138,7 +170,7 @@ class AuthorFeed(_ArticlesFeed):
 
 
 class AuthorAtomFeed(AuthorFeed):
-    feed_type = Atom1Feed
+    feed_type = AtomFeed
 
 
 def article_comments_feed_url(article: Article, *, atom: bool = False) -> str:
@@ -151,7 +183,7 @@ def article_comments_feed_url(article: Article, *, atom: bool = False) -> str:
 class ArticleCommentsFeed(Feed):
     """An article's approved comments, newest first."""
 
-    feed_type = Rss201rev2Feed
+    feed_type = RssFeed
     atom = False
 
     def __call__(self, request, *args, **kwargs):
@@ -214,5 +246,5 @@ class ArticleCommentsFeed(Feed):
 
 
 class ArticleCommentsAtomFeed(ArticleCommentsFeed):
-    feed_type = Atom1Feed
+    feed_type = AtomFeed
     atom = True
