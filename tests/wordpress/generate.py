@@ -1,4 +1,5 @@
-"""Big WXR exports written on the fly, for the memory test (and by hand: see the README)."""
+"""Big WXR exports written on the fly: for the memory test, or by hand with
+`python -m tests.wordpress.generate OUT.xml COMMENTS` to time an import."""
 
 import random
 from pathlib import Path
