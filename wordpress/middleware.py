@@ -16,6 +16,8 @@ from wordpress.models import OldPermalink
 def old_permalink_target(request) -> str | None:
     """The new address for an old one, or None (unknown, or an article not public)."""
     keys = paths.request_keys(request.path_info, request.GET)
+    if not keys:
+        return None
     found = {
         redirect.path: redirect
         for redirect in OldPermalink.objects.filter(path__in=keys).select_related(

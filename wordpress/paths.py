@@ -14,6 +14,12 @@ _SUFFIX = re.compile(r"(?:comment-page-\d+|feed(?:/(?:atom|rss2?|rdf))?|amp|embe
 MAX_LENGTH = 500
 
 
+def storable(key: str) -> bool:
+    """Whether a key can be stored and looked up: not too long, and no NUL (a request for
+    /x%00y/ decodes to one, and PostgreSQL refuses it in any query)."""
+    return bool(key) and len(key) <= MAX_LENGTH and "\x00" not in key
+
+
 def normalized(path: str) -> str:
     path = path or "/"
     return path if path.endswith("/") else path + "/"
@@ -43,4 +49,4 @@ def request_keys(path: str, params) -> list[str]:
     shorter = _SUFFIX.sub("", path)
     if shorter != path:
         keys.append(shorter)
-    return [key for key in keys if len(key) <= MAX_LENGTH]
+    return [key for key in keys if storable(key)]

@@ -74,7 +74,7 @@ class Site:
     def redirect(self, path: str, **target) -> None:
         """Remember an old address of one object: redirect("/?p=7", article_id=12)."""
         [(field, pk)] = target.items()
-        if not path or len(path) > paths.MAX_LENGTH or pk is None:
+        if not paths.storable(path) or pk is None:
             return
         fields = dict.fromkeys(f"{name}_id" for name in REDIRECT_FIELDS) | {field: pk}
         existing = OldPermalink.objects.filter(path=path).first()

@@ -103,3 +103,19 @@ def test_wxr_1_1_export_is_read(settings):
 
     assert "(WXR 1.1)" in summary
     assert Article.objects.count() == 2
+
+
+def test_a_link_with_a_nul_byte_is_imported_without_its_redirect(tmp_path):
+    export = rewritten(
+        tmp_path,
+        MAGAZINE,
+        (
+            r"https://rivista\.example/2023/11/15/perch%C3%A9-milano/</link>",
+            "https://rivista.example/x%00/</link>",
+        ),
+    )
+
+    run_import(export)
+
+    assert not OldPermalink.objects.filter(path__contains="x").exists()
+    assert Article.objects.filter(slug="perche-milano").exists()

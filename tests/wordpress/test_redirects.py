@@ -97,3 +97,10 @@ def test_old_addresses_are_listed_and_searchable_in_the_admin(imported, admin_cl
     content = response.content.decode()
     assert "/2023/11/15/perché-milano/" in content
     assert "Perché Milano" in content
+
+
+def test_an_address_with_a_nul_byte_is_a_plain_404(imported):
+    client = Client(raise_request_exception=True)
+
+    assert client.get("/2023/11/15/perch%00/").status_code == 404
+    assert client.get("/?p=106%00").status_code == 200  # the home page, no lookup
