@@ -9,8 +9,7 @@ import pytest
 from blog.models import Article
 from tests.factories import make_article, make_author, make_user
 
-# serialized_rollback: the editorial groups come from data migrations, which a flush would erase.
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "una-password-piuttosto-lunga-42"
 
@@ -32,7 +31,7 @@ def log_in(page, *, next_path):
 
 
 @pytest.fixture
-def editor_page(page):
+def editor_page(page, editorial_groups):
     make_user(username="redattrice", password=PASSWORD, groups=["Editors"])
     page.add_init_script(RECORD_VIOLATIONS)
     return page
