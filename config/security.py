@@ -1,4 +1,5 @@
-"""Security pieces the settings name: a header Django has no setting for, the lock-out page."""
+"""Security pieces the settings name: a header Django has no setting for, a 405 that says why,
+the lock-out page."""
 
 import math
 
@@ -19,6 +20,24 @@ class PermissionsPolicyMiddleware:
         if policy:
             response.headers.setdefault("Permissions-Policy", policy)
         return response
+
+
+class MethodNotAllowedPageMiddleware:
+    """Django answers a method a view does not take (a GET at a form's address) with an empty
+    405: this one says so in words, on a page of the site, and keeps the Allow header."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code != 405 or getattr(response, "streaming", False):
+            return response
+        if response.content or request.method == "HEAD":
+            return response
+        page = render(request, "405.html", status=405)
+        page["Allow"] = response.get("Allow", "")
+        return page
 
 
 def lockout_response(request, original_response=None, credentials=None):

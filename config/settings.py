@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "config.security.MethodNotAllowedPageMiddleware",
     # Turns a login refused for too many failures into the lock-out page (django-axes).
     "axes.middleware.AxesMiddleware",
     # Innermost: turns a 404 at an old WordPress address into a redirect (wordpress.middleware).

@@ -319,3 +319,27 @@ def test_public_views_with_random_paths_never_fail(client, site, data):
     response = client.get(path, data.draw(QUERY))
 
     assert_handled(response)
+
+
+# Methods an address does not take.
+
+WRONG_METHODS = [
+    ("get", "comments:post", [1]),
+    ("put", "comments:post", [1]),
+    ("delete", "newsletter:signup", []),
+    ("post", "newsletter:check-inbox", []),
+    ("patch", "newsletter:unsubscribe", ["token"]),
+    ("put", "comments:unsubscribe", ["token"]),
+    ("post", "blog:home", []),
+    ("delete", "blog:search", []),
+]
+
+
+@pytest.mark.parametrize(("method", "name", "args"), WRONG_METHODS)
+def test_a_method_an_address_does_not_take_is_explained(client, method, name, args):
+    make_article()
+    response = getattr(client, method)(reverse(name, args=args))
+
+    assert response.status_code == 405
+    assert_clear_refusal(response)
+    assert response["Allow"]
