@@ -71,7 +71,13 @@ def moderator_addresses() -> list[str]:
     superuser), each address once."""
     users = (
         get_user_model()
-        ._default_manager.with_perm(MODERATE_PERMISSION, is_active=True, include_superusers=True)
+        ._default_manager.with_perm(
+            MODERATE_PERMISSION,
+            is_active=True,
+            include_superusers=True,
+            # Permissions live in the model backend; axes' backend only guards logins.
+            backend="django.contrib.auth.backends.ModelBackend",
+        )
         .exclude(email="")
         .order_by("pk")
     )

