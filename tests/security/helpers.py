@@ -65,30 +65,43 @@ def post_comment(client, article, ip="192.0.2.20", user_agent="Mozilla/5.0", **f
     )
 
 
-class _ElementText(HTMLParser):
-    def __init__(self, element_id: str):
+class _ElementTexts(HTMLParser):
+    """The text of every element that has an id, in one pass (ids nest: comment, its author)."""
+
+    def __init__(self):
         super().__init__(convert_charrefs=True)
-        self.element_id = element_id
-        self.depth = 0
-        self.parts: list[str] = []
+        self.open: list[list] = []  # [id, depth] of the elements being read
+        self.texts: dict[str, list[str]] = {}
 
     def handle_starttag(self, tag, attrs):
         if tag in VOID_ELEMENTS:
             return
-        if self.depth or dict(attrs).get("id") == self.element_id:
-            self.depth += 1
+        for entry in self.open:
+            entry[1] += 1
+        element_id = dict(attrs).get("id")
+        if element_id:
+            self.open.append([element_id, 1])
+            self.texts.setdefault(element_id, [])
 
     def handle_endtag(self, tag):
-        if self.depth and tag not in VOID_ELEMENTS:
-            self.depth -= 1
+        if tag in VOID_ELEMENTS:
+            return
+        for entry in self.open:
+            entry[1] -= 1
+        self.open = [entry for entry in self.open if entry[1] > 0]
 
     def handle_data(self, data):
-        if self.depth:
-            self.parts.append(data)
+        for element_id, _ in self.open:
+            self.texts[element_id].append(data)
+
+
+def element_texts(html: str) -> dict[str, str]:
+    """The text inside each element with an id, whitespace collapsed, by id."""
+    parser = _ElementTexts()
+    parser.feed(html)
+    return {key: " ".join("".join(parts).split()) for key, parts in parser.texts.items()}
 
 
 def element_text(html: str, element_id: str) -> str:
-    """The text inside the element with this id, whitespace collapsed ("" if there is none)."""
-    parser = _ElementText(element_id)
-    parser.feed(html)
-    return " ".join("".join(parser.parts).split())
+    """The text inside the element with this id ("" if there is none)."""
+    return element_texts(html).get(element_id, "")
