@@ -99,7 +99,12 @@ class _Finder(HTMLParser):
         elif tag in FORBIDDEN_ELEMENTS:
             self.report("forbidden element", tag, attrs)
         elif tag == "meta" and "http-equiv" in attrs:
-            self.report("meta http-equiv", tag, attrs)
+            # Only the harmless one (Django's own error pages write it): UTF-8 as the charset.
+            utf8 = (attrs.get("http-equiv") or "").lower() == "content-type" and "utf-8" in (
+                attrs.get("content") or ""
+            ).lower()
+            if not utf8:
+                self.report("meta http-equiv", tag, attrs)
         elif tag == "link":
             rel = (attrs.get("rel") or "").lower().split()
             href = attrs.get("href") or ""

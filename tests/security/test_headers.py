@@ -175,3 +175,17 @@ def test_production_sends_hsts_and_redirects_to_https(tmp_path):
     assert insecure == "301 https://testserver/robots.txt"
     assert secure == "200 max-age=31536000; includeSubDomains; preload"
     assert "frame-ancestors 'none'" in csp
+
+
+def test_a_csrf_failure_page_explains_itself_within_the_policy():
+    from django.test import Client
+
+    article = make_article()
+    client = Client(enforce_csrf_checks=True)
+
+    response = client.post(reverse("comments:post", args=[article.pk]), {"body": "Ciao"})
+
+    assert response.status_code == 403
+    assert "CSRF" in response.text
+    assert_secure_headers(response, nonce_expected=True)  # its <style> carries the nonce
+    assert_no_executable_markup(response)
