@@ -265,7 +265,10 @@ PERMISSIONS_POLICY = (
 # only here. Public pages need no nonce at all (no inline script or style; JSON-LD is data, not
 # script). The admin puts the nonce on every tag it writes, form media included (Django 6.1), and
 # the article editor's own stylesheet is provided with the nonce (blog.admin.ArticleBodyWidget).
-# Uploads may live on another host (a storage backend with an absolute MEDIA_URL).
+# So styles need no 'unsafe-inline' either: the admin's one <style> (change lists) has the nonce
+# and its scripts style through the CSSOM, which the policy allows. A nonce changes with every
+# response: never write one inside a {% cache %} fragment. Uploads may live on another host (a
+# storage backend with an absolute MEDIA_URL).
 _media = urlsplit(MEDIA_URL)
 _media_origin = [f"{_media.scheme}://{_media.netloc}"] if _media.netloc else []
 SECURE_CSP = {
