@@ -160,9 +160,13 @@ class Comment(MPTTModel, TimeStampedModel):
         return f"{self.display_name}: {self.body[:60]}"
 
     def save(self, *args, **kwargs):
+        self.derive_rendering()
+        super().save(*args, **kwargs)
+
+    def derive_rendering(self) -> None:
+        """What is stored beside the typed fields; bulk inserts (imports) call it too."""
         self.body_html = render_comment_text(self.body)
         self.avatar_colour = avatar_colour_for(self.author_email or self.author_name)
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#comment-{self.pk}"

@@ -25,9 +25,8 @@ from django.db.models import Max
 from django.utils import timezone
 
 from blog.models import Article
-from blog.sanitizer import render_comment_text
 from comments import conf
-from comments.models import Comment, avatar_colour_for
+from comments.models import Comment
 from comments.services import _lock_for_insert
 from wordpress import tree
 from wordpress.models import WordPressObject
@@ -228,8 +227,7 @@ def _new_comment(article: Article, node: tree.Node, report: ImportReport) -> Com
         rght=node.rght,
     )
     # What Comment.save() does, for rows inserted with bulk_create.
-    comment.body_html = render_comment_text(comment.body)
-    comment.avatar_colour = avatar_colour_for(comment.author_email or comment.author_name)
+    comment.derive_rendering()
     return comment
 
 
