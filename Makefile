@@ -43,8 +43,8 @@ format: $(VENV)/.installed
 	$(VENV)/bin/ruff format .
 
 messages: $(VENV)/.installed
-	$(PY) manage.py makemessages -l it -l en --ignore=.venv
-	$(PY) manage.py compilemessages --ignore=.venv
+	$(PY) manage.py makemessages -l it -l en --ignore=.venv --ignore=tests --no-location
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=tests --no-location
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media tests/e2e/node_modules

@@ -86,9 +86,9 @@ def build_comments(article, count: int, rng: random.Random) -> None:
     from django.db.models import Max
     from django.utils import timezone
 
-    from blog.sanitizer import render_comment_text
     from comments import conf
     from comments.models import Comment, avatar_colour_for
+    from core.sanitizer import render_comment_text
 
     if count <= 0:
         return

@@ -5,21 +5,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from blog import images
-from blog.sanitizer import clean_article_html
-
-
-def initials_of(name: str) -> str:
-    """Up to two initials for an avatar drawn locally ("Maria Rossi" -> "MR"), "?" if none."""
-    words = [w for w in name.split() if w[:1].isalnum()]
-    return "".join(w[0] for w in words[:2]).upper() or "?"
-
-
-class TimeStampedModel(models.Model):
-    created = models.DateTimeField(_("created"), auto_now_add=True)
-    updated = models.DateTimeField(_("updated"), auto_now=True)
-
-    class Meta:
-        abstract = True
+from core.models import TimeStampedModel, initials_of
+from core.sanitizer import clean_article_html
 
 
 class Author(TimeStampedModel):

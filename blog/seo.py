@@ -19,7 +19,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from blog.models import Article
-from blog.sanitizer import strip_all_tags
+from core.sanitizer import strip_all_tags
 
 EXCERPT_WORDS = 50
 

@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from blog.botcheck import BotCheckedForm
 from comments import conf
+from core.botcheck import BotCheckedForm
 
 TIMESTAMP_SALT = "comments.form-timestamp"
 

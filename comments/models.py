@@ -9,8 +9,9 @@ from mptt.managers import TreeManager
 from mptt.models import MPTTModel, TreeForeignKey
 from mptt.querysets import TreeQuerySet
 
-from blog.models import Article, TimeStampedModel, initials_of
-from blog.sanitizer import render_comment_text
+from blog.models import Article
+from core.models import TimeStampedModel, initials_of
+from core.sanitizer import render_comment_text
 
 AVATAR_COLOURS = 12
 MAX_DEPTH_LIMIT = 10

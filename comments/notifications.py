@@ -23,10 +23,10 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.text import Truncator
 
-from blog.mail import ListEmailMessage, site_url
 from comments import conf
 from comments.models import Comment
 from comments.unsubscribe import make_token
+from core.mail import ListEmailMessage, site_url
 
 logger = logging.getLogger(__name__)
 

@@ -20,9 +20,9 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from blog.mail import site_url
 from comments.cache import bump_article_version
 from comments.models import Comment, avatar_colour_for
+from core.mail import site_url
 
 Exporter = Callable[[str], object]
 Eraser = Callable[[str], int]

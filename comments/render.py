@@ -15,8 +15,8 @@ from django.utils import formats, timezone
 from django.utils.html import escape
 from django.utils.translation import gettext
 
-from blog.models import initials_of
 from comments.models import Comment
+from core.models import initials_of
 
 APPROVED = Comment.Status.APPROVED
 PENDING = Comment.Status.PENDING

@@ -4,7 +4,6 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from blog.client import client_ip
 from blog.models import Article
 from blog.views import render_article
 from comments import conf
@@ -12,6 +11,7 @@ from comments.forms import CommentForm
 from comments.own import add_own_pending
 from comments.remember import forget_commenter, remember_commenter
 from comments.services import CommentRefused, comment_post
+from core.client_address import client_ip
 
 
 def _rate_key(ip: str | None) -> str:

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "mptt",
     "django_prose_editor",
     "axes",
+    "core",
     "blog",
     "comments",
     "newsletter",
@@ -154,7 +155,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # Brute force: after AXES_FAILURE_LIMIT wrong passwords for one username from one address, that
 # pair is locked out for the cool-off (each failure meanwhile restarts it). Keyed on the pair, so
 # a stranger guessing an editor's password cannot lock the editor out everywhere. The address is
-# the one the rate limits see (blog.client, honest about TRUSTED_PROXY_COUNT).
+# the one the rate limits see (core.client_address, honest about TRUSTED_PROXY_COUNT).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -163,7 +164,7 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "blog.client.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.client_address.client_ip"
 AXES_LOCKOUT_CALLABLE = "config.security.lockout_response"
 
 LANGUAGE_CODE = "it"
@@ -227,7 +228,7 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 BLOG_ARTICLES_PER_PAGE = env_int("BLOG_ARTICLES_PER_PAGE", 10)
 
-# The public address: emails have no request, so their links are built on it (blog.mail).
+# The public address: emails have no request, so their links are built on it (core.mail).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 # Comments: posts per IP per COMMENTS_RATE_WINDOW (comments.conf has the other knobs).

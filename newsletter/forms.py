@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from blog.botcheck import BotCheckedForm
+from core.botcheck import BotCheckedForm
 from newsletter import conf
 
 TIMESTAMP_SALT = "newsletter.form-timestamp"

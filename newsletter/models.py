@@ -2,7 +2,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from blog.models import TimeStampedModel
+from core.models import TimeStampedModel
 
 
 def normalise_email(email: str) -> str:

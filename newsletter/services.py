@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 
-from blog.mail import ListEmailMessage, site_url
+from core.mail import ListEmailMessage, site_url
 from newsletter import conf, tokens
 from newsletter.models import Subscriber, normalise_email
 from newsletter.tokens import TokenInvalid

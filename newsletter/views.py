@@ -6,7 +6,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from blog.client import client_ip
+from core.client_address import client_ip
 from newsletter import conf
 from newsletter.forms import SignupForm
 from newsletter.services import (

@@ -18,7 +18,7 @@ from django.core.files import File
 
 from blog import images
 from blog.models import Article
-from blog.sanitizer import strip_all_tags
+from core.sanitizer import strip_all_tags
 from wordpress.report import ImportReport
 from wordpress.wxr import WxrItem
 

@@ -1,14 +1,14 @@
 """WordPress text into what our models store.
 
 Neither function produces HTML that is published as it is: a comment becomes plain text (which
-Comment.save() escapes, linkifies and paragraphs through blog.sanitizer), and an article body
+Comment.save() escapes, linkifies and paragraphs through core.sanitizer), and an article body
 goes through the article sanitizer in Article.save().
 """
 
 import re
 from html.parser import HTMLParser
 
-from blog.sanitizer import strip_all_tags
+from core.sanitizer import strip_all_tags
 
 _BREAKS = re.compile(r"\n{3,}")
 _TRAILING_SPACE = re.compile(r"[^\S\n]+\n")

@@ -6,10 +6,10 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from blog.client import client_ip
 from comments.models import Comment
 from comments.own import SESSION_KEY
 from comments.services import CommentRefused, comment_post, comment_set_status
+from core.client_address import client_ip
 from tests.factories import make_article, make_comment, post_form_data
 
 pytestmark = pytest.mark.django_db

@@ -6,9 +6,9 @@ from html.parser import HTMLParser
 
 import pytest
 
-from blog import sanitizer
 from blog.models import Article
-from blog.sanitizer import clean_article_html, render_comment_text, strip_all_tags
+from core import sanitizer
+from core.sanitizer import clean_article_html, render_comment_text, strip_all_tags
 from tests.factories import make_article, make_author
 
 pytestmark = pytest.mark.django_db
