@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from blog.models import Article
-from comments import conf, moderation, notifications, privacy
+from comments import conf, moderation, notifications
 from comments.models import Comment
 
 # Any constant works: it names the lock that serialises new threads (new tree_ids).
@@ -185,38 +185,6 @@ def comment_set_status(*, comment: Comment, status: str, moderator=None) -> Comm
         if approving:
             transaction.on_commit(lambda: notifications.comment_approved(comment))
     return comment
-
-
-def _personal_data_email(email: str) -> str:
-    email = email.strip()
-    if not email:
-        # An empty address would match every comment posted without one.
-        raise ValueError("An email address is required.")
-    return email
-
-
-def personal_data_export(*, email: str) -> dict:
-    """Everything stored about an email address, matched ignoring case, ready for json.dumps.
-
-    `data` has one entry per kind of personal data registered in comments.privacy (comments,
-    grouped by article); every kind is empty when nothing is stored.
-    """
-    email = _personal_data_email(email)
-    with transaction.atomic():
-        data = {kind.name: kind.exporter(email) for kind in privacy.kinds()}
-    return {"email": email, "exported_at": timezone.now().isoformat(), "data": data}
-
-
-def personal_data_erase(*, email: str) -> int:
-    """Anonymize every comment of an address (and erase what other registered kinds hold).
-
-    Name, email, website, IP, user agent, account and reply notifications are cleared; the text
-    stays and no comment is deleted or moved, so every thread keeps its shape. Returns how many
-    records were changed: today, the comments anonymized.
-    """
-    email = _personal_data_email(email)
-    with transaction.atomic():
-        return sum(kind.eraser(email) for kind in privacy.kinds() if kind.eraser is not None)
 
 
 def comment_ips_clear(*, older_than_days: int | None = None) -> int:

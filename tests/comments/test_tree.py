@@ -234,7 +234,7 @@ def test_moderating_a_comment_re_renders_only_its_thread():
 def test_a_readers_own_pending_thread_never_enters_the_shared_cache(client):
     from django.core.cache import cache
 
-    from comments import cache as tree_cache
+    from comments import tree_cache
     from comments.tree import render_tree
 
     article = make_article()
