@@ -29,8 +29,11 @@ class CommentRefused(Exception):
         return str(self.message)
 
 
-def _lock_for_insert(parent: Comment | None) -> None:
+def thread_lock_for_insert(parent: Comment | None) -> None:
     """Lock what the insert will shift, so concurrent posts cannot corrupt a tree.
+
+    Public: every writer that inserts into a comment tree (the form, the WordPress import)
+    calls it inside its transaction, before the insert.
 
     A reply shifts lft/rght inside its own thread only: lock that thread's root row. A new
     thread takes max(tree_id) + 1: serialise those with a transaction-level advisory lock.
@@ -98,7 +101,7 @@ def comment_post(
             parent = _deepest_allowed(parent)
         # A node's level never changes on insert, only lft/rght do: lock now, and mptt re-reads
         # the parent's lft/rght (refresh_target) under the lock when it inserts.
-        _lock_for_insert(parent)
+        thread_lock_for_insert(parent)
         if parent is not None:
             # Moderation may have removed or hidden the parent while we waited for the lock.
             parent = Comment.objects.filter(pk=parent.pk).first()
@@ -225,7 +228,7 @@ def comment_delete(*, comment: Comment, moderator=None) -> str:
     """
     with transaction.atomic():
         try:
-            _lock_for_insert(comment)
+            thread_lock_for_insert(comment)
             comment.refresh_from_db(fields=["status", "tree_id", "lft", "rght", "level"])
         except Comment.DoesNotExist:
             return DeleteOutcome.DELETED  # Someone deleted it meanwhile.

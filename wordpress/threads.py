@@ -27,7 +27,7 @@ from django.utils import timezone
 from blog.models import Article
 from comments import conf
 from comments.models import Comment
-from comments.services import _lock_for_insert
+from comments.services import thread_lock_for_insert
 from wordpress import tree
 from wordpress.models import WordPressObject
 from wordpress.report import ImportReport
@@ -256,7 +256,7 @@ def _mapping(source: str, node: tree.Node, comment: Comment) -> WordPressObject:
 
 def _insert_threads(article, threads: list[list[tree.Node]], source, report) -> None:
     """New threads, in bulk: parents' rows exist before their replies' (one level at a time)."""
-    _lock_for_insert(None)
+    thread_lock_for_insert(None)
     first_tree_id = (Comment.objects.aggregate(top=Max("tree_id"))["top"] or 0) + 1
     levels: dict[int, list[tree.Node]] = {}
     for offset, thread in enumerate(threads):
@@ -297,7 +297,7 @@ def _insert_graft(article, node: tree.Node, source, report) -> None:
     """A new reply below a comment imported earlier: mptt makes room in that thread only."""
     parent_pk = node.parent.existing.pk if node.parent.existing else node.parent.comment.pk
     parent = Comment.objects.get(pk=parent_pk)
-    _lock_for_insert(parent)
+    thread_lock_for_insert(parent)
     parent.refresh_from_db(fields=["tree_id", "lft", "rght", "level"])
     comment = _new_comment(article, node, report)
     later_sibling = parent.get_children().filter(created__gt=node.date).order_by("lft").first()
