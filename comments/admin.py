@@ -23,15 +23,11 @@ from django.utils.translation import gettext_lazy as _
 from blog.models import Article
 from comments.models import Comment, DiscussionSettings
 from comments.privacy_admin import PersonalDataActionsMixin
+from comments.selectors import pending_comment_count
 from comments.services import DeleteOutcome, comment_delete, comment_set_status
 
 EMPTY = "—"
 MODERATION_LOCATIONS = [admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM]
-
-
-def pending_comment_count() -> int:
-    """What waits for a moderator: one COUNT on the (status, created) index, never cached."""
-    return Comment.objects.filter(status=Comment.Status.PENDING).count()
 
 
 def split_for_delete(comments) -> tuple[list[Comment], list[Comment]]:
