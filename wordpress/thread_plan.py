@@ -9,7 +9,7 @@ plan follows them:
 - a comment deeper than the maximum is attached to its deepest allowed ancestor, as a forged
   deep reply is when posted (comments.services), so it shows as a sibling at the deepest level;
 - comments already imported by an earlier run stay where they are; new replies to them are
-  "grafts", inserted into the existing thread by django-mptt (see wordpress.comments).
+  "grafts", inserted into the existing thread by django-mptt (see wordpress.threads).
 
 New threads get lft/rght/level computed here, so they can be inserted in bulk.
 """
@@ -60,7 +60,7 @@ class Plan:
     reattached: list[int] = field(default_factory=list)
 
 
-def plan(
+def plan(  # noqa: C901 - placement rules in one pass; split left for later
     nodes: list[Node],
     *,
     max_depth: int,
