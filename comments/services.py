@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from blog.models import Article
 from comments import conf, moderation, notifications
 from comments.models import Comment
+from comments.tree_cache import bump_article_versions
 
 # Any constant works: it names the lock that serialises new threads (new tree_ids).
 NEW_THREAD_LOCK_KEY = 0x636F6D6D
@@ -188,6 +189,34 @@ def comment_set_status(*, comment: Comment, status: str, moderator=None) -> Comm
         if approving:
             transaction.on_commit(lambda: notifications.comment_approved(comment))
     return comment
+
+
+def comments_set_status(*, comments, status: str, moderator=None) -> int:
+    """Moderate many comments at once (the admin's bulk actions): one UPDATE, one version bump
+    for the articles touched, and after commit the notifications of each first approval, as
+    comment_set_status sends them. Tree fields are never written. Returns how many changed."""
+    with transaction.atomic():
+        targets = list(
+            comments.exclude(status=status)
+            .select_for_update(of=("self",))
+            .select_related("article")
+            .order_by("tree_id", "lft")
+        )
+        if not targets:
+            return 0
+        now = timezone.now()
+        Comment.objects.filter(pk__in=[comment.pk for comment in targets]).update(
+            status=status, moderated_by=moderator, moderated_at=now, updated=now
+        )
+        bump_article_versions(*{comment.article_id for comment in targets})
+        approved = []
+        for comment in targets:
+            if status == Comment.Status.APPROVED and comment.status == Comment.Status.PENDING:
+                approved.append(comment)
+            comment.status, comment.moderated_by, comment.moderated_at = status, moderator, now
+        if approved:
+            transaction.on_commit(lambda: [notifications.comment_approved(c) for c in approved])
+    return len(targets)
 
 
 def comment_ips_clear(*, older_than_days: int | None = None) -> int:

@@ -180,6 +180,26 @@ def test_bulk_action_reports_how_many_comments_changed(moderator_client, tree):
     assert messages_of(response) == ["1 comment marked as spam."]
 
 
+def test_bulk_action_updates_the_selection_in_one_statement_with_one_version_bump(
+    moderator_client, article, tree, monkeypatch
+):
+    from comments import services
+
+    bumps = []
+    monkeypatch.setattr(services, "bump_article_versions", lambda *ids: bumps.append(ids))
+    selected = [tree["r3"], tree["r1a2"], tree["r2"]]
+    table = Comment._meta.db_table
+    with CaptureQueriesContext(connection) as queries:
+        run_action(moderator_client, "reject", selected)
+    updates = [q["sql"] for q in queries if q["sql"].startswith(f'UPDATE "{table}"')]
+    assert len(updates) == 1  # not a save per comment
+    assert bumps == [(article.pk,)]
+    assert set(
+        Comment.objects.filter(pk__in=[c.pk for c in selected]).values_list("status", flat=True)
+    ) == {Comment.Status.REJECTED}
+    assert_tree_valid()
+
+
 def test_bulk_action_leaves_already_moderated_comments_as_they_were(moderator_client, tree):
     before = Comment.objects.get(pk=tree["r1"].pk).moderated_at
     run_action(moderator_client, "approve", [tree["r1"], tree["r3"]])
