@@ -159,7 +159,7 @@ def _deepest_allowed(parent: Comment) -> Comment | None:
 
     With a maximum depth of 1 there are no replies: it becomes a new thread, as in WordPress.
     """
-    deepest_parent_level = conf.max_depth() - 2  # levels count from 0
+    deepest_parent_level = conf.deepest_parent_level(conf.max_depth())
     if deepest_parent_level < 0:
         return None
     if parent.level <= deepest_parent_level:

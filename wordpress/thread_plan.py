@@ -18,6 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from comments import conf
+
 
 @dataclass(slots=True)
 class Existing:
@@ -94,7 +96,7 @@ def plan(  # noqa: C901 - placement rules in one pass; split left for later
         else:
             below.setdefault(parent.wp_id, []).append(node)
     queue.sort(key=lambda n: n.sort_key)
-    deepest_parent_level = max_depth - 2  # levels count from 0
+    deepest_parent_level = conf.deepest_parent_level(max_depth)
     wrapped: dict[int, Node] = {}
 
     def wrap(existing: Existing) -> Node:

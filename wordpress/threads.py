@@ -29,6 +29,7 @@ from blog.models import Article
 from comments import conf
 from comments.models import Comment
 from comments.services import thread_lock_for_insert
+from core.web_address import is_web_address
 from wordpress import thread_plan
 from wordpress.models import WordPressObject
 from wordpress.report import ImportReport
@@ -246,7 +247,7 @@ def _new_comment(article: Article, node: thread_plan.Node, report: ImportReport)
     except ValidationError:
         email = ""
     url = record.url.strip()
-    if len(url) > 200 or not url.lower().startswith(("http://", "https://")):
+    if len(url) > 200 or not is_web_address(url):
         url = ""
     comment = Comment(
         article=article,
