@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from comments.models import Comment
 from comments.services import DeleteOutcome, comment_delete, comment_post, comment_set_status
+from tests.comments.helpers import assert_tree_valid
 from tests.factories import find_elements, make_article, make_comment, make_user
 
 pytestmark = pytest.mark.django_db
@@ -91,22 +92,6 @@ def change_form_data(comment, **overrides) -> dict:
         data["notify_on_reply"] = "on"
     data.update(overrides)
     return data
-
-
-def tree_snapshot():
-    return list(
-        Comment.objects.order_by("pk").values_list(
-            "pk", "parent_id", "tree_id", "lft", "rght", "level"
-        )
-    )
-
-
-def assert_tree_valid():
-    before = tree_snapshot()
-    Comment.objects.rebuild()
-    assert tree_snapshot() == before
-    roots = Comment.objects.filter(parent__isnull=True)
-    assert roots.values("tree_id").distinct().count() == roots.count()
 
 
 def public_page(article, *, headers=ENGLISH) -> str:

@@ -7,6 +7,7 @@ import pytest
 
 from comments.models import Comment
 from comments.services import comment_post
+from tests.comments.helpers import assert_tree_valid
 from tests.factories import make_article, make_comment
 from tests.wordpress.conftest import FIXTURES, run_import
 from wordpress import thread_plan
@@ -27,21 +28,6 @@ def by_wp_id() -> dict[int, Comment]:
 def wp_ids(comments) -> list[int]:
     reverse = {c.pk: wp_id for wp_id, c in by_wp_id().items()}
     return [reverse[c.pk] for c in comments]
-
-
-def assert_tree_valid():
-    def snapshot():
-        return list(
-            Comment.objects.order_by("pk").values_list(
-                "pk", "parent_id", "tree_id", "lft", "rght", "level"
-            )
-        )
-
-    before = snapshot()
-    Comment.objects.rebuild()
-    assert snapshot() == before
-    roots = Comment.objects.filter(parent__isnull=True)
-    assert roots.values("tree_id").distinct().count() == roots.count()
 
 
 def test_replies_nested_ten_deep_keep_their_nesting_when_the_depth_allows(settings):
