@@ -16,9 +16,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 
-from blog import images
 from blog.models import Article
 from core.sanitizer import strip_all_tags
+from media import pipeline as images
 from wordpress.report import ImportReport
 from wordpress.wxr import WxrItem
 

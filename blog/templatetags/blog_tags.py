@@ -1,7 +1,8 @@
 from django import template
 from django.utils.html import format_html, format_html_join
 
-from blog import images, reading
+from blog import reading
+from media import pipeline as images
 
 register = template.Library()
 
