@@ -33,7 +33,15 @@ def can_manage(user) -> bool:
 
 @admin.register(Image)
 class ImageAdmin(admin.ModelAdmin):
-    list_display = ["thumbnail", "__str__", "alt_text", "size", "uploaded_by", "uploaded_at", "used"]
+    list_display = [
+        "thumbnail",
+        "__str__",
+        "alt_text",
+        "size",
+        "uploaded_by",
+        "uploaded_at",
+        "used",
+    ]
     list_display_links = ["thumbnail", "__str__"]
     list_filter = [("uploaded_at", admin.DateFieldListFilter), "uploaded_by", UsageFilter]
     search_fields = ["title", "alt_text", "caption", "credit", "source", "file"]
@@ -104,7 +112,7 @@ class ImageAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("size"))
     def size(self, obj):
-        return f"{obj.width} × {obj.height}"
+        return f"{obj.width} x {obj.height}"
 
     @admin.display(description=_("used in"), ordering="use_count")
     def used(self, obj):
@@ -139,7 +147,7 @@ class ImageAdmin(admin.ModelAdmin):
             else _("Not used anywhere.")
         )
         return format_html(
-            "<dl class='media-details'><dt>{}</dt><dd>{} × {}</dd><dt>{}</dt><dd>{}</dd>"
+            "<dl class='media-details'><dt>{}</dt><dd>{} x {}</dd><dt>{}</dt><dd>{}</dd>"
             "<dt>{}</dt><dd>{}</dd><dt>{}</dt><dd>{}</dd><dt>{}</dt><dd>{}</dd></dl>",
             _("Size"),
             obj.width,

@@ -56,7 +56,9 @@ DEFAULT_EMBED_PROVIDERS = {
     },
     "soundcloud": {
         "name": "SoundCloud",
-        "patterns": [r"^https?://(?:www\.|m\.)?soundcloud\.com/(?P<path>[\w-]+/[\w-]+(?:/[\w-]+)?)/?$"],
+        "patterns": [
+            r"^https?://(?:www\.|m\.)?soundcloud\.com/(?P<path>[\w-]+/[\w-]+(?:/[\w-]+)?)/?$"
+        ],
         "player": "https://w.soundcloud.com/player/?url=https%3A//soundcloud.com/{path}&auto_play=true",
         "origin": "https://w.soundcloud.com",
         "shape": "audio-short",

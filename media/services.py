@@ -5,6 +5,7 @@ WordPress import) goes through image_create: validated and re-encoded by the one
 whole or not at all.
 """
 
+import contextlib
 import errno
 import hashlib
 
@@ -101,10 +102,8 @@ def _delete_files(image: Image) -> None:
         return
     storage = image.file.storage
     for name in image.stored_names():
-        try:
+        with contextlib.suppress(OSError):  # what cannot be deleted was probably never written
             storage.delete(name)
-        except OSError:
-            pass  # what cannot be deleted now was probably never written
 
 
 def image_delete(*, image: Image) -> None:

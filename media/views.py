@@ -60,7 +60,9 @@ class UploadView(View):
             if wants_json(request):
                 return JsonResponse({"results": [], "errors": form.errors}, status=400)
             return self.render(request, form, status=400)
-        results = [self.store(request, file, form.cleaned_data) for file in form.cleaned_data["files"]]
+        results = [
+            self.store(request, file, form.cleaned_data) for file in form.cleaned_data["files"]
+        ]
         failed = [r for r in results if not r["ok"]]
         if wants_json(request):
             return JsonResponse({"results": results}, status=400 if failed else 200)
@@ -73,7 +75,9 @@ class UploadView(View):
             )
         if not failed:
             return redirect("admin:media_image_changelist")
-        return self.render(request, UploadForm(initial=form.cleaned_data), results=results, status=400)
+        return self.render(
+            request, UploadForm(initial=form.cleaned_data), results=results, status=400
+        )
 
     @staticmethod
     def store(request, file, data) -> dict:
