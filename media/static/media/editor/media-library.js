@@ -199,7 +199,7 @@ function chooseImage(editor, options, current) {
     const insert = (attrs) => {
       const { editing, ...values } = attrs
       if (editing) editor.chain().focus().updateAttributes("mediaImage", values).run()
-      else editor.chain().focus().insertContent({ type: "mediaImage", attrs: values }).run()
+      else editor.chain().focus().insertContentAt(editor.state.selection.to, { type: "mediaImage", attrs: values }).run()
     }
     const showDetails = (attrs, back) => {
       dialog.querySelector(".media-browser, .media-details-form")?.remove()
@@ -266,7 +266,7 @@ function chooseGallery(editor, options, current) {
       }
       const attrs = { ids: Array.from(picked.keys()).join(","), caption: caption.value.trim(), align: align.value }
       if (current) editor.chain().focus().updateAttributes("mediaGallery", attrs).run()
-      else editor.chain().focus().insertContent({ type: "mediaGallery", attrs }).run()
+      else editor.chain().focus().insertContentAt(editor.state.selection.to, { type: "mediaGallery", attrs }).run()
       dialog.close()
     })
     refresh()
@@ -316,7 +316,7 @@ function chooseEmbed(editor, options, current) {
       }
       const attrs = { url: url.value.trim(), title: title.value.trim() || provider.name, provider: provider.key }
       if (current) editor.chain().focus().updateAttributes("mediaEmbed", attrs).run()
-      else editor.chain().focus().insertContent({ type: "mediaEmbed", attrs }).run()
+      else editor.chain().focus().insertContentAt(editor.state.selection.to, { type: "mediaEmbed", attrs }).run()
       dialog.close()
     })
     dialog.append(form)
