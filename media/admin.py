@@ -4,6 +4,8 @@ many files at once, where each image is used, and deletion refused while it is u
 from django.contrib import admin
 from django.db.models import Count
 from django.urls import path
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
@@ -153,7 +155,8 @@ class ImageAdmin(admin.ModelAdmin):
             obj.width,
             obj.height,
             _("Uploaded"),
-            f"{obj.uploaded_by or '—'}, {obj.uploaded_at:%Y-%m-%d %H:%M}",
+            f"{obj.uploaded_by or '—'}, "
+            + date_format(timezone.localtime(obj.uploaded_at), "DATETIME_FORMAT"),
             _("Renditions (WebP)"),
             ", ".join(f"{w}px" for w in obj.renditions) or "—",
             _("Original"),

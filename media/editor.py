@@ -31,6 +31,7 @@ LABELS = {
     "insert": _("Insert"),
     "update": _("Update"),
     "cancel": _("Cancel"),
+    "close": _("Close"),
     "back": _("Back"),
     "selected": _("selected"),
     "insertGallery": _("Insert the gallery"),

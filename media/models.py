@@ -9,7 +9,7 @@ from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -81,8 +81,19 @@ class Image(models.Model):
 
     def save(self, *args, **kwargs):
         new_file = bool(self.file) and not getattr(self.file, "_committed", True)
+        replaced = (
+            Image.objects.filter(pk=self.pk).values_list("file", flat=True).first()
+            if new_file and self.pk
+            else None
+        )
         pipeline.prepare_upload(self.file)
         super().save(*args, **kwargs)
+        if replaced and replaced != self.file.name:
+            # A replaced file: the old one and its renditions go once the change is committed.
+            old = [replaced] + [pipeline.rendition_name(replaced, w) for w in self.renditions]
+            storage = self.file.storage
+            transaction.on_commit(lambda: [storage.delete(name) for name in old])
+            self.renditions = []
         if new_file or not self.renditions:
             widths = [] if pipeline.is_animated(self.file) else pipeline.make_renditions(self.file)
             if widths != self.renditions:

@@ -4,8 +4,9 @@ chosen in dialogs and saved as references the sanitizer keeps."""
 import pytest
 
 from blog.models import Article
+from media.models import Image
 from tests.e2e.test_csp import PASSWORD, RECORD_VIOLATIONS, log_in
-from tests.factories import make_author, make_library_image, make_user
+from tests.factories import make_author, make_image_bytes, make_library_image, make_user
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -78,3 +79,22 @@ def test_an_editor_inserts_an_image_a_gallery_and_an_embed(editor_page):
     assert f'data-gallery="{lake.pk},{hills.pk}"' in body
     assert '<a href="https://www.youtube.com/watch?v=dQw4w9WgXcQ">Il concerto</a>' in body
     assert page.evaluate("window.__cspViolations") == []
+
+
+def test_an_image_uploaded_from_the_chooser_goes_straight_to_its_details(editor_page, tmp_path):
+    page = editor_page
+    photo = tmp_path / "nuova-foto.jpg"
+    photo.write_bytes(make_image_bytes(size=(900, 600)))
+    log_in(page, next_path="/admin/blog/article/add/")
+    page.locator(".prose-editor .ProseMirror[contenteditable=true]").wait_for()
+
+    page.get_by_role("button", name="Immagine dalla libreria").click()
+    dialog = page.locator("dialog.media-dialog")
+    dialog.locator("input[type=file]").set_input_files(str(photo))
+    dialog.get_by_label("Testo alternativo (obbligatorio)").wait_for()
+
+    image = Image.objects.get()
+    assert image.title == "nuova foto" and image.renditions == [480]
+    assert dialog.locator(".media-details-preview").get_attribute("src") == image.file.url
+    dialog.get_by_role("button", name="Chiudi").click()
+    dialog.wait_for(state="detached")

@@ -187,3 +187,29 @@ def test_an_article_saved_from_the_admin_keeps_its_media_and_records_the_uses(cl
     stored = Article.objects.get().body
     assert f'data-media-id="{image.pk}"' in stored and 'data-embed="vimeo"' in stored
     assert 'data-align="left"' in stored and "<cite>Rossi</cite>" in stored
+
+
+def test_replacing_the_file_keeps_the_id_and_removes_the_old_files(
+    client, editor, django_capture_on_commit_callbacks
+):
+    image = make_library_image(size=(1000, 700))
+    old = [image.file.name, image.file.name.replace(".jpg", ".w480.webp")]
+    storage = image.file.storage
+    change = reverse("admin:media_image_change", args=[image.pk])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            change,
+            {
+                "file": make_upload("ritaglio.png", fmt="PNG", size=(600, 600)),
+                "title": "T",
+                "alt_text": "Ritagliata",
+            },
+        )
+
+    assert response.status_code == 302
+    image.refresh_from_db()
+    assert image.file.name.endswith(".png") and (image.width, image.height) == (600, 600)
+    assert image.renditions == [480]
+    assert storage.exists(image.file.name)
+    assert not any(storage.exists(name) for name in old)

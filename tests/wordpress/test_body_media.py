@@ -143,6 +143,7 @@ def test_inline_images_and_their_size_variants_become_one_library_image(site):
     assert find_elements(html, "a", href=lake.file.url)  # the link to the file
     (captioned,) = [f for f in find_elements(html, "figure") if "Il lago" in str(f)]
     assert find_elements(str(captioned), "img", **{"data-media-id": str(lake.pk)})
+    assert dict(captioned.attributes)["data-align"] == "right"  # [caption align="alignright"]
     assert "miniatura" in html
     assert "images" in summary
 

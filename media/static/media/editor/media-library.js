@@ -30,10 +30,13 @@ function format(text, values) {
 }
 
 // One modal dialog at a time, removed when closed.
+let closeLabel = "Close"
+
 function openDialog(title, build) {
   const dialog = el("dialog", { class: "media-dialog", "aria-label": title })
-  const heading = el("h2", { text: title })
-  dialog.append(heading)
+  const close = el("button", { type: "button", class: "media-close", "aria-label": closeLabel, text: "×" })
+  close.addEventListener("click", () => dialog.close())
+  dialog.append(close, el("h2", { text: title }))
   document.body.append(dialog)
   dialog.addEventListener("close", () => dialog.remove())
   build(dialog)
@@ -195,6 +198,7 @@ function imageDetails(dialog, options, attrs, done, back) {
 
 function chooseImage(editor, options, current) {
   const labels = options.labels
+  closeLabel = labels.close
   openDialog(labels.image, (dialog) => {
     const insert = (attrs) => {
       const { editing, ...values } = attrs
@@ -228,6 +232,7 @@ function chooseImage(editor, options, current) {
 
 function chooseGallery(editor, options, current) {
   const labels = options.labels
+  closeLabel = labels.close
   openDialog(labels.gallery, (dialog) => {
     const picked = new Map((current ? current.ids.split(",") : []).filter(Boolean).map((id) => [Number(id), { id: Number(id) }]))
     const count = el("p", { class: "media-status", role: "status" })
@@ -289,6 +294,7 @@ function findProvider(options, url) {
 
 function chooseEmbed(editor, options, current) {
   const labels = options.labels
+  closeLabel = labels.close
   openDialog(labels.embed, (dialog) => {
     const url = el("input", { type: "url", required: true, maxlength: 500, value: current ? current.url : "" })
     const title = el("input", { type: "text", maxlength: 200, value: current ? current.title : "" })
