@@ -35,6 +35,9 @@
       current = (index + links.length) % links.length;
       const link = links[current];
       const thumb = link.querySelector("img");
+      // The renditions the thumbnail already lists, at the dialog's size; the original else.
+      image.srcset = thumb ? thumb.srcset : "";
+      image.sizes = "92vw";
       image.src = link.href;
       image.alt = thumb ? thumb.alt : "";
       image.width = Number(link.dataset.width) || 0;
