@@ -224,6 +224,8 @@ SITE_NAME = env_str("SITE_NAME", "Rivista")
 IMAGE_MAX_UPLOAD_BYTES = env_int("IMAGE_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)
 IMAGE_RENDITION_WIDTHS = (480, 960, 1440)
+# Uploads are refused while the media folder's disk has less than this left (plus room for them).
+IMAGE_MIN_FREE_BYTES = env_int("IMAGE_MIN_FREE_BYTES", 50 * 1024 * 1024)
 # Embeds: providers added to (or, set to None, removed from) media.conf's allowlist.
 MEDIA_EMBED_PROVIDERS = {}
 # The article editor's media buttons (library image, gallery, embed), loaded as an ES module by

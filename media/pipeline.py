@@ -9,18 +9,42 @@ a WebP still would stop it).
 """
 
 import io
+import os
+import shutil
 import warnings
 from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.template.defaultfilters import filesizeformat, floatformat
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
 UPLOAD_HELP_TEXT = _("A JPEG, PNG, WebP or GIF image. Metadata such as GPS position is removed.")
+
+
+# An upload is stored re-encoded with its renditions beside it: room for a few times its size.
+SPACE_FACTOR = 4
+
+
+def check_space(size: int | None) -> None:
+    """Refuse an upload the media folder has no room for, before anything is written (a form
+    then keeps what the editor typed). Only a storage on this machine's disk can tell."""
+    root = getattr(default_storage, "location", None)
+    if not size or not root:
+        return
+    try:
+        free = shutil.disk_usage(root if os.path.isdir(root) else os.path.dirname(root)).free
+    except OSError:
+        return
+    if free < size * SPACE_FACTOR + settings.IMAGE_MIN_FREE_BYTES:
+        raise ValidationError(
+            _("The server has no space left to store this image; nothing was saved."),
+            code="no_space",
+        )
 
 
 def _open(file) -> Image.Image:
@@ -32,6 +56,7 @@ def _open(file) -> Image.Image:
             code="file_too_large",
             params={"size": filesizeformat(file.size), "limit": filesizeformat(max_bytes)},
         )
+    check_space(file.size)
     file.seek(0)
     try:
         with warnings.catch_warnings():

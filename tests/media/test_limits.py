@@ -140,3 +140,32 @@ def test_json_uploads_get_the_same_messages(client, editor):
         "name": "x.jpg",
         "errors": ["The file is not an image, or it is damaged."],
     }
+
+
+def test_a_cover_upload_with_the_disk_almost_full_keeps_the_form(client, editor, settings):
+    """Checked before anything is written: the article form comes back with what was typed."""
+    from django.urls import reverse
+
+    from tests.factories import article_admin_form_data, make_author
+
+    full = mock.Mock(free=settings.IMAGE_MIN_FREE_BYTES // 2)
+    data = article_admin_form_data(author=make_author(), title="Titolo scritto a mano")
+    data["cover"] = make_upload("copertina.jpg", size=(800, 600))
+    with mock.patch("media.pipeline.shutil.disk_usage", return_value=full):
+        response = client.post(reverse("admin:blog_article_add"), data, headers=ENGLISH)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "The server has no space left to store this image; nothing was saved." in html
+    assert 'value="Titolo scritto a mano"' in html
+    assert not stored_files(settings)
+
+
+def test_a_library_upload_with_the_disk_almost_full_is_refused_before_writing(
+    client, editor, settings
+):
+    full = mock.Mock(free=settings.IMAGE_MIN_FREE_BYTES // 2)
+    with mock.patch("media.pipeline.shutil.disk_usage", return_value=full):
+        response = upload(client, make_upload("foto.jpg"))
+    refused(response, "The server has no space left to store this image; nothing was saved.")
+    assert not Image.objects.exists() and not stored_files(settings)
