@@ -10,6 +10,7 @@ from js_asset import InlineStyle, Media, Stylesheet
 from blog.models import Article, Author, Category, Promo, Tag
 from blog.permissions import can_edit_article, can_publish
 from blog.services import article_publish, article_unpublish
+from media import editor as media_editor
 
 PROSE_EDITOR_EXTENSIONS = {
     "Bold": True,
@@ -51,6 +52,7 @@ class ArticleBodyWidget(AdminProseEditorWidget):
             css={
                 "all": [
                     Stylesheet("blog/admin/editor-base.css"),
+                    Stylesheet("media/editor/chooser.css"),
                     InlineStyle("", **{"data-tiptap-style": ""}),
                 ]
             }
@@ -116,7 +118,7 @@ class ArticleAdmin(admin.ModelAdmin):
                 required=False,
                 # Built by hand, so the admin flavour must be asked for (its CSS fits the admin).
                 widget=ArticleBodyWidget,
-                config={"extensions": PROSE_EDITOR_EXTENSIONS},
+                config={"extensions": PROSE_EDITOR_EXTENSIONS | media_editor.extensions()},
             )
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 

@@ -4,9 +4,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from blog import images
 from core.models import TimeStampedModel, initials_of
 from core.sanitizer import clean_article_html
+from media import pipeline
 
 
 class Author(TimeStampedModel):
@@ -28,8 +28,8 @@ class Author(TimeStampedModel):
         blank=True,
         width_field="avatar_width",
         height_field="avatar_height",
-        validators=[images.validate_image_upload],
-        help_text=images.UPLOAD_HELP_TEXT,
+        validators=[pipeline.validate_image_upload],
+        help_text=pipeline.UPLOAD_HELP_TEXT,
     )
     avatar_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     avatar_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
@@ -44,9 +44,9 @@ class Author(TimeStampedModel):
         return self.display_name
 
     def save(self, *args, **kwargs):
-        images.prepare_upload(self.avatar)
+        pipeline.prepare_upload(self.avatar)
         super().save(*args, **kwargs)
-        images.make_renditions(self.avatar)
+        pipeline.make_renditions(self.avatar)
 
     def get_absolute_url(self):
         return reverse("blog:author", kwargs={"slug": self.slug})
@@ -137,8 +137,8 @@ class Article(TimeStampedModel):
         blank=True,
         width_field="cover_width",
         height_field="cover_height",
-        validators=[images.validate_image_upload],
-        help_text=images.UPLOAD_HELP_TEXT,
+        validators=[pipeline.validate_image_upload],
+        help_text=pipeline.UPLOAD_HELP_TEXT,
     )
     cover_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     cover_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
@@ -175,9 +175,9 @@ class Article(TimeStampedModel):
 
     def save(self, *args, **kwargs):
         self.body = clean_article_html(self.body)
-        images.prepare_upload(self.cover)
+        pipeline.prepare_upload(self.cover)
         super().save(*args, **kwargs)
-        images.make_renditions(self.cover)
+        pipeline.make_renditions(self.cover)
 
     def get_absolute_url(self):
         day = timezone.localdate(self.publish_at)

@@ -14,8 +14,11 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
+from django_prose_editor.config import html_tags
+from js_asset import static_lazy
 
 from config.env import env_bool, env_int, env_list, env_str, load_dotenv
+from media import conf as media_conf
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 if not env_bool("IGNORE_DOTENV", default=False):
@@ -48,6 +51,7 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "axes",
     "core",
+    "media",
     "blog",
     "comments",
     "newsletter",
@@ -178,7 +182,8 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 MEDIA_URL = env_str("MEDIA_URL", "media/")
-MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Not BASE_DIR / "media": that folder is the media app.
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "uploads")))
 STORAGES = {
     # Any Django storage for uploads (e.g. an S3 backend) by its dotted path.
     "default": {
@@ -219,6 +224,26 @@ SITE_NAME = env_str("SITE_NAME", "Rivista")
 IMAGE_MAX_UPLOAD_BYTES = env_int("IMAGE_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)
 IMAGE_RENDITION_WIDTHS = (480, 960, 1440)
+# Uploads are refused while the media folder's disk has less than this left (plus room for them).
+IMAGE_MIN_FREE_BYTES = env_int("IMAGE_MIN_FREE_BYTES", 50 * 1024 * 1024)
+# Embeds: providers added to (or, set to None, removed from) media.conf's allowlist.
+MEDIA_EMBED_PROVIDERS = {}
+# The article editor's media buttons (library image, gallery, embed), loaded as an ES module by
+# django-prose-editor. The tags listed here only matter to its own nh3 sanitizer, which we do
+# not use: every body goes through core.sanitizer, which allows exactly these.
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "js": [static_lazy("media/editor/media-library.js")],
+        "extensions": {
+            "MediaImage": html_tags(
+                ["figure", "img", "figcaption", "cite"],
+                {"figure": ["data-align"], "img": ["data-media-id", "src", "alt"]},
+            ),
+            "MediaGallery": html_tags(["figure", "figcaption"], {"figure": ["data-gallery"]}),
+            "MediaEmbed": html_tags(["figure", "a"], {"figure": ["data-embed"], "a": ["href"]}),
+        },
+    }
+]
 # Uploads bigger than this go to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
@@ -273,6 +298,7 @@ PERMISSIONS_POLICY = (
 # and its scripts style through the CSSOM, which the policy allows. A nonce changes with every
 # response: never write one inside a {% cache %} fragment. Uploads may live on another host (a
 # storage backend with an absolute MEDIA_URL).
+# (Set in a settings override, MEDIA_EMBED_PROVIDERS must be followed by this frame-src too.)
 _media = urlsplit(MEDIA_URL)
 _media_origin = [f"{_media.scheme}://{_media.netloc}"] if _media.netloc else []
 SECURE_CSP = {
@@ -281,6 +307,9 @@ SECURE_CSP = {
     "style-src": [CSP.SELF, CSP.NONCE],
     "img-src": [CSP.SELF, "data:", *_media_origin],
     "object-src": [CSP.NONE],
+    # Embedded players, and only those of the allowlisted providers (media.conf): a frame is
+    # created only after the reader clicks its placeholder.
+    "frame-src": media_conf.frame_origins(MEDIA_EMBED_PROVIDERS),
     "base-uri": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
     "form-action": [CSP.SELF],

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from blog.models import Article, Author, Category, Tag
 from comments.models import Comment
 from core.models import TimeStampedModel
+from media.models import Image
 
 # The object each kind of WordPress record becomes here: a field of WordPressObject each.
 TARGET_FIELDS = ("author", "category", "tag", "article", "comment")
@@ -159,3 +160,29 @@ class OldPermalink(TimeStampedModel):
             if getattr(self, f"{field}_id") is not None:
                 return getattr(self, field)
         return None
+
+
+class ImportedFile(TimeStampedModel):
+    """A file of the old site's uploads folder, imported once into the media library.
+
+    Keyed on its path below wp-content/uploads/ without WordPress's size suffix
+    ("2019/05/foto.jpg" for foto-300x200.jpg too): a second import finds it instead of adding
+    it again, and the old address of the file or of any of its sizes redirects to it.
+    """
+
+    source = models.CharField(_("WordPress site"), max_length=200)
+    path = models.CharField(_("path below uploads"), max_length=500, db_index=True)
+    image = models.ForeignKey(
+        Image, verbose_name=_("image"), on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["source", "path"]
+        verbose_name = _("imported WordPress file")
+        verbose_name_plural = _("imported WordPress files")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "path"], name="wordpress_file_once_per_site")
+        ]
+
+    def __str__(self):
+        return self.path

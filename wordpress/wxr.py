@@ -116,6 +116,7 @@ class WxrItem:
     comment_status: str = ""
     password: str = ""
     attachment_url: str = ""
+    post_parent: int | None = None
     terms: list[WxrItemTerm] = field(default_factory=list)
     meta: dict[str, str] = field(default_factory=dict)
     comments: list[WxrComment] = field(default_factory=list)
@@ -299,6 +300,7 @@ def _item(element: Element, names: _Names) -> WxrItem:
     item.comment_status = values.get("wp:comment_status", "")
     item.password = values.get("wp:post_password", "")
     item.attachment_url = values.get("wp:attachment_url", "")
+    item.post_parent = _int(values.get("wp:post_parent", ""))
     return item
 
 

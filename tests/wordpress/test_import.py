@@ -53,7 +53,7 @@ def test_pages_attachments_and_menu_items_are_skipped_with_their_reason():
     assert Article.objects.count() == 6
     assert not Article.objects.filter(title__in=["Chi siamo", "Home", "Una spiaggia"]).exists()
     assert "page (pages are not imported: see the README): 1" in summary
-    assert "attachment (used only as a featured image): 2" in summary
+    assert "attachment (imported where a post uses it): 2" in summary
     assert "menu item: 1" in summary
     assert "comments: on an item that is not imported: 1" in summary
     assert not Comment.objects.filter(author_name="Visitatore").exists()
