@@ -109,6 +109,7 @@ class ArticleQuerySet(models.QuerySet):
 class Article(TimeStampedModel):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
+        REVIEW = "review", _("In review")
         PUBLISHED = "published", _("Published")
 
     title = models.CharField(_("title"), max_length=200)
@@ -229,3 +230,7 @@ class Promo(TimeStampedModel):
 
     def __str__(self):
         return self.text
+
+
+# The editorial desk's models live in their own modules; imported here so Django finds them.
+from blog.editorial import ArticleTransition, Correction, Revision  # noqa: E402, F401
