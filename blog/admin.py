@@ -12,7 +12,7 @@ from django_prose_editor.fields import ProseEditorFormField
 from django_prose_editor.widgets import AdminProseEditorWidget
 from js_asset import InlineStyle, Media, Stylesheet
 
-from blog.models import Article, Author, Category, Correction, Promo, Tag
+from blog.models import Article, Author, Category, Correction, Menu, MenuItem, Page, Promo, Tag
 from blog.permissions import can_edit_article, can_publish, owns
 from blog.revision_admin import RevisionAdminMixin
 from blog.services import (
@@ -345,3 +345,68 @@ class CorrectionAdmin(admin.ModelAdmin):
         )
         obj.pk = created.pk
         obj.created = created.created
+
+
+@admin.register(Page)
+class PageAdmin(RevisionAdminMixin, admin.ModelAdmin):
+    """Pages with a hierarchy; an address another route answers is refused (Page.clean)."""
+
+    list_display = ["title", "address", "status", "is_privacy_policy", "order"]
+    list_filter = ["status", "is_privacy_policy"]
+    search_fields = ["title", "path", "body"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["parent"]
+    save_on_top = True
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "parent", "body"]}),
+        (_("Publication"), {"fields": ["status", "order", "is_privacy_policy"]}),
+        (
+            _("Search engines"),
+            {"fields": ["seo_title", "seo_description"], "classes": ["collapse"]},
+        ),
+    ]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "body":
+            return ProseEditorFormField(
+                label=db_field.verbose_name,
+                required=False,
+                widget=ArticleBodyWidget,
+                config={"extensions": PROSE_EDITOR_EXTENSIONS},
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    @admin.display(description=_("address"), ordering="path")
+    def address(self, obj):
+        return format_html('<a href="{}">{}</a>', self.view_on_site(obj), obj.get_absolute_url())
+
+    def view_on_site(self, obj):
+        return obj.get_absolute_url() if obj.is_public else obj.get_preview_url()
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context["versions_url"] = self._url("versions", obj.pk)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+class MenuItemInline(admin.TabularInline):
+    model = MenuItem
+    fk_name = "menu"
+    fields = ["order", "label", "page", "category", "tag", "author", "url", "parent"]
+    autocomplete_fields = ["page", "category", "tag", "author"]
+    extra = 1
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "parent":
+            # Only top-level links of the menu being edited can hold a submenu.
+            menu_id = request.resolver_match.kwargs.get("object_id")
+            kwargs["queryset"] = MenuItem.objects.filter(
+                menu_id=menu_id if str(menu_id or "").isdigit() else None, parent=None
+            ).select_related("page", "category", "tag", "author")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Menu)
+class MenuAdmin(admin.ModelAdmin):
+    list_display = ["location"]
+    inlines = [MenuItemInline]

@@ -11,10 +11,33 @@ class BlogConfig(AppConfig):
 
         from blog import cache, checks, models  # noqa: F401 - checks register themselves
 
-        for model in (models.Article, models.Author, models.Category, models.Tag, models.Promo):
+        for model in (
+            models.Article,
+            models.Author,
+            models.Category,
+            models.Tag,
+            models.Promo,
+            models.Page,
+            models.Menu,
+            models.MenuItem,
+            models.Correction,
+        ):
             uid = f"blog_content_{model.__name__}"
             post_save.connect(cache.content_changed, sender=model, dispatch_uid=uid + "_save")
             post_delete.connect(cache.content_changed, sender=model, dispatch_uid=uid + "_delete")
+        from blog import navigation
+
+        for model in (
+            models.Page,
+            models.Menu,
+            models.MenuItem,
+            models.Category,
+            models.Tag,
+            models.Author,
+        ):
+            uid = f"blog_navigation_{model.__name__}"
+            post_save.connect(navigation.rebuild, sender=model, dispatch_uid=uid + "_save")
+            post_delete.connect(navigation.rebuild, sender=model, dispatch_uid=uid + "_delete")
         m2m_changed.connect(
             cache.content_changed, sender=models.Article.tags.through, dispatch_uid="blog_tags"
         )

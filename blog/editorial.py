@@ -126,3 +126,19 @@ class Correction(TimeStampedModel):
     @staticmethod
     def list_url():
         return reverse("blog:corrections")
+
+
+def corrections_of(article) -> list[Correction]:
+    """An article's corrections, oldest first, read at most once per article object.
+
+    Uses a prefetch when there is one (feeds), and skips the query when the article came with
+    has_corrections=False (the article page annotates it in the query it already makes).
+    """
+    prefetched = getattr(article, "_prefetched_objects_cache", {}).get("corrections")
+    if prefetched is not None:
+        return list(prefetched)
+    if getattr(article, "has_corrections", True) is False or article.pk is None:
+        return []
+    if not hasattr(article, "_correction_list"):
+        article._correction_list = list(article.corrections.all())
+    return article._correction_list

@@ -199,6 +199,12 @@ class Article(TimeStampedModel):
     def is_public(self) -> bool:
         return Article.objects.published().filter(pk=self.pk).exists()
 
+    @property
+    def correction_list(self):
+        from blog.editorial import corrections_of
+
+        return corrections_of(self)
+
 
 class PromoQuerySet(models.QuerySet):
     def active(self):
@@ -234,3 +240,4 @@ class Promo(TimeStampedModel):
 
 # The editorial desk's models live in their own modules; imported here so Django finds them.
 from blog.editorial import ArticleTransition, Correction, Revision  # noqa: E402, F401
+from blog.pages import Menu, MenuItem, Page, SiteNavigation  # noqa: E402, F401

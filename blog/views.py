@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -8,8 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import ListView, dates
 
-from blog import conditional, search
-from blog.models import Article, Author, Category, Tag
+from blog import conditional, page_views, search
+from blog.models import Article, Author, Category, Correction, Tag
 from blog.permissions import can_edit_article
 from comments import cache as comments_cache
 from comments import conf as comments_conf
@@ -122,6 +123,7 @@ class SearchView(PublishedArticlesMixin, ListView):
         )
         for article in context["articles"]:
             article.search_snippet = search.snippet(article, self.query)
+        context["pages"] = page_views.search_pages(self.query) if self.query else []
         return context
 
 
@@ -143,11 +145,12 @@ def render_article(request, article, *, preview=False, status=200, **extra_conte
 
 def article_detail(request, year, month, slug, day=None):
     article = get_object_or_404(
-        conditional.with_site_state(Article.objects.published()).select_related(
-            "author", "category"
-        ),
+        conditional.with_site_state(Article.objects.published())
+        .select_related("author", "category")
+        .annotate(has_corrections=Exists(Correction.objects.filter(article=OuterRef("pk")))),
         slug=slug,
     )
+    request.site_navigation = article.site_navigation  # the menus came with the article
     canonical = article.get_absolute_url()
     if request.path != canonical:
         # /YYYY/MM/slug/, or a date that moved: one permanent address per article.

@@ -20,6 +20,8 @@ urlpatterns = [
     path("", include("comments.urls")),
     path("", include("newsletter.urls")),
     path("", include("blog.urls")),
+    # Pages answer whatever address no route above claims: keep this last.
+    path("", include("blog.page_urls")),
 ]
 
 if settings.DEBUG:
