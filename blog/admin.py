@@ -13,6 +13,7 @@ from django_prose_editor.widgets import AdminProseEditorWidget
 from js_asset import InlineStyle, Media, Stylesheet
 
 from blog.models import Article, Author, Category, Correction, Menu, MenuItem, Page, Promo, Tag
+from blog.pages import page_template_choices
 from blog.permissions import can_edit_article, can_publish, owns
 from blog.revision_admin import RevisionAdminMixin
 from blog.services import (
@@ -359,7 +360,7 @@ class PageAdmin(RevisionAdminMixin, admin.ModelAdmin):
     save_on_top = True
     fieldsets = [
         (None, {"fields": ["title", "slug", "parent", "body"]}),
-        (_("Publication"), {"fields": ["status", "order", "is_privacy_policy"]}),
+        (_("Publication"), {"fields": ["status", "order", "is_privacy_policy", "template"]}),
         (
             _("Search engines"),
             {"fields": ["seo_title", "seo_description"], "classes": ["collapse"]},
@@ -373,6 +374,13 @@ class PageAdmin(RevisionAdminMixin, admin.ModelAdmin):
                 required=False,
                 widget=ArticleBodyWidget,
                 config={"extensions": PROSE_EDITOR_EXTENSIONS},
+            )
+        if db_field.name == "template":
+            return forms.ChoiceField(
+                label=db_field.verbose_name,
+                help_text=db_field.help_text,
+                required=False,
+                choices=page_template_choices(),
             )
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 

@@ -41,6 +41,7 @@ rispondiamo a quello che possiamo seguire.</p>
     {
         "slug": "contatti",
         "title": "Contatti",
+        "template": "contact/page.html",
         "body": """
 <p>Scrivici per segnalare un errore, proporre una storia o chiedere informazioni sugli
 abbonamenti. Rispondiamo di solito entro due giorni lavorativi.</p>

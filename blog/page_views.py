@@ -14,9 +14,15 @@ from blog.models import Article, Correction, Page
 PAGES_IN_SEARCH = 5
 
 
+def render_page(request, page, *, preview=False, status=200, **extra_context):
+    """A page in its layout; the contact app re-renders it with a bound form after a refusal."""
+    context = {"page": page, "preview": preview, **extra_context}
+    return render(request, page.template_names(), context, status=status)
+
+
 def page_detail(request, path):
     page = get_object_or_404(Page.objects.published().select_related("parent"), path=path)
-    return render(request, "blog/page_detail.html", {"page": page, "preview": False})
+    return render_page(request, page)
 
 
 @never_cache
@@ -26,7 +32,7 @@ def page_preview(request, pk):
     if not request.user.has_perm("blog.view_page"):
         raise Http404(_("No such page."))
     page = get_object_or_404(Page, pk=pk)
-    response = render(request, "blog/page_detail.html", {"page": page, "preview": True})
+    response = render_page(request, page, preview=True)
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

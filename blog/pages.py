@@ -19,6 +19,19 @@ from core.sanitizer import clean_article_html
 
 PAGE_VIEW_NAME = "pages:page"
 MAX_DEPTH = 4
+DEFAULT_TEMPLATE = "blog/page_detail.html"
+
+# Layouts a page may use, like WordPress's page templates: another app adds its own from its
+# AppConfig.ready() (the contact app adds the contact form) with register_page_template().
+_page_templates: dict[str, object] = {}
+
+
+def register_page_template(template_name: str, label) -> None:
+    _page_templates[template_name] = label
+
+
+def page_template_choices() -> list[tuple[str, object]]:
+    return [("", _("Standard page")), *_page_templates.items()]
 
 
 class PageQuerySet(models.QuerySet):
@@ -56,6 +69,12 @@ class Page(TimeStampedModel):
             "The page every form that collects personal data links to. Only one page can be it."
         ),
     )
+    template = models.CharField(
+        _("layout"),
+        max_length=100,
+        blank=True,
+        help_text=_("A special layout, such as the contact form under the text."),
+    )
     seo_title = models.CharField(_("SEO title"), max_length=70, blank=True)
     seo_description = models.CharField(_("SEO description"), max_length=160, blank=True)
 
@@ -83,6 +102,8 @@ class Page(TimeStampedModel):
 
     def clean(self):
         super().clean()
+        if self.template and self.template not in _page_templates:
+            raise ValidationError({"template": _("This layout is not available.")})
         if not self.slug:
             return
         self._check_parent()
@@ -118,6 +139,10 @@ class Page(TimeStampedModel):
 
     def get_absolute_url(self):
         return reverse(PAGE_VIEW_NAME, kwargs={"path": self.path})
+
+    def template_names(self) -> list[str]:
+        chosen = self.template if self.template in _page_templates else ""
+        return [chosen, DEFAULT_TEMPLATE] if chosen else [DEFAULT_TEMPLATE]
 
     def get_preview_url(self):
         return reverse("blog:page-preview", kwargs={"pk": self.pk})

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "blog",
     "comments",
     "newsletter",
+    "contact",
     "wordpress",
 ]
 
