@@ -146,3 +146,13 @@ def test_page_saves_are_versioned_in_the_admin(client):
     versions = client.get(reverse("admin:blog_page_versions", args=[page.pk]))
     assert versions.status_code == 200
     assert "Contatti" in versions.text
+
+
+def test_a_file_like_address_is_a_plain_404_not_a_redirect_to_a_page_address(client):
+    assert client.get("/favicon.ico").status_code == 404
+
+
+def test_page_without_its_slash_is_redirected_to_it(client):
+    make_page()
+    response = client.get("/chi-siamo")
+    assert response.status_code == 301 and response["Location"] == "/chi-siamo/"
