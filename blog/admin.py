@@ -201,8 +201,8 @@ class ArticleAdmin(RevisionAdminMixin, admin.ModelAdmin):
         request._article_status_wanted = wanted
         super().save_model(request, obj, form, change)
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
+    def after_save(self, request, form):
+        # Tags are saved; the status changes through the services before the version is kept.
         article = form.instance
         note = form.cleaned_data.get("review_note", "")
         if "_submit_review" in request.POST:

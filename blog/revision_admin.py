@@ -43,7 +43,11 @@ class RevisionAdminMixin:
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        self.after_save(request, form)
         revision_create(obj=form.instance, user=request.user)
+
+    def after_save(self, request, form):
+        """What must happen before the version is kept (an article's status change)."""
 
     def _url(self, name, *args):
         return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_{name}", args=args)

@@ -1,12 +1,14 @@
 """Review before publishing: authors submit, editors publish or send back, every step logged."""
 
+import datetime
 import re
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils import timezone
 
-from blog.models import Article, ArticleTransition
+from blog.models import Article, ArticleTransition, Revision
 from blog.services import (
     article_publish,
     article_send_back,
@@ -192,3 +194,25 @@ def test_changelist_filters_by_review(client, author_user, editor):
     client.force_login(editor)
     response = client.get(CHANGELIST, {"status__exact": "review"})
     assert list(response.context["cl"].result_list) == [waiting]
+
+
+def test_editor_schedules_an_article_in_review(client, author_user, editor):
+    article = make_draft(author=author_user.author)
+    article_submit_for_review(article=article, user=author_user)
+    client.force_login(editor)
+    later = timezone.localtime(timezone.now() + datetime.timedelta(days=2))
+    data = form_data_for(article, status="published")
+    data.update(publish_at_0=later.strftime("%Y-%m-%d"), publish_at_1=later.strftime("%H:%M:%S"))
+    response = client.post(change_url(article), data)
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.status == Article.Status.PUBLISHED
+    assert not Article.objects.published().filter(pk=article.pk).exists()  # scheduled
+    assert client.get(CHANGELIST, {"status__exact": "published"}).context["cl"].result_count == 1
+
+
+def test_the_kept_version_has_the_status_the_save_ended_with(client, author_user, editor):
+    article = make_draft(author=author_user.author)
+    client.force_login(editor)
+    client.post(change_url(article), form_data_for(article, status="published"))
+    assert Revision.objects.filter(object_id=article.pk).latest("pk").data["status"] == "published"
