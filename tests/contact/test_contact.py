@@ -153,3 +153,12 @@ def test_expired_form_is_refused(client, page, settings, monkeypatch):
     response = client.post(SEND, form_data(**{"contact-timestamp": old}))
     assert response.status_code == 400
     assert not ContactMessage.objects.exists()
+
+
+def test_editors_see_how_many_messages_are_unread(client, page):
+    client.post(SEND, form_data())
+    client.force_login(make_user(groups=["Editors"]))
+    html = client.get(reverse("admin:index")).text
+    assert 'class="unread-messages-link"' in html and "?is_read__exact=0" in html
+    client.force_login(make_user(groups=["Moderators"]))
+    assert "unread-messages-link" not in client.get(reverse("admin:index")).text
