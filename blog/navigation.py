@@ -65,9 +65,18 @@ def build() -> dict:
     return data
 
 
-def rebuild(sender=None, **kwargs) -> None:
+def _linked_from_a_menu(sender, instance) -> bool:
+    """A category, tag or author matters to the menus only when a link points at it (an
+    import saving thousands of tags then costs one cheap query each, not a rebuild)."""
+    field = {"Category": "category", "Tag": "tag", "Author": "author"}.get(sender.__name__)
+    if field is None or instance is None or instance.pk is None:
+        return True
+    return MenuItem.objects.filter(**{f"{field}_id": instance.pk}).exists()
+
+
+def rebuild(sender=None, instance=None, **kwargs) -> None:
     """Signal receiver too: rebuild the row (inside the writer's transaction) and the cache."""
-    if kwargs.get("raw"):
+    if kwargs.get("raw") or (sender is not None and not _linked_from_a_menu(sender, instance)):
         return
     data = build()
     SiteNavigation.objects.update_or_create(pk=1, defaults={"data": data})

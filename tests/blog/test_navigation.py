@@ -134,3 +134,21 @@ def test_privacy_link_beside_the_comment_note_and_the_newsletter_form(client):
 def test_no_link_while_the_privacy_page_is_a_draft(client):
     make_page("Privacy", "privacy", is_privacy_policy=True, status="draft")
     assert 'class="privacy-link"' not in client.get(make_article().get_absolute_url()).text
+
+
+def test_renaming_a_linked_category_updates_the_menu(client, header):
+    category = make_category(name="Economia")
+    MenuItem.objects.create(menu=header, category=category)
+    assert "Economia" in client.get("/").text
+    category.name = "Economia e lavoro"
+    category.save()
+    assert "Economia e lavoro" in client.get("/").text
+
+
+def test_saving_an_unlinked_tag_does_not_rebuild_the_menus(header):
+    from tests.factories import make_tag
+
+    tag = make_tag()
+    with CaptureQueriesContext(connection) as queries:
+        tag.save()
+    assert not [q for q in queries if "blog_sitenavigation" in q["sql"]]
