@@ -187,8 +187,8 @@ class ArticleAdmin(RevisionAdminMixin, admin.ModelAdmin):
         ]
 
     def save_model(self, request, obj, form, change):
-        # The status never changes here: save_related hands it to the publishing services,
-        # once the tags are saved and the version kept.
+        # The status never changes here: after_save() hands it to the publishing services once
+        # the tags are saved (and before the version is kept).
         wanted = obj.status
         if change:
             obj.status = Article.objects.values_list("status", flat=True).get(pk=obj.pk)
