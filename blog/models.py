@@ -109,6 +109,7 @@ class ArticleQuerySet(models.QuerySet):
 class Article(TimeStampedModel):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
+        REVIEW = "review", _("In review")
         PUBLISHED = "published", _("Published")
 
     title = models.CharField(_("title"), max_length=200)
@@ -198,6 +199,12 @@ class Article(TimeStampedModel):
     def is_public(self) -> bool:
         return Article.objects.published().filter(pk=self.pk).exists()
 
+    @property
+    def correction_list(self):
+        from blog.editorial import corrections_of
+
+        return corrections_of(self)
+
 
 class PromoQuerySet(models.QuerySet):
     def active(self):
@@ -229,3 +236,8 @@ class Promo(TimeStampedModel):
 
     def __str__(self):
         return self.text
+
+
+# The editorial desk's models live in their own modules; imported here so Django finds them.
+from blog.editorial import ArticleTransition, Correction, Revision  # noqa: E402, F401
+from blog.pages import Menu, MenuItem, Page, SiteNavigation  # noqa: E402, F401

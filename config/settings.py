@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "blog",
     "comments",
     "newsletter",
+    "contact",
     "wordpress",
 ]
 

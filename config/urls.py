@@ -19,7 +19,10 @@ urlpatterns = [
     path("robots.txt", robots_txt, name="robots"),
     path("", include("comments.urls")),
     path("", include("newsletter.urls")),
+    path("", include("contact.urls")),
     path("", include("blog.urls")),
+    # Pages answer whatever address no route above claims: keep this last.
+    path("", include("blog.page_urls")),
 ]
 
 if settings.DEBUG:

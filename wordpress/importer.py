@@ -18,6 +18,7 @@ from comments.tree_cache import bump_article_versions
 from wordpress import media, paths
 from wordpress.body_media import BodyMedia
 from wordpress.models import WordPressObject
+from wordpress.pages import PagesImport
 from wordpress.report import ImportReport
 from wordpress.site import DELETED_HERE, Site, digest, our_slug, unique_slug
 from wordpress.terms import Vocabulary
@@ -29,7 +30,6 @@ Kind = WordPressObject.Kind
 PROGRESS_EVERY = 100
 
 SKIPPED_POST_TYPES = {
-    "page": "page (pages are not imported: see the README)",
     "nav_menu_item": "menu item",
     "revision": "revision",
     "wp_block": "reusable block",
@@ -68,6 +68,7 @@ class Importer:
             attachments=self.covers.attachments,
             source=lambda: self.site.source,
         )
+        self.pages = PagesImport(site=self.site, report=report)
 
     def run(self, records: Iterable[Record]) -> None:
         vocabulary = self.vocabulary
@@ -82,6 +83,7 @@ class Importer:
                 vocabulary.finish_terms()
                 self.item(record)
         vocabulary.finish_terms()
+        self.pages.import_all()
         self.covers.import_all()
         self.body_media.import_all()
 
@@ -93,6 +95,9 @@ class Importer:
         if self.progress and self.report.items_read % PROGRESS_EVERY == 0:
             self.progress(self.report)
         label = f"#{item.post_id} “{plain(item.title)[:40]}”"
+        if item.post_type == "page" and item.post_id is not None:
+            self.pages.want(item)
+            return
         if item.post_id is None:
             reason = "no wp:post_id"
         elif item.post_type == "attachment":

@@ -85,7 +85,7 @@ class Covers:
             file=item.meta.get("_wp_attached_file", ""),
             alt=strip_all_tags(item.meta.get("_wp_attachment_image_alt", "")),
             caption=strip_all_tags(item.excerpt),
-            parent=item.post_parent,
+            parent=item.parent_id,
         )
 
     def want(self, article_pk: int, attachment_id: int, label: str) -> None:

@@ -34,7 +34,7 @@ def old_permalink_target(request) -> str | None:
     found = {
         redirect.path: redirect
         for redirect in OldPermalink.objects.filter(path__in=keys).select_related(
-            "category", "tag", "author"
+            "category", "tag", "author", "page"
         )
     }
     for key in keys:
@@ -45,6 +45,8 @@ def old_permalink_target(request) -> str | None:
             article = Article.objects.published().filter(pk=redirect.article_id).first()
             if article is not None:
                 return article.get_absolute_url()
+            continue
+        if redirect.page_id is not None and not redirect.page.is_public:
             continue
         return redirect.target.get_absolute_url()
     return None

@@ -10,13 +10,13 @@ from operator import or_
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from blog.models import Article, Author, Category, Tag
+from blog.models import Article, Author, Category, Page, Tag
 from comments.models import Comment
 from core.models import TimeStampedModel
 from media.models import Image
 
 # The object each kind of WordPress record becomes here: a field of WordPressObject each.
-TARGET_FIELDS = ("author", "category", "tag", "article", "comment")
+TARGET_FIELDS = ("author", "category", "tag", "article", "comment", "page")
 
 
 def _only(kept: str | None, fields=TARGET_FIELDS) -> models.Q:
@@ -37,6 +37,7 @@ class WordPressObject(TimeStampedModel):
         TAG = "tag", _("tag")
         POST = "post", _("post")
         COMMENT = "comment", _("comment")
+        PAGE = "page", _("page")
 
     source = models.CharField(
         _("WordPress site"),
@@ -70,6 +71,9 @@ class WordPressObject(TimeStampedModel):
     comment = models.ForeignKey(
         Comment, verbose_name=_("comment"), on_delete=models.SET_NULL, null=True, blank=True
     )
+    page = models.ForeignKey(
+        Page, verbose_name=_("page"), on_delete=models.SET_NULL, null=True, blank=True
+    )
 
     class Meta:
         ordering = ["source", "kind", "pk"]
@@ -86,7 +90,7 @@ class WordPressObject(TimeStampedModel):
                     (
                         models.Q(kind=kind) & _only(field)
                         for kind, field in zip(
-                            ["author", "category", "tag", "post", "comment"],
+                            ["author", "category", "tag", "post", "comment", "page"],
                             TARGET_FIELDS,
                             strict=True,
                         )
@@ -104,7 +108,7 @@ class WordPressObject(TimeStampedModel):
         return getattr(self, TARGET_FIELDS[list(self.Kind.values).index(self.kind)])
 
 
-REDIRECT_FIELDS = ("article", "category", "tag", "author")
+REDIRECT_FIELDS = ("article", "category", "tag", "author", "page")
 
 
 class OldPermalink(TimeStampedModel):
@@ -132,6 +136,9 @@ class OldPermalink(TimeStampedModel):
     )
     author = models.ForeignKey(
         Author, verbose_name=_("author"), on_delete=models.CASCADE, null=True, blank=True
+    )
+    page = models.ForeignKey(
+        Page, verbose_name=_("page"), on_delete=models.CASCADE, null=True, blank=True
     )
 
     class Meta:

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 
 EXAMPLES_KEPT = 5
 TYPES = (
-    "authors", "categories", "tags", "articles", "comments", "featured images", "images",
-    "galleries", "embeds", "redirects",
+    "authors", "categories", "tags", "articles", "pages", "comments", "featured images",
+    "images", "galleries", "embeds", "redirects",
 )  # fmt: skip
 
 
