@@ -7,3 +7,7 @@ class CoreConfig(AppConfig):
 
     name = "core"
     verbose_name = _("Core")
+
+    def ready(self):
+        # Registers the email task and its worker_started receiver.
+        from core import tasks  # noqa: F401
