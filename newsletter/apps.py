@@ -9,6 +9,7 @@ class NewsletterConfig(AppConfig):
     def ready(self):
         from comments import privacy
         from core.mail_queue import erase_outgoing_email, export_outgoing_email
+        from newsletter import tasks  # noqa: F401 (its worker_started receiver)
         from newsletter.privacy import erase_subscription, export_subscription
 
         privacy.register("newsletter", exporter=export_subscription, eraser=erase_subscription)
