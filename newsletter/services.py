@@ -252,5 +252,6 @@ def issue_send_test(*, issue: Issue, email: str, language: str | None = None) ->
         unsubscribe_url=site_url(reverse("newsletter:signup")),
         message_id=message_id(issue.pk, 0).replace("@", f".test{timezone.now():%s}@"),
     )
-    message.subject = f"[{gettext('Test')}] {message.subject}"
+    label = gettext("Test")
+    message.subject = f"[{label}] {message.subject}"
     message.send(using=MAILER)

@@ -4,8 +4,8 @@ import logging
 
 from django.conf import settings
 from django.dispatch import receiver
-from django.utils import translation
 from django.tasks import task
+from django.utils import translation
 
 from core.signals import worker_started
 from newsletter import delivery

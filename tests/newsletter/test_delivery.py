@@ -161,7 +161,7 @@ def test_an_article_unpublished_after_being_picked_is_dropped(smtp_outgoing):
 def test_an_issue_with_nothing_to_send_is_refused_clearly():
     issue = make_issue(articles=[], intro="")
 
-    with pytest.raises(IssueNotReady, match="nothing to send"):
+    with pytest.raises(IssueNotReady, match="niente da inviare"):
         issue_schedule(issue=issue)
     assert Issue.objects.get().status == Issue.Status.DRAFT
 
@@ -195,9 +195,7 @@ def test_an_invalid_address_and_a_refused_recipient_are_recorded(issue, smtp_out
     assert recipients(smtp_outgoing) == ["good@example.com"]
     failed = {
         d.subscriber.email: d.note
-        for d in Delivery.objects.filter(status=Delivery.Status.FAILED).select_related(
-            "subscriber"
-        )
+        for d in Delivery.objects.filter(status=Delivery.Status.FAILED).select_related("subscriber")
     }
     assert "550" in failed["refused@example.com"]
     assert "refused@example.com" not in failed["refused@example.com"]
