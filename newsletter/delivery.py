@@ -34,6 +34,7 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext
 
 from core.mail_queue import describe, is_permanent
+from core.smtp import send_then_commit
 from newsletter import conf
 from newsletter.models import Delivery, Issue, Subscriber
 from newsletter.rendering import RenderedIssue, issue_articles, message_id, render_issue
@@ -209,9 +210,9 @@ class _Batch:
             self.connection = None
 
     def mark(self, pk: int, status: str, note: str = "", *, attempt: bool = False) -> None:
-        changes = {"status": status, "note": note[:300], "claimed_by": ""}
-        if status == Delivery.Status.SENT:
-            changes["sent_at"] = timezone.now()
+        # claimed_by stays: a refusal at the end of DATA overwrites a "sent" (core.smtp).
+        changes = {"status": status, "note": note[:300]}
+        changes["sent_at"] = timezone.now() if status == Delivery.Status.SENT else None
         if attempt:
             changes["attempts"] = F("attempts") + 1
         Delivery.objects.filter(pk=pk, claimed_by=self.token).update(**changes)
@@ -239,6 +240,12 @@ def _skip_cancelled(token: str) -> None:
 
 
 def _send_group(batch: _Batch, pks: list[int]) -> int:
+    # Still alive: renew the claim on what is left of the batch first, so no other worker
+    # takes it for a dead one's (the claim timeout must outlast one group, CHECK_EVERY messages),
+    # then send only what is still ours.
+    Delivery.objects.filter(claimed_by=batch.token, status=Delivery.Status.CLAIMED).update(
+        claimed_at=timezone.now()
+    )
     rows = list(
         Delivery.objects.filter(pk__in=pks, claimed_by=batch.token, status=Delivery.Status.CLAIMED)
         .values_list("pk", "attempts", "subscriber_id")
@@ -272,28 +279,39 @@ def _send_one(batch: _Batch, pk: int, attempts: int, subscriber: Subscriber | No
         message_id=message_id(batch.issue.pk, pk),
     )
     connection = batch.open()
+    committed = []
+
+    def commit():
+        batch.mark(pk, Delivery.Status.SENT, attempt=True)
+        committed.append(True)
+
     try:
-        connection.send_messages([message])
+        # Marked sent just before the server gets the end of the message (core.smtp): a kill at
+        # any moment leaves neither a duplicate nor, but for microseconds, a loss.
+        send_then_commit(connection, message, commit=commit)
     except Exception as error:
-        _failed_one(batch, pk, attempts, error)
+        _failed_one(batch, pk, attempts, error, counted=bool(committed))
         return 0
-    batch.mark(pk, Delivery.Status.SENT, attempt=True)
     return 1
 
 
-def _failed_one(batch: _Batch, pk: int, attempts: int, error: Exception) -> None:
+def _failed_one(
+    batch: _Batch, pk: int, attempts: int, error: Exception, *, counted: bool = False
+) -> None:
+    """Record a refusal (over the "sent" committed before the end of DATA, if it came then)."""
     note = describe(error)
     if not isinstance(error, smtplib.SMTPRecipientsRefused):
         batch.drop_connection()  # the session may be broken: the next message opens another
     if is_permanent(error) or attempts + 1 >= conf.get("NEWSLETTER_MAX_ATTEMPTS"):
-        batch.mark(pk, Delivery.Status.FAILED, note, attempt=True)
+        batch.mark(pk, Delivery.Status.FAILED, note, attempt=not counted)
         return
     # Refused for now: back in the queue, for a later batch.
     Delivery.objects.filter(pk=pk, claimed_by=batch.token).update(
         status=Delivery.Status.QUEUED,
         claimed_by="",
         claimed_at=None,
-        attempts=F("attempts") + 1,
+        sent_at=None,
+        attempts=F("attempts") + (0 if counted else 1),
         note=note[:300],
     )
 
