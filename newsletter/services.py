@@ -93,6 +93,9 @@ def subscriber_unsubscribe(*, token: str) -> Subscriber:
     """Leave the list, from the link in any newsletter email. Idempotent."""
     subscriber = _subscriber_for(token, salt=tokens.UNSUBSCRIBE_SALT)
     if subscriber.status != Subscriber.Status.UNSUBSCRIBED:
+        if subscriber.status == Subscriber.Status.CONFIRMED:
+            # A short confirmation, once: a pending address never asked for anything.
+            transaction.on_commit(lambda: _send(subscriber, "unsubscribed"))
         subscriber.status = Subscriber.Status.UNSUBSCRIBED
         subscriber.unsubscribed_at = timezone.now()
         subscriber.save(update_fields=["status", "unsubscribed_at", "updated"])
@@ -165,6 +168,8 @@ def _message(subscriber: Subscriber, kind: str) -> ListEmailMessage:
     }
     if kind == "confirm":
         context["confirm_url"] = confirm_url(subscriber)
+    if kind == "unsubscribed":
+        context["signup_url"] = site_url(reverse("newsletter:signup"))
     with translation.override(subscriber.language or settings.LANGUAGE_CODE):
         subject = render_to_string(f"newsletter/email/{kind}_subject.txt", context)
         body = render_to_string(f"newsletter/email/{kind}_body.txt", context)
