@@ -255,7 +255,7 @@ def issue_send_test(*, issue: Issue, email: str, language: str | None = None) ->
     message = rendered.message_for(
         probe,
         unsubscribe_url=site_url(reverse("newsletter:signup")),
-        message_id=message_id(issue.pk, 0).replace("@", f".test{timezone.now():%s}@"),
+        message_id=message_id(issue.pk, 0).replace("@", f".test{int(timezone.now().timestamp())}@"),
     )
     label = gettext("Test")
     message.subject = f"[{label}] {message.subject}"

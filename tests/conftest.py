@@ -42,8 +42,16 @@ def database_tasks(settings, transactional_db):
 
 def run_worker(**options):
     """Run `manage.py worker` in this process until no task is due (its --batch mode)."""
+    import signal
+
     from django.core.management import call_command
 
-    call_command(
-        "worker", batch=True, interval=0, reload=False, startup_delay=False, verbosity=0, **options
-    )
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        call_command(
+            "worker", batch=True, interval=0, reload=False, startup_delay=False, verbosity=0,
+            **options,
+        )  # fmt: skip
+    finally:
+        for sig, handler in handlers.items():  # the worker installs its own
+            signal.signal(sig, handler)

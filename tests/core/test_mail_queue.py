@@ -180,3 +180,30 @@ def test_personal_data_export_and_erase(django_capture_on_commit_callbacks):
     assert [e["subject"] for e in export_outgoing_email("Anna@example.com")] == ["Per Anna"]
     assert erase_outgoing_email("anna@example.com") == 1
     assert list(OutgoingEmail.objects.values_list("subject", flat=True)) == ["Per Bruno"]
+
+
+def test_a_request_never_talks_to_smtp(settings, database_tasks, smtp_server):
+    """Posting a comment that moderators must hear about, with the production task backend: the
+    request only queues the email; the SMTP server hears of it from the worker."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from comments.models import Comment
+    from tests.factories import make_article, make_user, post_form_data
+
+    settings.MAILERS = {**settings.MAILERS, "outgoing": smtp_server.mailer()}
+    settings.COMMENTS_REQUIRE_APPROVAL = True
+    make_user(is_superuser=True, email="capo@example.com")
+    article = make_article()
+
+    response = Client().post(reverse("comments:post", args=[article.pk]), post_form_data(article))
+
+    assert response.status_code == 302
+    assert Comment.objects.count() == 1
+    assert smtp_server.connections == 0
+    assert OutgoingEmail.objects.get().status == OutgoingEmail.Status.QUEUED
+
+    run_worker()
+
+    assert [m["X-Envelope-To"] for m in smtp_server.messages] == ["capo@example.com"]
+    assert OutgoingEmail.objects.get().status == OutgoingEmail.Status.SENT
