@@ -34,6 +34,13 @@ def send_then_commit(connection, message: EmailMessage, *, commit: Callable[[], 
     sender = connection.prep_address(message.from_email)
     recipients = [connection.prep_address(address) for address in message.recipients()]
     data = message.message(policy=email.policy.SMTP).as_bytes()
+    send_raw_then_commit(smtp, sender, recipients, data, commit=commit)
+
+
+def send_raw_then_commit(
+    smtp: smtplib.SMTP, sender: str, recipients: list[str], data: bytes, *, commit
+) -> None:
+    """send_then_commit() for a message already in bytes (CRLF line ends), on an open session."""
     _open_transaction(smtp, sender, recipients, size=len(data))
     body = _LEADING_DOT.sub(b"..", data)
     if not body.endswith(b"\r\n"):

@@ -24,6 +24,7 @@ import smtplib
 import uuid
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import mailers
 from django.core.validators import validate_email
@@ -34,7 +35,7 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext
 
 from core.mail_queue import describe, is_permanent
-from core.smtp import send_then_commit
+from core.smtp import send_raw_then_commit, send_then_commit
 from newsletter import conf
 from newsletter.models import Delivery, Issue, Subscriber
 from newsletter.rendering import RenderedIssue, issue_articles, message_id, render_issue
@@ -201,6 +202,8 @@ class _Batch:
             except (OSError, smtplib.SMTPException) as error:
                 raise SMTPUnavailable(describe(error)) from error
             self.connection = connection
+            prep = getattr(connection, "prep_address", None)
+            self.sender = prep(settings.DEFAULT_FROM_EMAIL) if prep else ""
         return self.connection
 
     def drop_connection(self):
@@ -273,11 +276,8 @@ def _send_one(batch: _Batch, pk: int, attempts: int, subscriber: Subscriber | No
         return 0
     from newsletter.services import unsubscribe_url
 
-    message = batch.rendering(subscriber.language).message_for(
-        subscriber,
-        unsubscribe_url=unsubscribe_url(subscriber),
-        message_id=message_id(batch.issue.pk, pk),
-    )
+    rendered = batch.rendering(subscriber.language)
+    link, mid = unsubscribe_url(subscriber), message_id(batch.issue.pk, pk)
     connection = batch.open()
     committed = []
 
@@ -288,7 +288,14 @@ def _send_one(batch: _Batch, pk: int, attempts: int, subscriber: Subscriber | No
     try:
         # Marked sent just before the server gets the end of the message (core.smtp): a kill at
         # any moment leaves neither a duplicate nor, but for microseconds, a loss.
-        send_then_commit(connection, message, commit=commit)
+        smtp = getattr(connection, "connection", None)
+        if isinstance(smtp, smtplib.SMTP) and subscriber.email.isascii():
+            data = rendered.raw_for(to=subscriber.email, unsubscribe_url=link, message_id=mid)
+            recipient = connection.prep_address(subscriber.email)
+            send_raw_then_commit(smtp, batch.sender, [recipient], data, commit=commit)
+        else:
+            message = rendered.message_for(subscriber, unsubscribe_url=link, message_id=mid)
+            send_then_commit(connection, message, commit=commit)
     except Exception as error:
         _failed_one(batch, pk, attempts, error, counted=bool(committed))
         return 0

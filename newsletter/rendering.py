@@ -5,8 +5,14 @@ An issue is rendered once per language and batch; each recipient only gets their
 link put in (RenderedIssue.message_for), so sending costs no template work per message.
 """
 
+import binascii
+import email.message
+import email.policy
 import re
+import secrets
 from dataclasses import dataclass
+from email.utils import formatdate
+from functools import cached_property
 from urllib.parse import urlsplit
 
 import css_inline
@@ -55,6 +61,52 @@ class RenderedIssue:
         )
         message.attach_alternative(html, "text/html")
         return message
+
+    def raw_for(self, *, to: str, unsubscribe_url: str, message_id: str) -> bytes:
+        """The same message as message_for(), as bytes for SMTP, built without the email
+        package: what is the same for every recipient is encoded once per batch, and each
+        message only gets its three headers and its two bodies encoded (by C code). `to` is an
+        ASCII address (the caller falls back to message_for() for any other)."""
+        text = self.text.replace(UNSUBSCRIBE_PLACEHOLDER, unsubscribe_url)
+        html = self.html.replace(UNSUBSCRIBE_PLACEHOLDER, unsubscribe_url)
+        boundary = self._boundary
+        return b"".join(
+            [
+                f"To: {to}\r\nDate: {formatdate(localtime=True)}\r\n".encode("ascii"),
+                f"Message-ID: {message_id}\r\n".encode("ascii"),
+                f"List-Unsubscribe: <{unsubscribe_url}>\r\n".encode("ascii"),
+                self._common_headers,
+                b"\r\n--", boundary, b"\r\n", _quoted_printable_part(text, "plain"),
+                b"\r\n--", boundary, b"\r\n", _quoted_printable_part(html, "html"),
+                b"\r\n--", boundary, b"--\r\n",
+            ]
+        )  # fmt: skip
+
+    @cached_property
+    def _boundary(self) -> bytes:
+        # "==" never appears in quoted-printable text, so no body can contain the boundary.
+        return f"=={secrets.token_hex(16)}==".encode("ascii")
+
+    @cached_property
+    def _common_headers(self) -> bytes:
+        head = email.message.EmailMessage(policy=email.policy.SMTP)
+        head["From"] = settings.DEFAULT_FROM_EMAIL
+        head["Subject"] = self.subject
+        head["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        head["List-Id"] = f"{settings.SITE_NAME} <newsletter.{_site_host()}>"
+        head["Precedence"] = "bulk"
+        head["MIME-Version"] = "1.0"
+        head["Content-Type"] = "multipart/alternative"
+        head.set_boundary(self._boundary.decode("ascii"))
+        return head.as_bytes().split(b"\r\n\r\n", 1)[0] + b"\r\n"  # the headers alone
+
+
+def _quoted_printable_part(content: str, subtype: str) -> bytes:
+    body = binascii.b2a_qp(content.replace("\r\n", "\n").encode("utf-8"), istext=True)
+    return (
+        f'Content-Type: text/{subtype}; charset="utf-8"\r\n'
+        "Content-Transfer-Encoding: quoted-printable\r\n\r\n"
+    ).encode("ascii") + body.replace(b"\n", b"\r\n")
 
 
 def _site_host() -> str:
