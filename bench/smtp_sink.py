@@ -16,6 +16,12 @@ class Sink:
         self.log = log
         self.lock = threading.Lock()
 
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        # aiosmtpd reads commands one after another from its stream, so it can take them
+        # pipelined (RFC 2920); it only does not say so.
+        session.host_name = hostname
+        return [*responses[:-1], "250-PIPELINING", responses[-1]]
+
     async def handle_DATA(self, server, session, envelope):
         message_id = ""
         for line in envelope.content.split(b"\r\n"):

@@ -24,6 +24,11 @@ DEFAULTS = {
     "NEWSLETTER_CLAIM_TIMEOUT": 300,
     # A message the server refused for now (4xx, connection lost) is tried this many times in
     # all, waiting NEWSLETTER_RETRY_DELAY seconds when the server cannot be reached at all.
+    # PostgreSQL: the "sent" marks of a batch are committed without waiting for the disk
+    # (synchronous_commit off, for the batch's session only). A killed worker loses nothing
+    # by it; a crash of the database server itself may forget the last fraction of a second
+    # of marks, and those few messages would go out again. Five to ten times faster under load.
+    "NEWSLETTER_ASYNCHRONOUS_COMMIT": True,
     "NEWSLETTER_MAX_ATTEMPTS": 3,
     "NEWSLETTER_RETRY_DELAY": 60,
 }

@@ -28,6 +28,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import mailers
 from django.core.validators import validate_email
+from django.db import connection as database
 from django.db import transaction
 from django.db.models import F, Min
 from django.utils import timezone
@@ -224,6 +225,10 @@ class _Batch:
 def _send(issue: Issue, pks: list[int], token: str) -> str:
     batch = _Batch(issue, token)
     sent = 0
+    asynchronous = conf.get("NEWSLETTER_ASYNCHRONOUS_COMMIT") and database.vendor == "postgresql"
+    if asynchronous:
+        with database.cursor() as cursor:
+            cursor.execute("SET synchronous_commit TO off")
     try:
         for start in range(0, len(pks), CHECK_EVERY):
             group = pks[start : start + CHECK_EVERY]
@@ -233,6 +238,9 @@ def _send(issue: Issue, pks: list[int], token: str) -> str:
             sent += _send_group(batch, group)
     finally:
         batch.drop_connection()
+        if asynchronous:
+            with database.cursor() as cursor:
+                cursor.execute("RESET synchronous_commit")
     return f"sent {sent}"
 
 

@@ -26,12 +26,15 @@ class RecordingHandler:
         self.connections = 0
         self.refusals: list[str] = []
         self.refused_recipients: dict[str, str] = {}
+        self.pipelining = False
         self.lock = threading.Lock()
 
     async def handle_EHLO(self, server, session, envelope, hostname, responses):
         with self.lock:
             self.connections += 1
         session.host_name = hostname
+        if self.pipelining:  # aiosmtpd takes pipelined commands; it only does not say so
+            return [*responses[:-1], "250-PIPELINING", responses[-1]]
         return responses
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
@@ -67,6 +70,9 @@ class SMTPServer:
 
     def refuse_next(self, count: int, reply: str = "451 4.3.0 Try again later") -> None:
         self.handler.refusals.extend([reply] * count)
+
+    def offer_pipelining(self) -> None:
+        self.handler.pipelining = True
 
     def refuse_recipient(self, address: str, reply: str = "550 5.1.1 No such user") -> None:
         self.handler.refused_recipients[address.lower()] = reply

@@ -14,8 +14,10 @@ def message(to="anna@example.com"):
     return EmailMessage("Numero", "Corpo\n.\nriga con un punto", "redazione@example.com", [to])
 
 
-@pytest.fixture
-def connection(settings, smtp_server):
+@pytest.fixture(params=[False, True], ids=["one-by-one", "pipelined"])
+def connection(request, settings, smtp_server):
+    if request.param:
+        smtp_server.offer_pipelining()
     settings.MAILERS = {**settings.MAILERS, "outgoing": smtp_server.mailer()}
     connection = mailers["outgoing"]
     connection.open()
@@ -31,6 +33,7 @@ def test_the_commit_comes_before_the_server_takes_the_message(connection, smtp_s
     )
 
     assert seen_at_commit == [0]
+    assert connection.connection.has_extn("pipelining") == smtp_server.handler.pipelining
     [received] = smtp_server.messages
     assert received.get_content().splitlines()[1] == "."  # dot-stuffing undone by the server
 
