@@ -9,7 +9,7 @@ def _test_settings(settings, tmp_path):
     settings.LANGUAGE_CODE = "it"
     # Mail as in production: queued (core.mail_queue), then sent by a task through "outgoing",
     # here the in-memory outbox. Tasks run at once, in the test's process; a test that needs the
-    # database queue and its worker asks for it (tests/core/test_worker.py).
+    # database queue and its worker asks for it (database_tasks, run_worker below).
     settings.MAILERS = {
         "default": {
             "BACKEND": "core.mail_queue.QueuedEmailBackend",
