@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "mptt",
     "django_prose_editor",
     "axes",
+    "django_tasks_db",
     "core",
     "media",
     "blog",
@@ -206,9 +207,18 @@ _email_backend = env_str(
     if PRODUCTION
     else "django.core.mail.backends.console.EmailBackend",
 )
-MAILERS = {"default": {"BACKEND": _email_backend}}
+# "default" queues every message (core.mail_queue): a background task sends it through
+# "outgoing", the real backend, after commit, with retries. Newsletter issues go out through
+# "outgoing" directly, in batches, from the worker.
+MAILERS = {
+    "default": {
+        "BACKEND": "core.mail_queue.QueuedEmailBackend",
+        "OPTIONS": {"mailer": "outgoing"},
+    },
+    "outgoing": {"BACKEND": _email_backend},
+}
 if _email_backend.endswith("smtp.EmailBackend"):
-    MAILERS["default"]["OPTIONS"] = {
+    MAILERS["outgoing"]["OPTIONS"] = {
         "host": env_str("EMAIL_HOST", "localhost"),
         "port": env_int("EMAIL_PORT", 587),
         "username": env_str("EMAIL_HOST_USER", ""),
@@ -218,6 +228,19 @@ if _email_backend.endswith("smtp.EmailBackend"):
         "timeout": env_int("EMAIL_TIMEOUT", 10),
     }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "redazione@localhost")
+
+# Background work: Django's Tasks framework, queue kept in the database (django-tasks-db), run
+# by `manage.py worker` (one or more processes; see the README). TASKS_BACKEND may name another
+# backend, e.g. django.tasks.backends.immediate.ImmediateBackend to run tasks in the request.
+TASKS = {
+    "default": {
+        "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+# Emails: attempts before a send is recorded as failed, the first retry delay (doubled each
+# time, at most an hour), and after how long a send claimed by a killed worker is retried.
+EMAIL_MAX_ATTEMPTS = env_int("EMAIL_MAX_ATTEMPTS", 12)
+EMAIL_RETRY_DELAY = env_int("EMAIL_RETRY_DELAY", 30)
 
 SITE_NAME = env_str("SITE_NAME", "Rivista")
 
@@ -265,6 +288,9 @@ for _name in (
     "NEWSLETTER_RATE_LIMIT",
     "NEWSLETTER_RATE_WINDOW",
     "NEWSLETTER_MAILS_PER_ADDRESS",
+    "NEWSLETTER_BATCH_SIZE",
+    "NEWSLETTER_PARALLEL_BATCHES",
+    "NEWSLETTER_CLAIM_TIMEOUT",
 ):
     if _name in os.environ:
         globals()[_name] = env_int(_name, 0)

@@ -13,6 +13,7 @@ admin.site.site_title = _("Magazine")
 admin.site.index_title = _("Editorial desk")
 
 urlpatterns = [
+    path("", include("core.password_reset")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
