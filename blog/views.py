@@ -100,6 +100,7 @@ class SearchView(PublishedArticlesMixin, ListView):
     """/cerca/?q=...: the published articles matching the words, best first (blog.search)."""
 
     template_name = "blog/article_search.html"
+    paginator_class = search.CappedPaginator
 
     def get(self, request, *args, **kwargs):
         self.query, self.query_shortened = search.clean_query(request.GET.get("q"))
@@ -120,6 +121,7 @@ class SearchView(PublishedArticlesMixin, ListView):
             max_query_length=search.MAX_QUERY_LENGTH,
             **kwargs,
         )
+        search.add_headlines(context["articles"], self.query)
         for article in context["articles"]:
             article.search_snippet = search.snippet(article, self.query)
         return context
