@@ -596,7 +596,8 @@ def deep_page(client, url: str, wanted: int = 500) -> str:
     slug = url.rstrip("/").rsplit("/", 1)[-1]
     count = Article.objects.published().filter(tags=Tag.objects.get(slug=slug)).count()
     last = max(1, -(-count // settings.BLOG_ARTICLES_PER_PAGE))
-    return f"{url}?page={min(wanted, last)}"
+    cap = getattr(settings, "BLOG_MAX_LISTING_PAGES", last)
+    return f"{url}?page={min(wanted, last, cap)}"
 
 
 def public_pages(client) -> dict[str, str]:
@@ -615,7 +616,7 @@ def public_pages(client) -> dict[str, str]:
     pages |= {
         "category": Category.objects.get(slug=demo.CATEGORIES[0]["slug"]).get_absolute_url(),
         "tag": tag_url,
-        "tag, deep page (500 or last)": deep_page(client, tag_url),
+        "tag, deep page (500, last or cap)": deep_page(client, tag_url),
         "author": Author.objects.get(slug=demo.AUTHORS[0]["slug"]).get_absolute_url(),
         "year archive": f"/{today.year}/",
         "month archive": f"/{today.year}/{today.month:02d}/",

@@ -1,9 +1,11 @@
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.decorators import method_decorator
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import ListView, dates
@@ -16,10 +18,21 @@ from comments import conf as comments_conf
 from comments.moderation import comments_open
 
 
+class CappedListingPaginator(Paginator):
+    """Pages up to BLOG_MAX_LISTING_PAGES: a deep OFFSET costs in proportion to its depth, and
+    nothing past the cap is a page (404); the month archives reach every older article."""
+
+    @cached_property
+    def count(self) -> int:
+        most = settings.BLOG_MAX_LISTING_PAGES * self.per_page
+        return self.object_list.values("pk").order_by()[:most].count()
+
+
 class PublishedArticlesMixin:
     """Owns the queryset and pagination of every public listing."""
 
     context_object_name = "articles"
+    paginator_class = CappedListingPaginator
 
     @method_decorator(conditional.conditional_page)
     def dispatch(self, request, *args, **kwargs):
