@@ -148,6 +148,9 @@ class Comment(MPTTModel, TimeStampedModel):
             models.Index(fields=["article", "status"], name="comment_article_status_idx"),
             models.Index(fields=["tree_id", "lft"], name="comment_tree_order_idx"),
             models.Index(fields=["status", "created"], name="comment_queue_idx"),
+            # The moderation list: newest first, all of them or one status (the pending queue).
+            models.Index(fields=["-created", "-id"], name="comment_recent_idx"),
+            models.Index(fields=["status", "-created", "-id"], name="comment_status_recent_idx"),
             # The comment feed: an article's approved comments, newest first, read in order.
             models.Index(fields=["article", "status", "-created", "-id"], name="comment_feed_idx"),
             # Personal data by address, whatever its case (author_email__iexact: UPPER = UPPER).

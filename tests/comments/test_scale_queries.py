@@ -146,3 +146,26 @@ def test_clear_old_ips_finds_its_rows_through_the_partial_index():
     ).order_by("created")[:5000]
 
     assert "comment_holds_ip_idx" in plan_of(holding.values_list("pk", flat=True))
+
+
+# The moderation list's default order, for all comments and for one status.
+
+
+@postgresql_only
+def test_newest_comments_first_read_an_index_in_order():
+    make_comment(make_article())
+
+    plan = plan_of(Comment.objects.order_by("-created", "-pk")[:100])
+
+    assert "comment_recent_idx" in plan
+    assert "Sort" not in plan
+
+
+@postgresql_only
+def test_the_pending_queue_reads_an_index_in_order():
+    make_comment(make_article(), status="pending")
+
+    plan = plan_of(Comment.objects.filter(status="pending").order_by("-created", "-pk")[:100])
+
+    assert "comment_status_recent_idx" in plan
+    assert "Sort" not in plan
