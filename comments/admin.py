@@ -25,7 +25,12 @@ from comments import admin_search
 from comments.admin_filters import ArticleAutocompleteFilter
 from comments.models import Comment, DiscussionSettings
 from comments.privacy_admin import PersonalDataActionsMixin
-from comments.services import DeleteOutcome, comment_delete, comment_set_status
+from comments.services import (
+    DeleteOutcome,
+    comment_delete,
+    comment_set_status,
+    comments_set_status,
+)
 
 EMPTY = "—"
 MODERATION_LOCATIONS = [admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM]
@@ -232,14 +237,10 @@ class CommentAdmin(PersonalDataActionsMixin, admin.ModelAdmin):
     def body_html_preview(self, obj):
         return format_html('<div class="comment-preview">{}</div>', obj.body_html)
 
-    # Bulk moderation, one comment at a time through the service.
+    # Bulk moderation: one service call for the lot, a constant number of queries.
 
     def _set_status(self, request, queryset, status: str) -> int:
-        changed = 0
-        for comment in queryset.exclude(status=status).order_by("tree_id", "lft"):
-            comment_set_status(comment=comment, status=status, moderator=request.user)
-            changed += 1
-        return changed
+        return comments_set_status(comments=queryset, status=status, moderator=request.user)
 
     @admin.action(
         permissions=["change"],

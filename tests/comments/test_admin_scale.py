@@ -120,3 +120,45 @@ def test_every_part_of_the_search_can_use_an_index():
         assert "comment_name_prefix_idx" in plan
         assert "comment_body_words_idx" in plan
         assert "Seq Scan" not in plan
+
+
+# Bulk moderation.
+
+
+def run_bulk(client, action, comments):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(
+            reverse(CHANGELIST),
+            {"action": action, "_selected_action": [c.pk for c in comments], "index": 0},
+        )
+    assert response.status_code == 302
+    return len(queries)
+
+
+@pytest.mark.parametrize("action", ["approve", "reject"])
+def test_bulk_moderation_costs_the_same_queries_for_2_or_12_comments(staff_client, action):
+    counts = {}
+    for size in (2, 12):
+        articles = [make_article() for _ in range(2)]
+        comments = [make_comment(articles[n % 2], status="pending") for n in range(size)]
+        counts[size] = run_bulk(staff_client, action, comments)
+        expected = "approved" if action == "approve" else "rejected"
+        assert set(Comment.objects.filter(pk__in=[c.pk for c in comments]).values_list(
+            "status", flat=True)) == {expected}  # fmt: skip
+
+    assert counts[2] == counts[12]
+
+
+def test_bulk_approval_records_the_moderator_and_shows_on_the_article_page(
+    staff_client, client, django_user_model
+):
+    article = make_article()
+    held = make_comment(article, status="pending", body="Atteso a lungo.")
+    assert "Atteso a lungo." not in client.get(article.get_absolute_url()).text
+
+    run_bulk(staff_client, "approve", [held])
+
+    held.refresh_from_db()
+    assert held.moderated_by == django_user_model.objects.get(username="capo")
+    assert held.moderated_at is not None
+    assert "Atteso a lungo." in client.get(article.get_absolute_url()).text
