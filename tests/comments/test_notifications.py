@@ -693,3 +693,23 @@ def test_approval_survives_a_mail_failure(capture, article, mailoutbox, monkeypa
     assert Comment.objects.get(pk=comment.pk).status == Comment.Status.APPROVED
     assert mail.outbox == []
     assert f"Could not send a notification about comment {comment.pk}" in caplog.text
+
+
+def test_bulk_approval_emails_the_author_once_per_newly_approved_comment(
+    capture, article, mailoutbox
+):
+    from comments.services import comments_set_status
+
+    held = [post(capture, article, body=f"Commento in blocco {n}.") for n in range(2)]
+    already = approved(capture, article, body="Già approvato.")
+    mailoutbox.clear()
+
+    with capture():
+        changed = comments_set_status(
+            comments=Comment.objects.filter(pk__in=[c.pk for c in [*held, already]]),
+            status=Comment.Status.APPROVED,
+        )
+
+    assert changed == 2
+    assert recipients(mailoutbox) == ["autrice@example.com", "autrice@example.com"]
+    assert "Già approvato." not in "".join(m.body for m in mailoutbox)
