@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Q
 
-from blog import cache as blog_cache
+from blog import content_version as blog_cache
 from blog.models import Article
 
 WORDS_PER_MINUTE = 200

@@ -22,7 +22,7 @@ from django.db.models.functions import Greatest
 from django.http import HttpResponse
 from django.urls import reverse
 
-from blog import cache as blog_cache
+from blog import content_version as blog_cache
 from blog.models import Article, Author, Category, Tag
 from blog.seo import last_modified
 

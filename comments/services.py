@@ -6,14 +6,14 @@ from enum import StrEnum
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from blog.models import Article
-from comments import conf, moderation, notifications, privacy
-from comments.cache import bump_article_version
+from comments import conf, moderation, notifications
 from comments.models import Comment
+from comments.tree_cache import bump_article_versions
 
 # Any constant works: it names the lock that serialises new threads (new tree_ids).
 NEW_THREAD_LOCK_KEY = 0x636F6D6D
@@ -31,8 +31,11 @@ class CommentRefused(Exception):
         return str(self.message)
 
 
-def _lock_for_insert(parent: Comment | None) -> None:
+def thread_lock_for_insert(parent: Comment | None) -> None:
     """Lock what the insert will shift, so concurrent posts cannot corrupt a tree.
+
+    Public: every writer that inserts into a comment tree (the form, the WordPress import)
+    calls it inside its transaction, before the insert.
 
     A reply shifts lft/rght inside its own thread only: lock that thread's root row. A new
     thread takes max(tree_id) + 1: serialise those with a transaction-level advisory lock.
@@ -100,7 +103,7 @@ def comment_post(
             parent = _deepest_allowed(parent)
         # A node's level never changes on insert, only lft/rght do: lock now, and mptt re-reads
         # the parent's lft/rght (refresh_target) under the lock when it inserts.
-        _lock_for_insert(parent)
+        thread_lock_for_insert(parent)
         if parent is not None:
             # Moderation may have removed or hidden the parent while we waited for the lock.
             parent = Comment.objects.filter(pk=parent.pk).first()
@@ -157,7 +160,7 @@ def _deepest_allowed(parent: Comment) -> Comment | None:
 
     With a maximum depth of 1 there are no replies: it becomes a new thread, as in WordPress.
     """
-    deepest_parent_level = conf.max_depth() - 2  # levels count from 0
+    deepest_parent_level = conf.deepest_parent_level(conf.max_depth())
     if deepest_parent_level < 0:
         return None
     if parent.level <= deepest_parent_level:
@@ -189,73 +192,32 @@ def comment_set_status(*, comment: Comment, status: str, moderator=None) -> Comm
     return comment
 
 
-def comments_set_status(*, comments: QuerySet, status: str, moderator=None) -> int:
-    """Moderate many comments at once (the admin's bulk actions), in a constant number of
-    queries whatever their number: the rows are locked and read once, written with one UPDATE.
-
-    What comment_set_status does one by one happens here for the lot: who moderated and when,
-    the page caches of each article concerned (now and after commit, as comments.signals does;
-    an UPDATE sends no signals), and the notifications of a first approval, after commit.
-    Returns how many comments changed status.
-    """
+def comments_set_status(*, comments, status: str, moderator=None) -> int:
+    """Moderate many comments at once (the admin's bulk actions): one UPDATE, one version bump
+    for the articles touched, and after commit the notifications of each first approval, as
+    comment_set_status sends them. Tree fields are never written. Returns how many changed."""
     with transaction.atomic():
-        rows = list(
+        targets = list(
             comments.exclude(status=status)
-            .select_for_update()
-            .order_by()
-            .values_list("pk", "article_id", "status")
+            .select_for_update(of=("self",))
+            .select_related("article")
+            .order_by("tree_id", "lft")
         )
-        if not rows:
+        if not targets:
             return 0
         now = timezone.now()
-        Comment.objects.filter(pk__in=[pk for pk, _, _ in rows]).update(
+        Comment.objects.filter(pk__in=[comment.pk for comment in targets]).update(
             status=status, moderated_by=moderator, moderated_at=now, updated=now
         )
-        for article_id in {article_id for _, article_id, _ in rows}:
-            bump_article_version(article_id)
-            transaction.on_commit(lambda article_id=article_id: bump_article_version(article_id))
-        if status == Comment.Status.APPROVED:
-            approved = [pk for pk, _, old in rows if old == Comment.Status.PENDING]
-            if approved:
-                transaction.on_commit(lambda: _notify_approved(approved))
-    return len(rows)
-
-
-def _notify_approved(pks: list[int]) -> None:
-    for comment in Comment.objects.filter(pk__in=pks).select_related("article", "parent"):
-        notifications.comment_approved(comment)
-
-
-def _personal_data_email(email: str) -> str:
-    email = email.strip()
-    if not email:
-        # An empty address would match every comment posted without one.
-        raise ValueError("An email address is required.")
-    return email
-
-
-def personal_data_export(*, email: str) -> dict:
-    """Everything stored about an email address, matched ignoring case, ready for json.dumps.
-
-    `data` has one entry per kind of personal data registered in comments.privacy (comments,
-    grouped by article); every kind is empty when nothing is stored.
-    """
-    email = _personal_data_email(email)
-    with transaction.atomic():
-        data = {kind.name: kind.exporter(email) for kind in privacy.kinds()}
-    return {"email": email, "exported_at": timezone.now().isoformat(), "data": data}
-
-
-def personal_data_erase(*, email: str) -> int:
-    """Anonymize every comment of an address (and erase what other registered kinds hold).
-
-    Name, email, website, IP, user agent, account and reply notifications are cleared; the text
-    stays and no comment is deleted or moved, so every thread keeps its shape. Returns how many
-    records were changed: today, the comments anonymized.
-    """
-    email = _personal_data_email(email)
-    with transaction.atomic():
-        return sum(kind.eraser(email) for kind in privacy.kinds() if kind.eraser is not None)
+        bump_article_versions(*{comment.article_id for comment in targets})
+        approved = []
+        for comment in targets:
+            if status == Comment.Status.APPROVED and comment.status == Comment.Status.PENDING:
+                approved.append(comment)
+            comment.status, comment.moderated_by, comment.moderated_at = status, moderator, now
+        if approved:
+            transaction.on_commit(lambda: [notifications.comment_approved(c) for c in approved])
+    return len(targets)
 
 
 def comment_ips_clear(*, older_than_days: int | None = None, batch_size: int = 5_000) -> int:
@@ -306,7 +268,7 @@ def comment_delete(*, comment: Comment, moderator=None) -> str:
     """
     with transaction.atomic():
         try:
-            _lock_for_insert(comment)
+            thread_lock_for_insert(comment)
             comment.refresh_from_db(fields=["status", "tree_id", "lft", "rght", "level"])
         except Comment.DoesNotExist:
             return DeleteOutcome.DELETED  # Someone deleted it meanwhile.
