@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run worker test install lint format messages clean serve bench bench-newsletter load axe
+.PHONY: run worker test install lint format messages clean serve bench bench-newsletter bench-scale load axe
 
 # The demo site and one background worker (emails, newsletter issues); Ctrl-C stops both.
 run: $(VENV)/.installed
@@ -68,6 +68,11 @@ bench: $(VENV)/.installed
 # workers, one killed half-way. SQLite by default, DATABASE_URL for PostgreSQL.
 bench-newsletter: $(VENV)/.installed
 	$(PY) -m bench.newsletter $(BENCH_ARGS)
+
+# A large magazine against the demo site (not part of the tests): PostgreSQL from DATABASE_URL,
+# in <name>_small and <name>_large (kept between runs); BENCH_SCALE=0.05 for a quick look.
+bench-scale: $(VENV)/.installed
+	$(PY) -m bench.scale
 
 # Load test (not part of the tests): gunicorn with production settings and PostgreSQL from
 # DATABASE_URL (a fresh <name>_load database), 32 users reading and commenting for 60 s.

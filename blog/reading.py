@@ -5,12 +5,16 @@ import re
 from dataclasses import dataclass, field
 from html import unescape
 
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, Q
 
+from blog import content_version as blog_cache
 from blog.models import Article
 
 WORDS_PER_MINUTE = 200
 RELATED_LIMIT = 3
+CACHE_SECONDS = 24 * 3600
 
 _TAG = re.compile(r"<[^>]*>")
 
@@ -45,7 +49,22 @@ def _chronology(article) -> tuple:
 
 
 def reading_aids(article: Article) -> ReadingAids:
-    """Previous, next and up to RELATED_LIMIT related articles, in one query.
+    """The reading aids of `article`, kept in the cache per content version and newest
+    publication time (a scheduled article going live changes the neighbours without a save)."""
+    if not hasattr(article, "site_newest"):  # not read with conditional.with_site_state()
+        return find_reading_aids(article)
+    newest = article.site_newest
+    key = f"blog:reading:{blog_cache.content_version()}:{newest.timestamp() if newest else 0}"
+    key = f"{key}:{article.pk}"
+    aids = cache.get(key)
+    if aids is None:
+        aids = find_reading_aids(article)
+        cache.set(key, aids, CACHE_SECONDS)
+    return aids
+
+
+def candidates_queryset(article: Article):
+    """The previous, next and related candidates of `article`, in one query.
 
     Three subqueries pick the candidates' ids (the neighbour on each side in publication order,
     and the articles sharing most tags, newest first on a tie); the outer query loads them with
@@ -68,13 +87,24 @@ def reading_aids(article: Article) -> ReadingAids:
         .order_by("-shared_tags", "-publish_at", "-pk")
         .values("pk")[:RELATED_LIMIT]
     )
-    candidates = list(
-        published.filter(Q(pk__in=previous_id) | Q(pk__in=next_id) | Q(pk__in=related_ids))
+    if connection.features.supports_slicing_ordering_in_compound:
+        # PostgreSQL: IN (a UNION ALL of the three) is a semi-join probing the primary key;
+        # three ORed IN-subqueries would scan the whole table.
+        chosen = Q(pk__in=previous_id.union(next_id, related_ids, all=True))
+    else:
+        chosen = Q(pk__in=previous_id) | Q(pk__in=next_id) | Q(pk__in=related_ids)
+    return (
+        published.filter(chosen)
         .annotate(shared_tags=Count("tags", filter=Q(tags__in=tag_ids)))
         .only("pk", "title", "slug", "publish_at")
         .order_by()
     )
-    here = (when, pk)
+
+
+def find_reading_aids(article: Article) -> ReadingAids:
+    """Previous, next and up to RELATED_LIMIT related articles: one query, candidates_queryset()."""
+    candidates = list(candidates_queryset(article))
+    here = _chronology(article)
     before = [a for a in candidates if _chronology(a) < here]
     after = [a for a in candidates if _chronology(a) > here]
     related = sorted(

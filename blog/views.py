@@ -1,9 +1,11 @@
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
+from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.decorators import method_decorator
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import ListView, dates
@@ -14,10 +16,21 @@ from blog.models import Article, Author, Category, Correction, Tag
 from blog.permissions import can_edit_article
 
 
+class CappedListingPaginator(Paginator):
+    """Pages up to BLOG_MAX_LISTING_PAGES: a deep OFFSET costs in proportion to its depth, and
+    nothing past the cap is a page (404); the month archives reach every older article."""
+
+    @cached_property
+    def count(self) -> int:
+        most = settings.BLOG_MAX_LISTING_PAGES * self.per_page
+        return self.object_list.values("pk").order_by()[:most].count()
+
+
 class PublishedArticlesMixin:
     """Owns the queryset and pagination of every public listing."""
 
     context_object_name = "articles"
+    paginator_class = CappedListingPaginator
 
     @method_decorator(conditional.conditional_page)
     def dispatch(self, request, *args, **kwargs):
@@ -98,6 +111,7 @@ class SearchView(PublishedArticlesMixin, ListView):
     """/cerca/?q=...: the published articles matching the words, best first (blog.search)."""
 
     template_name = "blog/article_search.html"
+    paginator_class = search.CappedPaginator
 
     def get(self, request, *args, **kwargs):
         self.query, self.query_shortened = search.clean_query(request.GET.get("q"))
@@ -118,6 +132,7 @@ class SearchView(PublishedArticlesMixin, ListView):
             max_query_length=search.MAX_QUERY_LENGTH,
             **kwargs,
         )
+        search.add_headlines(context["articles"], self.query)
         for article in context["articles"]:
             article.search_snippet = search.snippet(article, self.query)
         context["pages"] = page_views.search_pages(self.query) if self.query else []

@@ -4,6 +4,7 @@ import hmac
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 from mptt.managers import TreeManager
 from mptt.models import MPTTModel, TreeForeignKey
@@ -147,6 +148,19 @@ class Comment(MPTTModel, TimeStampedModel):
             models.Index(fields=["article", "status"], name="comment_article_status_idx"),
             models.Index(fields=["tree_id", "lft"], name="comment_tree_order_idx"),
             models.Index(fields=["status", "created"], name="comment_queue_idx"),
+            # The moderation list: newest first, all of them or one status (the pending queue).
+            models.Index(fields=["-created", "-id"], name="comment_recent_idx"),
+            models.Index(fields=["status", "-created", "-id"], name="comment_status_recent_idx"),
+            # The comment feed: an article's approved comments, newest first, read in order.
+            models.Index(fields=["article", "status", "-created", "-id"], name="comment_feed_idx"),
+            # Personal data by address, whatever its case (author_email__iexact: UPPER = UPPER).
+            models.Index(Upper("author_email"), name="comment_email_upper_idx"),
+            # clear_old_ips: only the rows that still hold an IP address or a user agent.
+            models.Index(
+                fields=["created"],
+                name="comment_holds_ip_idx",
+                condition=models.Q(ip_address__isnull=False) | ~models.Q(user_agent=""),
+            ),
         ]
         constraints = [
             # One root per thread: two threads can never share a tree_id.

@@ -276,6 +276,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 BLOG_ARTICLES_PER_PAGE = env_int("BLOG_ARTICLES_PER_PAGE", 10)
+# Listings stop after this many pages (OFFSET grows with the page; older articles stay
+# reachable through the month archives and the sitemap).
+BLOG_MAX_LISTING_PAGES = env_int("BLOG_MAX_LISTING_PAGES", 100)
 
 # The public address: emails have no request, so their links are built on it (core.mail).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")

@@ -1,12 +1,11 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from blog.seo import robots_txt
-from blog.sitemaps import SITEMAPS
+from blog.sitemaps import sitemap_index, sitemap_section
 
 admin.site.site_header = _("Magazine administration")
 admin.site.site_title = _("Magazine")
@@ -16,7 +15,8 @@ urlpatterns = [
     path("", include("core.password_reset")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", sitemap_index, name="sitemap"),
+    path("sitemap-<slug:section>.xml", sitemap_section, name="sitemap-section"),
     path("robots.txt", robots_txt, name="robots"),
     path("", include("comments.urls")),
     path("", include("newsletter.urls")),

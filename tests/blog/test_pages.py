@@ -93,7 +93,9 @@ def test_articles_still_win_over_pages(client):
 def test_pages_are_in_the_sitemap_drafts_are_not(client):
     make_page()
     make_page(title="Bozza", slug="bozza", status="draft")
-    sitemap = client.get(reverse("sitemap")).text
+    index = client.get(reverse("sitemap")).text
+    assert reverse("sitemap-section", args=["pages"]) in index
+    sitemap = client.get(reverse("sitemap-section", args=["pages"])).text
     assert "/chi-siamo/" in sitemap
     assert "/bozza/" not in sitemap
 

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from blog.reading import reading_aids, reading_minutes
+from blog.reading import candidates_queryset, reading_aids, reading_minutes
 from tests.factories import (
     find_elements,
     make_article,
@@ -213,3 +213,34 @@ def test_article_page_query_count_does_not_grow_with_related_articles(client):
         counts[related_count] = len(queries)
     # The page's total budget is held by tests/comments/test_tree.py.
     assert counts[1] == counts[12]
+
+
+def test_article_page_reads_its_reading_aids_from_the_cache_until_the_content_changes(client):
+    tag = make_tag()
+    article = make_article(tags=[tag], publish_at=at(2024, 1, 5))
+    make_article(tags=[tag], publish_at=at(2024, 1, 4))
+    client.get(article.get_absolute_url())
+    with CaptureQueriesContext(connection) as warm:
+        client.get(article.get_absolute_url())
+    assert not [q for q in warm if '"shared_tags"' in q["sql"]]
+
+    newer = make_article(tags=[tag], publish_at=at(2024, 1, 6), title="Il seguito")
+    response = client.get(article.get_absolute_url())
+
+    assert newer.get_absolute_url() in response.text
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="EXPLAIN on PostgreSQL only")
+def test_reading_aids_candidates_probe_the_primary_key_not_a_scan():
+    tag = make_tag()
+    article = make_article(tags=[tag], publish_at=at(2024, 1, 5))
+    for day in (3, 4, 6, 7):
+        make_article(tags=[tag], publish_at=at(2024, 1, day))
+
+    plan = candidates_queryset(article).explain()
+
+    # The candidates are joined in (by semi-join or primary-key probes), not tested row by row
+    # against ORed IN-subqueries over a scan of every article.
+    assert "Semi Join" in plan or "blog_article_pkey" in plan
+    assert "hashed SubPlan" not in plan
+    assert "Seq Scan on blog_article " not in plan

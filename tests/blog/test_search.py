@@ -10,9 +10,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import connection
 from django.test.html import Element
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 
+from blog import search as search_module
 from blog.models import Article
 from blog.search import MAX_QUERY_LENGTH, clean_query, search_articles
 from tests.factories import find_elements, make_article, make_draft, make_scheduled
@@ -380,11 +382,70 @@ def test_a_query_of_stop_words_only_finds_nothing_without_error(client):
 
 
 @postgresql_only
-def test_search_filter_can_use_the_gin_index():
-    """The document in blog.search and the index of migration 0003 must stay the same expression."""
+def test_search_filter_can_use_the_gin_index_of_the_stored_document():
+    """Migration 0004's generated column and its GIN index serve the filter."""
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_indexscan = off")
     plan = search_articles(Article.objects.all(), "modello").explain()
 
-    assert "article_search_idx" in plan
+    assert "article_search_document_idx" in plan
+
+
+@postgresql_only
+def test_ranking_reads_the_stored_column_and_never_recomputes_the_document():
+    make_article(title="Modello unico", body="<p>Un modello.</p>")
+    plan = search_articles(Article.objects.all(), "modello").explain(verbose=True)
+
+    assert "ts_rank(blog_article.search_document" in plan
+    assert "to_tsvector" not in plan
+
+
+@postgresql_only
+def test_the_stored_document_follows_every_edit_of_the_article(client):
+    article = make_article(title="Vendemmia", body="<p>Uva.</p>")
+    article.title = "Raccolta"
+    article.save()
+
+    assert found_titles(search(client, "raccolta")) == ["Raccolta"]
+    assert found_titles(search(client, "vendemmia")) == []
+
+
+@postgresql_only
+def test_headlines_are_computed_for_the_shown_page_only(client, settings):
+    settings.BLOG_ARTICLES_PER_PAGE = 2
+    for month in (1, 2, 3, 4, 5):
+        make_article(
+            title=f"Mercato {month}", body="<p>Il mercato.</p>", publish_at=at(2024, month, 1)
+        )
+    with CaptureQueriesContext(connection) as queries:
+        response = search(client, "mercato")
+
+    headline_queries = [q["sql"] for q in queries if "ts_headline" in q["sql"]]
+    assert len(headline_queries) == 1
+    shown = [article.pk for article in response.context["articles"]]
+    assert f"IN ({shown[0]}, {shown[1]})" in headline_queries[0]
+    assert len(snippets(response)) == 2
+    assert all(marked_words(snippet) for snippet in snippets(response))
+
+
+def test_matches_past_the_cap_say_more_than_and_are_not_counted_exactly(client, monkeypatch):
+    monkeypatch.setattr(search_module, "COUNT_CAP", 3)
+    for month in (1, 2, 3, 4, 5):
+        make_article(title=f"Mercato {month}", publish_at=at(2024, month, 1))
+
+    response = search(client, "mercato")
+
+    (summary,) = find_elements(response.text, "p", class_="search-summary")
+    assert str(summary.children[0]).startswith("Più di 3 articoli")
+    assert response.context["paginator"].count == 3
+
+
+def test_matches_up_to_the_cap_are_counted_exactly(client, monkeypatch):
+    monkeypatch.setattr(search_module, "COUNT_CAP", 3)
+    for month in (1, 2, 3):
+        make_article(title=f"Mercato {month}", publish_at=at(2024, month, 1))
+
+    (summary,) = find_elements(search(client, "mercato").text, "p", class_="search-summary")
+
+    assert str(summary.children[0]).startswith("3 articoli")

@@ -5,11 +5,14 @@ import datetime
 import json
 import re
 import xml.etree.ElementTree as ET
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import feedparser
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -41,19 +44,35 @@ def absolute(path):
     return "http://testserver" + path
 
 
-def read_sitemap(client, **request_options) -> dict[str, str | None]:
-    """{location: lastmod} of every URL in sitemap.xml."""
-    response = client.get("/sitemap.xml", **request_options)
+def read_document(client, path, root_tag, **request_options):
+    response = client.get(path, **request_options)
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/xml")
     root = ET.fromstring(response.content)  # noqa: S314 - our own server's answer
-    assert root.tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}urlset"
-    return {
-        url.findtext("sm:loc", namespaces=SITEMAP_NS): url.findtext(
-            "sm:lastmod", namespaces=SITEMAP_NS
-        )
-        for url in root.findall("sm:url", SITEMAP_NS)
-    }
+    assert root.tag == f"{{http://www.sitemaps.org/schemas/sitemap/0.9}}{root_tag}"
+    return root
+
+
+def section_paths(client, **request_options) -> list[str]:
+    """The sections sitemap.xml (an index) points to, as paths on this server."""
+    index = read_document(client, "/sitemap.xml", "sitemapindex", **request_options)
+    locations = [node.findtext("sm:loc", namespaces=SITEMAP_NS) for node in index]
+    return [urlsplit(loc).path + (f"?{urlsplit(loc).query}" if urlsplit(loc).query else "")
+            for loc in locations]  # fmt: skip
+
+
+def read_sitemap(client, **request_options) -> dict[str, str | None]:
+    """{location: lastmod} of every URL in every section of the sitemap index."""
+    urls = {}
+    for path in section_paths(client, **request_options):
+        root = read_document(client, path, "urlset", **request_options)
+        urls |= {
+            url.findtext("sm:loc", namespaces=SITEMAP_NS): url.findtext(
+                "sm:lastmod", namespaces=SITEMAP_NS
+            )
+            for url in root.findall("sm:url", SITEMAP_NS)
+        }
+    return urls
 
 
 def day_of(moment) -> str:
@@ -153,6 +172,46 @@ def test_sitemap_takes_host_and_scheme_from_the_request(client, settings):
 
     assert "https://www.rivista.test" + article.get_absolute_url() in locations
     assert all(loc.startswith("https://www.rivista.test/") for loc in locations)
+
+
+def test_sitemap_is_an_index_of_sections_with_tags_and_articles_in_chunks(client, monkeypatch):
+    from blog.sitemaps import ArticleSitemap
+
+    monkeypatch.setattr(ArticleSitemap, "limit", 2)
+    tag = make_tag()
+    articles = [make_article(tags=[tag]) for _ in range(5)]
+
+    paths = section_paths(client)
+
+    assert [p for p in paths if p.startswith("/sitemap-articles.xml")] == [
+        "/sitemap-articles.xml",
+        "/sitemap-articles.xml?p=2",
+        "/sitemap-articles.xml?p=3",
+    ]
+    for path in paths:
+        limit = 2 if path.startswith("/sitemap-articles.xml") else 50_000
+        assert len(read_document(client, path, "urlset").findall("sm:url", SITEMAP_NS)) <= limit
+    urls = read_sitemap(client)
+    assert all(absolute(a.get_absolute_url()) in urls for a in articles)
+    assert absolute(tag.get_absolute_url()) in urls
+
+
+def test_sitemap_documents_are_served_from_the_cache_until_the_content_changes(client):
+    make_article()
+    client.get("/sitemap-articles.xml")
+    client.get("/sitemap.xml")
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/sitemap-articles.xml")
+        client.get("/sitemap.xml")
+
+    assert len(queries) == 2  # the newest publication time, once per document served
+
+    newer = make_article(slug="appena-pubblicato")
+    assert absolute(newer.get_absolute_url()) in read_sitemap(client)
+
+
+def test_unknown_sitemap_section_is_404(client):
+    assert client.get("/sitemap-nessuna.xml").status_code == 404
 
 
 # robots.txt

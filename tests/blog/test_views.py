@@ -6,7 +6,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from blog.models import Article
 from tests.factories import (
     find_elements,
     make_article,
@@ -373,3 +375,38 @@ def test_every_public_url_type_answers_200(client, site_content, kind):
     response = client.get(urls[kind])
     assert response.status_code == 200
     assert re.search(r"<title>[^<]+</title>", response.text)
+
+
+# Deep pagination.
+
+
+def test_listings_stop_at_the_page_cap_and_count_no_further(client, settings):
+    settings.BLOG_ARTICLES_PER_PAGE = 1
+    settings.BLOG_MAX_LISTING_PAGES = 2
+    tag = make_tag()
+    for day in (1, 2, 3):
+        make_article(tags=[tag], publish_at=timezone.now() - datetime.timedelta(days=day))
+    url = tag.get_absolute_url()
+
+    last = client.get(url, {"page": 2})
+
+    assert last.status_code == 200
+    assert last.context["paginator"].num_pages == 2
+    assert client.get(url, {"page": 3}).status_code == 404
+    assert client.get(url, {"page": "last"}).context["page_obj"].number == 2
+
+
+def test_the_listing_count_reads_at_most_the_capped_rows(settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from blog.views import CappedListingPaginator
+
+    settings.BLOG_MAX_LISTING_PAGES = 3
+    for _ in range(2):
+        make_article()
+    paginator = CappedListingPaginator(Article.objects.published().order_by("-pk"), 10)
+    with CaptureQueriesContext(connection) as queries:
+        assert paginator.count == 2
+
+    assert "LIMIT 30" in queries[0]["sql"]

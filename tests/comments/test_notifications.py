@@ -696,3 +696,23 @@ def test_approval_survives_a_mail_failure(capture, article, mailoutbox, monkeypa
     # Not lost: kept in the mail queue for a later attempt (core.tasks), the error recorded.
     waiting = OutgoingEmail.objects.get(status=OutgoingEmail.Status.QUEUED)
     assert "the mail server went away" in waiting.last_error
+
+
+def test_bulk_approval_emails_the_author_once_per_newly_approved_comment(
+    capture, article, mailoutbox
+):
+    from comments.services import comments_set_status
+
+    held = [post(capture, article, body=f"Commento in blocco {n}.") for n in range(2)]
+    already = approved(capture, article, body="Già approvato.")
+    mailoutbox.clear()
+
+    with capture():
+        changed = comments_set_status(
+            comments=Comment.objects.filter(pk__in=[c.pk for c in [*held, already]]),
+            status=Comment.Status.APPROVED,
+        )
+
+    assert changed == 2
+    assert recipients(mailoutbox) == ["autrice@example.com", "autrice@example.com"]
+    assert "Già approvato." not in "".join(m.body for m in mailoutbox)

@@ -1,0 +1,171 @@
+"""Queries that must stay cheap on a large site: each uses its index and a fixed number of queries.
+
+EXPLAIN checks run on PostgreSQL only (the planner is asked with sequential scans discouraged, so a
+tiny test table still shows which index can serve the query); query counts hold everywhere.
+"""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from blog.feeds import COMMENTS_PER_FEED
+from comments.models import Comment
+from comments.services import comment_ips_clear
+from tests.factories import make_article, make_comment
+
+pytestmark = pytest.mark.django_db
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="EXPLAIN: run with DATABASE_URL=postgres://..."
+)
+
+
+def plan_of(queryset) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    return queryset.explain()
+
+
+def age(comment, days):
+    Comment.objects.filter(pk=comment.pk).update(
+        created=timezone.now() - datetime.timedelta(days=days)
+    )
+
+
+# The comment feed.
+
+
+def feed_queryset(article):
+    return (
+        Comment.objects.public()
+        .filter(article=article)
+        .order_by("-created", "-pk")[:COMMENTS_PER_FEED]
+    )
+
+
+@postgresql_only
+def test_comment_feed_reads_its_index_in_order_without_sorting():
+    article = make_article()
+    make_comment(article)
+
+    plan = plan_of(feed_queryset(article))
+
+    assert "comment_feed_idx" in plan
+    assert "Sort" not in plan
+
+
+def test_comment_feed_costs_the_same_queries_whatever_the_number_of_comments(client):
+    counts = {}
+    for size in (1, 8):
+        article = make_article()
+        for _ in range(size):
+            make_comment(article)
+        url = article.get_absolute_url() + "feed/"
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts[size] = len(queries)
+
+    assert counts[1] == counts[8]
+
+
+# Personal data by address.
+
+
+@postgresql_only
+def test_lookup_by_address_ignoring_case_uses_the_upper_email_index():
+    make_comment(make_article(), author_email="Anna@Example.com")
+
+    plan = plan_of(Comment.objects.filter(author_email__iexact="anna@example.COM"))
+
+    assert "comment_email_upper_idx" in plan
+
+
+def test_lookup_by_address_ignoring_case_finds_every_spelling():
+    article = make_article()
+    make_comment(article, author_email="Anna@Example.com")
+    make_comment(article, author_email="anna@example.com")
+    make_comment(article, author_email="other@example.com")
+
+    assert Comment.objects.filter(author_email__iexact="ANNA@EXAMPLE.COM").count() == 2
+
+
+# clear_old_ips.
+
+
+def test_clear_old_ips_works_in_batches_and_clears_every_old_comment():
+    article = make_article()
+    old = [make_comment(article, ip_address="198.51.100.9", user_agent="UA") for _ in range(5)]
+    recent = make_comment(article, ip_address="198.51.100.10")
+    for comment in old:
+        age(comment, 100)
+
+    with CaptureQueriesContext(connection) as queries:
+        cleared = comment_ips_clear(older_than_days=90, batch_size=2)
+
+    assert cleared == 5
+    updates = [q for q in queries if q["sql"].startswith("UPDATE")]
+    assert len(updates) == 3  # 2 + 2 + 1
+    assert not Comment.objects.filter(pk__in=[c.pk for c in old], ip_address__isnull=False)
+    assert Comment.objects.get(pk=recent.pk).ip_address == "198.51.100.10"
+
+
+def test_clear_old_ips_touches_no_row_that_holds_nothing_any_more():
+    article = make_article()
+    comment = make_comment(article, ip_address="198.51.100.9", user_agent="UA")
+    age(comment, 100)
+    comment_ips_clear(older_than_days=90)
+    updated = Comment.objects.get(pk=comment.pk).updated
+
+    with CaptureQueriesContext(connection) as queries:
+        assert comment_ips_clear(older_than_days=90) == 0
+
+    assert not [q for q in queries if q["sql"].startswith("UPDATE")]
+    assert Comment.objects.get(pk=comment.pk).updated == updated
+
+
+def test_clear_old_ips_counts_a_comment_with_only_a_user_agent_left():
+    comment = make_comment(make_article(), ip_address=None, user_agent="UA")
+    age(comment, 100)
+
+    assert comment_ips_clear(older_than_days=90) == 1
+    assert Comment.objects.get(pk=comment.pk).user_agent == ""
+
+
+@postgresql_only
+def test_clear_old_ips_finds_its_rows_through_the_partial_index():
+    comment = make_comment(make_article(), ip_address="198.51.100.9")
+    age(comment, 100)
+    cutoff = timezone.now() - datetime.timedelta(days=90)
+    from django.db.models import Q
+
+    holding = Comment.objects.filter(
+        Q(ip_address__isnull=False) | ~Q(user_agent=""), created__lt=cutoff
+    ).order_by("created")[:5000]
+
+    assert "comment_holds_ip_idx" in plan_of(holding.values_list("pk", flat=True))
+
+
+# The moderation list's default order, for all comments and for one status.
+
+
+@postgresql_only
+def test_newest_comments_first_read_an_index_in_order():
+    make_comment(make_article())
+
+    plan = plan_of(Comment.objects.order_by("-created", "-pk")[:100])
+
+    assert "comment_recent_idx" in plan
+    assert "Sort" not in plan
+
+
+@postgresql_only
+def test_the_pending_queue_reads_an_index_in_order():
+    make_comment(make_article(), status="pending")
+
+    plan = plan_of(Comment.objects.filter(status="pending").order_by("-created", "-pk")[:100])
+
+    assert "comment_status_recent_idx" in plan
+    assert "Sort" not in plan
