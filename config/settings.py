@@ -60,7 +60,11 @@ MIDDLEWARE = [
     "config.security.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before anything reads the body or the query: a 400 page for what no view could read.
+    "config.security.UnreadableRequestMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before the CSRF check: a PUT at a page is a 405, not a CSRF failure.
+    "config.security.ReadOnlyAddressesMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -233,7 +233,8 @@ def test_hostile_search_queries_are_echoed_inert(client):
     make_article(title="Notizie", body="<p>Testo qualsiasi.</p>")
     for _, vector in VECTORS[::3]:  # A third of them: the search fuzz sends the rest.
         response = client.get(reverse("blog:search"), {"q": vector}, headers=ENGLISH)
-        assert response.status_code == 200
+        # No text column takes a NUL: such a query is refused whole (test_error_pages).
+        assert response.status_code == (400 if "\x00" in vector else 200)
         assert_no_executable_markup(response)
 
 
