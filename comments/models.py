@@ -17,6 +17,18 @@ AVATAR_COLOURS = 12
 MAX_DEPTH_LIMIT = 10
 
 
+WEB_SCHEMES = ("http://", "https://")
+
+
+def is_web_address(url: str) -> bool:
+    """Whether a commenter's website may become a link: http(s) only, whoever wrote it.
+
+    The same rule as the database constraint comment_author_url_http, so nothing stored can be
+    a javascript:, data: or any other link.
+    """
+    return url.lower().startswith(WEB_SCHEMES)
+
+
 class CommentQuerySet(TreeQuerySet):
     def public(self):
         """The one rule for who may see a comment: approved, nothing else."""
@@ -154,6 +166,14 @@ class Comment(MPTTModel, TimeStampedModel):
                 fields=["tree_id"],
                 condition=models.Q(parent__isnull=True),
                 name="comment_one_root_per_tree",
+            ),
+            # However a website was written (form, shell, fixture, import): http(s) or nothing.
+            models.CheckConstraint(
+                condition=models.Q(author_url="")
+                | models.Q(author_url__istartswith=WEB_SCHEMES[0])
+                | models.Q(author_url__istartswith=WEB_SCHEMES[1]),
+                name="comment_author_url_http",
+                violation_error_message=_("Enter a web address starting with http:// or https://."),
             ),
         ]
 

@@ -44,7 +44,10 @@ def post_comment(request, article_id: int):
     if _rate_limited(ip):
         form.add_error(None, _("You are posting too fast. Wait a minute, then try again."))
         status = 429
-    elif form.is_valid():
+    else:
+        # Every attempt counts, refused ones too: nobody gets unlimited tries at the rules.
+        _count_post(ip)
+    if status != 429 and form.is_valid():
         data = form.cleaned_data
         try:
             comment = comment_post(
@@ -70,7 +73,6 @@ def post_comment(request, article_id: int):
                     None, _("Your text is kept below: post it again to add it as a new comment.")
                 )
         else:
-            _count_post(ip)
             if comment.status == comment.Status.PENDING:
                 add_own_pending(request, comment)
             response = HttpResponseRedirect(f"{article.get_absolute_url()}#comment-{comment.pk}")
