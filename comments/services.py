@@ -13,6 +13,7 @@ from blog.models import Article
 from comments import conf, moderation, notifications, privacy
 from comments.models import Comment, is_web_address
 from core.client_address import valid_ip
+from core.text import clean_text
 
 # Any constant works: it names the lock that serialises new threads (new tree_ids).
 NEW_THREAD_LOCK_KEY = 0x636F6D6D
@@ -80,8 +81,14 @@ def comment_post(
     """
     user = user if user is not None and user.is_authenticated else None
     ip_address = valid_ip(ip_address)
+    # The form already did this; the shell, fixtures and imports come through here too.
+    author_name, author_email, author_url = (
+        clean_text(value).strip() for value in (author_name, author_email, author_url)
+    )
+    body = clean_text(body, multiline=True).strip()
     check_article_open(article)
-    check_website(author_url.strip())
+    check_body(body)
+    check_website(author_url)
     with transaction.atomic():
         parent = _reply_target(article, parent_id)
         check_not_duplicate(
@@ -109,6 +116,11 @@ def check_article_open(article: Article) -> None:
         raise CommentRefused(_("This article is not available."), status=404)
     if not moderation.comments_open(article):
         raise CommentRefused(_("Comments are closed on this article."), status=403)
+
+
+def check_body(body: str) -> None:
+    if not body:
+        raise CommentRefused(_("Write a comment before posting."), status=400, field="body")
 
 
 def check_website(author_url: str) -> None:

@@ -11,6 +11,8 @@ from django import forms
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
+from core.text import clean_text
+
 
 class BotCheckedForm(forms.Form):
     """Subclasses set `timestamp_salt`, `messages`, `conf` (their app's settings module, with
@@ -35,6 +37,28 @@ class BotCheckedForm(forms.Form):
         initial = kwargs.setdefault("initial", {})
         initial.setdefault("timestamp", self.sign(self.timestamp_scope()))
         super().__init__(*args, **kwargs)
+        if self.is_bound:
+            self.data = self._without_invisible_characters(self.data)
+
+    def _without_invisible_characters(self, data):
+        """Every typed value without controls, bidi overrides or zero-widths (core.text), before
+        any validation: a value of only such characters is then empty, and required fields say
+        so. Only text areas keep line breaks and tabs."""
+        data = data.copy()
+        for name, field in self.fields.items():
+            key = self.add_prefix(name)
+            if key not in data or not isinstance(field, forms.CharField):
+                continue
+            multiline = isinstance(field.widget, forms.Textarea)
+            values = data.getlist(key) if hasattr(data, "getlist") else [data[key]]
+            cleaned = [
+                clean_text(v, multiline=multiline) if isinstance(v, str) else v for v in values
+            ]
+            if hasattr(data, "setlist"):
+                data.setlist(key, cleaned)
+            else:
+                data[key] = cleaned[-1]
+        return data
 
     @classmethod
     def sign(cls, scope) -> str:

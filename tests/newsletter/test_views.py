@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from core.text import clean_text
 from newsletter.models import Subscriber
 from tests.factories import find_elements, make_article
 from tests.newsletter.helpers import confirm_path, signup_data, unsubscribe_path
@@ -203,7 +204,7 @@ def test_answer_pages_never_show_the_address(post, mailoutbox, client):
 
 
 @pytest.mark.parametrize(
-    "typed", ["non-una-email", "anna@", "anna@example..com", "a" * 250 + "@x.it", "a\x00@x.it"]
+    "typed", ["non-una-email", "anna@", "anna@example..com", "a" * 250 + "@x.it", "\u200b\x00"]
 )
 def test_invalid_address_comes_back_with_the_text_kept_and_the_error_beside_it(
     post, mailoutbox, typed
@@ -211,12 +212,13 @@ def test_invalid_address_comes_back_with_the_text_kept_and_the_error_beside_it(
     response = post(signup_data(typed))
 
     assert response.status_code == 400
-    assert email_input(response.text)["value"] == typed
+    # Invisible characters are dropped before validation (core.text); the rest comes back.
+    assert email_input(response.text).get("value", "") == clean_text(typed)
     assert email_input(response.text)["aria-invalid"] == "true"
     (error,) = find_elements(response.text, "span", id="id_newsletter-email-error")
     assert any(
         reason in str(error)
-        for reason in ("valid email address", "at most 254", "Null characters are not allowed")
+        for reason in ("valid email address", "at most 254", "This field is required")
     )
     assert not Subscriber.objects.exists()
     assert mailoutbox == []
