@@ -49,8 +49,6 @@ class UnreadableRequestMiddleware:
                 "\x00" in key or "\x00" in "".join(values) for key, values in request.GET.lists()
             ):
                 return False
-            if "\x00" in request.path:
-                return False
             if request.method == "POST" and request.content_type == URLENCODED:
                 request.POST  # noqa: B018 - parsed once here, refused here if it cannot be.
         except (BadRequest, SuspiciousOperation, UnicodeDecodeError):

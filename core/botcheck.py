@@ -3,12 +3,16 @@
 A honeypot field people never see, and a signed timestamp of when the form was shown: a form
 sent back sooner than a person could fill it, or kept open too long, or whose timestamp was
 forged or made for another page, is refused with a clear message and comes back as typed.
+Each timestamp is good for one post (a nonce remembered in the shared cache): a bot cannot
+load a page once and replay its form for days.
 """
 
+import secrets
 import time
 
 from django import forms
 from django.core import signing
+from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
 from core.text import clean_text
@@ -62,7 +66,10 @@ class BotCheckedForm(forms.Form):
 
     @classmethod
     def sign(cls, scope) -> str:
-        return signing.dumps({"s": scope, "t": int(time.time())}, salt=cls.timestamp_salt)
+        return signing.dumps(
+            {"s": scope, "t": int(time.time()), "n": secrets.token_urlsafe(12)},
+            salt=cls.timestamp_salt,
+        )
 
     def timestamp_scope(self):
         return ""
@@ -91,10 +98,16 @@ class BotCheckedForm(forms.Form):
             not isinstance(sent, dict)
             or sent.get("s") != self.timestamp_scope()
             or not isinstance(sent.get("t"), int)
+            or not isinstance(sent.get("n"), str)
         ):
             raise forms.ValidationError(self.messages["tampered"], code="tampered")
         if time.time() - sent["t"] < self.min_seconds():
             raise forms.ValidationError(self.messages["too_fast"], code="too_fast")
+        # Spent now, whatever else the form says: a refused form comes back with a new one.
+        if not cache.add(f"botcheck:{self.timestamp_salt}:{sent['n']}", 1, self.max_age() + 60):
+            raise forms.ValidationError(
+                self.messages.get("used", self.messages["tampered"]), code="used"
+            )
         return self.cleaned_data["timestamp"]
 
     def refresh_timestamp(self):

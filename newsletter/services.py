@@ -29,6 +29,7 @@ MAILER = "default"
 __all__ = [
     "TokenInvalid",
     "subscriber_confirm",
+    "subscriber_for_unsubscribe",
     "subscriber_request",
     "subscriber_unsubscribe",
     "unsubscribe_url",
@@ -93,6 +94,17 @@ def subscriber_unsubscribe(*, token: str) -> Subscriber:
     return subscriber
 
 
+def subscriber_for_unsubscribe(*, token: str) -> Subscriber:
+    """Whom an unsubscribe link is for (TokenInvalid if nobody): the page that asks first."""
+    pk, fingerprint = tokens.read_token(token, salt=tokens.UNSUBSCRIBE_SALT)
+    subscriber = Subscriber.objects.filter(pk=pk).first()
+    if subscriber is None or not tokens.matches(
+        subscriber, fingerprint, salt=tokens.UNSUBSCRIBE_SALT
+    ):
+        raise TokenInvalid
+    return subscriber
+
+
 def confirm_url(subscriber: Subscriber) -> str:
     token = tokens.make_token(subscriber, salt=tokens.CONFIRM_SALT)
     return site_url(reverse("newsletter:confirm", args=[token]))
@@ -116,7 +128,7 @@ def _valid_ip(ip_address: str | None) -> str | None:
 def _subscriber_for(token: str, *, salt: str, max_age: int | None = None) -> Subscriber:
     pk, fingerprint = tokens.read_token(token, salt=salt, max_age=max_age)
     subscriber = Subscriber.objects.select_for_update().filter(pk=pk).first()
-    if subscriber is None or not tokens.matches(subscriber, fingerprint):
+    if subscriber is None or not tokens.matches(subscriber, fingerprint, salt=salt):
         raise TokenInvalid
     return subscriber
 

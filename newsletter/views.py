@@ -12,6 +12,7 @@ from newsletter.forms import SignupForm
 from newsletter.services import (
     TokenInvalid,
     subscriber_confirm,
+    subscriber_for_unsubscribe,
     subscriber_request,
     subscriber_unsubscribe,
 )
@@ -100,6 +101,14 @@ def confirm(request, token: str):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token: str):
+    """GET asks (mail scanners follow links: they must not unsubscribe anyone); POST, from the
+    page's button or a mail client's one-click, unsubscribes."""
+    if request.method == "GET":
+        try:
+            subscriber_for_unsubscribe(token=token)
+        except TokenInvalid as error:
+            return _invalid_link(request, error)
+        return render(request, "newsletter/unsubscribe_confirm.html", {"token": token})
     try:
         subscriber_unsubscribe(token=token)
     except TokenInvalid as error:
