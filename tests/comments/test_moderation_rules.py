@@ -186,6 +186,7 @@ def test_posting_on_an_article_past_the_closing_age_is_refused(settings, client)
 def test_name_and_email_become_optional_when_anonymous_comments_are_allowed(settings, client):
     article = make_article()
     url = reverse("comments:post", args=[article.pk])
+
     def anonymous():  # a new form each time: a form timestamp is good for one post
         return post_form_data(article, author_name="", author_email="", body="Senza nome")
 
