@@ -2,6 +2,7 @@
 view can read, a 405 that says why, the lock-out page."""
 
 import math
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import admin
@@ -24,6 +25,33 @@ class PermissionsPolicyMiddleware:
         if policy:
             response.headers.setdefault("Permissions-Policy", policy)
         return response
+
+
+class SiteUrlMiddleware:
+    """With LINKS_FROM_SITE_URL (production), the request's host and scheme are SITE_URL's.
+
+    Everything that builds an absolute URL from the request (canonical and OpenGraph links,
+    JSON-LD, feeds, the sitemap, robots.txt) then links to the public address, never to a Host
+    header a client or a misconfigured proxy chose. The Host sent is still checked against
+    ALLOWED_HOSTS first.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if settings.LINKS_FROM_SITE_URL:
+            request.get_host()  # DisallowedHost (a 400) for a host we do not serve
+            site = urlsplit(settings.SITE_URL)
+            request.META["HTTP_HOST"] = site.netloc
+            request.META.pop("HTTP_X_FORWARDED_HOST", None)
+            proxy_header = settings.SECURE_PROXY_SSL_HEADER
+            if proxy_header:
+                header, secure_value = proxy_header
+                request.META[header] = secure_value if site.scheme == "https" else "http"
+            else:
+                request.META["wsgi.url_scheme"] = site.scheme
+        return self.get_response(request)
 
 
 class UnreadableRequestMiddleware:

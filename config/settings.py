@@ -56,6 +56,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # In production, absolute links are built on SITE_URL, not on the Host a client sent.
+    "config.security.SiteUrlMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "config.security.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -129,8 +131,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Local memory by default; with REDIS_URL every app server shares one cache (comment trees,
-# discussion settings, rate limits), which several processes need to agree.
+# discussion settings, rate limits, used form tokens), which several processes need to agree.
+# Production has several workers and runs commands beside them: it will not start without one.
 REDIS_URL = env_str("REDIS_URL")
+if PRODUCTION and not REDIS_URL:
+    raise ImproperlyConfigured(
+        "REDIS_URL must be set in production: every worker and management command must share "
+        "one cache (moderation, discussion settings, rate limits), e.g. redis://127.0.0.1:6379/0."
+    )
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -232,8 +240,22 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 BLOG_ARTICLES_PER_PAGE = env_int("BLOG_ARTICLES_PER_PAGE", 10)
 
-# The public address: emails have no request, so their links are built on it (core.mail).
+# The public address: emails have no request, so their links are built on it (core.mail). In
+# production every absolute link on a page (canonical, OpenGraph, JSON-LD, feeds, sitemap) is
+# built on it too, never on the Host header a client sent (config.security.SiteUrlMiddleware).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+_site = urlsplit(SITE_URL)
+LINKS_FROM_SITE_URL = env_bool("LINKS_FROM_SITE_URL", default=PRODUCTION)
+if PRODUCTION and (
+    _site.scheme not in ("http", "https")
+    or not _site.hostname
+    or _site.hostname in ("localhost", "127.0.0.1", "::1", "0.0.0.0")  # noqa: S104
+    or _site.hostname.endswith((".localhost", ".local"))
+):
+    raise ImproperlyConfigured(
+        f"SITE_URL is {SITE_URL!r}: in production set it to the site's public address, e.g. "
+        "https://rivista.example (links in pages, feeds and emails are built on it)."
+    )
 
 # Comments: posts per IP per COMMENTS_RATE_WINDOW (comments.conf has the other knobs).
 COMMENTS_RATE_LIMIT = env_int("COMMENTS_RATE_LIMIT", 5)
