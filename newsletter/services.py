@@ -55,6 +55,9 @@ def subscriber_request(
     )
     if subscriber.status == Subscriber.Status.CONFIRMED:
         kind = "already_subscribed"
+        # The same write as for any other address (the answer's timing must not tell which
+        # case it was); the consent on record is kept as it was.
+        subscriber.save()
     else:
         kind = "confirm"
         if not created:
@@ -169,8 +172,8 @@ def _message(subscriber: Subscriber, kind: str) -> ListEmailMessage:
         "unsubscribe_url": unsubscribe,
         "confirm_days": conf.get("NEWSLETTER_CONFIRM_DAYS"),
     }
-    if kind == "confirm":
-        context["confirm_url"] = confirm_url(subscriber)
+    # Signed for every kind, used by one: the same work whatever the address's state.
+    context["confirm_url"] = confirm_url(subscriber)
     with translation.override(subscriber.language or settings.LANGUAGE_CODE):
         subject = render_to_string(f"newsletter/email/{kind}_subject.txt", context)
         body = render_to_string(f"newsletter/email/{kind}_body.txt", context)
