@@ -7,12 +7,15 @@ from django.utils.translation import gettext_lazy as _
 
 from blog.seo import robots_txt
 from blog.sitemaps import SITEMAPS
+from config.admin_shortcut import view_on_site
 
 admin.site.site_header = _("Magazine administration")
 admin.site.site_title = _("Magazine")
 admin.site.index_title = _("Editorial desk")
 
 urlpatterns = [
+    # Before the admin's own: "view on site" must not reveal an article the user may not see.
+    path("admin/r/<int:content_type_id>/<path:object_id>/", view_on_site, name="view-on-site"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
