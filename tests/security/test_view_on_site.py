@@ -45,3 +45,25 @@ def test_a_published_article_and_the_authors_own_draft_still_redirect(author_cli
     assert client.get(view_on_site(published)).status_code == 302
     own = make_draft(slug="mia-bozza", author=user.author)
     assert client.get(view_on_site(own)).status_code == 302
+
+
+def test_a_moderator_cannot_edit_a_comments_email():
+    from django.urls import reverse
+
+    from comments.models import Comment
+    from tests.factories import make_comment
+
+    comment = make_comment(make_article(), author_email="vera@example.com")
+    moderator = Client()
+    moderator.force_login(make_user(groups=["Moderators"]))
+    url = reverse("admin:comments_comment_change", args=[comment.pk])
+
+    page = moderator.get(url)
+    assert page.status_code == 200
+    assert 'name="author_email"' not in page.text
+    moderator.post(
+        url,
+        {"author_name": comment.author_name, "author_email": "altra@example.com",
+         "author_url": "", "body": comment.body, "status": comment.status},
+    )  # fmt: skip
+    assert Comment.objects.get(pk=comment.pk).author_email == "vera@example.com"
