@@ -1,4 +1,7 @@
+import logging
+
 from django.core.cache import cache
+from django.db import DatabaseError
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -16,6 +19,8 @@ from newsletter.services import (
     subscriber_request,
     subscriber_unsubscribe,
 )
+
+logger = logging.getLogger(__name__)
 
 
 def _rate_key(ip: str | None) -> str:
@@ -61,18 +66,31 @@ def signup(request):
         form.add_error(None, _("Too many sign-up requests. Wait a few minutes, then try again."))
         status = 429
     elif form.is_valid():
-        subscriber_request(
-            email=form.cleaned_data["email"],
-            ip_address=ip,
-            language=get_language(),
-            source="footer",
-        )
-        _count_request(ip)
-        return redirect("newsletter:check-inbox")
+        try:
+            subscriber_request(
+                email=form.cleaned_data["email"],
+                ip_address=ip,
+                language=get_language(),
+                source="footer",
+            )
+        except DatabaseError:
+            # Locked, read-only or refusing writes: our fault, said as such, address kept.
+            logger.exception("Newsletter sign-up not saved: database error")
+            form.add_error(
+                None,
+                _("Your request could not be saved just now. Wait a moment, then send it again."),
+            )
+            status = 503
+        else:
+            _count_request(ip)
+            return redirect("newsletter:check-inbox")
     else:
         status = 400
     form.refresh_timestamp()
-    return _signup_page(request, form, status=status)
+    response = _signup_page(request, form, status=status)
+    if status == 503:
+        response["Retry-After"] = "30"
+    return response
 
 
 @require_GET

@@ -51,3 +51,20 @@ def test_comments_closed_between_loading_and_posting_give_the_text_back(client):
     assert response.status_code == 403
     assert "Comments are closed" in response.text
     assert "Scritto mentre chiudevano." in response.text
+
+
+def test_a_newsletter_sign_up_the_database_refuses_is_a_503_that_keeps_the_address(monkeypatch):
+    from newsletter.models import Subscriber
+    from tests.newsletter.helpers import signup_data
+
+    def fail(*args, **kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(Subscriber, "save", fail)
+    response = Client(raise_request_exception=False).post(
+        reverse("newsletter:signup"), signup_data("tenace@example.com"), headers=ENGLISH
+    )
+
+    assert response.status_code == 503
+    assert "could not be saved just now" in response.text
+    assert 'value="tenace@example.com"' in response.text
