@@ -103,7 +103,7 @@ def comment_post(
                 author_url=author_url.strip(),
                 body=body,
                 ip_address=ip_address,
-                user_agent=user_agent[:500],
+                user_agent=clean_text(user_agent)[:500],  # a header: anything at all
             ),
             user=user,
             notify_on_reply=notify_on_reply,
