@@ -138,6 +138,12 @@ class CommentAdmin(PersonalDataActionsMixin, admin.ModelAdmin):
             return super().get_search_results(request, queryset, search_term)
         return narrowed, False
 
+    def get_readonly_fields(self, request, obj=None):
+        # The address is the commenter's identity (privacy requests, notifications): moderators
+        # judge the text, they do not re-address it.
+        readonly = super().get_readonly_fields(request, obj)
+        return readonly if request.user.is_superuser else [*readonly, "author_email"]
+
     def get_queryset(self, request):
         # Where a comment can be seen on the site, computed in the list query (no N+1): its
         # deepest approved ancestor, and whether its article is live (the one visibility rule).

@@ -19,6 +19,7 @@ class CommentForm(BotCheckedForm):
         "honeypot": _("Your comment looks automated and was not posted."),
         "expired": _("The form was open too long. Check your comment and post it again."),
         "tampered": _("The form could not be verified. Post your comment again."),
+        "used": _("This form was already sent. Check your comment and post it again."),
         "too_fast": _(
             "That was very fast. Take a moment to read your comment, then post it again."
         ),

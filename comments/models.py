@@ -14,6 +14,7 @@ from blog.models import Article
 from comments.conf import MAX_DEPTH_LIMIT
 from core.models import TimeStampedModel, initials_of
 from core.sanitizer import render_comment_text
+from core.web_address import WEB_SCHEMES
 
 AVATAR_COLOURS = 12
 
@@ -168,6 +169,14 @@ class Comment(MPTTModel, TimeStampedModel):
                 fields=["tree_id"],
                 condition=models.Q(parent__isnull=True),
                 name="comment_one_root_per_tree",
+            ),
+            # However a website was written (form, shell, fixture, import): http(s) or nothing.
+            models.CheckConstraint(
+                condition=models.Q(author_url="")
+                | models.Q(author_url__istartswith=WEB_SCHEMES[0])
+                | models.Q(author_url__istartswith=WEB_SCHEMES[1]),
+                name="comment_author_url_http",
+                violation_error_message=_("Enter a web address starting with http:// or https://."),
             ),
         ]
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 
 from comments.models import Comment
 from core.models import initials_of
+from core.web_address import is_web_address
 
 APPROVED = Comment.Status.APPROVED
 PENDING = Comment.Status.PENDING
@@ -91,7 +92,8 @@ def render_thread(rows, *, labels: Labels, own_pending: frozenset, reply_level_l
             name = escape(c.author_name) if c.author_name else labels.anonymous
             author = (
                 f'<a href="{escape(c.author_url)}" rel="external nofollow ugc noopener">{name}</a>'
-                if c.author_url
+                # The database constraint holds this rule too: a link needs both to agree.
+                if is_web_address(c.author_url)
                 else name
             )
             avatar = escape(initials_of(c.author_name))

@@ -14,6 +14,9 @@ from blog.models import Article
 from comments import conf, moderation, notifications
 from comments.models import Comment
 from comments.tree_cache import bump_article_versions
+from core.client_address import valid_ip
+from core.text import clean_text
+from core.web_address import is_web_address
 
 # Any constant works: it names the lock that serialises new threads (new tree_ids).
 NEW_THREAD_LOCK_KEY = 0x636F6D6D
@@ -77,74 +80,140 @@ def comment_post(
     notify_on_reply: bool = False,
 ) -> Comment:
     """Post a comment or a reply; the discussion rules decide whether it is published, held
-    for moderation or marked as spam (see comments.moderation)."""
+    for moderation or marked as spam (see comments.moderation).
+
+    No refusal depends on data the poster has not proved: the duplicate check only looks at
+    comments posted from the same account or, for anonymous readers, the same address.
+    """
+    user = user if user is not None and user.is_authenticated else None
+    ip_address = valid_ip(ip_address)
+    # The form already did this; the shell, fixtures and imports come through here too.
+    author_name, author_email, author_url = (
+        clean_text(value).strip() for value in (author_name, author_email, author_url)
+    )
+    body = clean_text(body, multiline=True).strip()
+    check_article_open(article)
+    check_body(body)
+    check_website(author_url)
+    with transaction.atomic():
+        parent = _reply_target(article, parent_id)
+        check_not_duplicate(
+            article=article, body=body, author_email=author_email, user=user, ip_address=ip_address
+        )
+        return _insert(
+            article=article,
+            parent=parent,
+            candidate=moderation.Candidate(
+                author_name=author_name.strip(),
+                author_email=author_email.strip(),
+                author_url=author_url.strip(),
+                body=body,
+                ip_address=ip_address,
+                user_agent=clean_text(user_agent)[:500],  # a header: anything at all
+            ),
+            user=user,
+            notify_on_reply=notify_on_reply,
+        )
+
+
+def check_article_open(article: Article) -> None:
+    """Refuse a post to an article readers cannot see or whose comments are closed."""
     if not Article.objects.published().filter(pk=article.pk).exists():
         raise CommentRefused(_("This article is not available."), status=404)
     if not moderation.comments_open(article):
         raise CommentRefused(_("Comments are closed on this article."), status=403)
 
-    if author_url and not author_url.strip().lower().startswith(("http://", "https://")):
+
+def check_body(body: str) -> None:
+    if not body:
+        raise CommentRefused(_("Write a comment before posting."), status=400, field="body")
+
+
+def check_website(author_url: str) -> None:
+    if author_url and not is_web_address(author_url):
         raise CommentRefused(
             _("Enter a web address starting with http:// or https://."),
             status=400,
             field="author_url",
         )
-    if conf.get("COMMENTS_DUPLICATE_CHECK") and _is_duplicate(article, author_email, body):
+
+
+def check_not_duplicate(
+    *, article: Article, body: str, author_email: str, user, ip_address: str | None
+) -> None:
+    """The same text by the same address on the same article, from the same poster.
+
+    Keyed on what the poster proved (their account, else their IP address) as well as the
+    email: a stranger typing someone else's address and text never matches, so the answer
+    cannot confirm who wrote a comment.
+    """
+    if not conf.get("COMMENTS_DUPLICATE_CHECK"):
+        return
+    same = Comment.objects.for_article(article).filter(
+        author_email__iexact=author_email.strip(), body=body
+    )
+    if user is not None:
+        same = same.filter(user=user)
+    elif ip_address is not None:
+        same = same.filter(user__isnull=True, ip_address=ip_address)
+    else:
+        same = same.filter(user__isnull=True, ip_address__isnull=True)
+    if same.exists():
         raise CommentRefused(
             _("Duplicate comment: it looks as though you have already said that."),
             status=409,
             field="body",
         )
 
-    with transaction.atomic():
-        parent = _resolve_parent(article, parent_id)
-        if parent is not None:
-            _check_can_reply(parent)
-            parent = _deepest_allowed(parent)
-        # A node's level never changes on insert, only lft/rght do: lock now, and mptt re-reads
-        # the parent's lft/rght (refresh_target) under the lock when it inserts.
-        thread_lock_for_insert(parent)
-        if parent is not None:
-            # Moderation may have removed or hidden the parent while we waited for the lock.
-            parent = Comment.objects.filter(pk=parent.pk).first()
-            if parent is None:
-                raise CommentRefused(
-                    _("The comment you are replying to does not exist."), status=400, field="parent"
-                )
-            _check_can_reply(parent)
 
-        user = user if user is not None and user.is_authenticated else None
-        candidate = moderation.Candidate(
-            author_name=author_name.strip(),
-            author_email=author_email.strip(),
-            author_url=author_url.strip(),
-            body=body,
-            ip_address=ip_address,
-            user_agent=user_agent[:500],
-        )
-        # The reason is stored for moderators: in the site's language, not the commenter's.
-        with translation.override(settings.LANGUAGE_CODE):
-            verdict = moderation.check_comment(candidate, article=article, user=user)
-            held_reason = str(verdict.reason)[:200]
-        comment = Comment(
-            article=article,
-            parent=parent,
-            author_name=candidate.author_name,
-            author_email=candidate.author_email,
-            author_url=candidate.author_url,
-            body=body,
-            user=user,
-            ip_address=ip_address,
-            user_agent=candidate.user_agent,
-            notify_on_reply=notify_on_reply,
-            status=verdict.status,
-            held_reason=held_reason,
-        )
-        comment.save()
-        if comment.status == Comment.Status.PENDING:
-            transaction.on_commit(lambda: notifications.comment_held(comment))
-        elif comment.status == Comment.Status.APPROVED:
-            transaction.on_commit(lambda: notifications.comment_approved(comment))
+def _reply_target(article: Article, parent_id: int | None) -> Comment | None:
+    """The comment a reply attaches to (the deepest allowed ancestor), checked before locking."""
+    parent = _resolve_parent(article, parent_id)
+    if parent is None:
+        return None
+    _check_can_reply(parent)
+    return _deepest_allowed(parent)
+
+
+def _insert(
+    *, article: Article, parent: Comment | None, candidate, user, notify_on_reply: bool
+) -> Comment:
+    """The locked section: lock what the insert shifts, re-check the parent, moderate, save."""
+    # A node's level never changes on insert, only lft/rght do: lock now, and mptt re-reads
+    # the parent's lft/rght (refresh_target) under the lock when it inserts.
+    thread_lock_for_insert(parent)
+    if parent is not None:
+        # Moderation may have removed or hidden the parent while we waited for the lock.
+        parent = Comment.objects.filter(pk=parent.pk).first()
+        if parent is None:
+            raise CommentRefused(
+                _("The comment you are replying to does not exist."), status=400, field="parent"
+            )
+        _check_can_reply(parent)
+
+    # The reason is stored for moderators: in the site's language, not the commenter's.
+    with translation.override(settings.LANGUAGE_CODE):
+        verdict = moderation.check_comment(candidate, article=article, user=user)
+        held_reason = str(verdict.reason)[:200]
+    comment = Comment(
+        article=article,
+        parent=parent,
+        author_name=candidate.author_name,
+        author_email=candidate.author_email,
+        author_url=candidate.author_url,
+        body=candidate.body,
+        user=user,
+        ip_address=candidate.ip_address,
+        user_agent=candidate.user_agent,
+        notify_on_reply=notify_on_reply,
+        status=verdict.status,
+        held_reason=held_reason,
+    )
+    comment.save()
+    if comment.status == Comment.Status.PENDING:
+        transaction.on_commit(lambda: notifications.comment_held(comment))
+    elif comment.status == Comment.Status.APPROVED:
+        transaction.on_commit(lambda: notifications.comment_approved(comment))
     return comment
 
 
@@ -166,14 +235,6 @@ def _deepest_allowed(parent: Comment) -> Comment | None:
     if parent.level <= deepest_parent_level:
         return parent
     return parent.get_ancestors().get(level=deepest_parent_level)
-
-
-def _is_duplicate(article: Article, email: str, body: str) -> bool:
-    return (
-        Comment.objects.for_article(article)
-        .filter(author_email__iexact=email.strip(), body=body)
-        .exists()
-    )
 
 
 def comment_set_status(*, comment: Comment, status: str, moderator=None) -> Comment:

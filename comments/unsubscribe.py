@@ -1,9 +1,9 @@
 """One-click unsubscribe from reply notifications, without logging in.
 
 The link in a reply notification carries the replied-to comment's id, signed (no expiry: an old
-email must keep working). Following it (GET) or a mail client's RFC 8058 one-click POST turns
-off reply notifications on every comment posted with that comment's address. The page never
-shows the address.
+email must keep working). Following it (GET) asks first, since mail scanners follow links too;
+the page's button or a mail client's RFC 8058 one-click POST turns off reply notifications on
+every comment posted with that comment's address. The page never shows the address.
 """
 
 from django.core import signing
@@ -61,6 +61,8 @@ def unsubscribe(request, token: str):
             {"comment_gone": gone},
             status=410 if gone else 400,
         )
+    if request.method == "GET":
+        return render(request, "comments/unsubscribe_confirm.html", {"token": token})
     replies_unsubscribe(email=comment.author_email)
     article = comment.article
     if not Article.objects.published().filter(pk=article.pk).exists():

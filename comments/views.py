@@ -1,3 +1,6 @@
+import logging
+
+from django.db import DatabaseError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -12,6 +15,8 @@ from comments.remember import forget_commenter, remember_commenter
 from comments.services import CommentRefused, comment_post
 from core import ratelimit
 from core.client_address import client_ip
+
+logger = logging.getLogger(__name__)
 
 
 def _rate_key(ip: str | None) -> str:
@@ -39,7 +44,10 @@ def post_comment(request, article_id: int):
     if _rate_limited(ip):
         form.add_error(None, _("You are posting too fast. Wait a minute, then try again."))
         status = 429
-    elif form.is_valid():
+    else:
+        # Every attempt counts, refused ones too: nobody gets unlimited tries at the rules.
+        _count_post(ip)
+    if status != 429 and form.is_valid():
         data = form.cleaned_data
         try:
             comment = comment_post(
@@ -54,6 +62,17 @@ def post_comment(request, article_id: int):
                 user_agent=request.META.get("HTTP_USER_AGENT", ""),
                 notify_on_reply=data["notify_on_reply"],
             )
+        except DatabaseError:
+            # Locked, read-only or refusing writes: a fault of ours, said as such, text kept.
+            logger.exception("Comment on article %s not saved: database error", article.pk)
+            form.add_error(
+                None,
+                _(
+                    "Your comment could not be saved just now. Wait a moment, then post it "
+                    "again: your text is kept below."
+                ),
+            )
+            status = 503
         except CommentRefused as refused:
             form.add_error(refused.field, str(refused.message))
             status = refused.status
@@ -65,7 +84,6 @@ def post_comment(request, article_id: int):
                     None, _("Your text is kept below: post it again to add it as a new comment.")
                 )
         else:
-            _count_post(ip)
             if comment.status == comment.Status.PENDING:
                 add_own_pending(request, comment)
             response = HttpResponseRedirect(f"{article.get_absolute_url()}#comment-{comment.pk}")
@@ -75,4 +93,7 @@ def post_comment(request, article_id: int):
                 forget_commenter(request)
             return response
     form.refresh_timestamp()
-    return render_article(request, article, comment_form=form, status=status)
+    response = render_article(request, article, comment_form=form, status=status)
+    if status == 503:
+        response["Retry-After"] = "30"
+    return response

@@ -62,11 +62,17 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # In production, absolute links are built on SITE_URL, not on the Host a client sent.
+    "config.security.SiteUrlMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "config.security.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before anything reads the body or the query: a 400 page for what no view could read.
+    "config.security.UnreadableRequestMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before the CSRF check: a PUT at a page is a 405, not a CSRF failure.
+    "config.security.ReadOnlyAddressesMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -119,7 +125,8 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Writers queue for the lock at BEGIN instead of failing half-way through a tree update.
-    DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    # A writer waits at most 5 s for the lock, then the reader gets a 503 that keeps the form.
+    DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 5}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # Tests use a file, not shared-cache memory: that mode answers concurrent writers with
     # "table is locked" at once instead of queueing them the way a real SQLite file does.
@@ -131,8 +138,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Local memory by default; with REDIS_URL every app server shares one cache (comment trees,
-# discussion settings, rate limits), which several processes need to agree.
+# discussion settings, rate limits, used form tokens), which several processes need to agree.
+# Production has several workers and runs commands beside them: it will not start without one.
 REDIS_URL = env_str("REDIS_URL")
+if PRODUCTION and not REDIS_URL:
+    raise ImproperlyConfigured(
+        "REDIS_URL must be set in production: every worker and management command must share "
+        "one cache (moderation, discussion settings, rate limits), e.g. redis://127.0.0.1:6379/0."
+    )
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -280,8 +293,22 @@ BLOG_ARTICLES_PER_PAGE = env_int("BLOG_ARTICLES_PER_PAGE", 10)
 # reachable through the month archives and the sitemap).
 BLOG_MAX_LISTING_PAGES = env_int("BLOG_MAX_LISTING_PAGES", 100)
 
-# The public address: emails have no request, so their links are built on it (core.mail).
+# The public address: emails have no request, so their links are built on it (core.mail). In
+# production every absolute link on a page (canonical, OpenGraph, JSON-LD, feeds, sitemap) is
+# built on it too, never on the Host header a client sent (config.security.SiteUrlMiddleware).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+_site = urlsplit(SITE_URL)
+LINKS_FROM_SITE_URL = env_bool("LINKS_FROM_SITE_URL", default=PRODUCTION)
+if PRODUCTION and (
+    _site.scheme not in ("http", "https")
+    or not _site.hostname
+    or _site.hostname in ("localhost", "127.0.0.1", "::1", "0.0.0.0")  # noqa: S104
+    or _site.hostname.endswith((".localhost", ".local"))
+):
+    raise ImproperlyConfigured(
+        f"SITE_URL is {SITE_URL!r}: in production set it to the site's public address, e.g. "
+        "https://rivista.example (links in pages, feeds and emails are built on it)."
+    )
 
 # App settings: the defaults live in each app's conf module (comments/conf.py,
 # newsletter/conf.py); the environment overrides only what it names.

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from blog.seo import robots_txt
 from blog.sitemaps import sitemap_index, sitemap_section
+from config.admin_shortcut import view_on_site
 
 admin.site.site_header = _("Magazine administration")
 admin.site.site_title = _("Magazine")
@@ -13,6 +14,8 @@ admin.site.index_title = _("Editorial desk")
 
 urlpatterns = [
     path("", include("core.password_reset")),
+    # Before the admin's own: "view on site" must not reveal an article the user may not see.
+    path("admin/r/<int:content_type_id>/<path:object_id>/", view_on_site, name="view-on-site"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("sitemap.xml", sitemap_index, name="sitemap"),
@@ -28,3 +31,8 @@ urlpatterns = [
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler400 = "config.errors.bad_request"
+handler403 = "config.errors.permission_denied"
+handler404 = "config.errors.page_not_found"
+handler500 = "config.errors.server_error"

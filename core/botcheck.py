@@ -3,13 +3,19 @@
 A honeypot field people never see, and a signed timestamp of when the form was shown: a form
 sent back sooner than a person could fill it, or kept open too long, or whose timestamp was
 forged or made for another page, is refused with a clear message and comes back as typed.
+Each timestamp is good for one post (a nonce remembered in the shared cache): a bot cannot
+load a page once and replay its form for days.
 """
 
+import secrets
 import time
 
 from django import forms
 from django.core import signing
+from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
+
+from core.text import clean_text
 
 
 class BotCheckedForm(forms.Form):
@@ -35,10 +41,35 @@ class BotCheckedForm(forms.Form):
         initial = kwargs.setdefault("initial", {})
         initial.setdefault("timestamp", self.sign(self.timestamp_scope()))
         super().__init__(*args, **kwargs)
+        if self.is_bound:
+            self.data = self._without_invisible_characters(self.data)
+
+    def _without_invisible_characters(self, data):
+        """Every typed value without controls, bidi overrides or zero-widths (core.text), before
+        any validation: a value of only such characters is then empty, and required fields say
+        so. Only text areas keep line breaks and tabs."""
+        data = data.copy()
+        for name, field in self.fields.items():
+            key = self.add_prefix(name)
+            if key not in data or not isinstance(field, forms.CharField):
+                continue
+            multiline = isinstance(field.widget, forms.Textarea)
+            values = data.getlist(key) if hasattr(data, "getlist") else [data[key]]
+            cleaned = [
+                clean_text(v, multiline=multiline) if isinstance(v, str) else v for v in values
+            ]
+            if hasattr(data, "setlist"):
+                data.setlist(key, cleaned)
+            else:
+                data[key] = cleaned[-1]
+        return data
 
     @classmethod
     def sign(cls, scope) -> str:
-        return signing.dumps({"s": scope, "t": int(time.time())}, salt=cls.timestamp_salt)
+        return signing.dumps(
+            {"s": scope, "t": int(time.time()), "n": secrets.token_urlsafe(12)},
+            salt=cls.timestamp_salt,
+        )
 
     def timestamp_scope(self):
         return ""
@@ -67,10 +98,16 @@ class BotCheckedForm(forms.Form):
             not isinstance(sent, dict)
             or sent.get("s") != self.timestamp_scope()
             or not isinstance(sent.get("t"), int)
+            or not isinstance(sent.get("n"), str)
         ):
             raise forms.ValidationError(self.messages["tampered"], code="tampered")
         if time.time() - sent["t"] < self.min_seconds():
             raise forms.ValidationError(self.messages["too_fast"], code="too_fast")
+        # Spent now, whatever else the form says: a refused form comes back with a new one.
+        if not cache.add(f"botcheck:{self.timestamp_salt}:{sent['n']}", 1, self.max_age() + 60):
+            raise forms.ValidationError(
+                self.messages.get("used", self.messages["tampered"]), code="used"
+            )
         return self.cleaned_data["timestamp"]
 
     def refresh_timestamp(self):

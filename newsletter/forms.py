@@ -27,6 +27,7 @@ class SignupForm(BotCheckedForm):
         "honeypot": _("Your request looks automated and was not sent."),
         "expired": _("The form was open too long. Check your address and send it again."),
         "tampered": _("The form could not be verified. Send it again."),
+        "used": _("This form was already sent. Check your address and send it again."),
         "too_fast": _("That was very fast. Check your address, then send it again."),
     }
     field_order = ["email", "timestamp", "website_confirm"]

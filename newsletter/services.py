@@ -35,6 +35,7 @@ __all__ = [
     "issue_schedule",
     "issue_send_test",
     "subscriber_confirm",
+    "subscriber_for_unsubscribe",
     "subscriber_request",
     "subscriber_unsubscribe",
     "unsubscribe_url",
@@ -60,6 +61,9 @@ def subscriber_request(
     )
     if subscriber.status == Subscriber.Status.CONFIRMED:
         kind = "already_subscribed"
+        # The same write as for any other address (the answer's timing must not tell which
+        # case it was); the consent on record is kept as it was.
+        subscriber.save()
     else:
         kind = "confirm"
         if not created:
@@ -102,6 +106,17 @@ def subscriber_unsubscribe(*, token: str) -> Subscriber:
     return subscriber
 
 
+def subscriber_for_unsubscribe(*, token: str) -> Subscriber:
+    """Whom an unsubscribe link is for (TokenInvalid if nobody): the page that asks first."""
+    pk, fingerprint = tokens.read_token(token, salt=tokens.UNSUBSCRIBE_SALT)
+    subscriber = Subscriber.objects.filter(pk=pk).first()
+    if subscriber is None or not tokens.matches(
+        subscriber, fingerprint, salt=tokens.UNSUBSCRIBE_SALT
+    ):
+        raise TokenInvalid
+    return subscriber
+
+
 def confirm_url(subscriber: Subscriber) -> str:
     token = tokens.make_token(subscriber, salt=tokens.CONFIRM_SALT)
     return site_url(reverse("newsletter:confirm", args=[token]))
@@ -125,7 +140,7 @@ def _valid_ip(ip_address: str | None) -> str | None:
 def _subscriber_for(token: str, *, salt: str, max_age: int | None = None) -> Subscriber:
     pk, fingerprint = tokens.read_token(token, salt=salt, max_age=max_age)
     subscriber = Subscriber.objects.select_for_update().filter(pk=pk).first()
-    if subscriber is None or not tokens.matches(subscriber, fingerprint):
+    if subscriber is None or not tokens.matches(subscriber, fingerprint, salt=salt):
         raise TokenInvalid
     return subscriber
 
@@ -160,10 +175,9 @@ def _message(subscriber: Subscriber, kind: str) -> ListEmailMessage:
         "unsubscribe_url": unsubscribe,
         "confirm_days": conf.get("NEWSLETTER_CONFIRM_DAYS"),
     }
-    if kind == "confirm":
-        context["confirm_url"] = confirm_url(subscriber)
-    if kind == "unsubscribed":
-        context["signup_url"] = site_url(reverse("newsletter:signup"))
+    # Signed for every kind, used by one: the same work whatever the address's state.
+    context["confirm_url"] = confirm_url(subscriber)
+    context["signup_url"] = site_url(reverse("newsletter:signup"))
     with translation.override(subscriber.language or settings.LANGUAGE_CODE):
         subject = render_to_string(f"newsletter/email/{kind}_subject.txt", context)
         body = render_to_string(f"newsletter/email/{kind}_body.txt", context)

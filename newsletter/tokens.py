@@ -2,7 +2,8 @@
 
 A token carries the subscriber's id and a keyed fingerprint of their address, never the address
 itself: signed values are only base64, and links end up in logs and browser histories. The
-fingerprint also retires every link when an editor changes the address.
+fingerprint also retires every link when an editor changes the address, and an unsubscribe
+retires the confirmation links made before it.
 """
 
 from dataclasses import dataclass
@@ -24,12 +25,18 @@ class TokenInvalid(Exception):
     expired: bool = False
 
 
-def _fingerprint(email: str) -> str:
-    return salted_hmac(_FINGERPRINT_SALT, email, algorithm="sha256").hexdigest()[:20]
+def _fingerprint(subscriber: Subscriber, salt: str) -> str:
+    value = subscriber.email
+    if salt == CONFIRM_SALT:
+        # An unsubscribe retires every confirmation link made before it: a link from an old
+        # sign-up must not confirm the new one (the reader may not have asked for it).
+        left = subscriber.unsubscribed_at
+        value += "|" + (left.isoformat() if left else "")
+    return salted_hmac(_FINGERPRINT_SALT, value, algorithm="sha256").hexdigest()[:20]
 
 
 def make_token(subscriber: Subscriber, *, salt: str) -> str:
-    return signing.dumps({"s": subscriber.pk, "f": _fingerprint(subscriber.email)}, salt=salt)
+    return signing.dumps({"s": subscriber.pk, "f": _fingerprint(subscriber, salt)}, salt=salt)
 
 
 def read_token(token: str, *, salt: str, max_age: int | None = None) -> tuple[int, str]:
@@ -48,5 +55,5 @@ def read_token(token: str, *, salt: str, max_age: int | None = None) -> tuple[in
     return pk, fingerprint
 
 
-def matches(subscriber: Subscriber, fingerprint: str) -> bool:
-    return constant_time_compare(_fingerprint(subscriber.email), fingerprint)
+def matches(subscriber: Subscriber, fingerprint: str, *, salt: str) -> bool:
+    return constant_time_compare(_fingerprint(subscriber, salt), fingerprint)

@@ -1,3 +1,6 @@
+import logging
+
+from django.db import DatabaseError
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -15,9 +18,12 @@ from newsletter.selectors import archived_issues
 from newsletter.services import (
     TokenInvalid,
     subscriber_confirm,
+    subscriber_for_unsubscribe,
     subscriber_request,
     subscriber_unsubscribe,
 )
+
+logger = logging.getLogger(__name__)
 
 
 def _rate_key(ip: str | None) -> str:
@@ -57,18 +63,31 @@ def signup(request):
         form.add_error(None, _("Too many sign-up requests. Wait a few minutes, then try again."))
         status = 429
     elif form.is_valid():
-        subscriber_request(
-            email=form.cleaned_data["email"],
-            ip_address=ip,
-            language=get_language(),
-            source="footer",
-        )
-        _count_request(ip)
-        return redirect("newsletter:check-inbox")
+        try:
+            subscriber_request(
+                email=form.cleaned_data["email"],
+                ip_address=ip,
+                language=get_language(),
+                source="footer",
+            )
+        except DatabaseError:
+            # Locked, read-only or refusing writes: our fault, said as such, address kept.
+            logger.exception("Newsletter sign-up not saved: database error")
+            form.add_error(
+                None,
+                _("Your request could not be saved just now. Wait a moment, then send it again."),
+            )
+            status = 503
+        else:
+            _count_request(ip)
+            return redirect("newsletter:check-inbox")
     else:
         status = 400
     form.refresh_timestamp()
-    return _signup_page(request, form, status=status)
+    response = _signup_page(request, form, status=status)
+    if status == 503:
+        response["Retry-After"] = "30"
+    return response
 
 
 @require_GET
@@ -97,6 +116,14 @@ def confirm(request, token: str):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token: str):
+    """GET asks (mail scanners follow links: they must not unsubscribe anyone); POST, from the
+    page's button or a mail client's one-click, unsubscribes."""
+    if request.method == "GET":
+        try:
+            subscriber_for_unsubscribe(token=token)
+        except TokenInvalid as error:
+            return _invalid_link(request, error)
+        return render(request, "newsletter/unsubscribe_confirm.html", {"token": token})
     try:
         subscriber_unsubscribe(token=token)
     except TokenInvalid as error:

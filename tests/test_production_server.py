@@ -1,5 +1,6 @@
 """The production command for real: gunicorn + whitenoise on a loopback port."""
 
+import contextlib
 import gzip
 import json
 import os
@@ -28,45 +29,50 @@ def fetch(url: str, **headers):
         return response.status, dict(response.headers), response.read()
 
 
-@pytest.fixture(scope="module")
-def production(tmp_path_factory):
-    tmp_path = tmp_path_factory.mktemp("production")
-    port = free_port()
-    env = {
+def production_env(tmp_path, port: int, **extra) -> dict:
+    """The environment of the README's production command, on a loopback port.
+
+    Production needs a shared cache (REDIS_URL): tests that start it skip without one. Each
+    server gets its own key prefix, so runs sharing a Redis database never see each other.
+    """
+    redis_url = os.environ.get("REDIS_URL")
+    if not redis_url:
+        pytest.skip("production needs a shared cache: run with REDIS_URL=redis://...")
+    return {
         "PATH": os.environ["PATH"],
         "HOME": str(tmp_path),
         "IGNORE_DOTENV": "1",
         "DJANGO_ENV": "production",
         "SECRET_KEY": "test-only-4Jk9#mZ2v!pL7@wR4tY8uI1oP3aS5dF6gHqW3eR5tY7uI9oP",
-        "ALLOWED_HOSTS": "127.0.0.1",
+        "ALLOWED_HOSTS": "127.0.0.1,rivista.example",
+        "SITE_URL": "https://rivista.example",
         "SECURE_SSL_REDIRECT": "false",
+        "REDIS_URL": redis_url,
+        "CACHE_KEY_PREFIX": f"prodtest-{os.getpid()}-{port}",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.sqlite3'}",
         "STATIC_ROOT": str(tmp_path / "static"),
         "MEDIA_ROOT": str(tmp_path / "media"),
         "PORT": str(port),
         "WEB_CONCURRENCY": "2",
+        **extra,
     }
 
-    def manage(*args):
-        subprocess.run(
-            [sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env, check=True,
-            capture_output=True, timeout=120,
-        )  # fmt: skip
 
-    manage("migrate", "--noinput")
-    manage("collectstatic", "--noinput")
-    manage(
-        "shell",
-        "-c",
-        "from tests.factories import make_article;"
-        "a = make_article(title='Dal server di produzione', slug='produzione');"
-        "print(a.get_absolute_url())",
-    )
+def manage(env, *args) -> str:
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env, check=True,
+        capture_output=True, timeout=120, text=True,
+    )  # fmt: skip
+    return result.stdout
+
+
+@contextlib.contextmanager
+def gunicorn(env):
     server = subprocess.Popen(
         [str(GUNICORN), "-c", "config/gunicorn.conf.py", "config.wsgi"],
         cwd=BASE_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
+    port = int(env["PORT"])
     try:
         for _ in range(100):
             try:
@@ -76,10 +82,28 @@ def production(tmp_path_factory):
                 time.sleep(0.1)
         else:
             pytest.fail("gunicorn did not start: " + server.stdout.read1().decode())
-        yield base, tmp_path
+        yield f"http://127.0.0.1:{port}"
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def production(tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("production")
+    env = production_env(tmp_path, free_port())
+    manage(env, "migrate", "--noinput")
+    manage(env, "collectstatic", "--noinput")
+    manage(
+        env,
+        "shell",
+        "-c",
+        "from tests.factories import make_article;"
+        "a = make_article(title='Dal server di produzione', slug='produzione');"
+        "print(a.get_absolute_url())",
+    )
+    with gunicorn(env) as base:
+        yield base, tmp_path
 
 
 def test_gunicorn_serves_an_article_page(production):

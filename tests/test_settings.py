@@ -13,6 +13,8 @@ PRINT_SETTINGS = (
     SETUP + "; from django.conf import settings as s; print(s.DEBUG, s.ALLOWED_HOSTS,"
     " s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS > 0)"
 )
+# Settings only: nothing connects to it.
+SOME_REDIS = "redis://127.0.0.1:6390/15"
 GOOD_SECRET = "a-long-random-production-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
 CONFIG_VARIABLES = (
     "DJANGO_ENV",
@@ -81,6 +83,8 @@ def test_production_starts_when_configured_and_is_secure_by_default():
         DJANGO_ENV="production",
         SECRET_KEY=GOOD_SECRET,
         ALLOWED_HOSTS="rivista.example, www.rivista.example",
+        SITE_URL="https://rivista.example",
+        REDIS_URL=SOME_REDIS,
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split("\n")[0] == (
@@ -109,21 +113,33 @@ def test_check_deploy_is_clean_with_production_settings():
         SECRET_KEY=GOOD_SECRET,
         ALLOWED_HOSTS="rivista.example",
         SITE_URL="https://rivista.example",
+        REDIS_URL=SOME_REDIS,
     )
     assert result.returncode == 0, result.stderr + result.stdout
 
 
-def test_check_deploy_warns_while_links_in_emails_would_point_to_localhost():
+def test_production_refuses_to_start_while_links_would_point_to_localhost():
     result = run_python(
-        "import sys; from django.core.management import execute_from_command_line;"
-        " execute_from_command_line(['manage.py', 'check', '--deploy', '--fail-level', 'WARNING'])",
-        DJANGO_SETTINGS_MODULE="config.settings",
+        SETUP,
         DJANGO_ENV="production",
         SECRET_KEY=GOOD_SECRET,
         ALLOWED_HOSTS="rivista.example",
+        REDIS_URL=SOME_REDIS,
     )
     assert result.returncode != 0
-    assert "blog.W001" in result.stderr + result.stdout
+    assert "SITE_URL is 'http://127.0.0.1:8000'" in result.stderr
+
+
+def test_production_refuses_to_start_without_a_shared_cache():
+    result = run_python(
+        SETUP,
+        DJANGO_ENV="production",
+        SECRET_KEY=GOOD_SECRET,
+        ALLOWED_HOSTS="rivista.example",
+        SITE_URL="https://rivista.example",
+    )
+    assert result.returncode != 0
+    assert "REDIS_URL must be set in production" in result.stderr
 
 
 def test_tests_run_with_debug_off_fast_hashing_and_a_local_memory_cache():

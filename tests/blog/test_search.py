@@ -241,8 +241,12 @@ def test_hostile_queries_answer_200_and_are_echoed_escaped(client, query):
 
     response = search(client, query)
 
+    if "\x00" in query:
+        # No text column takes a NUL: the whole query string is refused (config.security).
+        assert response.status_code == 400
+        assert "\x00" not in response.text
+        return
     assert response.status_code == 200
-    assert "\x00" not in response.text
     if set(query) & set("<>&'\""):
         assert query not in response.text
     cleaned = response.context["query"]

@@ -21,7 +21,7 @@ from comments.models import Comment, DiscussionSettings
 from comments.services import comment_post, comment_set_status
 from comments.unsubscribe import make_token
 from core.models import OutgoingEmail
-from tests.factories import make_article, make_author, make_user, post_form_data
+from tests.factories import find_elements, make_article, make_author, make_user, post_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -516,7 +516,7 @@ def test_unsubscribe_link_works_without_logging_in_and_says_what_happened(
     other = post(capture, article, author_email="CARLA@example.com", notify_on_reply=True)
     stranger = post(capture, article, author_email="dario@example.com", notify_on_reply=True)
 
-    response = Client().get(path, headers=ENGLISH)
+    response = Client().post(path, headers=ENGLISH)
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -544,7 +544,7 @@ def test_unsubscribe_page_links_home_when_the_article_is_no_longer_public(
     article.status = article.Status.DRAFT
     article.save()
 
-    response = Client().get(path, headers=ENGLISH)
+    response = Client().post(path, headers=ENGLISH)
 
     assert response.status_code == 200
     assert article.get_absolute_url() not in response.content.decode()
@@ -554,12 +554,24 @@ def test_unsubscribe_page_links_home_when_the_article_is_no_longer_public(
 def test_unsubscribing_twice_is_harmless(settings, capture, article, mailoutbox):
     parent, path = reply_notification(settings, capture, article, mailoutbox)
 
-    first = Client().get(path, headers=ENGLISH)
-    second = Client().get(path, headers=ENGLISH)
+    first = Client().post(path, headers=ENGLISH)
+    second = Client().post(path, headers=ENGLISH)
 
     assert first.status_code == second.status_code == 200
     assert UNSUBSCRIBED in second.content.decode()
     assert not Comment.objects.get(pk=parent.pk).notify_on_reply
+
+
+def test_following_the_link_asks_first_and_changes_nothing(settings, capture, article, mailoutbox):
+    """Mail scanners follow every link in a message: a GET must not unsubscribe anyone."""
+    parent, path = reply_notification(settings, capture, article, mailoutbox)
+
+    response = Client().get(path, headers=ENGLISH)
+
+    assert response.status_code == 200
+    assert "Stop reply notifications?" in response.text
+    assert find_elements(response.text, "form", method="post", action=path)  # its button
+    assert Comment.objects.get(pk=parent.pk).notify_on_reply
 
 
 def test_one_click_post_unsubscribes_without_a_csrf_token(settings, capture, article, mailoutbox):
@@ -575,7 +587,7 @@ def test_one_click_post_unsubscribes_without_a_csrf_token(settings, capture, art
 
 def test_no_reply_mail_after_unsubscribing(settings, capture, article, mailoutbox):
     parent, path = reply_notification(settings, capture, article, mailoutbox)
-    Client().get(path)
+    Client().post(path)
 
     post(capture, article, parent_id=parent.pk, author_email="eva@example.com")
 

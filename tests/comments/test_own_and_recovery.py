@@ -52,8 +52,9 @@ def test_refused_reply_keeps_the_text_and_drops_the_reply_target(client):
     assert f'name="parent" value="{held.pk}"' not in response.text
     assert "post it again to add it as a new comment" in response.text
 
-    # Posting the returned form again succeeds as a new top-level comment.
-    data["parent"] = ""
+    # Posting the returned form again (a new form: a timestamp is good for one post) succeeds
+    # as a new top-level comment.
+    data = post_form_data(article, parent="", body="Il mio testo da non perdere.")
     again = client.post(reverse("comments:post", args=[article.pk]), data)
     assert again.status_code == 302
     assert Comment.objects.get(body="Il mio testo da non perdere.").parent_id is None
@@ -77,7 +78,7 @@ def test_service_refuses_a_website_that_is_not_a_web_address(url):
         (1, "10.0.0.1", "203.0.113.9", "203.0.113.9"),
         (1, "10.0.0.1", "198.51.100.66, 203.0.113.9", "203.0.113.9"),  # forged hop ignored
         (2, "10.0.0.1", "198.51.100.66, 203.0.113.9, 10.0.0.2", "203.0.113.9"),
-        (3, "10.0.0.1", "203.0.113.9", "203.0.113.9"),  # fewer hops than proxies
+        (3, "10.0.0.1", "203.0.113.9", "10.0.0.1"),  # fewer hops than proxies: not ours
         (1, "10.0.0.1", "", "10.0.0.1"),
     ],
 )

@@ -160,6 +160,7 @@ def test_production_sends_hsts_and_redirects_to_https(tmp_path):
         ALLOWED_HOSTS="testserver",
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
         SITE_URL="https://testserver",
+        REDIS_URL=os.environ.get("REDIS_URL", "redis://127.0.0.1:6390/15"),
     )
     result = subprocess.run(
         [sys.executable, "-c", PRODUCTION_REQUEST],
