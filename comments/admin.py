@@ -11,7 +11,8 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, Subquery
+from django.db.models.functions import Lower
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -21,12 +22,20 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from blog.models import Article
-from comments.models import Comment, DiscussionSettings
+from comments.models import Comment, CommenterAddress, DiscussionSettings
 from comments.privacy_admin import PersonalDataActionsMixin
 from comments.services import DeleteOutcome, comment_delete, comment_set_status
 
 EMPTY = "—"
 MODERATION_LOCATIONS = [admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM]
+
+
+def confirmed_address_annotation():
+    """True when the comment comes from an account or a confirmed address, in the list query."""
+    confirmed = CommenterAddress.objects.filter(
+        email=Lower(OuterRef("author_email")), confirmed_at__isnull=False
+    )
+    return ExpressionWrapper(Q(user__isnull=False) | Exists(confirmed), output_field=BooleanField())
 
 
 def pending_comment_count() -> int:
@@ -66,6 +75,7 @@ class CommentAdmin(PersonalDataActionsMixin, admin.ModelAdmin):
         "depth_label",
         "status",
         "held_reason",
+        "address_confirmed",
         "created",
         "thread_link",
     ]
@@ -135,8 +145,15 @@ class CommentAdmin(PersonalDataActionsMixin, admin.ModelAdmin):
             .annotate(
                 approved_ancestor_id=Subquery(approved_ancestor.order_by("-lft").values("pk")[:1]),
                 article_live=Exists(live),
+                address_confirmed=confirmed_address_annotation(),
             )
         )
+
+    @admin.display(description=_("confirmed address"), boolean=True, ordering="address_confirmed")
+    def address_confirmed(self, comment):
+        """Whether "approve returning commenters" may trust this commenter: a logged-in account
+        or an address that followed a confirmation link. A typed email alone never is."""
+        return comment.address_confirmed
 
     # Comments come from readers, not from the admin.
 

@@ -10,7 +10,7 @@ class CommentsConfig(AppConfig):
         from django.core.signals import setting_changed
         from django.db.models.signals import post_delete, post_save
 
-        from comments import signals
+        from comments import privacy, signals, verification
         from comments.models import Comment, DiscussionSettings
 
         post_save.connect(signals.comment_saved, sender=Comment, dispatch_uid="comment_saved")
@@ -21,3 +21,8 @@ class CommentsConfig(AppConfig):
             dispatch_uid="discussion_settings_saved",
         )
         setting_changed.connect(signals.django_setting_changed, dispatch_uid="comments_settings")
+        privacy.register(
+            "commenter_addresses",
+            exporter=verification.export_addresses,
+            eraser=verification.erase_addresses,
+        )

@@ -154,6 +154,11 @@ def _context(comment: Comment, **extra) -> dict:
     }
 
 
+def render_message(kind: str, to: str, context: dict, *, headers=None) -> ListEmailMessage:
+    """One message to one recipient from comments/email/<kind>_subject.txt and _body.txt."""
+    return _render(kind, to, context, headers=headers)
+
+
 def _render(kind: str, to: str, context: dict, *, headers=None) -> ListEmailMessage:
     subject = render_to_string(f"comments/email/{kind}_subject.txt", context)
     body = render_to_string(f"comments/email/{kind}_body.txt", context)

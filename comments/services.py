@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from blog.models import Article
-from comments import conf, moderation, notifications, privacy
+from comments import conf, moderation, notifications, privacy, verification
 from comments.models import Comment
 
 # Any constant works: it names the lock that serialises new threads (new tree_ids).
@@ -70,6 +70,7 @@ def comment_post(
     ip_address: str | None = None,
     user_agent: str = "",
     notify_on_reply: bool = False,
+    proven_email: str = "",
 ) -> Comment:
     """Post a comment or a reply; the discussion rules decide whether it is published, held
     for moderation or marked as spam (see comments.moderation)."""
@@ -116,6 +117,7 @@ def comment_post(
             body=body,
             ip_address=ip_address,
             user_agent=user_agent[:500],
+            proven_email=proven_email,
         )
         # The reason is stored for moderators: in the site's language, not the commenter's.
         with translation.override(settings.LANGUAGE_CODE):
@@ -138,6 +140,11 @@ def comment_post(
         comment.save()
         if comment.status == Comment.Status.PENDING:
             transaction.on_commit(lambda: notifications.comment_held(comment))
+            transaction.on_commit(
+                lambda: verification.address_confirmation_request(
+                    comment=comment, proven_email=proven_email
+                )
+            )
         elif comment.status == Comment.Status.APPROVED:
             transaction.on_commit(lambda: notifications.comment_approved(comment))
     return comment

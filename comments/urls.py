@@ -1,10 +1,15 @@
 from django.urls import path
 
-from comments import unsubscribe, views
+from comments import unsubscribe, verification_views, views
 
 app_name = "comments"
 
 urlpatterns = [
     path("commenti/articolo/<int:article_id>/", views.post_comment, name="post"),
     path("commenti/disiscrizione/<str:token>/", unsubscribe.unsubscribe, name="unsubscribe"),
+    path(
+        "commenti/conferma-indirizzo/<str:token>/",
+        verification_views.confirm_address,
+        name="confirm-address",
+    ),
 ]

@@ -6,7 +6,7 @@ from django.views.decorators.http import require_POST
 
 from blog.models import Article
 from blog.views import render_article
-from comments import conf
+from comments import conf, verification
 from comments.forms import CommentForm
 from comments.own import add_own_pending
 from comments.remember import forget_commenter, remember_commenter
@@ -58,6 +58,7 @@ def post_comment(request, article_id: int):
                 ip_address=ip,
                 user_agent=request.META.get("HTTP_USER_AGENT", ""),
                 notify_on_reply=data["notify_on_reply"],
+                proven_email=verification.proven_email(request),
             )
         except CommentRefused as refused:
             form.add_error(refused.field, str(refused.message))
