@@ -54,6 +54,13 @@ class CommentManager(TreeManager.from_queryset(CommentQuerySet)):
 
 
 class Comment(MPTTModel, TimeStampedModel):
+    class Role(models.TextChoices):
+        """A verified badge, from the account that wrote the comment, never from typed fields."""
+
+        NONE = "", _("Reader")
+        AUTHOR = "author", _("Author")
+        STAFF = "staff", _("Editorial staff")
+
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
         APPROVED = "approved", _("Approved")
@@ -114,6 +121,15 @@ class Comment(MPTTModel, TimeStampedModel):
         help_text=_("Which discussion rule held this comment or marked it as spam."),
     )
     notify_on_reply = models.BooleanField(_("notify me of replies"), default=False)
+    author_role = models.CharField(
+        _("verified badge"),
+        max_length=10,
+        choices=Role.choices,
+        default=Role.NONE,
+        blank=True,
+        editable=False,
+        help_text=_("From the logged-in account that wrote it: the article's author, or staff."),
+    )
 
     objects = CommentManager()
 
@@ -126,6 +142,7 @@ class Comment(MPTTModel, TimeStampedModel):
         "author_url",
         "body_html",
         "avatar_colour",
+        "author_role",
         "status",
         "created",
         "updated",
@@ -291,6 +308,17 @@ class DiscussionSettings(models.Model):
     @staticmethod
     def entries(text: str) -> list[str]:
         return [line.strip().lower() for line in text.splitlines() if line.strip()]
+
+
+def role_of(user, article) -> str:
+    """The badge a comment by `user` on `article` carries: only ever from a logged-in account."""
+    if user is None or not user.is_authenticated:
+        return Comment.Role.NONE
+    if article.author.user_id == user.pk:
+        return Comment.Role.AUTHOR
+    if user.is_staff:
+        return Comment.Role.STAFF
+    return Comment.Role.NONE
 
 
 class CommenterAddress(models.Model):

@@ -108,6 +108,7 @@ def erase_comments(email: str) -> int:
         ip_address=None,
         user_agent="",
         user=None,
+        author_role="",
         notify_on_reply=False,
         # A hold or spam list entry that matched may quote the address or the IP.
         held_reason="",

@@ -56,6 +56,7 @@ class Labels:
     awaiting: str
     reply: str
     reply_to: str
+    badges: dict
     dates: DateLabels
 
     @classmethod
@@ -66,6 +67,10 @@ class Labels:
             awaiting=escape(gettext("Your comment is awaiting moderation.")),
             reply=escape(gettext("Reply")),
             reply_to=escape(gettext("Reply to")),
+            badges={
+                Comment.Role.AUTHOR: escape(gettext("Author")),
+                Comment.Role.STAFF: escape(gettext("Editorial staff")),
+            },
             dates=DateLabels(),
         )
 
@@ -95,11 +100,17 @@ def render_thread(rows, *, labels: Labels, own_pending: frozenset, reply_level_l
                 else name
             )
             avatar = escape(initials_of(c.author_name))
+            badge = labels.badges.get(c.author_role)
+            badge = (
+                f'<span class="comment-badge badge-{c.author_role}">{badge}</span>\n'
+                if badge
+                else ""
+            )
             append(
                 f'<article class="comment-body" aria-labelledby="comment-{pk}-author">\n'
                 f'<header class="comment-meta"><span class="comment-avatar avatar-c'
                 f'{c.avatar_colour}" aria-hidden="true">{avatar}</span>\n'
-                f'<b id="comment-{pk}-author" class="comment-author">{author}</b>\n'
+                f'<b id="comment-{pk}-author" class="comment-author">{author}</b>\n{badge}'
                 f'<a class="comment-permalink" href="#comment-{pk}"><time datetime="'
                 f'{c.created.isoformat(timespec="seconds")}">'
                 f"{escape(labels.dates(c.created))}</time></a></header>\n"

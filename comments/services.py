@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from blog.models import Article
 from comments import conf, moderation, notifications, privacy, verification
-from comments.models import Comment
+from comments.models import Comment, role_of
 
 # Any constant works: it names the lock that serialises new threads (new tree_ids).
 NEW_THREAD_LOCK_KEY = 0x636F6D6D
@@ -110,6 +110,11 @@ def comment_post(
             _check_can_reply(parent)
 
         user = user if user is not None and user.is_authenticated else None
+        if user is not None:
+            # A logged-in commenter need not type who they are: their account says it.
+            account_name, account_email = account_identity(user)
+            author_name = author_name.strip() or account_name
+            author_email = author_email.strip() or account_email
         candidate = moderation.Candidate(
             author_name=author_name.strip(),
             author_email=author_email.strip(),
@@ -136,6 +141,7 @@ def comment_post(
             notify_on_reply=notify_on_reply,
             status=verdict.status,
             held_reason=held_reason,
+            author_role=role_of(user, article),
         )
         comment.save()
         if comment.status == Comment.Status.PENDING:
@@ -148,6 +154,14 @@ def comment_post(
         elif comment.status == Comment.Status.APPROVED:
             transaction.on_commit(lambda: notifications.comment_approved(comment))
     return comment
+
+
+def account_identity(user) -> tuple[str, str]:
+    """The name and address a logged-in user comments under: their author profile's name, else
+    their full name, else their username; the account's email."""
+    profile = getattr(user, "author", None)
+    name = (profile.display_name if profile else "") or user.get_full_name() or user.get_username()
+    return name[:100], user.email or ""
 
 
 def _check_can_reply(parent: Comment) -> None:

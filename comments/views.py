@@ -38,7 +38,7 @@ def post_comment(request, article_id: int):
     article = get_object_or_404(
         Article.objects.published().select_related("author", "category"), pk=article_id
     )
-    form = CommentForm(request.POST, article=article)
+    form = CommentForm(request.POST, article=article, user=request.user)
     ip = client_ip(request)
     status = 400
     if _rate_limited(ip):

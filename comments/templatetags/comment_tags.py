@@ -39,7 +39,7 @@ def comments_section(context, article):
             if remembered:
                 initial.update(remembered, remember=True)
                 request.personalised = True
-        form = CommentForm(article=article, initial=initial)
+        form = CommentForm(article=article, initial=initial, user=getattr(request, "user", None))
     else:
         reply_to = form.data.get("parent") or None
     return {
