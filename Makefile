@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint format messages clean serve bench load axe
+.PHONY: run test install lint format messages clean serve bench bench-pages load axe
 
 run: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
@@ -58,6 +58,10 @@ serve: $(VENV)/.installed
 # Article-page benchmark (not part of the tests): SQLite by default, DATABASE_URL for PostgreSQL.
 bench: $(VENV)/.installed
 	$(PY) -m bench.comments
+
+# Comment pages: the same page cost with 1,000 or 20,000 comments in the discussion.
+bench-pages: $(VENV)/.installed
+	$(PY) -m bench.comment_pages
 
 # Load test (not part of the tests): gunicorn with production settings and PostgreSQL from
 # DATABASE_URL (a fresh <name>_load database), 32 users reading and commenting for 60 s.

@@ -207,14 +207,12 @@ class CommentAdmin(PersonalDataActionsMixin, admin.ModelAdmin):
         if not obj.article_live:
             return gettext("Article not published")
         if obj.status == Comment.Status.APPROVED:
-            anchor = f"comment-{obj.pk}"
+            url = obj.get_absolute_url()  # the permanent address: it finds the right page
         elif obj.approved_ancestor_id is not None:
-            anchor = f"comment-{obj.approved_ancestor_id}"
+            url = reverse("comments:permalink", args=[obj.approved_ancestor_id])
         else:
-            anchor = "comments"
-        return format_html(
-            '<a href="{}#{}">{}</a>', obj.article.get_absolute_url(), anchor, _("View thread")
-        )
+            url = obj.article.get_absolute_url() + "#comments"
+        return format_html('<a href="{}">{}</a>', url, _("View thread"))
 
     @admin.display(description=_("article"))
     def article_link(self, obj):
@@ -409,6 +407,10 @@ class DiscussionSettingsAdmin(admin.ModelAdmin):
             {"fields": ["allow_anonymous", "close_after_days", "max_depth"]},
         ),
         (_("Email notifications"), {"fields": ["notify_moderators", "notify_authors"]}),
+        (
+            _("Comment pages"),
+            {"fields": ["page_comments", "threads_per_page", "default_page", "default_order"]},
+        ),
     ]
 
     def has_add_permission(self, request):

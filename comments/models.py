@@ -4,6 +4,7 @@ import hmac
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from mptt.managers import TreeManager
 from mptt.models import MPTTModel, TreeForeignKey
@@ -187,7 +188,8 @@ class Comment(MPTTModel, TimeStampedModel):
         self.avatar_colour = avatar_colour_for(self.author_email or self.author_name)
 
     def get_absolute_url(self):
-        return f"{self.article.get_absolute_url()}#comment-{self.pk}"
+        """The permanent address (comments.permalink): it redirects to the page showing it."""
+        return reverse("comments:permalink", args=[self.pk])
 
     @property
     def display_name(self) -> str:
@@ -209,6 +211,19 @@ def avatar_colour_for(identity: str) -> int:
         settings.SECRET_KEY.encode(), identity.strip().lower().encode(), hashlib.sha256
     ).digest()
     return digest[0] % AVATAR_COLOURS
+
+
+class CommentOrder(models.TextChoices):
+    """How the threads of a discussion follow each other (replies stay in their thread's order)."""
+
+    OLDEST = "oldest", _("Oldest first")
+    NEWEST = "newest", _("Newest first")
+    REPLIES = "replies", _("Most replies")
+
+
+class DefaultPage(models.TextChoices):
+    FIRST = "first", _("First page")
+    LAST = "last", _("Last page")
 
 
 class DiscussionSettings(models.Model):
@@ -266,6 +281,24 @@ class DiscussionSettings(models.Model):
     notify_authors = models.BooleanField(
         _("email the article's author when a comment is approved"),
     )
+    page_comments = models.BooleanField(
+        _("break comments into pages"),
+        help_text=_("Each page shows whole threads: a top-level comment with all its replies."),
+    )
+    threads_per_page = models.PositiveSmallIntegerField(
+        _("threads per page"),
+        validators=[MinValueValidator(1), MaxValueValidator(500)],
+        help_text=_("Top-level comments per page, each with its replies."),
+    )
+    default_page = models.CharField(
+        _("page shown first"), max_length=5, choices=DefaultPage.choices
+    )
+    default_order = models.CharField(
+        _("comment order"),
+        max_length=10,
+        choices=CommentOrder.choices,
+        help_text=_("Readers may choose another order with the links above the comments."),
+    )
     updated = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
@@ -303,6 +336,10 @@ class DiscussionSettings(models.Model):
             allow_anonymous=conf.get("COMMENTS_ALLOW_ANONYMOUS"),
             notify_moderators=conf.get("COMMENTS_NOTIFY_MODERATORS"),
             notify_authors=conf.get("COMMENTS_NOTIFY_AUTHORS"),
+            page_comments=conf.get("COMMENTS_PAGE_COMMENTS"),
+            threads_per_page=conf.get("COMMENTS_THREADS_PER_PAGE"),
+            default_page=conf.get("COMMENTS_DEFAULT_PAGE"),
+            default_order=conf.get("COMMENTS_DEFAULT_ORDER"),
         )
 
     @staticmethod

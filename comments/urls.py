@@ -1,11 +1,12 @@
 from django.urls import path
 
-from comments import unsubscribe, verification_views, views
+from comments import permalink, unsubscribe, verification_views, views
 
 app_name = "comments"
 
 urlpatterns = [
     path("commenti/articolo/<int:article_id>/", views.post_comment, name="post"),
+    path("commento/<int:comment_id>/", permalink.comment_permalink, name="permalink"),
     path("commenti/disiscrizione/<str:token>/", unsubscribe.unsubscribe, name="unsubscribe"),
     path(
         "commenti/conferma-indirizzo/<str:token>/",

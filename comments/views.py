@@ -6,9 +6,10 @@ from django.views.decorators.http import require_POST
 
 from blog.models import Article
 from blog.views import render_article
-from comments import conf, verification
+from comments import conf, own, verification
 from comments.forms import CommentForm
 from comments.own import add_own_pending
+from comments.pages import comment_location
 from comments.remember import forget_commenter, remember_commenter
 from comments.services import CommentRefused, comment_post
 from core.client_address import client_ip
@@ -74,7 +75,11 @@ def post_comment(request, article_id: int):
             _count_post(ip)
             if comment.status == comment.Status.PENDING:
                 add_own_pending(request, comment)
-            response = HttpResponseRedirect(f"{article.get_absolute_url()}#comment-{comment.pk}")
+            # Back to the page holding the new comment (a reply on page 7 returns to page 7).
+            own_pending = own.own_pending_ids(request, article.pk)
+            if comment.status == comment.Status.PENDING:
+                own_pending |= {comment.pk}  # a first comment may not have its session cookie yet
+            response = HttpResponseRedirect(comment_location(comment, own_pending=own_pending))
             if data["remember"]:
                 remember_commenter(request, data)
             else:
