@@ -22,7 +22,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from blog.models import Article
-from comments.models import Comment, CommenterAddress, DiscussionSettings
+from comments.models import Comment, CommenterAddress, CommentRevision, DiscussionSettings
 from comments.privacy_admin import PersonalDataActionsMixin
 from comments.services import DeleteOutcome, comment_delete, comment_set_status
 
@@ -63,9 +63,27 @@ def split_for_delete(comments) -> tuple[list[Comment], list[Comment]]:
     return deleted, kept
 
 
+class CommentRevisionInline(admin.TabularInline):
+    """What an edit replaced: read-only, newest first."""
+
+    model = CommentRevision
+    fields = ["replaced_at", "status", "body"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Comment)
 class CommentAdmin(PersonalDataActionsMixin, admin.ModelAdmin):
     """The moderation queue: newest first, each comment shown in its thread."""
+
+    inlines = [CommentRevisionInline]
 
     list_display = [
         "excerpt",
@@ -100,6 +118,7 @@ class CommentAdmin(PersonalDataActionsMixin, admin.ModelAdmin):
         "thread_link",
         "held_reason",
         "body_html_preview",
+        "edited_at",
         "user",
         "ip_address",
         "user_agent",
@@ -121,6 +140,7 @@ class CommentAdmin(PersonalDataActionsMixin, admin.ModelAdmin):
                     "author_url",
                     "body",
                     "body_html_preview",
+                    "edited_at",
                     "notify_on_reply",
                 ]
             },
@@ -411,6 +431,7 @@ class DiscussionSettingsAdmin(admin.ModelAdmin):
             _("Comment pages"),
             {"fields": ["page_comments", "threads_per_page", "default_page", "default_order"]},
         ),
+        (_("Editing"), {"fields": ["edit_window_minutes"]}),
     ]
 
     def has_add_permission(self, request):

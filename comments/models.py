@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from mptt.managers import TreeManager
 from mptt.models import MPTTModel, TreeForeignKey
@@ -122,6 +123,9 @@ class Comment(MPTTModel, TimeStampedModel):
         help_text=_("Which discussion rule held this comment or marked it as spam."),
     )
     notify_on_reply = models.BooleanField(_("notify me of replies"), default=False)
+    edited_at = models.DateTimeField(
+        _("edited"), null=True, blank=True, editable=False, help_text=_("Last edit by its author.")
+    )
     author_role = models.CharField(
         _("verified badge"),
         max_length=10,
@@ -144,6 +148,7 @@ class Comment(MPTTModel, TimeStampedModel):
         "body_html",
         "avatar_colour",
         "author_role",
+        "edited_at",
         "status",
         "created",
         "updated",
@@ -293,6 +298,14 @@ class DiscussionSettings(models.Model):
     default_page = models.CharField(
         _("page shown first"), max_length=5, choices=DefaultPage.choices
     )
+    edit_window_minutes = models.PositiveSmallIntegerField(
+        _("minutes to edit a comment"),
+        validators=[MaxValueValidator(24 * 60)],
+        help_text=_(
+            "How long commenters may correct their own comment, from the same browser. "
+            "0 turns editing off."
+        ),
+    )
     default_order = models.CharField(
         _("comment order"),
         max_length=10,
@@ -340,11 +353,31 @@ class DiscussionSettings(models.Model):
             threads_per_page=conf.get("COMMENTS_THREADS_PER_PAGE"),
             default_page=conf.get("COMMENTS_DEFAULT_PAGE"),
             default_order=conf.get("COMMENTS_DEFAULT_ORDER"),
+            edit_window_minutes=conf.get("COMMENTS_EDIT_WINDOW_MINUTES"),
         )
 
     @staticmethod
     def entries(text: str) -> list[str]:
         return [line.strip().lower() for line in text.splitlines() if line.strip()]
+
+
+class CommentRevision(models.Model):
+    """An earlier version of a comment its author edited: moderators can read what changed."""
+
+    comment = models.ForeignKey(
+        Comment, verbose_name=_("comment"), on_delete=models.CASCADE, related_name="revisions"
+    )
+    body = models.TextField(_("text before the edit"))
+    status = models.CharField(_("status before the edit"), max_length=10, choices=Comment.Status)
+    replaced_at = models.DateTimeField(_("replaced at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["comment", "-replaced_at", "-pk"]
+        verbose_name = _("earlier version")
+        verbose_name_plural = _("earlier versions")
+
+    def __str__(self):
+        return f"{self.comment_id} @ {self.replaced_at:%Y-%m-%d %H:%M}"
 
 
 def role_of(user, article) -> str:

@@ -211,13 +211,18 @@ def _page_rows(article, *, order: str, start: int, per_page: int | None, own_pen
 
 
 def comment_page(
-    article, *, number: int | None = None, order: str | None = None, own_pending=frozenset()
+    article,
+    *,
+    number: int | None = None,
+    order: str | None = None,
+    own_pending=frozenset(),
+    editable=frozenset(),
 ) -> CommentPage:
     """One page of an article's discussion; `number` None is the page shown by default."""
     rules = conf.discussion()
     order = order if order in CommentOrder.values else rules.default_order
     key = None
-    if not own_pending:
+    if not own_pending and not editable:
         version = tree_cache.article_version(article.pk)
         key = tree_cache.page_key(article.pk, version, f"{order}:{number or 'default'}")
         cached = cache.get(key)
@@ -247,7 +252,7 @@ def comment_page(
             own_pending=own_pending,
         )  # fmt: skip
     page = CommentPage(
-        tree=render_tree(article, own_pending=own_pending, rows=rows),
+        tree=render_tree(article, own_pending=own_pending, rows=rows, editable=editable),
         number=resolved,
         num_pages=num_pages,
         order=order,

@@ -11,6 +11,7 @@ render, not once per comment. The markup is the same a template would produce.
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import escape
 from django.utils.translation import gettext
@@ -57,6 +58,8 @@ class Labels:
     reply: str
     reply_to: str
     badges: dict
+    edited: str
+    edit: str
     dates: DateLabels
 
     @classmethod
@@ -71,11 +74,20 @@ class Labels:
                 Comment.Role.AUTHOR: escape(gettext("Author")),
                 Comment.Role.STAFF: escape(gettext("Editorial staff")),
             },
+            edited=escape(gettext("edited")),
+            edit=escape(gettext("Edit")),
             dates=DateLabels(),
         )
 
 
-def render_thread(rows, *, labels: Labels, own_pending: frozenset, reply_level_limit: int) -> str:
+def render_thread(
+    rows,
+    *,
+    labels: Labels,
+    own_pending: frozenset,
+    reply_level_limit: int,
+    editable: frozenset = frozenset(),
+) -> str:
     """One thread (rows in tree order) as <li> items with nested <ol class="children">."""
     out = []
     append = out.append
@@ -100,6 +112,9 @@ def render_thread(rows, *, labels: Labels, own_pending: frozenset, reply_level_l
                 else name
             )
             avatar = escape(initials_of(c.author_name))
+            edited = (
+                f' <span class="comment-edited">({labels.edited})</span>' if c.edited_at else ""
+            )
             badge = labels.badges.get(c.author_role)
             badge = (
                 f'<span class="comment-badge badge-{c.author_role}">{badge}</span>\n'
@@ -113,11 +128,16 @@ def render_thread(rows, *, labels: Labels, own_pending: frozenset, reply_level_l
                 f'<b id="comment-{pk}-author" class="comment-author">{author}</b>\n{badge}'
                 f'<a class="comment-permalink" href="#comment-{pk}"><time datetime="'
                 f'{c.created.isoformat(timespec="seconds")}">'
-                f"{escape(labels.dates(c.created))}</time></a></header>\n"
+                f"{escape(labels.dates(c.created))}</time></a>{edited}</header>\n"
             )
             if own:
                 append(f'<p class="comment-awaiting" role="status">{labels.awaiting}</p>\n')
             append(f'<div class="comment-content">{c.body_html}</div>\n')
+            if pk in editable:
+                append(
+                    f'<p class="comment-edit"><a class="comment-edit-link" '
+                    f'href="{reverse("comments:edit", args=[pk])}">{labels.edit}</a></p>\n'
+                )
             if status == APPROVED and level < reply_level_limit:
                 append(
                     f'<p class="comment-reply"><a class="comment-reply-link" '

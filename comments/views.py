@@ -6,7 +6,7 @@ from django.views.decorators.http import require_POST
 
 from blog.models import Article
 from blog.views import render_article
-from comments import conf, own, verification
+from comments import conf, editing, own, verification
 from comments.forms import CommentForm
 from comments.own import add_own_pending
 from comments.pages import comment_location
@@ -73,6 +73,7 @@ def post_comment(request, article_id: int):
                 )
         else:
             _count_post(ip)
+            editing.remember_posted(request, comment)
             if comment.status == comment.Status.PENDING:
                 add_own_pending(request, comment)
             # Back to the page holding the new comment (a reply on page 7 returns to page 7).

@@ -1,6 +1,6 @@
 from django import template
 
-from comments import own, pages
+from comments import editing, own, pages
 from comments.forms import CommentForm
 from comments.models import Comment
 from comments.moderation import comments_open
@@ -42,9 +42,12 @@ def current_page(request, article) -> pages.CommentPage:
             request.comment_pages = memo
     if article.pk not in memo:
         own_pending = own.own_pending_ids(request, article.pk)
+        editable = editing.editable_ids(request, article.pk)
+        if editable:
+            request.personalised = True
         number, order = _page_asked(request, article, own_pending)
         memo[article.pk] = pages.comment_page(
-            article, number=number, order=order, own_pending=own_pending
+            article, number=number, order=order, own_pending=own_pending, editable=editable
         )
     return memo[article.pk]
 

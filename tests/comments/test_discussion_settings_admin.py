@@ -111,6 +111,7 @@ def test_form_is_grouped_like_wordpress_discussion_settings(editor_client):
         "Other comment settings",
         "Email notifications",
         "Comment pages",
+        "Editing",
     ]
 
 
