@@ -22,7 +22,14 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from blog.models import Article
-from comments.models import Comment, CommenterAddress, CommentRevision, DiscussionSettings
+from comments import flags
+from comments.models import (
+    Comment,
+    CommenterAddress,
+    CommentFlag,
+    CommentRevision,
+    DiscussionSettings,
+)
 from comments.privacy_admin import PersonalDataActionsMixin
 from comments.services import DeleteOutcome, comment_delete, comment_set_status
 
@@ -63,6 +70,38 @@ def split_for_delete(comments) -> tuple[list[Comment], list[Comment]]:
     return deleted, kept
 
 
+class ReportedFilter(admin.SimpleListFilter):
+    title = _("reports from readers")
+    parameter_name = "reported"
+
+    def lookups(self, request, model_admin):
+        return [("open", _("Open reports")), ("any", _("Ever reported"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "open":
+            return queryset.filter(open_flags__gt=0)
+        if self.value() == "any":
+            return queryset.filter(Exists(CommentFlag.objects.filter(comment=OuterRef("pk"))))
+        return queryset
+
+
+class CommentFlagInline(admin.TabularInline):
+    """Readers' reports with their reasons; approving the comment dismisses the open ones,
+    rejecting it or marking it as spam acts on them."""
+
+    model = CommentFlag
+    fields = ["created", "reason", "text", "state", "resolved_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 class CommentRevisionInline(admin.TabularInline):
     """What an edit replaced: read-only, newest first."""
 
@@ -83,7 +122,7 @@ class CommentRevisionInline(admin.TabularInline):
 class CommentAdmin(PersonalDataActionsMixin, admin.ModelAdmin):
     """The moderation queue: newest first, each comment shown in its thread."""
 
-    inlines = [CommentRevisionInline]
+    inlines = [CommentFlagInline, CommentRevisionInline]
 
     list_display = [
         "excerpt",
@@ -94,10 +133,11 @@ class CommentAdmin(PersonalDataActionsMixin, admin.ModelAdmin):
         "status",
         "held_reason",
         "address_confirmed",
+        "open_flags",
         "created",
         "thread_link",
     ]
-    list_filter = ["status", ("article", admin.RelatedOnlyFieldListFilter)]
+    list_filter = ["status", ReportedFilter, ("article", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["article", "parent"]
     search_fields = ["author_name", "author_email", "body", "ip_address"]
     date_hierarchy = "created"
@@ -166,8 +206,14 @@ class CommentAdmin(PersonalDataActionsMixin, admin.ModelAdmin):
                 approved_ancestor_id=Subquery(approved_ancestor.order_by("-lft").values("pk")[:1]),
                 article_live=Exists(live),
                 address_confirmed=confirmed_address_annotation(),
+                open_flags=flags.open_flag_count(),
             )
         )
+
+    @admin.display(description=_("reports"), ordering="open_flags")
+    def open_flags(self, comment):
+        """Open reports from readers; their reasons are on the comment's page."""
+        return comment.open_flags or ""
 
     @admin.display(description=_("confirmed address"), boolean=True, ordering="address_confirmed")
     def address_confirmed(self, comment):
@@ -432,6 +478,7 @@ class DiscussionSettingsAdmin(admin.ModelAdmin):
             {"fields": ["page_comments", "threads_per_page", "default_page", "default_order"]},
         ),
         (_("Editing"), {"fields": ["edit_window_minutes"]}),
+        (_("Reports from readers"), {"fields": ["flag_threshold"]}),
     ]
 
     def has_add_permission(self, request):

@@ -298,6 +298,12 @@ class DiscussionSettings(models.Model):
     default_page = models.CharField(
         _("page shown first"), max_length=5, choices=DefaultPage.choices
     )
+    flag_threshold = models.PositiveSmallIntegerField(
+        _("hide a comment reported by this many readers"),
+        help_text=_(
+            "It waits for a moderator, who keeps or removes it. 0: reports never hide a comment."
+        ),
+    )
     edit_window_minutes = models.PositiveSmallIntegerField(
         _("minutes to edit a comment"),
         validators=[MaxValueValidator(24 * 60)],
@@ -354,6 +360,7 @@ class DiscussionSettings(models.Model):
             default_page=conf.get("COMMENTS_DEFAULT_PAGE"),
             default_order=conf.get("COMMENTS_DEFAULT_ORDER"),
             edit_window_minutes=conf.get("COMMENTS_EDIT_WINDOW_MINUTES"),
+            flag_threshold=conf.get("COMMENTS_FLAG_THRESHOLD"),
         )
 
     @staticmethod
@@ -378,6 +385,52 @@ class CommentRevision(models.Model):
 
     def __str__(self):
         return f"{self.comment_id} @ {self.replaced_at:%Y-%m-%d %H:%M}"
+
+
+class CommentFlag(models.Model):
+    """A reader's report that a comment breaks the rules. One per reader and comment: a reader
+    is their account, or otherwise a keyed hash of their address (the address is not stored)."""
+
+    class Reason(models.TextChoices):
+        SPAM = "spam", _("Spam or advertising")
+        ABUSE = "abuse", _("Abusive or hateful")
+        OFF_TOPIC = "off_topic", _("Off topic")
+        OTHER = "other", _("Something else")
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Waiting for a moderator")
+        DISMISSED = "dismissed", _("Dismissed: the comment stays")
+        ACTIONED = "actioned", _("Acted on: the comment was removed")
+
+    comment = models.ForeignKey(
+        Comment, verbose_name=_("comment"), on_delete=models.CASCADE, related_name="flags"
+    )
+    reason = models.CharField(_("reason"), max_length=10, choices=Reason)
+    text = models.CharField(_("details"), max_length=500, blank=True)
+    reporter = models.CharField(_("reporter"), max_length=64, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    state = models.CharField(_("state"), max_length=10, choices=State, default=State.OPEN)
+    created = models.DateTimeField(_("reported at"), default=timezone.now)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        indexes = [models.Index(fields=["comment", "state"], name="flag_comment_state_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "reporter"], name="flag_one_per_reader")
+        ]
+
+    def __str__(self):
+        return f"{self.get_reason_display()}: {self.comment_id}"
 
 
 def role_of(user, article) -> str:

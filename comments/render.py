@@ -20,6 +20,7 @@ from comments.models import Comment
 from core.models import initials_of
 
 APPROVED = Comment.Status.APPROVED
+URL_ID = 987654321  # stands for a comment id in an address resolved once per render
 PENDING = Comment.Status.PENDING
 
 
@@ -60,6 +61,9 @@ class Labels:
     badges: dict
     edited: str
     edit: str
+    report: str
+    report_comment: str
+    flag_url: tuple  # the report page's address around the comment id, resolved once
     dates: DateLabels
 
     @classmethod
@@ -76,6 +80,9 @@ class Labels:
             },
             edited=escape(gettext("edited")),
             edit=escape(gettext("Edit")),
+            report=escape(gettext("Report")),
+            report_comment=escape(gettext("Report the comment of")),
+            flag_url=tuple(reverse("comments:flag", args=[URL_ID]).split(str(URL_ID))),
             dates=DateLabels(),
         )
 
@@ -144,6 +151,13 @@ def render_thread(
                     f'href="?replytocom={pk}#respond" data-comment-id="{pk}" '
                     f'data-author="{name}" aria-label="{labels.reply_to} {name}">'
                     f"{labels.reply}</a></p>\n"
+                )
+            if status == APPROVED:
+                append(
+                    f'<p class="comment-flag"><a class="comment-flag-link" rel="nofollow" '
+                    f'href="{labels.flag_url[0]}{pk}{labels.flag_url[1]}" '
+                    f'aria-label="{labels.report_comment} {name}">'
+                    f"{labels.report}</a></p>\n"
                 )
             append("</article>\n")
         next_level = rows[index + 1].level if index < last else 0

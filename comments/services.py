@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from blog.models import Article
-from comments import conf, moderation, notifications, privacy, verification
+from comments import conf, flags, moderation, notifications, privacy, verification
 from comments.models import Comment, role_of
 
 # Any constant works: it names the lock that serialises new threads (new tree_ids).
@@ -203,6 +203,7 @@ def comment_set_status(*, comment: Comment, status: str, moderator=None) -> Comm
         comment.moderated_by = moderator
         comment.moderated_at = timezone.now()
         comment.save(update_fields=["status", "moderated_by", "moderated_at", "updated"])
+        flags.flags_resolve(comment=comment, status=status)
         if approving:
             transaction.on_commit(lambda: notifications.comment_approved(comment))
     return comment

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from comments import editing_views, permalink, unsubscribe, verification_views, views
+from comments import editing_views, flag_views, permalink, unsubscribe, verification_views, views
 
 app_name = "comments"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("commenti/articolo/<int:article_id>/", views.post_comment, name="post"),
     path("commento/<int:comment_id>/", permalink.comment_permalink, name="permalink"),
     path("commento/<int:comment_id>/modifica/", editing_views.edit_comment, name="edit"),
+    path("commento/<int:comment_id>/segnala/", flag_views.flag_comment, name="flag"),
     path("commenti/disiscrizione/<str:token>/", unsubscribe.unsubscribe, name="unsubscribe"),
     path(
         "commenti/conferma-indirizzo/<str:token>/",

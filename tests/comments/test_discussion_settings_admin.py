@@ -112,6 +112,7 @@ def test_form_is_grouped_like_wordpress_discussion_settings(editor_client):
         "Email notifications",
         "Comment pages",
         "Editing",
+        "Reports from readers",
     ]
 
 
