@@ -10,7 +10,7 @@ class CommentsConfig(AppConfig):
         from django.core.signals import setting_changed
         from django.db.models.signals import post_delete, post_save
 
-        from comments import privacy, signals, verification
+        from comments import following, privacy, signals, verification
         from comments.models import Comment, DiscussionSettings
 
         post_save.connect(signals.comment_saved, sender=Comment, dispatch_uid="comment_saved")
@@ -25,4 +25,7 @@ class CommentsConfig(AppConfig):
             "commenter_addresses",
             exporter=verification.export_addresses,
             eraser=verification.erase_addresses,
+        )
+        privacy.register(
+            "discussion_follows", exporter=following.export_follows, eraser=following.erase_follows
         )

@@ -64,6 +64,9 @@ def comment_approved(comment: Comment) -> None:
         logger.exception("Could not prepare the approval notifications for comment %s", comment.pk)
         return
     _send(messages, comment)
+    from comments import following  # it renders its messages with this module
+
+    following.followers_notify(comment)
 
 
 def moderator_addresses() -> list[str]:

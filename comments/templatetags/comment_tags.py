@@ -1,6 +1,7 @@
 from django import template
 
 from comments import editing, own, pages
+from comments.following_views import FollowForm
 from comments.forms import CommentForm
 from comments.models import Comment
 from comments.moderation import comments_open
@@ -96,6 +97,7 @@ def comments_section(context, article):
         "tree": tree,
         "page": page,
         "form": form,
+        "follow_form": FollowForm(article=article),
         "reply_to": reply_to,
         "request": request,
     }
