@@ -244,3 +244,13 @@ def test_the_default_order_comes_from_the_discussion_settings(client, settings):
     roots = discussion(article, 3, replies=(0,))
     assert shown_ids(get(client, article)) == [roots[2].pk, roots[1].pk]
     assert shown_ids(get(client, article, "?ordine=oldest")) == [roots[0].pk, roots[1].pk]
+
+
+def test_a_warm_page_of_comments_costs_no_comment_query(client):
+    article = make_article()
+    discussion(article, 5)
+    get(client, article, "?pagina=2&ordine=replies")
+    with CaptureQueriesContext(connection) as warm:
+        html = get(client, article, "?pagina=2&ordine=replies")
+    assert len(shown_ids(html)) == 4
+    assert not [q for q in warm.captured_queries if "comments_comment" in q["sql"]]
