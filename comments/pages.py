@@ -229,6 +229,8 @@ def comment_page(
         )  # fmt: skip
     if rows:
         approved, threads = rows[0].approved_total, rows[0].threads_total
+    elif (number or 1) == 1 and not last_first:
+        approved = threads = 0  # page 1 is empty only when nothing at all is shown
     else:
         # No rows: no comments, a page past the end, or the last page shown first.
         approved, threads = _counts(article, own_pending)

@@ -254,3 +254,10 @@ def test_a_warm_page_of_comments_costs_no_comment_query(client):
         html = get(client, article, "?pagina=2&ordine=replies")
     assert len(shown_ids(html)) == 4
     assert not [q for q in warm.captured_queries if "comments_comment" in q["sql"]]
+
+
+def test_an_article_without_comments_costs_one_comment_query(client):
+    article = make_article()
+    with CaptureQueriesContext(connection) as cold:
+        get(client, article)
+    assert len([q for q in cold.captured_queries if "comments_comment" in q["sql"]]) == 1
