@@ -152,7 +152,21 @@ class ArticleAdmin(admin.ModelAdmin):
             obj.status = Article.Status.DRAFT
             if not change:
                 obj.author = request.user.author
+            super().save_model(request, obj, form, change)
+            return
+        if not (change and "status" in form.changed_data):
+            super().save_model(request, obj, form, change)
+            return
+        # A change of status goes through the same services as the bulk actions: the edits are
+        # saved under the old status, then the service applies its rules (a past-dated draft
+        # goes out dated now).
+        wanted = obj.status
+        obj.status = form.initial["status"]
         super().save_model(request, obj, form, change)
+        if wanted == Article.Status.PUBLISHED:
+            article_publish(article=obj)
+        else:
+            article_unpublish(article=obj)
 
     def has_add_permission(self, request):
         if not super().has_add_permission(request):

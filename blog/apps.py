@@ -9,12 +9,18 @@ class BlogConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
-        from blog import cache, checks, models  # noqa: F401 - checks register themselves
+        from blog import checks, content_version, models  # noqa: F401 - checks register themselves
 
         for model in (models.Article, models.Author, models.Category, models.Tag, models.Promo):
             uid = f"blog_content_{model.__name__}"
-            post_save.connect(cache.content_changed, sender=model, dispatch_uid=uid + "_save")
-            post_delete.connect(cache.content_changed, sender=model, dispatch_uid=uid + "_delete")
+            post_save.connect(
+                content_version.content_changed, sender=model, dispatch_uid=uid + "_save"
+            )
+            post_delete.connect(
+                content_version.content_changed, sender=model, dispatch_uid=uid + "_delete"
+            )
         m2m_changed.connect(
-            cache.content_changed, sender=models.Article.tags.through, dispatch_uid="blog_tags"
+            content_version.content_changed,
+            sender=models.Article.tags.through,
+            dispatch_uid="blog_tags",
         )

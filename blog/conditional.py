@@ -19,7 +19,7 @@ from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, quote_etag
 
-from blog import cache as blog_cache
+from blog import content_version
 from blog.models import Article, Promo
 
 
@@ -71,20 +71,20 @@ def _csrf_secret(request) -> str:
     return request.META.get("CSRF_COOKIE") or request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
 
 
-def validators(request, state: SiteState, parts=(), times=()) -> tuple[str, int]:
+def validators(request, state: SiteState, page_parts=(), change_times=()) -> tuple[str, int]:
     """(quoted ETag, Last-Modified as a whole-second timestamp). No queries."""
     key = [
         request.get_full_path(),
-        blog_cache.content_version(),
+        content_version.content_version(),
         state.newest.timestamp() if state.newest else 0,
         state.promo_pk,
         state.promo_updated.timestamp() if state.promo_updated else 0,
         translation.get_language(),
         _csrf_secret(request),
-        *parts,
+        *page_parts,
     ]
     etag = hashlib.blake2b(repr(key).encode(), digest_size=16).hexdigest()
-    moments = [blog_cache.last_changed(), *times]
+    moments = [content_version.last_changed(), *change_times]
     for moment in (state.newest, state.promo_updated):
         if moment is not None:
             moments.append(moment.timestamp())
@@ -92,18 +92,20 @@ def validators(request, state: SiteState, parts=(), times=()) -> tuple[str, int]
     return quote_etag(etag), last_modified
 
 
-def not_modified(request, state: SiteState, parts=(), times=()):
+def not_modified(request, state: SiteState, page_parts=(), change_times=()):
     """A 304 when the reader's copy is current, else None."""
-    etag, last_modified = validators(request, state, parts, times)
+    etag, last_modified = validators(request, state, page_parts, change_times)
     return get_conditional_response(request, etag=etag, last_modified=last_modified)
 
 
-def add_validators(request, response, state: SiteState, parts=(), times=()):
-    """Put the validators on a fresh 200 that holds nothing personal."""
+def add_validators(
+    request, response, state: SiteState, page_parts=(), change_times=(), *, personal: bool = False
+):
+    """Put the validators on a fresh 200 that holds nothing personal (the view says which)."""
     if hasattr(response, "render") and not response.is_rendered:
         response.render()  # the CSRF secret is known once the page took its token
-    if response.status_code == 200 and not getattr(request, "personalised", False):
-        etag, last_modified = validators(request, state, parts, times)
+    if response.status_code == 200 and not personal:
+        etag, last_modified = validators(request, state, page_parts, change_times)
         response["ETag"] = etag
         response["Last-Modified"] = http_date(last_modified)
         # Stored, but asked about again every time: comments must never look stale.

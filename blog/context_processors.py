@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from blog.cache import content_version
+from blog.content_version import content_version
 from blog.models import Promo
 
 _UNKNOWN = object()
@@ -20,6 +20,6 @@ def site(request):
     return {
         "site_name": settings.SITE_NAME,
         "active_promo": active_promo,
-        # Cache keys of fragments built from the blog's content (see blog/cache.py).
+        # Cache keys of fragments built from the blog's content (see blog/content_version.py).
         "content_version": content_version,
     }

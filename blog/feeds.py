@@ -1,8 +1,9 @@
 """RSS 2.0 and Atom feeds: the whole site, a category, a tag, an author, an article's comments.
 
-Every article feed starts from Article.objects.published() and every comment feed from
-Comment.objects.public(): drafts, scheduled articles and unapproved comments never appear.
-Comment feeds never load the email column and never name an email (item_author_email is None).
+Every article feed starts from Article.objects.published(); an article's comment feed takes its
+items from the article-page extensions (blog.article_page: the comments app gives its public
+comments only): drafts, scheduled articles and unapproved comments never appear. Comment feeds
+never name an email (item_author_email is None).
 Absolute links take the host from the request (django.contrib.sites is not installed).
 """
 
@@ -16,9 +17,9 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
+from blog import article_page
 from blog.models import Article, Author, Category, Tag
 from blog.seo import article_summary, last_modified
-from comments.models import Comment
 
 ARTICLES_PER_FEED = 20
 COMMENTS_PER_FEED = 50
@@ -212,16 +213,7 @@ class ArticleCommentsFeed(Feed):
         return self.description(article)
 
     def items(self, article):
-        # RENDER_FIELDS leaves the email column out: it is never even read.
-        comments = list(
-            Comment.objects.public()
-            .filter(article=article)
-            .only(*Comment.RENDER_FIELDS)
-            .order_by("-created", "-pk")[:COMMENTS_PER_FEED]
-        )
-        for comment in comments:
-            comment.article = article  # for get_absolute_url(), without a query per comment
-        return comments
+        return article_page.feed_items(article, COMMENTS_PER_FEED)
 
     def item_title(self, comment):
         return escape(

@@ -1,19 +1,16 @@
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import ListView, dates
 
 from blog import conditional, search
+from blog.article_page import etag_parts, is_personal, last_changed, render_article
 from blog.models import Article, Author, Category, Tag
 from blog.permissions import can_edit_article
-from comments import cache as comments_cache
-from comments import conf as comments_conf
-from comments.moderation import comments_open
 
 
 class PublishedArticlesMixin:
@@ -125,22 +122,6 @@ class SearchView(PublishedArticlesMixin, ListView):
         return context
 
 
-def render_article(request, article, *, preview=False, status=200, **extra_context):
-    """The article page; the comments app re-renders it with a bound form after a refusal."""
-    response = render(
-        request,
-        "blog/article_detail.html",
-        {"article": article, "preview": preview, **extra_context},
-        status=status,
-    )
-    if getattr(request, "personalised", False):
-        # Something on the page belongs to this visitor alone (a prefilled form, their own
-        # pending comment): no shared cache may keep it.
-        patch_cache_control(response, private=True, no_cache=True)
-        patch_vary_headers(response, ["Cookie"])
-    return response
-
-
 def article_detail(request, year, month, slug, day=None):
     article = get_object_or_404(
         conditional.with_site_state(Article.objects.published()).select_related(
@@ -158,18 +139,17 @@ def article_detail(request, year, month, slug, day=None):
     # The site state came with the article: a 304 costs this one query.
     request.active_promo_pk = article.site_promo_pk
     state = conditional.state_of(article)
-    parts = (
-        article.updated.timestamp(),
-        comments_cache.article_version(article.pk),
-        comments_conf.max_depth(),
-        comments_open(article),
-    )
-    times = (article.updated.timestamp(), comments_cache.last_changed(article.pk))
-    unchanged = conditional.not_modified(request, state, parts, times)
+    page_parts = (article.updated.timestamp(), *etag_parts(article))
+    change_times = (article.updated.timestamp(), *last_changed(article))
+    unchanged = conditional.not_modified(request, state, page_parts, change_times)
     if unchanged is not None:
         return unchanged
-    response = render_article(request, article)
-    return conditional.add_validators(request, response, state, parts, times)
+    # The view decides, before rendering, whether the page is this visitor's alone.
+    personal = is_personal(request, article, {})
+    response = render_article(request, article, personal=personal)
+    return conditional.add_validators(
+        request, response, state, page_parts, change_times, personal=personal
+    )
 
 
 @never_cache

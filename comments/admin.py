@@ -18,7 +18,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from blog.models import Article
@@ -31,7 +31,13 @@ from comments.models import (
     DiscussionSettings,
 )
 from comments.privacy_admin import PersonalDataActionsMixin
-from comments.services import DeleteOutcome, comment_delete, comment_set_status
+from comments.selectors import pending_comment_count
+from comments.services import (
+    DeleteOutcome,
+    comment_delete,
+    comment_set_status,
+    comments_set_status,
+)
 
 EMPTY = "—"
 MODERATION_LOCATIONS = [admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM]
@@ -43,11 +49,6 @@ def confirmed_address_annotation():
         email=Lower(OuterRef("author_email")), confirmed_at__isnull=False
     )
     return ExpressionWrapper(Q(user__isnull=False) | Exists(confirmed), output_field=BooleanField())
-
-
-def pending_comment_count() -> int:
-    """What waits for a moderator: one COUNT on the (status, created) index, never cached."""
-    return Comment.objects.filter(status=Comment.Status.PENDING).count()
 
 
 def split_for_delete(comments) -> tuple[list[Comment], list[Comment]]:
@@ -298,14 +299,15 @@ class CommentAdmin(PersonalDataActionsMixin, admin.ModelAdmin):
     def body_html_preview(self, obj):
         return format_html('<div class="comment-preview">{}</div>', obj.body_html)
 
-    # Bulk moderation, one comment at a time through the service.
+    # Bulk moderation: one helper for the four status actions, one UPDATE through the service.
 
-    def _set_status(self, request, queryset, status: str) -> int:
-        changed = 0
-        for comment in queryset.exclude(status=status).order_by("tree_id", "lft"):
-            comment_set_status(comment=comment, status=status, moderator=request.user)
-            changed += 1
-        return changed
+    def _bulk_set_status(self, request, queryset, status: str, done_message) -> None:
+        """Set `status` on the selection and say how many comments changed.
+
+        `done_message` is an ngettext_lazy(singular, plural, "count") message.
+        """
+        count = comments_set_status(comments=queryset, status=status, moderator=request.user)
+        self.message_user(request, done_message % {"count": count}, messages.SUCCESS)
 
     @admin.action(
         permissions=["change"],
@@ -314,12 +316,11 @@ class CommentAdmin(PersonalDataActionsMixin, admin.ModelAdmin):
         location=MODERATION_LOCATIONS,
     )
     def approve(self, request, queryset):
-        count = self._set_status(request, queryset, Comment.Status.APPROVED)
-        self.message_user(
+        self._bulk_set_status(
             request,
-            ngettext("%(count)d comment approved.", "%(count)d comments approved.", count)
-            % {"count": count},
-            messages.SUCCESS,
+            queryset,
+            Comment.Status.APPROVED,
+            ngettext_lazy("%(count)d comment approved.", "%(count)d comments approved.", "count"),
         )
 
     @admin.action(
@@ -329,12 +330,11 @@ class CommentAdmin(PersonalDataActionsMixin, admin.ModelAdmin):
         location=MODERATION_LOCATIONS,
     )
     def reject(self, request, queryset):
-        count = self._set_status(request, queryset, Comment.Status.REJECTED)
-        self.message_user(
+        self._bulk_set_status(
             request,
-            ngettext("%(count)d comment rejected.", "%(count)d comments rejected.", count)
-            % {"count": count},
-            messages.SUCCESS,
+            queryset,
+            Comment.Status.REJECTED,
+            ngettext_lazy("%(count)d comment rejected.", "%(count)d comments rejected.", "count"),
         )
 
     @admin.action(
@@ -344,14 +344,13 @@ class CommentAdmin(PersonalDataActionsMixin, admin.ModelAdmin):
         location=MODERATION_LOCATIONS,
     )
     def mark_spam(self, request, queryset):
-        count = self._set_status(request, queryset, Comment.Status.SPAM)
-        self.message_user(
+        self._bulk_set_status(
             request,
-            ngettext(
-                "%(count)d comment marked as spam.", "%(count)d comments marked as spam.", count
-            )
-            % {"count": count},
-            messages.SUCCESS,
+            queryset,
+            Comment.Status.SPAM,
+            ngettext_lazy(
+                "%(count)d comment marked as spam.", "%(count)d comments marked as spam.", "count"
+            ),
         )
 
     @admin.action(
@@ -362,16 +361,15 @@ class CommentAdmin(PersonalDataActionsMixin, admin.ModelAdmin):
     )
     def restore(self, request, queryset):
         """WordPress's "Unapprove": back to the queue, whatever the comment's status was."""
-        count = self._set_status(request, queryset, Comment.Status.PENDING)
-        self.message_user(
+        self._bulk_set_status(
             request,
-            ngettext(
+            queryset,
+            Comment.Status.PENDING,
+            ngettext_lazy(
                 "%(count)d comment returned to pending.",
                 "%(count)d comments returned to pending.",
-                count,
-            )
-            % {"count": count},
-            messages.SUCCESS,
+                "count",
+            ),
         )
 
     # Deleting never tears a hole in a thread: a comment with replies becomes a placeholder.

@@ -10,8 +10,10 @@ class CommentsConfig(AppConfig):
         from django.core.signals import setting_changed
         from django.db.models.signals import post_delete, post_save
 
-        from comments import following, privacy, signals, verification
+        from blog import article_page
+        from comments import article_section, following, privacy, signals, verification
         from comments.models import Comment, DiscussionSettings
+        from core import privacy as registry
 
         post_save.connect(signals.comment_saved, sender=Comment, dispatch_uid="comment_saved")
         post_delete.connect(signals.comment_deleted, sender=Comment, dispatch_uid="comment_deleted")
@@ -21,11 +23,15 @@ class CommentsConfig(AppConfig):
             dispatch_uid="discussion_settings_saved",
         )
         setting_changed.connect(signals.django_setting_changed, dispatch_uid="comments_settings")
-        privacy.register(
+        registry.register(
+            "comments", exporter=privacy.export_comments, eraser=privacy.erase_comments
+        )
+        registry.register(
             "commenter_addresses",
             exporter=verification.export_addresses,
             eraser=verification.erase_addresses,
         )
-        privacy.register(
+        registry.register(
             "discussion_follows", exporter=following.export_follows, eraser=following.erase_follows
         )
+        article_page.register(article_section.EXTENSION)

@@ -46,6 +46,11 @@ def get(name: str):
     return getattr(settings, name, DEFAULTS[name])
 
 
+def deepest_parent_level(max_depth: int) -> int:
+    """The deepest level a reply may hang from (levels count from 0); below 0: no replies."""
+    return max_depth - 2
+
+
 def clamp_depth(value) -> int:
     return max(1, min(MAX_DEPTH_LIMIT, int(value)))
 

@@ -13,7 +13,6 @@ import hashlib
 import hmac
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -22,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from comments import conf, notifications
 from comments.models import Comment, CommentFlag
+from core import ratelimit
 
 RATE_WINDOW = 3600
 
@@ -47,16 +47,11 @@ def _rate_key(reporter: str) -> str:
 
 
 def rate_limited(reporter: str) -> bool:
-    return (cache.get(_rate_key(reporter)) or 0) >= conf.get("COMMENTS_FLAG_RATE_LIMIT")
+    return ratelimit.reached(_rate_key(reporter), limit=conf.get("COMMENTS_FLAG_RATE_LIMIT"))
 
 
 def _count_flag(reporter: str) -> None:
-    key = _rate_key(reporter)
-    cache.add(key, 0, RATE_WINDOW)
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, RATE_WINDOW)
+    ratelimit.count(_rate_key(reporter), window=RATE_WINDOW)
 
 
 def open_flags(comment: Comment):

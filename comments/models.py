@@ -12,11 +12,11 @@ from mptt.models import MPTTModel, TreeForeignKey
 from mptt.querysets import TreeQuerySet
 
 from blog.models import Article
+from comments.conf import MAX_DEPTH_LIMIT
 from core.models import TimeStampedModel, initials_of
 from core.sanitizer import render_comment_text
 
 AVATAR_COLOURS = 12
-MAX_DEPTH_LIMIT = 10
 
 
 class CommentQuerySet(TreeQuerySet):

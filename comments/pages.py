@@ -22,8 +22,7 @@ from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subque
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
-from comments import cache as tree_cache
-from comments import conf
+from comments import conf, tree_cache
 from comments.models import Comment, CommentOrder, DefaultPage
 from comments.tree import RenderedTree, render_tree
 

@@ -1,54 +1,15 @@
-"""Personal data by email address, like WordPress's "Export / Erase Personal Data" tools.
+"""The comments' part of the personal-data tools (the registry is core.privacy).
 
-Each kind of data stored about a person is one entry in a small registry: a name (the key in the
-export), an exporter returning JSON-ready data for an address, and an eraser anonymizing or
-removing it and returning how many records it changed. Comments register here; another app
-(a newsletter, say) adds its own kind from its AppConfig.ready():
-
-    from comments import privacy
-
-    privacy.register("newsletter", exporter=export_subscriptions, eraser=erase_subscriptions)
-
-comments.services.personal_data_export() / personal_data_erase() run every registered kind, so
-the commands and the admin actions pick a new kind up with no change.
+CommentsConfig.ready() registers the "comments" kind: its exporter groups a person's comments by
+article, its eraser anonymizes them without tearing any thread.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
-
-from django.db import transaction
 from django.utils import timezone
 
-from comments.cache import bump_article_version
 from comments.models import Comment, avatar_colour_for
+from comments.tree_cache import bump_article_versions
 from core.mail import site_url
-
-Exporter = Callable[[str], object]
-Eraser = Callable[[str], int]
-
-
-@dataclass(frozen=True)
-class DataKind:
-    name: str
-    exporter: Exporter
-    eraser: Eraser | None = None
-
-
-_kinds: dict[str, DataKind] = {}
-
-
-def register(name: str, *, exporter: Exporter, eraser: Eraser | None = None) -> None:
-    """Add (or replace, so a reloaded app does not register twice) a kind of personal data."""
-    _kinds[name] = DataKind(name=name, exporter=exporter, eraser=eraser)
-
-
-def kinds() -> list[DataKind]:
-    return list(_kinds.values())
-
-
-def iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
+from core.privacy import iso
 
 
 def comments_of(email: str):
@@ -121,15 +82,5 @@ def erase_comments(email: str) -> int:
         avatar_colour=avatar_colour_for(""),
         updated=timezone.now(),
     )
-    for article_id in article_ids:
-        bump_article_version(article_id)
-        transaction.on_commit(lambda article_id=article_id: bump_article_version(article_id))
+    bump_article_versions(*article_ids)
     return count
-
-
-def is_empty(export: dict) -> bool:
-    """Whether an export from comments.services.personal_data_export() found nothing at all."""
-    return not any(export["data"].values())
-
-
-register("comments", exporter=export_comments, eraser=erase_comments)

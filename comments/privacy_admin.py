@@ -16,7 +16,8 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from comments import privacy, services
+from comments import privacy
+from core.privacy import personal_data_erase, personal_data_export
 
 
 def selected_emails(queryset) -> list[str]:
@@ -50,7 +51,7 @@ class PersonalDataActionsMixin:
         if not emails:
             self._no_email_selected(request)
             return None
-        exports = [services.personal_data_export(email=email) for email in emails]
+        exports = [personal_data_export(email=email) for email in emails]
         response = HttpResponse(
             json.dumps(exports, ensure_ascii=False, indent=2),
             content_type="application/json; charset=utf-8",
@@ -70,7 +71,7 @@ class PersonalDataActionsMixin:
             return None
         if request.POST.get("post") == "yes":
             with transaction.atomic():
-                count = sum(services.personal_data_erase(email=email) for email in emails)
+                count = sum(personal_data_erase(email=email) for email in emails)
             self.message_user(
                 request,
                 ngettext(

@@ -10,8 +10,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from blog.models import Article
-from comments import conf, flags, moderation, notifications, privacy, verification
+from comments import conf, flags, moderation, notifications, verification
 from comments.models import Comment, role_of
+from comments.tree_cache import bump_article_versions
 
 # Any constant works: it names the lock that serialises new threads (new tree_ids).
 NEW_THREAD_LOCK_KEY = 0x636F6D6D
@@ -29,8 +30,11 @@ class CommentRefused(Exception):
         return str(self.message)
 
 
-def _lock_for_insert(parent: Comment | None) -> None:
+def thread_lock_for_insert(parent: Comment | None) -> None:
     """Lock what the insert will shift, so concurrent posts cannot corrupt a tree.
+
+    Public: every writer that inserts into a comment tree (the form, the WordPress import)
+    calls it inside its transaction, before the insert.
 
     A reply shifts lft/rght inside its own thread only: lock that thread's root row. A new
     thread takes max(tree_id) + 1: serialise those with a transaction-level advisory lock.
@@ -99,7 +103,7 @@ def comment_post(
             parent = _deepest_allowed(parent)
         # A node's level never changes on insert, only lft/rght do: lock now, and mptt re-reads
         # the parent's lft/rght (refresh_target) under the lock when it inserts.
-        _lock_for_insert(parent)
+        thread_lock_for_insert(parent)
         if parent is not None:
             # Moderation may have removed or hidden the parent while we waited for the lock.
             parent = Comment.objects.filter(pk=parent.pk).first()
@@ -176,7 +180,7 @@ def _deepest_allowed(parent: Comment) -> Comment | None:
 
     With a maximum depth of 1 there are no replies: it becomes a new thread, as in WordPress.
     """
-    deepest_parent_level = conf.max_depth() - 2  # levels count from 0
+    deepest_parent_level = conf.deepest_parent_level(conf.max_depth())
     if deepest_parent_level < 0:
         return None
     if parent.level <= deepest_parent_level:
@@ -209,36 +213,32 @@ def comment_set_status(*, comment: Comment, status: str, moderator=None) -> Comm
     return comment
 
 
-def _personal_data_email(email: str) -> str:
-    email = email.strip()
-    if not email:
-        # An empty address would match every comment posted without one.
-        raise ValueError("An email address is required.")
-    return email
-
-
-def personal_data_export(*, email: str) -> dict:
-    """Everything stored about an email address, matched ignoring case, ready for json.dumps.
-
-    `data` has one entry per kind of personal data registered in comments.privacy (comments,
-    grouped by article); every kind is empty when nothing is stored.
-    """
-    email = _personal_data_email(email)
+def comments_set_status(*, comments, status: str, moderator=None) -> int:
+    """Moderate many comments at once (the admin's bulk actions): one UPDATE, one version bump
+    for the articles touched, and after commit the notifications of each first approval, as
+    comment_set_status sends them. Tree fields are never written. Returns how many changed."""
     with transaction.atomic():
-        data = {kind.name: kind.exporter(email) for kind in privacy.kinds()}
-    return {"email": email, "exported_at": timezone.now().isoformat(), "data": data}
-
-
-def personal_data_erase(*, email: str) -> int:
-    """Anonymize every comment of an address (and erase what other registered kinds hold).
-
-    Name, email, website, IP, user agent, account and reply notifications are cleared; the text
-    stays and no comment is deleted or moved, so every thread keeps its shape. Returns how many
-    records were changed: today, the comments anonymized.
-    """
-    email = _personal_data_email(email)
-    with transaction.atomic():
-        return sum(kind.eraser(email) for kind in privacy.kinds() if kind.eraser is not None)
+        targets = list(
+            comments.exclude(status=status)
+            .select_for_update(of=("self",))
+            .select_related("article")
+            .order_by("tree_id", "lft")
+        )
+        if not targets:
+            return 0
+        now = timezone.now()
+        Comment.objects.filter(pk__in=[comment.pk for comment in targets]).update(
+            status=status, moderated_by=moderator, moderated_at=now, updated=now
+        )
+        bump_article_versions(*{comment.article_id for comment in targets})
+        approved = []
+        for comment in targets:
+            if status == Comment.Status.APPROVED and comment.status == Comment.Status.PENDING:
+                approved.append(comment)
+            comment.status, comment.moderated_by, comment.moderated_at = status, moderator, now
+        if approved:
+            transaction.on_commit(lambda: [notifications.comment_approved(c) for c in approved])
+    return len(targets)
 
 
 def comment_ips_clear(*, older_than_days: int | None = None) -> int:
@@ -279,7 +279,7 @@ def comment_delete(*, comment: Comment, moderator=None) -> str:
     """
     with transaction.atomic():
         try:
-            _lock_for_insert(comment)
+            thread_lock_for_insert(comment)
             comment.refresh_from_db(fields=["status", "tree_id", "lft", "rght", "level"])
         except Comment.DoesNotExist:
             return DeleteOutcome.DELETED  # Someone deleted it meanwhile.

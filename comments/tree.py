@@ -3,7 +3,7 @@
 Rows come from one query in (tree_id, lft) order. Walking them once, each node learns whether
 it opens a nested list or how many close after it (comments.render), with no recursion and
 no template per comment. Each thread (a root and its replies) renders on its own, so unchanged
-threads come from the cache (see comments.cache).
+threads come from the cache (see comments.tree_cache).
 """
 
 from dataclasses import dataclass, field
@@ -11,8 +11,7 @@ from itertools import groupby
 
 from django.utils.safestring import mark_safe
 
-from comments import cache as tree_cache
-from comments import conf, render
+from comments import conf, render, tree_cache
 from comments.models import Comment
 
 

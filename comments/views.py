@@ -1,17 +1,17 @@
-from django.core.cache import cache
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from blog.article_page import render_article
 from blog.models import Article
-from blog.views import render_article
 from comments import conf, editing, own, verification
 from comments.forms import CommentForm
 from comments.own import add_own_pending
 from comments.pages import comment_location
 from comments.remember import forget_commenter, remember_commenter
 from comments.services import CommentRefused, comment_post
+from core import ratelimit
 from core.client_address import client_ip
 
 
@@ -20,16 +20,11 @@ def _rate_key(ip: str | None) -> str:
 
 
 def _rate_limited(ip: str | None) -> bool:
-    return (cache.get(_rate_key(ip)) or 0) >= conf.get("COMMENTS_RATE_LIMIT")
+    return ratelimit.reached(_rate_key(ip), limit=conf.get("COMMENTS_RATE_LIMIT"))
 
 
 def _count_post(ip: str | None) -> None:
-    key = _rate_key(ip)
-    cache.add(key, 0, conf.get("COMMENTS_RATE_WINDOW"))
-    try:
-        cache.incr(key)
-    except ValueError:  # Expired between add and incr.
-        cache.set(key, 1, conf.get("COMMENTS_RATE_WINDOW"))
+    ratelimit.count(_rate_key(ip), window=conf.get("COMMENTS_RATE_WINDOW"))
 
 
 @require_POST

@@ -231,14 +231,17 @@ BLOG_ARTICLES_PER_PAGE = env_int("BLOG_ARTICLES_PER_PAGE", 10)
 # The public address: emails have no request, so their links are built on it (core.mail).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
-# Comments: posts per IP per COMMENTS_RATE_WINDOW (comments.conf has the other knobs).
-COMMENTS_RATE_LIMIT = env_int("COMMENTS_RATE_LIMIT", 5)
-
-# Newsletter (double opt-in).
-NEWSLETTER_CONFIRM_DAYS = env_int("NEWSLETTER_CONFIRM_DAYS", 7)
-NEWSLETTER_RATE_LIMIT = env_int("NEWSLETTER_RATE_LIMIT", 5)  # sign-ups per IP per window
-NEWSLETTER_RATE_WINDOW = env_int("NEWSLETTER_RATE_WINDOW", 10 * 60)  # seconds
-NEWSLETTER_MAILS_PER_ADDRESS = env_int("NEWSLETTER_MAILS_PER_ADDRESS", 3)  # per address per day
+# App settings: the defaults live in each app's conf module (comments/conf.py,
+# newsletter/conf.py); the environment overrides only what it names.
+for _name in (
+    "COMMENTS_RATE_LIMIT",
+    "NEWSLETTER_CONFIRM_DAYS",
+    "NEWSLETTER_RATE_LIMIT",
+    "NEWSLETTER_RATE_WINDOW",
+    "NEWSLETTER_MAILS_PER_ADDRESS",
+):
+    if _name in os.environ:
+        globals()[_name] = env_int(_name, 0)
 
 LOGIN_URL = "admin:login"
 

@@ -12,6 +12,8 @@ import bleach
 from bleach.linkifier import Linker
 from django.utils.html import escape
 
+from core.web_address import is_web_address
+
 ARTICLE_TAGS = frozenset(
     {
         "p", "br", "h2", "h3", "h4", "ul", "ol", "li", "blockquote", "a", "img", "figure",
@@ -75,7 +77,7 @@ def _set_comment_rel(attrs, new=False):
     href_key = (None, "href")
     if href_key not in attrs:
         return attrs
-    if not attrs[href_key].lower().startswith(("http://", "https://")):
+    if not is_web_address(attrs[href_key]):
         return None  # Not a web link: leave the text as text.
     attrs[(None, "rel")] = COMMENT_REL
     return attrs

@@ -7,7 +7,7 @@ class NewsletterConfig(AppConfig):
     verbose_name = _("Newsletter")
 
     def ready(self):
-        from comments import privacy
+        from core import privacy
         from newsletter.privacy import erase_subscription, export_subscription
 
         privacy.register("newsletter", exporter=export_subscription, eraser=erase_subscription)

@@ -1,6 +1,6 @@
-"""The newsletter's part of the personal-data tools (see comments.privacy)."""
+"""The newsletter's part of the personal-data tools (the registry is core.privacy)."""
 
-from comments.privacy import iso
+from core.privacy import iso
 from newsletter.models import Subscriber, normalise_email
 
 

@@ -8,7 +8,6 @@ the reader's request never fails on it and its answer never depends on it.
 import logging
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_ipv46_address
 from django.db import transaction
@@ -17,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 
+from core import ratelimit
 from core.mail import ListEmailMessage, site_url
 from newsletter import conf, tokens
 from newsletter.models import Subscriber, normalise_email
@@ -127,13 +127,7 @@ def _address_allowance_left(email: str) -> bool:
         "newsletter:address:"
         + salted_hmac("newsletter.address-rate", email, algorithm="sha256").hexdigest()
     )
-    window = conf.get("NEWSLETTER_ADDRESS_WINDOW")
-    cache.add(key, 0, window)
-    try:
-        sent = cache.incr(key)
-    except ValueError:  # Expired between add and incr.
-        cache.set(key, 1, window)
-        sent = 1
+    sent = ratelimit.count(key, window=conf.get("NEWSLETTER_ADDRESS_WINDOW"))
     return sent <= conf.get("NEWSLETTER_MAILS_PER_ADDRESS")
 
 

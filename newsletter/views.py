@@ -1,4 +1,3 @@
-from django.core.cache import cache
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -6,6 +5,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core import ratelimit
 from core.client_address import client_ip
 from newsletter import conf
 from newsletter.forms import SignupForm
@@ -22,17 +22,11 @@ def _rate_key(ip: str | None) -> str:
 
 
 def _rate_limited(ip: str | None) -> bool:
-    return (cache.get(_rate_key(ip)) or 0) >= conf.get("NEWSLETTER_RATE_LIMIT")
+    return ratelimit.reached(_rate_key(ip), limit=conf.get("NEWSLETTER_RATE_LIMIT"))
 
 
 def _count_request(ip: str | None) -> None:
-    key = _rate_key(ip)
-    window = conf.get("NEWSLETTER_RATE_WINDOW")
-    cache.add(key, 0, window)
-    try:
-        cache.incr(key)
-    except ValueError:  # Expired between add and incr.
-        cache.set(key, 1, window)
+    ratelimit.count(_rate_key(ip), window=conf.get("NEWSLETTER_RATE_WINDOW"))
 
 
 def _signup_page(request, form, *, status=200, **context):

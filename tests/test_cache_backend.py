@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 
-from comments import cache as tree_cache
+from comments import tree_cache
 from tests.factories import make_article, make_comment
 
 pytestmark = [

@@ -10,12 +10,11 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from urllib.parse import unquote
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
 from blog.models import Article
-from comments.cache import bump_article_version
+from comments.tree_cache import bump_article_versions
 from wordpress import media, paths
 from wordpress.models import WordPressObject
 from wordpress.report import ImportReport
@@ -59,7 +58,6 @@ class Importer:
         self.site = Site(report=report)
         self.vocabulary = Vocabulary(self.site)
         self.covers = media.Covers(report=report, media_dir=media_dir, dry_run=dry_run)
-        self.bumped: set[int] = set()
 
     def run(self, records: Iterable[Record]) -> None:
         vocabulary = self.vocabulary
@@ -215,11 +213,7 @@ class Importer:
     def bump_comments(self, article_pk: int) -> None:
         """bulk_create sends no signals: retire the article's cached comment tree ourselves,
         now and once more after commit (as comments.signals does)."""
-        bump_article_version(article_pk)
-        if not self.bumped:
-            bumped = self.bumped
-            transaction.on_commit(lambda: [bump_article_version(pk) for pk in bumped])
-        self.bumped.add(article_pk)
+        bump_article_versions(article_pk)
 
 
 def _int(value) -> int | None:

@@ -4,7 +4,7 @@ Not through comments.services.comment_post: that one applies the rules for reade
 duplicates, closed articles, moderation lists, notifications), none of which applies to
 comments written years ago. What it shares with comment_post is the tree discipline:
 
-- new threads are planned in memory (wordpress.tree) and inserted level by level with
+- new threads are planned in memory (wordpress.thread_plan) and inserted level by level with
   bulk_create, their lft/rght/level computed there and their tree_ids taken as max + 1 under the
   same lock comment_post takes for a new thread (an advisory lock on PostgreSQL, held until the
   import commits; SQLite's IMMEDIATE transaction already admits one writer);
@@ -16,6 +16,7 @@ and only while nobody has moderated them here.
 """
 
 import ipaddress
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
@@ -27,8 +28,9 @@ from django.utils import timezone
 from blog.models import Article
 from comments import conf
 from comments.models import Comment
-from comments.services import _lock_for_insert
-from wordpress import tree
+from comments.services import thread_lock_for_insert
+from core.web_address import is_web_address
+from wordpress import thread_plan
 from wordpress.models import WordPressObject
 from wordpress.report import ImportReport
 from wordpress.text import comment_text, plain
@@ -67,6 +69,16 @@ def _chunks(values: list, size: int = LOOKUP_CHUNK):
         yield values[start : start + size]
 
 
+@dataclass
+class ImportedComment:
+    """What a tree node carries from the export to the comment it becomes."""
+
+    record: WxrComment
+    text: str  # the comment's text, from comment_text()
+    mapping: WordPressObject | None  # how an earlier import recorded it, if one did
+    row: dict | None  # its row here, if an earlier import created it
+
+
 def comments_import(
     *,
     article: Article,
@@ -75,7 +87,32 @@ def comments_import(
     report: ImportReport,
     post_label: str,
 ) -> bool:
-    """Import one post's comments into `article`. Returns whether readers could see a change."""
+    """Import one post's comments into `article`. Returns whether readers could see a change.
+
+    Four phases: keep the records that are readers' comments; find what earlier imports made
+    of them; place them in trees (thread_plan.plan) and report what moved; write.
+    """
+    wanted = _wanted(records, report, post_label)
+    if not wanted:
+        return False
+    mappings, rows = _earlier_imports(wanted, source)
+    nodes = _nodes(article, wanted, mappings, rows, report)
+    max_depth = conf.max_depth()
+    placed = thread_plan.plan(nodes, max_depth=max_depth, ancestor_at=_ancestor_at)
+    _report_placement(placed, max_depth, report, post_label)
+
+    changed = _update_existing(placed.existing, report)
+    if placed.threads:
+        _insert_threads(article, placed.threads, source, report)
+        changed = True
+    for node in placed.grafts:
+        _insert_graft(article, node, source, report)
+        changed = True
+    return changed
+
+
+def _wanted(records, report: ImportReport, post_label: str) -> list[tuple[WxrComment, str]]:
+    """The readers' comments with some text, each once; every other record is reported."""
     wanted: list[tuple[WxrComment, str]] = []
     seen: set[int] = set()
     for record in records:
@@ -95,9 +132,11 @@ def comments_import(
             else:
                 seen.add(record.wp_id)
                 wanted.append((record, text))
-    if not wanted:
-        return False
+    return wanted
 
+
+def _earlier_imports(wanted, source: str) -> tuple[dict[str, WordPressObject], dict[int, dict]]:
+    """The mappings earlier imports left for these comments, and the rows they point at."""
     mappings: dict[str, WordPressObject] = {}
     for chunk in _chunks([str(record.wp_id) for record, _ in wanted]):
         for mapping in WordPressObject.objects.filter(
@@ -110,7 +149,11 @@ def comments_import(
             "pk", "article_id", "status", "moderated_at", "tree_id", "lft", "rght", "level"
         ):
             rows[row["pk"]] = row
+    return mappings, rows
 
+
+def _nodes(article, wanted, mappings, rows, report: ImportReport) -> list[thread_plan.Node]:
+    """One tree node per comment still to import or update here."""
     nodes = []
     for record, text in wanted:
         mapping = mappings.get(str(record.wp_id))
@@ -127,22 +170,23 @@ def comments_import(
             report.note(KIND, "no date in the export: dated as its article", _label(record))
         existing = None
         if row is not None:
-            existing = tree.Existing(
+            existing = thread_plan.Existing(
                 pk=row["pk"], tree_id=row["tree_id"], lft=row["lft"], rght=row["rght"],
                 level=row["level"],
             )  # fmt: skip
         nodes.append(
-            tree.Node(
+            thread_plan.Node(
                 wp_id=record.wp_id,
                 wp_parent=record.parent_id,
                 date=record.date or article.publish_at,
-                record=(record, text, mapping, row),
+                record=ImportedComment(record=record, text=text, mapping=mapping, row=row),
                 existing=existing,
             )
         )
+    return nodes
 
-    max_depth = conf.max_depth()
-    placed = tree.plan(nodes, max_depth=max_depth, ancestor_at=_ancestor_at)
+
+def _report_placement(placed, max_depth: int, report: ImportReport, post_label: str) -> None:
     for wp_id in placed.orphans:
         report.note(KIND, "reply to a comment not in the export: starts a thread", f"#{wp_id}")
     for wp_id in placed.reattached:
@@ -158,17 +202,8 @@ def comments_import(
             f"{post_label} comments " + ", ".join(f"#{wp_id}" for wp_id in cycle),
         )
 
-    changed = _update_existing(placed.existing, report)
-    if placed.threads:
-        _insert_threads(article, placed.threads, source, report)
-        changed = True
-    for node in placed.grafts:
-        _insert_graft(article, node, source, report)
-        changed = True
-    return changed
 
-
-def _ancestor_at(existing: tree.Existing, level: int) -> tree.Existing:
+def _ancestor_at(existing: thread_plan.Existing, level: int) -> thread_plan.Existing:
     row = (
         Comment.objects.filter(
             tree_id=existing.tree_id, lft__lte=existing.lft, rght__gte=existing.rght, level=level
@@ -176,13 +211,13 @@ def _ancestor_at(existing: tree.Existing, level: int) -> tree.Existing:
         .values_list("pk", "tree_id", "lft", "rght", "level")
         .get()
     )
-    return tree.Existing(*row)
+    return thread_plan.Existing(*row)
 
 
-def _update_existing(nodes: list[tree.Node], report: ImportReport) -> bool:
+def _update_existing(nodes: list[thread_plan.Node], report: ImportReport) -> bool:
     changed = False
     for node in nodes:
-        record, _text, mapping, row = node.record
+        record, mapping, row = node.record.record, node.record.mapping, node.record.row
         if mapping.digest == record.approved:
             report.count(KIND, "unchanged")
             continue
@@ -203,8 +238,8 @@ def _update_existing(nodes: list[tree.Node], report: ImportReport) -> bool:
     return changed
 
 
-def _new_comment(article: Article, node: tree.Node, report: ImportReport) -> Comment:
-    record, text, _mapping, _row = node.record
+def _new_comment(article: Article, node: thread_plan.Node, report: ImportReport) -> Comment:
+    record, text = node.record.record, node.record.text
     name = plain(record.author)[:100]
     email = record.email.strip()
     try:
@@ -212,7 +247,7 @@ def _new_comment(article: Article, node: tree.Node, report: ImportReport) -> Com
     except ValidationError:
         email = ""
     url = record.url.strip()
-    if len(url) > 200 or not url.lower().startswith(("http://", "https://")):
+    if len(url) > 200 or not is_web_address(url):
         url = ""
     comment = Comment(
         article=article,
@@ -243,8 +278,8 @@ def _ip_address(record: WxrComment, date, report: ImportReport) -> str | None:
     return address
 
 
-def _mapping(source: str, node: tree.Node, comment: Comment) -> WordPressObject:
-    record = node.record[0]
+def _mapping(source: str, node: thread_plan.Node, comment: Comment) -> WordPressObject:
+    record = node.record.record
     return WordPressObject(
         source=source,
         kind=WordPressObject.Kind.COMMENT,
@@ -254,11 +289,11 @@ def _mapping(source: str, node: tree.Node, comment: Comment) -> WordPressObject:
     )
 
 
-def _insert_threads(article, threads: list[list[tree.Node]], source, report) -> None:
+def _insert_threads(article, threads: list[list[thread_plan.Node]], source, report) -> None:
     """New threads, in bulk: parents' rows exist before their replies' (one level at a time)."""
-    _lock_for_insert(None)
+    thread_lock_for_insert(None)
     first_tree_id = (Comment.objects.aggregate(top=Max("tree_id"))["top"] or 0) + 1
-    levels: dict[int, list[tree.Node]] = {}
+    levels: dict[int, list[thread_plan.Node]] = {}
     for offset, thread in enumerate(threads):
         for node in thread:
             node.comment = _new_comment(article, node, report)
@@ -293,11 +328,11 @@ def _set_dates(rows: list[tuple]) -> None:
         )
 
 
-def _insert_graft(article, node: tree.Node, source, report) -> None:
+def _insert_graft(article, node: thread_plan.Node, source, report) -> None:
     """A new reply below a comment imported earlier: mptt makes room in that thread only."""
     parent_pk = node.parent.existing.pk if node.parent.existing else node.parent.comment.pk
     parent = Comment.objects.get(pk=parent_pk)
-    _lock_for_insert(parent)
+    thread_lock_for_insert(parent)
     parent.refresh_from_db(fields=["tree_id", "lft", "rght", "level"])
     comment = _new_comment(article, node, report)
     later_sibling = parent.get_children().filter(created__gt=node.date).order_by("lft").first()

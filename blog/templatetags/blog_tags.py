@@ -1,9 +1,23 @@
 from django import template
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
-from blog import images, reading
+from blog import article_page, images, reading
 
 register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def article_sections(context, article):
+    """What the apps registered in blog.article_page add below the article (the comments)."""
+    # Each section is markup its own templates rendered and escaped.
+    return mark_safe("".join(ext.section(context, article) for ext in article_page.extensions()))  # noqa: S308
+
+
+@register.simple_tag(takes_context=True)
+def article_canonical_query(context, article):
+    """The query string the article's canonical address keeps (a comment page), or ""."""
+    return article_page.canonical_query(context.get("request"), article)
 
 
 @register.simple_tag

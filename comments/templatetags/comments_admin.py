@@ -3,8 +3,8 @@
 from django import template
 from django.urls import reverse
 
-from comments.admin import pending_comment_count
 from comments.models import Comment
+from comments.selectors import pending_comment_count
 
 register = template.Library()
 

@@ -1,8 +1,11 @@
 """The editorial desk: Editors run everything, Authors write their own drafts."""
 
+import datetime
+
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from django.utils import timezone
 
 from blog.models import Article
 from tests.factories import (
@@ -126,6 +129,31 @@ def test_editor_can_publish_by_saving_the_form(client, editor):
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.status == Article.Status.PUBLISHED
+
+
+def test_publishing_a_past_dated_draft_from_the_form_dates_it_now(client, editor):
+    last_year = timezone.now() - datetime.timedelta(days=365)
+    draft = make_draft(publish_at=last_year)
+    before = timezone.now()
+
+    response = client.post(change_url(draft), form_data_for(draft, status="published"))
+
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == Article.Status.PUBLISHED
+    assert draft.publish_at >= before - datetime.timedelta(seconds=1)  # like the bulk action
+
+
+def test_unpublishing_from_the_form_keeps_the_other_edits(client, editor):
+    article = make_article()
+
+    response = client.post(
+        change_url(article), form_data_for(article, status="draft", title="Ritirato")
+    )
+
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert (article.status, article.title) == (Article.Status.DRAFT, "Ritirato")
 
 
 def test_editor_is_offered_the_publish_actions(client, editor):

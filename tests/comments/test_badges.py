@@ -5,7 +5,8 @@ from django.test import Client
 from django.urls import reverse
 
 from comments.models import Comment
-from comments.services import comment_post, personal_data_erase
+from comments.services import comment_post
+from core.privacy import personal_data_erase
 from tests.factories import make_article, make_author, make_user, post_form_data
 
 pytestmark = pytest.mark.django_db

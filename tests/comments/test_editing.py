@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from comments.models import Comment, CommentRevision
-from comments.services import personal_data_export
+from core.privacy import personal_data_export
 from tests.factories import make_article, make_user, post_form_data
 
 pytestmark = pytest.mark.django_db

@@ -13,9 +13,10 @@ from django.utils import timezone
 
 from comments.following_views import FollowForm
 from comments.models import DiscussionFollower
-from comments.services import comment_set_status, personal_data_erase, personal_data_export
+from comments.services import comment_set_status
 from comments.tasks import send_digests
 from comments.verification import PROOF_COOKIE
+from core.privacy import personal_data_erase, personal_data_export
 from tests.factories import make_article, make_comment
 
 pytestmark = pytest.mark.django_db

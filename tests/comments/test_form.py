@@ -5,6 +5,7 @@ from django.test import Client
 from django.urls import reverse
 
 from comments.models import Comment
+from tests.comments.helpers import textarea_text
 from tests.factories import find_elements, make_article, post_form_data
 
 pytestmark = pytest.mark.django_db
@@ -30,11 +31,6 @@ def field_block(html: str, field: str):
 
 def text_of(element) -> str:
     return " ".join(str(element).split())
-
-
-def textarea_text(html: str) -> str:
-    (textarea,) = find_elements(html, "textarea", name="body")
-    return "".join(str(child) for child in textarea.children)
 
 
 # What the empty form says and marks.

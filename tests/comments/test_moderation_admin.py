@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from comments.models import Comment
 from comments.services import DeleteOutcome, comment_delete, comment_post, comment_set_status
+from tests.comments.helpers import assert_tree_valid
 from tests.factories import find_elements, make_article, make_comment, make_user
 
 pytestmark = pytest.mark.django_db
@@ -93,22 +94,6 @@ def change_form_data(comment, **overrides) -> dict:
     return data
 
 
-def tree_snapshot():
-    return list(
-        Comment.objects.order_by("pk").values_list(
-            "pk", "parent_id", "tree_id", "lft", "rght", "level"
-        )
-    )
-
-
-def assert_tree_valid():
-    before = tree_snapshot()
-    Comment.objects.rebuild()
-    assert tree_snapshot() == before
-    roots = Comment.objects.filter(parent__isnull=True)
-    assert roots.values("tree_id").distinct().count() == roots.count()
-
-
 def public_page(article, *, headers=ENGLISH) -> str:
     response = Client().get(article.get_absolute_url(), headers=headers)
     assert response.status_code == 200
@@ -178,6 +163,26 @@ def test_bulk_action_reports_how_many_comments_changed(moderator_client, tree):
     assert messages_of(response) == ["2 comments approved."]
     response = run_action(moderator_client, "mark_spam", [tree["r3"]], follow=True, headers=ENGLISH)
     assert messages_of(response) == ["1 comment marked as spam."]
+
+
+def test_bulk_action_updates_the_selection_in_one_statement_with_one_version_bump(
+    moderator_client, article, tree, monkeypatch
+):
+    from comments import services
+
+    bumps = []
+    monkeypatch.setattr(services, "bump_article_versions", lambda *ids: bumps.append(ids))
+    selected = [tree["r3"], tree["r1a2"], tree["r2"]]
+    table = Comment._meta.db_table
+    with CaptureQueriesContext(connection) as queries:
+        run_action(moderator_client, "reject", selected)
+    updates = [q["sql"] for q in queries if q["sql"].startswith(f'UPDATE "{table}"')]
+    assert len(updates) == 1  # not a save per comment
+    assert bumps == [(article.pk,)]
+    assert set(
+        Comment.objects.filter(pk__in=[c.pk for c in selected]).values_list("status", flat=True)
+    ) == {Comment.Status.REJECTED}
+    assert_tree_valid()
 
 
 def test_bulk_action_leaves_already_moderated_comments_as_they_were(moderator_client, tree):

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from comments.models import Comment, avatar_colour_for
-from comments.services import personal_data_erase, personal_data_export
+from core.privacy import personal_data_erase, personal_data_export
 from tests.factories import find_elements, make_article, make_comment, make_user
 
 pytestmark = pytest.mark.django_db

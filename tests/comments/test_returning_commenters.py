@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from comments.admin import CommentAdmin
 from comments.models import Comment, CommenterAddress
-from comments.services import comment_set_status, personal_data_erase, personal_data_export
+from comments.services import comment_set_status
 from comments.verification import PROOF_COOKIE
+from core.privacy import personal_data_erase, personal_data_export
 from tests.factories import make_article, make_comment, make_user, post_form_data
 
 pytestmark = pytest.mark.django_db

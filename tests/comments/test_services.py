@@ -148,7 +148,7 @@ def test_parent_removed_while_waiting_for_the_lock_is_a_clear_refusal(monkeypatc
 
     article = make_article()
     parent = make_comment(article)
-    original_lock = services._lock_for_insert
+    original_lock = services.thread_lock_for_insert
 
     def lock_while_a_moderator_acts(locked_parent):
         original_lock(locked_parent)
@@ -157,7 +157,7 @@ def test_parent_removed_while_waiting_for_the_lock_is_a_clear_refusal(monkeypatc
         else:
             Comment.objects.filter(pk=parent.pk).update(status=Comment.Status.REJECTED)
 
-    monkeypatch.setattr(services, "_lock_for_insert", lock_while_a_moderator_acts)
+    monkeypatch.setattr(services, "thread_lock_for_insert", lock_while_a_moderator_acts)
     with pytest.raises(CommentRefused) as refused:
         post(article, parent_id=parent.pk, body="Risposta in ritardo")
     assert refused.value.status in (400, 403)

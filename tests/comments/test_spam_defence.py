@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from comments.forms import TIMESTAMP_SALT
 from comments.models import Comment
+from tests.comments.helpers import textarea_text
 from tests.factories import find_elements, make_article, post_form_data
 
 pytestmark = pytest.mark.django_db
@@ -30,11 +31,6 @@ def post(client, article, data, ip="192.0.2.10"):
 def input_value(html: str, name: str):
     (field,) = find_elements(html, "input", name=name)
     return dict(field.attributes).get("value")
-
-
-def textarea_text(html: str) -> str:
-    (textarea,) = find_elements(html, "textarea", name="body")
-    return "".join(str(child) for child in textarea.children)
 
 
 def form_errors(html: str) -> str:

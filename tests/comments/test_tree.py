@@ -8,25 +8,10 @@ from django.test.utils import CaptureQueriesContext
 
 from comments.models import Comment
 from comments.services import comment_set_status
+from tests.comments.helpers import assert_tree_valid
 from tests.factories import make_article, make_comment
 
 pytestmark = pytest.mark.django_db
-
-
-def tree_snapshot():
-    return list(
-        Comment.objects.order_by("pk").values_list(
-            "pk", "parent_id", "tree_id", "lft", "rght", "level"
-        )
-    )
-
-
-def assert_tree_valid():
-    before = tree_snapshot()
-    Comment.objects.rebuild()
-    assert tree_snapshot() == before
-    roots = Comment.objects.filter(parent__isnull=True)
-    assert roots.values("tree_id").distinct().count() == roots.count()
 
 
 def test_new_thread_takes_a_fresh_tree_id():
@@ -236,7 +221,7 @@ def test_moderating_a_comment_re_renders_only_its_thread():
 def test_a_readers_own_pending_thread_never_enters_the_shared_cache(client):
     from django.core.cache import cache
 
-    from comments import cache as tree_cache
+    from comments import tree_cache
     from comments.tree import render_tree
 
     article = make_article()

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from comments.models import Comment
 from comments.services import comment_post, comment_set_status
+from tests.comments.helpers import textarea_text
 from tests.factories import (
     find_elements,
     make_article,
@@ -47,11 +48,6 @@ def approve(comment, capture):
 
 def comment_item(html: str, comment) -> list:
     return find_elements(html, "li", id=f"comment-{comment.pk}")
-
-
-def textarea_text(html: str) -> str:
-    (textarea,) = find_elements(html, "textarea", name="body")
-    return "".join(str(child) for child in textarea.children)
 
 
 def input_value(html: str, name: str):

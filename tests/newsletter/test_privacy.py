@@ -6,7 +6,7 @@ import json
 import pytest
 from django.core.management import call_command
 
-from comments.services import personal_data_erase, personal_data_export
+from core.privacy import personal_data_erase, personal_data_export
 from newsletter.models import Subscriber
 from tests.factories import make_article, make_comment
 

@@ -7,9 +7,10 @@ import pytest
 
 from comments.models import Comment
 from comments.services import comment_post
+from tests.comments.helpers import assert_tree_valid
 from tests.factories import make_article, make_comment
 from tests.wordpress.conftest import FIXTURES, run_import
-from wordpress import tree
+from wordpress import thread_plan
 from wordpress.models import WordPressObject
 
 pytestmark = pytest.mark.django_db
@@ -27,21 +28,6 @@ def by_wp_id() -> dict[int, Comment]:
 def wp_ids(comments) -> list[int]:
     reverse = {c.pk: wp_id for wp_id, c in by_wp_id().items()}
     return [reverse[c.pk] for c in comments]
-
-
-def assert_tree_valid():
-    def snapshot():
-        return list(
-            Comment.objects.order_by("pk").values_list(
-                "pk", "parent_id", "tree_id", "lft", "rght", "level"
-            )
-        )
-
-    before = snapshot()
-    Comment.objects.rebuild()
-    assert snapshot() == before
-    roots = Comment.objects.filter(parent__isnull=True)
-    assert roots.values("tree_id").distinct().count() == roots.count()
 
 
 def test_replies_nested_ten_deep_keep_their_nesting_when_the_depth_allows(settings):
@@ -147,12 +133,12 @@ def test_comment_dates_are_kept():
 def test_the_plan_breaks_a_self_reference_and_numbers_threads():
     moment = datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)
     nodes = [
-        tree.Node(wp_id=1, wp_parent=1, date=moment),
-        tree.Node(wp_id=2, wp_parent=1, date=moment + datetime.timedelta(hours=1)),
-        tree.Node(wp_id=3, wp_parent=1, date=moment - datetime.timedelta(hours=1)),
+        thread_plan.Node(wp_id=1, wp_parent=1, date=moment),
+        thread_plan.Node(wp_id=2, wp_parent=1, date=moment + datetime.timedelta(hours=1)),
+        thread_plan.Node(wp_id=3, wp_parent=1, date=moment - datetime.timedelta(hours=1)),
     ]
 
-    plan = tree.plan(nodes, max_depth=5, ancestor_at=None)
+    plan = thread_plan.plan(nodes, max_depth=5, ancestor_at=None)
 
     assert plan.cycles == [[1]]
     [thread] = plan.threads

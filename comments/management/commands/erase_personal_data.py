@@ -2,8 +2,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from comments import privacy, services
+from comments import privacy
 from comments.management.commands._privacy import email_argument
+from core.privacy import is_empty, personal_data_erase, personal_data_export
 
 
 class Command(BaseCommand):
@@ -26,13 +27,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, email: str, yes: bool, **options):
         email = email_argument(email)
-        if privacy.is_empty(services.personal_data_export(email=email)):
+        if is_empty(personal_data_export(email=email)):
             self.stdout.write(_("Nothing is stored for %(email)s.") % {"email": email})
             return
         if not yes and not self.confirmed(email):
             self.stdout.write(_("Erasure cancelled: nothing was changed."))
             return
-        count = services.personal_data_erase(email=email)
+        count = personal_data_erase(email=email)
         self.stdout.write(
             self.style.SUCCESS(
                 ngettext(

@@ -4,8 +4,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from comments import privacy, services
 from comments.management.commands._privacy import email_argument
+from core.privacy import is_empty, personal_data_export
 
 
 class Command(BaseCommand):
@@ -25,8 +25,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, email: str, output: str | None, **options):
         email = email_argument(email)
-        export = services.personal_data_export(email=email)
-        if privacy.is_empty(export):
+        export = personal_data_export(email=email)
+        if is_empty(export):
             raise CommandError(_("Nothing is stored for %(email)s.") % {"email": email})
         text = json.dumps(export, ensure_ascii=False, indent=2)
         if output is None:

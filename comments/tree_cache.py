@@ -10,43 +10,35 @@ Keys also carry the language and the maximum depth (reply links), which change t
 """
 
 import hashlib
-import time
 
 from django.core.cache import cache
 from django.utils import translation
 
 from comments import conf
+from core import versions
 
 
-def _version_key(article_id: int) -> str:
-    return f"comments:v:{article_id}"
-
-
-def _changed_key(article_id: int) -> str:
-    return f"comments:changed:{article_id}"
+def _version_name(article_id: int) -> str:
+    return f"comments:article:{article_id}"
 
 
 def article_version(article_id: int) -> int:
-    key = _version_key(article_id)
-    version = cache.get(key)
-    if version is None:
-        cache.add(key, 1, timeout=None)
-        version = cache.get(key, 1)
-    return version
+    return versions.version(_version_name(article_id))
 
 
 def bump_article_version(article_id: int) -> None:
-    key = _version_key(article_id)
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 2, timeout=None)
-    cache.set(_changed_key(article_id), time.time(), timeout=None)
+    """Bump now only; changes inside a transaction use bump_article_versions()."""
+    versions.bump(_version_name(article_id))
+
+
+def bump_article_versions(*article_ids: int) -> None:
+    """Retire the cached trees of these articles now and again after commit."""
+    versions.bump_now_and_after_commit(*(_version_name(pk) for pk in article_ids))
 
 
 def last_changed(article_id: int) -> float | None:
     """When the article's comments last changed in a way readers see (for Last-Modified)."""
-    return cache.get(_changed_key(article_id))
+    return versions.last_changed(_version_name(article_id))
 
 
 def _suffix() -> str:

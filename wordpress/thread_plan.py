@@ -9,7 +9,7 @@ plan follows them:
 - a comment deeper than the maximum is attached to its deepest allowed ancestor, as a forged
   deep reply is when posted (comments.services), so it shows as a sibling at the deepest level;
 - comments already imported by an earlier run stay where they are; new replies to them are
-  "grafts", inserted into the existing thread by django-mptt (see wordpress.comments).
+  "grafts", inserted into the existing thread by django-mptt (see wordpress.threads).
 
 New threads get lft/rght/level computed here, so they can be inserted in bulk.
 """
@@ -17,6 +17,8 @@ New threads get lft/rght/level computed here, so they can be inserted in bulk.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+
+from comments import conf
 
 
 @dataclass(slots=True)
@@ -60,7 +62,7 @@ class Plan:
     reattached: list[int] = field(default_factory=list)
 
 
-def plan(
+def plan(  # noqa: C901 - placement rules in one pass; split left for later
     nodes: list[Node],
     *,
     max_depth: int,
@@ -94,7 +96,7 @@ def plan(
         else:
             below.setdefault(parent.wp_id, []).append(node)
     queue.sort(key=lambda n: n.sort_key)
-    deepest_parent_level = max_depth - 2  # levels count from 0
+    deepest_parent_level = conf.deepest_parent_level(max_depth)
     wrapped: dict[int, Node] = {}
 
     def wrap(existing: Existing) -> Node:

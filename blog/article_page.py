@@ -1,0 +1,124 @@
+"""The article page, and the one extension point through which other apps add to it.
+
+blog knows nothing of the apps above it. An app that puts something on the article page (the
+comments app: its section, what its section adds to the ETag, its feed) registers an
+ArticlePageExtension from its AppConfig.ready():
+
+    from blog import article_page
+
+    article_page.register(article_page.ArticlePageExtension(name="comments", section=..., ...))
+
+The article template renders every registered section with `{% article_sections article %}`
+(blog_tags); the article view asks the extensions whether the page holds something for this
+visitor alone and what else its validators depend on; the article's comment feed asks them for
+its items. With nothing registered the page simply has no such parts.
+"""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.cache import patch_cache_control, patch_vary_headers
+
+from blog.models import Article
+
+
+class FeedItem(Protocol):
+    """What the article's comment feed reads from each item."""
+
+    display_name: str
+    body_html: str  # sanitized when stored
+    created: Any
+
+    def get_absolute_url(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class ArticlePageExtension:
+    name: str
+    # HTML of the extension's section, rendered in the page's template context.
+    section: Callable[[Any, Article], str]
+    # Whether the page shows something for this visitor alone (their pending comment, a
+    # prefilled form); `extra_context` is what the view renders the page with.
+    is_personal: Callable[[HttpRequest, Article, Mapping[str, Any]], bool]
+    # What else changes what an anonymous reader sees (part of the ETag), and when it last did.
+    etag_parts: Callable[[Article], tuple]
+    last_changed: Callable[[Article], float | None]
+    # The newest items of the article's feed (<article url>feed/), at most `limit`.
+    feed_items: Callable[[Article, int], list[FeedItem]] | None = None
+    # A query string the page's canonical address keeps (a comment page: "?pagina=3"), or "".
+    canonical_query: Callable[[HttpRequest, Article], str] | None = None
+
+
+_extensions: dict[str, ArticlePageExtension] = {}
+
+
+def register(extension: ArticlePageExtension) -> None:
+    """Add (or replace, so a reloaded app does not register twice) an extension."""
+    _extensions[extension.name] = extension
+
+
+def extensions() -> list[ArticlePageExtension]:
+    return list(_extensions.values())
+
+
+def is_personal(request: HttpRequest, article: Article, extra_context: Mapping[str, Any]) -> bool:
+    return any(ext.is_personal(request, article, extra_context) for ext in extensions())
+
+
+def etag_parts(article: Article) -> tuple:
+    return tuple(part for ext in extensions() for part in ext.etag_parts(article))
+
+
+def last_changed(article: Article) -> tuple[float | None, ...]:
+    return tuple(ext.last_changed(article) for ext in extensions())
+
+
+def canonical_query(request: HttpRequest, article: Article) -> str:
+    """The first query string an extension keeps in the canonical address ("" for none)."""
+    for ext in extensions():
+        if ext.canonical_query is not None:
+            query = ext.canonical_query(request, article)
+            if query:
+                return query
+    return ""
+
+
+def feed_items(article: Article, limit: int) -> list[FeedItem]:
+    items = [
+        item
+        for ext in extensions()
+        if ext.feed_items is not None
+        for item in ext.feed_items(article, limit)
+    ]
+    return sorted(items, key=lambda item: item.created, reverse=True)[:limit]
+
+
+def render_article(
+    request: HttpRequest,
+    article: Article,
+    *,
+    preview: bool = False,
+    status: int = 200,
+    personal: bool | None = None,
+    **extra_context,
+) -> HttpResponse:
+    """The article page. The comments app renders it again with a bound form after a refusal.
+
+    `personal` is what the caller already asked the extensions (None: ask them here). A page
+    holding something for this visitor alone is never kept by a shared cache.
+    """
+    if personal is None:
+        personal = not preview and is_personal(request, article, extra_context)
+    response = render(
+        request,
+        "blog/article_detail.html",
+        {"article": article, "preview": preview, **extra_context},
+        status=status,
+    )
+    if personal:
+        patch_cache_control(response, private=True, no_cache=True)
+        patch_vary_headers(response, ["Cookie"])
+    return response
