@@ -20,7 +20,6 @@ from urllib.parse import urlencode
 from django.core.cache import cache
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 
 from comments import conf, tree_cache
 from comments.models import Comment, CommentOrder, DefaultPage
@@ -294,7 +293,3 @@ def comment_location(comment: Comment, *, own_pending=frozenset()) -> str:
         if number != default:
             article_url += f"?{PAGE_PARAM}={number}"
     return f"{article_url}#comment-{comment.pk}"
-
-
-def permalink(comment_id: int) -> str:
-    return reverse("comments:permalink", args=[comment_id])
