@@ -4,12 +4,17 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint format messages clean serve bench bench-pages load axe
+.PHONY: run worker test install lint format messages clean serve bench bench-pages bench-newsletter load axe
 
+# The demo site and one background worker (emails, newsletter issues); Ctrl-C stops both.
 run: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	$(PY) manage.py runserver_with_worker $(HOST):$(PORT)
+
+# A background worker alone (production runs one or more, see the README).
+worker: $(VENV)/.installed
+	$(PY) manage.py worker
 
 test: $(VENV)/.installed
 	$(PY) manage.py makemigrations --check --dry-run
@@ -62,6 +67,11 @@ bench: $(VENV)/.installed
 # Comment pages: the same page cost with 1,000 or 20,000 comments in the discussion.
 bench-pages: $(VENV)/.installed
 	$(PY) -m bench.comment_pages
+
+# Newsletter benchmark (not part of the tests): 100,000 subscribers, a local SMTP sink, two
+# workers, one killed half-way. SQLite by default, DATABASE_URL for PostgreSQL.
+bench-newsletter: $(VENV)/.installed
+	$(PY) -m bench.newsletter $(BENCH_ARGS)
 
 # Load test (not part of the tests): gunicorn with production settings and PostgreSQL from
 # DATABASE_URL (a fresh <name>_load database), 32 users reading and commenting for 60 s.

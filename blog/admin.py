@@ -1,6 +1,10 @@
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import Exists, OuterRef
-from django.utils.html import format_html
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_prose_editor.fields import ProseEditorFormField
@@ -8,8 +12,15 @@ from django_prose_editor.widgets import AdminProseEditorWidget
 from js_asset import InlineStyle, Media, Stylesheet
 
 from blog.models import Article, Author, Category, Promo, Tag
-from blog.permissions import can_edit_article, can_publish
-from blog.services import article_publish, article_unpublish
+from blog.permissions import can_edit_article, can_publish, owns
+from blog.revision_admin import RevisionAdminMixin
+from blog.services import (
+    article_change_status,
+    article_publish,
+    article_submit_for_review,
+    article_unpublish,
+)
+from media import editor as media_editor
 
 PROSE_EDITOR_EXTENSIONS = {
     "Bold": True,
@@ -51,6 +62,7 @@ class ArticleBodyWidget(AdminProseEditorWidget):
             css={
                 "all": [
                     Stylesheet("blog/admin/editor-base.css"),
+                    Stylesheet("media/editor/chooser.css"),
                     InlineStyle("", **{"data-tiptap-style": ""}),
                 ]
             }
@@ -86,8 +98,24 @@ class PromoAdmin(admin.ModelAdmin):
     list_filter = ["enabled"]
 
 
+class ArticleAdminForm(forms.ModelForm):
+    review_note = forms.CharField(
+        label=_("Note to the author"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "When you send an article in review back to draft, the author reads this note."
+        ),
+    )
+
+    class Meta:
+        model = Article
+        fields = "__all__"  # noqa: DJ007 - the admin fieldsets choose the fields
+
+
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(RevisionAdminMixin, admin.ModelAdmin):
+    form = ArticleAdminForm
     list_display = ["title", "status_label", "publish_at", "author", "category", "links"]
     list_filter = ["status", "publish_at", "author", "category"]
     list_select_related = ["author", "category"]
@@ -100,6 +128,7 @@ class ArticleAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["title", "slug", "lead", "body"]}),
         (_("Publication"), {"fields": ["status", "publish_at", "author", "category", "tags"]}),
+        (_("Review"), {"fields": ["review_note", "review_history"]}),
         (_("Cover image"), {"fields": ["cover", "cover_alt", "cover_caption"]}),
         (_("Discussion"), {"fields": ["comments_enabled"]}),
         (
@@ -116,7 +145,7 @@ class ArticleAdmin(admin.ModelAdmin):
                 required=False,
                 # Built by hand, so the admin flavour must be asked for (its CSS fits the admin).
                 widget=ArticleBodyWidget,
-                config={"extensions": PROSE_EDITOR_EXTENSIONS},
+                config={"extensions": PROSE_EDITOR_EXTENSIONS | media_editor.extensions()},
             )
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
@@ -143,30 +172,86 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         if can_publish(request.user):
-            return []
-        return ["status", "author"]
+            return ["review_history"]
+        return ["status", "author", "review_history"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if can_publish(request.user) and obj is not None:
+            return fieldsets
+        # Only an editor sending an existing article back writes a note.
+        return [
+            (name, {**opts, "fields": [f for f in opts["fields"] if f != "review_note"]})
+            for name, opts in fieldsets
+        ]
 
     def save_model(self, request, obj, form, change):
-        if not can_publish(request.user):
-            # An author's article is always their own, and always a draft until an editor acts.
+        # The status never changes here: after_save() hands it to the publishing services once
+        # the tags are saved (and before the version is kept).
+        wanted = obj.status
+        if change:
+            obj.status = Article.objects.values_list("status", flat=True).get(pk=obj.pk)
+        else:
             obj.status = Article.Status.DRAFT
+        if not can_publish(request.user):
+            wanted = obj.status
             if not change:
                 obj.author = request.user.author
-            super().save_model(request, obj, form, change)
-            return
-        if not (change and "status" in form.changed_data):
-            super().save_model(request, obj, form, change)
-            return
-        # A change of status goes through the same services as the bulk actions: the edits are
-        # saved under the old status, then the service applies its rules (a past-dated draft
-        # goes out dated now).
-        wanted = obj.status
-        obj.status = form.initial["status"]
+        request._article_status_wanted = wanted
         super().save_model(request, obj, form, change)
-        if wanted == Article.Status.PUBLISHED:
-            article_publish(article=obj)
-        else:
-            article_unpublish(article=obj)
+
+    def after_save(self, request, form):
+        # Tags are saved; the status changes through the services before the version is kept.
+        article = form.instance
+        note = form.cleaned_data.get("review_note", "")
+        if "_submit_review" in request.POST:
+            if article_submit_for_review(article=article, user=request.user):
+                self.message_user(
+                    request,
+                    _("Submitted for review: the editors have been told."),
+                    messages.SUCCESS,
+                )
+            return
+        wanted = getattr(request, "_article_status_wanted", article.status)
+        article_change_status(article=article, status=wanted, user=request.user, note=note)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["show_submit_review"] = (
+            obj is not None
+            and obj.status == Article.Status.DRAFT
+            and not can_publish(request.user)
+            and owns(request.user, obj)
+        ) or (add and not can_publish(request.user))
+        if obj is not None:
+            context["versions_url"] = self._url("versions", obj.pk)
+            if obj.status == Article.Status.PUBLISHED and can_publish(request.user):
+                add = reverse("admin:blog_correction_add")
+                context["add_correction_url"] = f"{add}?article={obj.pk}"
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    @admin.display(description=_("review history"))
+    def review_history(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        transitions = list(obj.transitions.select_related("user")[:20])
+        if not transitions:
+            return _("No status change yet.")
+        items = [
+            format_html(
+                "<li>{when}: {from_} → {to} ({who}){note}</li>",
+                when=date_format(timezone.localtime(t.created), "DATETIME_FORMAT"),
+                from_=t.from_label,
+                to=t.to_label,
+                who=t.user or "—",
+                note=format_html('<br><span class="review-note">{}</span>', t.note)
+                if t.note
+                else "",
+            )
+            for t in transitions
+        ]
+        return format_html(
+            '<ul class="review-log">{}</ul>', format_html_join("", "{}", ((i,) for i in items))
+        )
 
     def has_add_permission(self, request):
         if not super().has_add_permission(request):
@@ -195,7 +280,7 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.action(description=_("Publish the selected articles"), permissions=["publish"])
     def publish(self, request, queryset):
         # One by one through the service: dates follow WordPress, save signals fire.
-        count = sum(article_publish(article=article) for article in queryset)
+        count = sum(article_publish(article=article, user=request.user) for article in queryset)
         self.message_user(
             request,
             ngettext("%(count)d article published.", "%(count)d articles published.", count)
@@ -205,10 +290,14 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Unpublish the selected articles"), permissions=["publish"])
     def unpublish(self, request, queryset):
-        count = sum(article_unpublish(article=article) for article in queryset)
+        count = sum(article_unpublish(article=article, user=request.user) for article in queryset)
         self.message_user(
             request,
             ngettext("%(count)d article unpublished.", "%(count)d articles unpublished.", count)
             % {"count": count},
             messages.SUCCESS,
         )
+
+
+# Pages, menus and corrections are registered from their own module.
+from blog import admin_desk  # noqa: E402, F401

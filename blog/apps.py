@@ -9,9 +9,20 @@ class BlogConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
-        from blog import checks, content_version, models  # noqa: F401 - checks register themselves
+        from blog import checks, content_version, media_uses, models, navigation  # noqa: F401 - checks register themselves
+        from media.models import Image
 
-        for model in (models.Article, models.Author, models.Category, models.Tag, models.Promo):
+        for model in (
+            models.Article,
+            models.Author,
+            models.Category,
+            models.Tag,
+            models.Promo,
+            models.Page,
+            models.Menu,
+            models.MenuItem,
+            models.Correction,
+        ):
             uid = f"blog_content_{model.__name__}"
             post_save.connect(
                 content_version.content_changed, sender=model, dispatch_uid=uid + "_save"
@@ -19,6 +30,30 @@ class BlogConfig(AppConfig):
             post_delete.connect(
                 content_version.content_changed, sender=model, dispatch_uid=uid + "_delete"
             )
+        # A library image replaced, re-captioned or deleted changes every article showing it.
+        post_save.connect(
+            content_version.content_changed, sender=Image, dispatch_uid="blog_content_image"
+        )
+        post_delete.connect(
+            content_version.content_changed, sender=Image, dispatch_uid="blog_image_delete"
+        )
+        post_save.connect(
+            media_uses.article_saved, sender=models.Article, dispatch_uid="blog_media_uses"
+        )
+        post_delete.connect(
+            media_uses.article_deleted, sender=models.Article, dispatch_uid="blog_media_unuse"
+        )
+        for model in (
+            models.Page,
+            models.Menu,
+            models.MenuItem,
+            models.Category,
+            models.Tag,
+            models.Author,
+        ):
+            uid = f"blog_navigation_{model.__name__}"
+            post_save.connect(navigation.rebuild, sender=model, dispatch_uid=uid + "_save")
+            post_delete.connect(navigation.rebuild, sender=model, dispatch_uid=uid + "_delete")
         m2m_changed.connect(
             content_version.content_changed,
             sender=models.Article.tags.through,

@@ -14,13 +14,13 @@ from datetime import datetime
 from functools import wraps
 
 from django.conf import settings
-from django.db.models import Subquery
+from django.db.models import JSONField, Subquery
 from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, quote_etag
 
 from blog import content_version
-from blog.models import Article, Promo
+from blog.models import Article, Promo, SiteNavigation
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,9 @@ def with_site_state(queryset):
     """Annotate each row with the SiteState, so a page reads it in the query it already makes."""
     newest = Article.objects.published().order_by("-publish_at").values("publish_at")[:1]
     promo = Promo.objects.active().order_by("order", "-pk")
+    navigation = SiteNavigation.objects.filter(pk=1).values("data")[:1]
     return queryset.annotate(
+        site_navigation=Subquery(navigation, output_field=JSONField()),
         site_newest=Subquery(newest),
         site_promo_pk=Subquery(promo.values("pk")[:1]),
         site_promo_updated=Subquery(promo.values("updated")[:1]),

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageColor, ImageDraw, ImageFont
 
+from blog import demo_pages
 from blog.models import Article, Author, Category, Promo, Tag
 
 FLAGSHIP_SLUG = "il-futuro-del-giornalismo-digitale"
@@ -552,12 +553,24 @@ def _load_accounts(authors: dict[str, Author], counts: dict[str, int], stdout) -
 def load(stdout: TextIO | None = None) -> dict[str, int]:
     """Create or refresh the demo content; return how many objects of each kind are new."""
     counts = dict.fromkeys(
-        ("authors", "categories", "tags", "articles", "images", "promos", "accounts"), 0
+        (
+            "authors",
+            "categories",
+            "tags",
+            "articles",
+            "images",
+            "promos",
+            "accounts",
+            "pages",
+            "menus",
+        ),
+        0,
     )
     authors = _load_authors(counts)
     categories, tags = _load_taxonomy(counts)
     _load_articles(authors, categories, tags, counts)
     _load_promo(counts)
+    demo_pages.load_menus(demo_pages.load_pages(counts), counts)
     _load_accounts(authors, counts, stdout)
     published = Article.objects.published().count()
     _say(stdout, f"Blog demo: {published} articles visible to readers.")

@@ -14,7 +14,9 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import resolve, reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
-from django.utils.html import escape
+from django.utils.formats import date_format
+from django.utils.html import escape, format_html_join
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from blog import article_page
@@ -77,14 +79,27 @@ class _ArticlesFeed(Feed):
         return Article.objects.published()
 
     def items(self, obj):
-        return self.articles(obj).for_listing().prefetch_related("tags")[:ARTICLES_PER_FEED]
+        return (
+            self.articles(obj)
+            .for_listing()
+            .prefetch_related("tags", "corrections")[:ARTICLES_PER_FEED]
+        )
 
     def item_title(self, article):
         # Titles are HTML in feed readers (Django's convention, see its item_title).
         return escape(article.title)
 
     def item_description(self, article):
-        return escape(article_summary(article))
+        # Corrections and updates travel with the item, as on the page.
+        notes = format_html_join(
+            "",
+            "<p><strong>{} ({})</strong>: {}</p>",
+            (
+                (c.get_kind_display(), date_format(localtime(c.created)), c.text)
+                for c in article.correction_list
+            ),
+        )
+        return escape(article_summary(article)) + notes
 
     def item_pubdate(self, article):
         return article.publish_at

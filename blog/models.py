@@ -4,9 +4,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from blog import images
 from core.models import TimeStampedModel, initials_of
 from core.sanitizer import clean_article_html
+from media import pipeline
 
 
 class Author(TimeStampedModel):
@@ -28,8 +28,8 @@ class Author(TimeStampedModel):
         blank=True,
         width_field="avatar_width",
         height_field="avatar_height",
-        validators=[images.validate_image_upload],
-        help_text=images.UPLOAD_HELP_TEXT,
+        validators=[pipeline.validate_image_upload],
+        help_text=pipeline.UPLOAD_HELP_TEXT,
     )
     avatar_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     avatar_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
@@ -44,9 +44,9 @@ class Author(TimeStampedModel):
         return self.display_name
 
     def save(self, *args, **kwargs):
-        images.prepare_upload(self.avatar)
+        pipeline.prepare_upload(self.avatar)
         super().save(*args, **kwargs)
-        images.make_renditions(self.avatar)
+        pipeline.make_renditions(self.avatar)
 
     def get_absolute_url(self):
         return reverse("blog:author", kwargs={"slug": self.slug})
@@ -109,6 +109,7 @@ class ArticleQuerySet(models.QuerySet):
 class Article(TimeStampedModel):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
+        REVIEW = "review", _("In review")
         PUBLISHED = "published", _("Published")
 
     title = models.CharField(_("title"), max_length=200)
@@ -137,8 +138,8 @@ class Article(TimeStampedModel):
         blank=True,
         width_field="cover_width",
         height_field="cover_height",
-        validators=[images.validate_image_upload],
-        help_text=images.UPLOAD_HELP_TEXT,
+        validators=[pipeline.validate_image_upload],
+        help_text=pipeline.UPLOAD_HELP_TEXT,
     )
     cover_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     cover_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
@@ -175,9 +176,9 @@ class Article(TimeStampedModel):
 
     def save(self, *args, **kwargs):
         self.body = clean_article_html(self.body)
-        images.prepare_upload(self.cover)
+        pipeline.prepare_upload(self.cover)
         super().save(*args, **kwargs)
-        images.make_renditions(self.cover)
+        pipeline.make_renditions(self.cover)
 
     def get_absolute_url(self):
         day = timezone.localdate(self.publish_at)
@@ -197,6 +198,12 @@ class Article(TimeStampedModel):
     @property
     def is_public(self) -> bool:
         return Article.objects.published().filter(pk=self.pk).exists()
+
+    @property
+    def correction_list(self):
+        from blog.editorial import corrections_of
+
+        return corrections_of(self)
 
 
 class PromoQuerySet(models.QuerySet):
@@ -229,3 +236,8 @@ class Promo(TimeStampedModel):
 
     def __str__(self):
         return self.text
+
+
+# The editorial desk's models live in their own modules; imported here so Django finds them.
+from blog.editorial import ArticleTransition, Correction, Revision  # noqa: E402, F401
+from blog.pages import Menu, MenuItem, Page, SiteNavigation  # noqa: E402, F401

@@ -74,6 +74,17 @@ def article_json_ld(article: Article, request) -> dict:
         data["image"] = [request.build_absolute_uri(article.cover.url)]
     if article.category:
         data["articleSection"] = article.category.name
+    corrections = article.correction_list
+    if corrections:
+        data["correction"] = [
+            {
+                "@type": "CorrectionComment",
+                "text": f"{correction.get_kind_display()}: {correction.text}",
+                "datePublished": timezone.localtime(correction.created).isoformat(),
+                "url": request.build_absolute_uri(correction.get_absolute_url()),
+            }
+            for correction in corrections
+        ]
     return data
 
 

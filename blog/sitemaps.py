@@ -9,7 +9,7 @@ from django.db.models import Max, OuterRef, Subquery
 from django.db.models.functions import Greatest
 from django.urls import reverse
 
-from blog.models import Article, Author, Category
+from blog.models import Article, Author, Category, Page
 from blog.seo import last_modified
 
 
@@ -87,9 +87,20 @@ class HomeSitemap(Sitemap):
         )
 
 
+class PageSitemap(Sitemap):
+    changefreq = "monthly"
+
+    def items(self):
+        return Page.objects.published().only("path", "updated").order_by("path")
+
+    def lastmod(self, page):
+        return page.updated
+
+
 SITEMAPS = {
     "home": HomeSitemap,
     "articles": ArticleSitemap,
     "categories": CategorySitemap,
     "authors": AuthorSitemap,
+    "pages": PageSitemap,
 }

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.decorators import method_decorator
@@ -7,9 +8,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import ListView, dates
 
-from blog import conditional, search
+from blog import conditional, page_views, search
 from blog.article_page import etag_parts, is_personal, last_changed, render_article
-from blog.models import Article, Author, Category, Tag
+from blog.models import Article, Author, Category, Correction, Tag
 from blog.permissions import can_edit_article
 
 
@@ -119,16 +120,18 @@ class SearchView(PublishedArticlesMixin, ListView):
         )
         for article in context["articles"]:
             article.search_snippet = search.snippet(article, self.query)
+        context["pages"] = page_views.search_pages(self.query) if self.query else []
         return context
 
 
 def article_detail(request, year, month, slug, day=None):
     article = get_object_or_404(
-        conditional.with_site_state(Article.objects.published()).select_related(
-            "author", "category"
-        ),
+        conditional.with_site_state(Article.objects.published())
+        .select_related("author", "category")
+        .annotate(has_corrections=Exists(Correction.objects.filter(article=OuterRef("pk")))),
         slug=slug,
     )
+    request.site_navigation = article.site_navigation  # the menus came with the article
     canonical = article.get_absolute_url()
     if request.path != canonical:
         # /YYYY/MM/slug/, or a date that moved: one permanent address per article.

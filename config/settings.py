@@ -14,8 +14,11 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
+from django_prose_editor.config import html_tags
+from js_asset import static_lazy
 
 from config.env import env_bool, env_int, env_list, env_str, load_dotenv
+from media import conf as media_conf
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 if not env_bool("IGNORE_DOTENV", default=False):
@@ -47,10 +50,13 @@ INSTALLED_APPS = [
     "mptt",
     "django_prose_editor",
     "axes",
+    "django_tasks_db",
     "core",
+    "media",
     "blog",
     "comments",
     "newsletter",
+    "contact",
     "wordpress",
 ]
 
@@ -178,7 +184,8 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 MEDIA_URL = env_str("MEDIA_URL", "media/")
-MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Not BASE_DIR / "media": that folder is the media app.
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "uploads")))
 STORAGES = {
     # Any Django storage for uploads (e.g. an S3 backend) by its dotted path.
     "default": {
@@ -200,9 +207,18 @@ _email_backend = env_str(
     if PRODUCTION
     else "django.core.mail.backends.console.EmailBackend",
 )
-MAILERS = {"default": {"BACKEND": _email_backend}}
+# "default" queues every message (core.mail_queue): a background task sends it through
+# "outgoing", the real backend, after commit, with retries. Newsletter issues go out through
+# "outgoing" directly, in batches, from the worker.
+MAILERS = {
+    "default": {
+        "BACKEND": "core.mail_queue.QueuedEmailBackend",
+        "OPTIONS": {"mailer": "outgoing"},
+    },
+    "outgoing": {"BACKEND": _email_backend},
+}
 if _email_backend.endswith("smtp.EmailBackend"):
-    MAILERS["default"]["OPTIONS"] = {
+    MAILERS["outgoing"]["OPTIONS"] = {
         "host": env_str("EMAIL_HOST", "localhost"),
         "port": env_int("EMAIL_PORT", 587),
         "username": env_str("EMAIL_HOST_USER", ""),
@@ -213,12 +229,45 @@ if _email_backend.endswith("smtp.EmailBackend"):
     }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "redazione@localhost")
 
+# Background work: Django's Tasks framework, queue kept in the database (django-tasks-db), run
+# by `manage.py worker` (one or more processes; see the README). TASKS_BACKEND may name another
+# backend, e.g. django.tasks.backends.immediate.ImmediateBackend to run tasks in the request.
+TASKS = {
+    "default": {
+        "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+# Emails: attempts before a send is recorded as failed, the first retry delay (doubled each
+# time, at most an hour), and after how long a send claimed by a killed worker is retried.
+EMAIL_MAX_ATTEMPTS = env_int("EMAIL_MAX_ATTEMPTS", 12)
+EMAIL_RETRY_DELAY = env_int("EMAIL_RETRY_DELAY", 30)
+
 SITE_NAME = env_str("SITE_NAME", "Rivista")
 
 # Images: what an upload may be, and the widths of the renditions served with srcset.
 IMAGE_MAX_UPLOAD_BYTES = env_int("IMAGE_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)
 IMAGE_RENDITION_WIDTHS = (480, 960, 1440)
+# Uploads are refused while the media folder's disk has less than this left (plus room for them).
+IMAGE_MIN_FREE_BYTES = env_int("IMAGE_MIN_FREE_BYTES", 50 * 1024 * 1024)
+# Embeds: providers added to (or, set to None, removed from) media.conf's allowlist.
+MEDIA_EMBED_PROVIDERS = {}
+# The article editor's media buttons (library image, gallery, embed), loaded as an ES module by
+# django-prose-editor. The tags listed here only matter to its own nh3 sanitizer, which we do
+# not use: every body goes through core.sanitizer, which allows exactly these.
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "js": [static_lazy("media/editor/media-library.js")],
+        "extensions": {
+            "MediaImage": html_tags(
+                ["figure", "img", "figcaption", "cite"],
+                {"figure": ["data-align"], "img": ["data-media-id", "src", "alt"]},
+            ),
+            "MediaGallery": html_tags(["figure", "figcaption"], {"figure": ["data-gallery"]}),
+            "MediaEmbed": html_tags(["figure", "a"], {"figure": ["data-embed"], "a": ["href"]}),
+        },
+    }
+]
 # Uploads bigger than this go to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
@@ -239,6 +288,9 @@ for _name in (
     "NEWSLETTER_RATE_LIMIT",
     "NEWSLETTER_RATE_WINDOW",
     "NEWSLETTER_MAILS_PER_ADDRESS",
+    "NEWSLETTER_BATCH_SIZE",
+    "NEWSLETTER_PARALLEL_BATCHES",
+    "NEWSLETTER_CLAIM_TIMEOUT",
 ):
     if _name in os.environ:
         globals()[_name] = env_int(_name, 0)
@@ -273,6 +325,7 @@ PERMISSIONS_POLICY = (
 # and its scripts style through the CSSOM, which the policy allows. A nonce changes with every
 # response: never write one inside a {% cache %} fragment. Uploads may live on another host (a
 # storage backend with an absolute MEDIA_URL).
+# (Set in a settings override, MEDIA_EMBED_PROVIDERS must be followed by this frame-src too.)
 _media = urlsplit(MEDIA_URL)
 _media_origin = [f"{_media.scheme}://{_media.netloc}"] if _media.netloc else []
 SECURE_CSP = {
@@ -281,6 +334,9 @@ SECURE_CSP = {
     "style-src": [CSP.SELF, CSP.NONCE],
     "img-src": [CSP.SELF, "data:", *_media_origin],
     "object-src": [CSP.NONE],
+    # Embedded players, and only those of the allowlisted providers (media.conf): a frame is
+    # created only after the reader clicks its placeholder.
+    "frame-src": media_conf.frame_origins(MEDIA_EMBED_PROVIDERS),
     "base-uri": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
     "form-action": [CSP.SELF],

@@ -13,13 +13,17 @@ admin.site.site_title = _("Magazine")
 admin.site.index_title = _("Editorial desk")
 
 urlpatterns = [
+    path("", include("core.password_reset")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots"),
     path("", include("comments.urls")),
     path("", include("newsletter.urls")),
+    path("", include("contact.urls")),
     path("", include("blog.urls")),
+    # Pages answer whatever address no route above claims: keep this last.
+    path("", include("blog.page_urls")),
 ]
 
 if settings.DEBUG:

@@ -7,3 +7,11 @@ class CoreConfig(AppConfig):
 
     name = "core"
     verbose_name = _("Core")
+
+    def ready(self):
+        # Registers the email task and its worker_started receiver.
+        from core import privacy, tasks  # noqa: F401
+        from core.mail_queue import erase_outgoing_email, export_outgoing_email
+
+        # The copies of the emails sent to an address are personal data too.
+        privacy.register("emails", exporter=export_outgoing_email, eraser=erase_outgoing_email)

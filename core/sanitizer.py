@@ -20,9 +20,32 @@ ARTICLE_TAGS = frozenset(
         "figcaption", "code", "pre", "strong", "em", "b", "i", "hr", "cite", "s", "sub", "sup",
     }
 )  # fmt: skip
+# Media-library references (see media.render): an image by its id, a figure's alignment, a
+# gallery of ids, an embed's provider. Each value must have its exact shape, or it goes.
+_DATA_VALUES = {
+    "data-media-id": re.compile(r"\d{1,18}"),
+    "data-align": re.compile(r"normal|wide|left|right"),
+    "data-gallery": re.compile(r"\d{1,18}(?:,\d{1,18}){0,99}"),
+    "data-embed": re.compile(r"[a-z0-9-]{1,40}"),
+}
+_IMG_ATTRIBUTES = frozenset({"src", "alt", "title", "width", "height", "loading"})
+
+
+def _img_attribute(tag, name, value):
+    if name == "data-media-id":
+        return _DATA_VALUES[name].fullmatch(value) is not None
+    return name in _IMG_ATTRIBUTES
+
+
+def _figure_attribute(tag, name, value):
+    pattern = _DATA_VALUES.get(name)
+    return name != "data-media-id" and pattern is not None and pattern.fullmatch(value) is not None
+
+
 ARTICLE_ATTRIBUTES = {
     "a": ["href", "title", "rel"],
-    "img": ["src", "alt", "title", "width", "height", "loading"],
+    "img": _img_attribute,
+    "figure": _figure_attribute,
     "ol": ["start"],
     "blockquote": ["cite"],
 }

@@ -8,6 +8,7 @@ class NewsletterConfig(AppConfig):
 
     def ready(self):
         from core import privacy
+        from newsletter import tasks  # noqa: F401 (its worker_started receiver)
         from newsletter.privacy import erase_subscription, export_subscription
 
         privacy.register("newsletter", exporter=export_subscription, eraser=erase_subscription)

@@ -15,12 +15,22 @@ def export_subscription(email: str) -> list[dict]:
             "ip_address": subscriber.ip_address,
             "language": subscriber.language,
             "source": subscriber.source,
+            "issues": [
+                {
+                    "subject": delivery.issue.subject,
+                    "status": delivery.status,
+                    "sent_at": iso(delivery.sent_at),
+                }
+                for delivery in subscriber.deliveries.select_related("issue").order_by("pk")
+            ],
         }
         for subscriber in Subscriber.objects.filter(email=normalise_email(email))
     ]
 
 
 def erase_subscription(email: str) -> int:
-    """Erasing a person removes their subscription outright: there is no thread to keep."""
+    """Erasing a person removes their subscription outright: there is no thread to keep. Their
+    deliveries stay, with no subscriber (so an issue's counts stay right), even mid-send: the
+    worker then skips the row and says why (newsletter.delivery)."""
     deleted, _ = Subscriber.objects.filter(email=normalise_email(email)).delete()
     return deleted

@@ -15,11 +15,13 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from core import ratelimit
 from core.mail import ListEmailMessage, site_url
 from newsletter import conf, tokens
-from newsletter.models import Subscriber, normalise_email
+from newsletter.models import Delivery, Issue, Subscriber, normalise_email
 from newsletter.tokens import TokenInvalid
 
 logger = logging.getLogger(__name__)
@@ -27,7 +29,11 @@ logger = logging.getLogger(__name__)
 MAILER = "default"
 
 __all__ = [
+    "IssueNotReady",
     "TokenInvalid",
+    "issue_cancel",
+    "issue_schedule",
+    "issue_send_test",
     "subscriber_confirm",
     "subscriber_request",
     "subscriber_unsubscribe",
@@ -87,6 +93,9 @@ def subscriber_unsubscribe(*, token: str) -> Subscriber:
     """Leave the list, from the link in any newsletter email. Idempotent."""
     subscriber = _subscriber_for(token, salt=tokens.UNSUBSCRIBE_SALT)
     if subscriber.status != Subscriber.Status.UNSUBSCRIBED:
+        if subscriber.status == Subscriber.Status.CONFIRMED:
+            # A short confirmation, once: a pending address never asked for anything.
+            transaction.on_commit(lambda: _send(subscriber, "unsubscribed"))
         subscriber.status = Subscriber.Status.UNSUBSCRIBED
         subscriber.unsubscribed_at = timezone.now()
         subscriber.save(update_fields=["status", "unsubscribed_at", "updated"])
@@ -153,6 +162,8 @@ def _message(subscriber: Subscriber, kind: str) -> ListEmailMessage:
     }
     if kind == "confirm":
         context["confirm_url"] = confirm_url(subscriber)
+    if kind == "unsubscribed":
+        context["signup_url"] = site_url(reverse("newsletter:signup"))
     with translation.override(subscriber.language or settings.LANGUAGE_CODE):
         subject = render_to_string(f"newsletter/email/{kind}_subject.txt", context)
         body = render_to_string(f"newsletter/email/{kind}_body.txt", context)
@@ -167,3 +178,79 @@ def _message(subscriber: Subscriber, kind: str) -> ListEmailMessage:
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
     )
+
+
+class IssueNotReady(Exception):
+    """An issue that cannot be sent (or cancelled) as asked; the message says why."""
+
+
+def _has_content(issue: Issue) -> bool:
+    from django.utils.html import strip_tags
+
+    from newsletter.rendering import issue_articles
+
+    return bool(issue_articles(issue)) or bool(strip_tags(issue.intro).strip())
+
+
+@transaction.atomic
+def issue_schedule(*, issue: Issue, send_at=None) -> Issue:
+    """Send an issue at send_at (now if None): the worker starts it then. A scheduled issue may
+    be rescheduled; one already going out may not."""
+    from newsletter.tasks import start_issue
+
+    issue = Issue.objects.select_for_update().get(pk=issue.pk)
+    if issue.status not in (Issue.Status.DRAFT, Issue.Status.SCHEDULED):
+        raise IssueNotReady(_("This issue is already being sent or was sent."))
+    if not _has_content(issue):
+        raise IssueNotReady(
+            _("This issue has no published articles and no introduction: there is nothing to send.")
+        )
+    now = timezone.now()
+    issue.send_at = max(send_at or now, now)
+    issue.status = Issue.Status.SCHEDULED
+    issue.note = ""
+    issue.save(update_fields=["send_at", "status", "note", "updated"])
+    task = start_issue
+    if issue.send_at > now and task.get_backend().supports_defer:
+        task = task.using(run_after=issue.send_at)
+    pk = issue.pk
+    transaction.on_commit(lambda: task.enqueue(pk))
+    return issue
+
+
+@transaction.atomic
+def issue_cancel(*, issue: Issue) -> int:
+    """Stop a scheduled issue, or one going out: whatever is not sent yet is not sent. Returns
+    how many messages will not go out."""
+    issue = Issue.objects.select_for_update().get(pk=issue.pk)
+    if issue.status == Issue.Status.SCHEDULED:
+        issue.status = Issue.Status.DRAFT
+        issue.save(update_fields=["status", "updated"])
+        return 0
+    if issue.status != Issue.Status.SENDING:
+        raise IssueNotReady(_("Only a scheduled issue or one being sent can be cancelled."))
+    issue.status = Issue.Status.CANCELLED
+    issue.finished_at = timezone.now()
+    issue.note = gettext("Cancelled while sending.")
+    issue.save(update_fields=["status", "finished_at", "note", "updated"])
+    # Batches already out stop at their next check (newsletter.delivery).
+    return Delivery.objects.filter(issue=issue, status=Delivery.Status.QUEUED).update(
+        status=Delivery.Status.SKIPPED, note=gettext("Sending cancelled")
+    )
+
+
+def issue_send_test(*, issue: Issue, email: str, language: str | None = None) -> None:
+    """The issue as a subscriber will get it, to the editor's own address (through the mail
+    queue, marked as a test in the subject)."""
+    from newsletter.rendering import message_id, render_issue
+
+    probe = Subscriber(pk=0, email=email, language=language or settings.LANGUAGE_CODE)
+    rendered = render_issue(issue, language=probe.language)
+    message = rendered.message_for(
+        probe,
+        unsubscribe_url=site_url(reverse("newsletter:signup")),
+        message_id=message_id(issue.pk, 0).replace("@", f".test{int(timezone.now().timestamp())}@"),
+    )
+    label = gettext("Test")
+    message.subject = f"[{label}] {message.subject}"
+    message.send(using=MAILER)

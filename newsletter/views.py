@@ -4,11 +4,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
+from django.views.generic import DetailView, ListView
 
 from core import ratelimit
 from core.client_address import client_ip
 from newsletter import conf
 from newsletter.forms import SignupForm
+from newsletter.rendering import issue_articles
+from newsletter.selectors import archived_issues
 from newsletter.services import (
     TokenInvalid,
     subscriber_confirm,
@@ -99,3 +102,27 @@ def unsubscribe(request, token: str):
     except TokenInvalid as error:
         return _invalid_link(request, error)
     return render(request, "newsletter/unsubscribed.html")
+
+
+class IssueArchiveView(ListView):
+    """Sent issues the editors left in the archive, newest first."""
+
+    template_name = "newsletter/issue_archive.html"
+    context_object_name = "issues"
+    paginate_by = 20
+
+    def get_queryset(self):
+        return archived_issues()
+
+
+class IssueDetailView(DetailView):
+    """An issue on the site, for readers: only once sent, and only if kept in the archive."""
+
+    template_name = "newsletter/issue_detail.html"
+    context_object_name = "issue"
+
+    def get_queryset(self):
+        return archived_issues()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(articles=issue_articles(self.object), **kwargs)

@@ -197,3 +197,12 @@ def post_form_data(article, *, age_seconds=60, **overrides) -> dict:
     }
     data.update(overrides)
     return data
+
+
+def make_library_image(*, size=(1600, 1000), fmt="JPEG", name=None, user=None, **fields):
+    """A media-library image through the one pipeline (renditions made)."""
+    from media.services import image_create
+
+    name = name or f"foto-{next(_seq)}.{'jpg' if fmt == 'JPEG' else fmt.lower()}"
+    fields.setdefault("alt_text", "Una foto di prova")
+    return image_create(file=make_upload(name, fmt=fmt, size=size), uploaded_by=user, **fields)

@@ -15,7 +15,16 @@ import pytest
 from django.utils.translation.template import templatize
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-SOURCE_DIRS = ("core", "blog", "comments", "newsletter", "wordpress", "config", "templates")
+SOURCE_DIRS = (
+    "core",
+    "blog",
+    "comments",
+    "newsletter",
+    "contact",
+    "wordpress",
+    "config",
+    "templates",
+)
 CATALOGUE = BASE_DIR / "locale" / "it" / "LC_MESSAGES" / "django.mo"
 
 LITERAL = r"u?'(?:[^'\\]|\\.)*'"

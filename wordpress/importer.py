@@ -16,7 +16,9 @@ from django.utils.text import slugify
 from blog.models import Article
 from comments.tree_cache import bump_article_versions
 from wordpress import media, paths
+from wordpress.body_media import BodyMedia
 from wordpress.models import WordPressObject
+from wordpress.pages import PagesImport
 from wordpress.report import ImportReport
 from wordpress.site import DELETED_HERE, Site, digest, our_slug, unique_slug
 from wordpress.terms import Vocabulary
@@ -28,7 +30,6 @@ Kind = WordPressObject.Kind
 PROGRESS_EVERY = 100
 
 SKIPPED_POST_TYPES = {
-    "page": "page (pages are not imported: see the README)",
     "nav_menu_item": "menu item",
     "revision": "revision",
     "wp_block": "reusable block",
@@ -51,6 +52,7 @@ class Importer:
         report: ImportReport,
         media_dir: Path | None,
         dry_run: bool,
+        keep_remote_images: bool = False,
         progress: Callable[[ImportReport], None] | None = None,
     ):
         self.report = report
@@ -58,6 +60,15 @@ class Importer:
         self.site = Site(report=report)
         self.vocabulary = Vocabulary(self.site)
         self.covers = media.Covers(report=report, media_dir=media_dir, dry_run=dry_run)
+        self.body_media = BodyMedia(
+            report=report,
+            media_dir=media_dir,
+            dry_run=dry_run,
+            keep_remote=keep_remote_images,
+            attachments=self.covers.attachments,
+            source=lambda: self.site.source,
+        )
+        self.pages = PagesImport(site=self.site, report=report)
 
     def run(self, records: Iterable[Record]) -> None:
         vocabulary = self.vocabulary
@@ -72,7 +83,9 @@ class Importer:
                 vocabulary.finish_terms()
                 self.item(record)
         vocabulary.finish_terms()
+        self.pages.import_all()
         self.covers.import_all()
+        self.body_media.import_all()
 
     # Posts.
 
@@ -82,11 +95,14 @@ class Importer:
         if self.progress and self.report.items_read % PROGRESS_EVERY == 0:
             self.progress(self.report)
         label = f"#{item.post_id} “{plain(item.title)[:40]}”"
+        if item.post_type == "page" and item.post_id is not None:
+            self.pages.want(item)
+            return
         if item.post_id is None:
             reason = "no wp:post_id"
         elif item.post_type == "attachment":
             self.covers.remember_attachment(item)
-            reason = "attachment (used only as a featured image)"
+            reason = "attachment (imported where a post uses it)"
         elif item.post_type != "post":
             reason = SKIPPED_POST_TYPES.get(item.post_type, f"post type “{item.post_type}”")
         elif item.status == "auto-draft":
@@ -132,6 +148,7 @@ class Importer:
             )
             self.site.remember(Kind.POST, item.post_id, fingerprint, article=article)
             self.report.count("articles", "created")
+            self.body_media.want(article.pk, item.post_id, item.content, label)
         else:
             article = mapping.article
             if mapping.digest != fingerprint:
@@ -142,6 +159,7 @@ class Importer:
                 mapping.digest = fingerprint
                 mapping.save(update_fields=["digest", "updated"])
                 self.report.count("articles", "updated")
+                self.body_media.want(article.pk, item.post_id, item.content, label)
             else:
                 self.report.count("articles", "unchanged")
         old_urls = (item.link, item.guid, f"{self.site.base_path}?p={item.post_id}")

@@ -9,20 +9,21 @@ an import that then fails are deleted, so a failed import leaves no trace in the
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 
-from blog import images
 from blog.models import Article
 from core.sanitizer import strip_all_tags
+from media import pipeline as images
 from wordpress.report import ImportReport
 from wordpress.wxr import WxrItem
 
 KIND = "featured images"
+_SIZE_SUFFIX = re.compile(r"-(?:\d+x\d+|scaled|rotated)(?=\.\w+$)")
 _UPLOADS = re.compile(r"/wp-content/uploads/(.+)$|/uploads/(.+)$")
 
 
@@ -32,6 +33,7 @@ class Attachment:
     file: str  # relative to the uploads folder, when the export says
     alt: str
     caption: str
+    parent: int | None = None
 
 
 def uploads_relative(attachment: Attachment) -> str:
@@ -43,6 +45,29 @@ def uploads_relative(attachment: Attachment) -> str:
     if match:
         return match.group(1) or match.group(2)
     return path.rsplit("/", 1)[-1]
+
+
+def uploads_path(url: str) -> str:
+    """The path below wp-content/uploads/ of an address ("" when it is not an upload)."""
+    match = _UPLOADS.search(unquote(urlsplit(url).path))
+    return (match.group(1) or match.group(2)) if match else ""
+
+
+def original_path(relative: str) -> str:
+    """foto-300x200.jpg, foto-scaled.jpg -> foto.jpg: WordPress's sizes of one upload."""
+    path = PurePosixPath(relative)
+    return str(path.with_name(_SIZE_SUFFIX.sub("", path.name)))
+
+
+def find_upload(media_dir: Path, relative: str) -> Path | None:
+    """A file under --media-dir, which may be the uploads folder, wp-content or the site; never
+    outside it (a path with ../ in an export stays inside)."""
+    root = media_dir
+    for base in (root, root / "uploads", root / "wp-content" / "uploads"):
+        candidate = (base / relative).resolve()
+        if candidate.is_relative_to(root) and candidate.is_file():
+            return candidate
+    return None
 
 
 class Covers:
@@ -60,6 +85,7 @@ class Covers:
             file=item.meta.get("_wp_attached_file", ""),
             alt=strip_all_tags(item.meta.get("_wp_attachment_image_alt", "")),
             caption=strip_all_tags(item.excerpt),
+            parent=item.parent_id,
         )
 
     def want(self, article_pk: int, attachment_id: int, label: str) -> None:
@@ -67,13 +93,7 @@ class Covers:
 
     def find(self, attachment: Attachment) -> Path | None:
         """The file under --media-dir, which may be the uploads folder, wp-content or the site."""
-        relative = uploads_relative(attachment)
-        root = self.media_dir
-        for base in (root, root / "uploads", root / "wp-content" / "uploads"):
-            candidate = (base / relative).resolve()
-            if candidate.is_relative_to(root) and candidate.is_file():
-                return candidate
-        return None
+        return find_upload(self.media_dir, uploads_relative(attachment))
 
     def import_all(self) -> None:
         for article_pk, attachment_id, label in self.wanted:

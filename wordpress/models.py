@@ -10,12 +10,13 @@ from operator import or_
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from blog.models import Article, Author, Category, Tag
+from blog.models import Article, Author, Category, Page, Tag
 from comments.models import Comment
 from core.models import TimeStampedModel
+from media.models import Image
 
 # The object each kind of WordPress record becomes here: a field of WordPressObject each.
-TARGET_FIELDS = ("author", "category", "tag", "article", "comment")
+TARGET_FIELDS = ("author", "category", "tag", "article", "comment", "page")
 
 
 def _only(kept: str | None, fields=TARGET_FIELDS) -> models.Q:
@@ -36,6 +37,7 @@ class WordPressObject(TimeStampedModel):
         TAG = "tag", _("tag")
         POST = "post", _("post")
         COMMENT = "comment", _("comment")
+        PAGE = "page", _("page")
 
     source = models.CharField(
         _("WordPress site"),
@@ -69,6 +71,9 @@ class WordPressObject(TimeStampedModel):
     comment = models.ForeignKey(
         Comment, verbose_name=_("comment"), on_delete=models.SET_NULL, null=True, blank=True
     )
+    page = models.ForeignKey(
+        Page, verbose_name=_("page"), on_delete=models.SET_NULL, null=True, blank=True
+    )
 
     class Meta:
         ordering = ["source", "kind", "pk"]
@@ -85,7 +90,7 @@ class WordPressObject(TimeStampedModel):
                     (
                         models.Q(kind=kind) & _only(field)
                         for kind, field in zip(
-                            ["author", "category", "tag", "post", "comment"],
+                            ["author", "category", "tag", "post", "comment", "page"],
                             TARGET_FIELDS,
                             strict=True,
                         )
@@ -103,7 +108,7 @@ class WordPressObject(TimeStampedModel):
         return getattr(self, TARGET_FIELDS[list(self.Kind.values).index(self.kind)])
 
 
-REDIRECT_FIELDS = ("article", "category", "tag", "author")
+REDIRECT_FIELDS = ("article", "category", "tag", "author", "page")
 
 
 class OldPermalink(TimeStampedModel):
@@ -132,6 +137,9 @@ class OldPermalink(TimeStampedModel):
     author = models.ForeignKey(
         Author, verbose_name=_("author"), on_delete=models.CASCADE, null=True, blank=True
     )
+    page = models.ForeignKey(
+        Page, verbose_name=_("page"), on_delete=models.CASCADE, null=True, blank=True
+    )
 
     class Meta:
         ordering = ["path"]
@@ -159,3 +167,29 @@ class OldPermalink(TimeStampedModel):
             if getattr(self, f"{field}_id") is not None:
                 return getattr(self, field)
         return None
+
+
+class ImportedFile(TimeStampedModel):
+    """A file of the old site's uploads folder, imported once into the media library.
+
+    Keyed on its path below wp-content/uploads/ without WordPress's size suffix
+    ("2019/05/foto.jpg" for foto-300x200.jpg too): a second import finds it instead of adding
+    it again, and the old address of the file or of any of its sizes redirects to it.
+    """
+
+    source = models.CharField(_("WordPress site"), max_length=200)
+    path = models.CharField(_("path below uploads"), max_length=500, db_index=True)
+    image = models.ForeignKey(
+        Image, verbose_name=_("image"), on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["source", "path"]
+        verbose_name = _("imported WordPress file")
+        verbose_name_plural = _("imported WordPress files")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "path"], name="wordpress_file_once_per_site")
+        ]
+
+    def __str__(self):
+        return self.path

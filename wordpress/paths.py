@@ -7,8 +7,8 @@ when there is one: "/2019/05/20/perché/", "/archives/123/", "/?p=123", "/?cat=4
 import re
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-# WordPress's "plain" permalinks and shortlinks: post, category, tag and author by query string.
-QUERY_PARAMS = ("p", "cat", "tag", "author")
+# WordPress's "plain" permalinks and shortlinks: post, page, category, tag, author by query string.
+QUERY_PARAMS = ("p", "page_id", "cat", "tag", "author")
 # Pages below a post or an archive that lead to it: comment pages, feeds, AMP, embeds, pages.
 _SUFFIX = re.compile(r"(?:comment-page-\d+|feed(?:/(?:atom|rss2?|rdf))?|amp|embed|page/\d+)/$")
 MAX_LENGTH = 500

@@ -8,7 +8,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 EXAMPLES_KEPT = 5
-TYPES = ("authors", "categories", "tags", "articles", "comments", "featured images", "redirects")
+TYPES = (
+    "authors", "categories", "tags", "articles", "pages", "comments", "featured images",
+    "images", "galleries", "embeds", "redirects",
+)  # fmt: skip
 
 
 @dataclass

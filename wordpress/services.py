@@ -18,6 +18,7 @@ def wordpress_import(
     path: Path,
     media_dir: Path | None = None,
     dry_run: bool = False,
+    keep_remote_images: bool = False,
     progress: Callable[[ImportReport], None] | None = None,
 ) -> ImportReport:
     """Import a WXR export, all or nothing, in one transaction.
@@ -27,7 +28,13 @@ def wordpress_import(
     `dry_run` everything is done and counted, then rolled back, and no image file is written.
     """
     report = ImportReport(dry_run=dry_run)
-    importer = Importer(report=report, media_dir=media_dir, dry_run=dry_run, progress=progress)
+    importer = Importer(
+        report=report,
+        media_dir=media_dir,
+        dry_run=dry_run,
+        keep_remote_images=keep_remote_images,
+        progress=progress,
+    )
     try:
         with path.open("rb") as file, transaction.atomic():
             importer.run(wxr.read(file, name=path.name))
@@ -35,5 +42,6 @@ def wordpress_import(
                 transaction.set_rollback(True)
     except BaseException:
         importer.covers.delete_stored()
+        importer.body_media.delete_stored()
         raise
     return report

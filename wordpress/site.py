@@ -12,7 +12,7 @@ from urllib.parse import unquote, urlsplit
 
 from django.utils.text import slugify
 
-from blog.models import Article, Category, Tag
+from blog.models import Article, Category, Page, Tag
 from wordpress import paths
 from wordpress.models import REDIRECT_FIELDS, OldPermalink, WordPressObject
 from wordpress.report import ImportReport
@@ -93,6 +93,8 @@ class Site:
 
 def _is_current_url(path: str, field: str, pk: int) -> bool:
     """An old address that is already the object's address here needs no redirect."""
-    model = {"article_id": Article, "category_id": Category, "tag_id": Tag}.get(field)
+    model = {"article_id": Article, "category_id": Category, "tag_id": Tag, "page_id": Page}.get(
+        field
+    )
     obj = model.objects.filter(pk=pk).first() if model else None
     return obj is not None and obj.get_absolute_url() == path

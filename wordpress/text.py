@@ -112,18 +112,22 @@ _BLOCK_START = re.compile(
 )
 _PRE = re.compile(r"(<pre[\s>].*?</pre>)", re.IGNORECASE | re.DOTALL)
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
-_CAPTION = re.compile(r"\[caption[^\]]*\](.*?)\[/caption\]", re.IGNORECASE | re.DOTALL)
+_CAPTION = re.compile(r"\[caption([^\]]*)\](.*?)\[/caption\]", re.IGNORECASE | re.DOTALL)
+# WordPress's caption alignments as ours (a centred or unaligned caption is a normal figure).
+_CAPTION_ALIGN = re.compile(r"""align=["']?align(left|right)\b""", re.IGNORECASE)
 _CAPTION_MEDIA = re.compile(r"^\s*((?:<a\b[^>]*>)?\s*<img\b[^>]*>\s*(?:</a>)?)(.*)$", re.DOTALL)
 
 
 def _caption_to_figure(match: re.Match) -> str:
-    inner = match.group(1)
+    inner = match.group(2)
     parts = _CAPTION_MEDIA.match(inner)
     if parts is None:
         return inner
     media, caption = parts.group(1), parts.group(2).strip()
     caption_html = f"<figcaption>{caption}</figcaption>" if caption else ""
-    return f"<figure>{media}{caption_html}</figure>"
+    align = _CAPTION_ALIGN.search(match.group(1))
+    opening = f'<figure data-align="{align.group(1)}">' if align else "<figure>"
+    return f"{opening}{media}{caption_html}</figure>"
 
 
 def _autop(text: str) -> str:

@@ -116,6 +116,8 @@ class WxrItem:
     comment_status: str = ""
     password: str = ""
     attachment_url: str = ""
+    parent_id: int | None = None
+    menu_order: int = 0
     terms: list[WxrItemTerm] = field(default_factory=list)
     meta: dict[str, str] = field(default_factory=dict)
     comments: list[WxrComment] = field(default_factory=list)
@@ -299,6 +301,8 @@ def _item(element: Element, names: _Names) -> WxrItem:
     item.comment_status = values.get("wp:comment_status", "")
     item.password = values.get("wp:post_password", "")
     item.attachment_url = values.get("wp:attachment_url", "")
+    item.parent_id = _int(values.get("wp:post_parent", "")) or None
+    item.menu_order = max(0, _int(values.get("wp:menu_order", "")) or 0)
     return item
 
 

@@ -2,7 +2,8 @@ from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from blog import article_page, images, reading
+from blog import article_page, reading
+from media import pipeline as images
 
 register = template.Library()
 

@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.utils.html import escape
 from PIL import Image
 
-from blog import demo, images
+from blog import demo
 from blog.models import Article, Author
+from media import pipeline as images
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 from PIL import Image
 
-from blog import images
 from blog.models import Article, Author
+from media import pipeline as images
 from tests.factories import (
     article_admin_form_data,
     find_elements,

@@ -66,7 +66,11 @@ def axe_script() -> Path:
 
 
 # The data migrations that make the editorial groups (Editors, Authors, Moderators).
-GROUP_MIGRATIONS = [("blog", "0002_editorial_groups"), ("comments", "0003_moderators_group")]
+GROUP_MIGRATIONS = [
+    ("blog", "0002_editorial_groups"),
+    ("comments", "0003_moderators_group"),
+    ("media", "0002_library_permissions"),
+]
 
 
 @pytest.fixture

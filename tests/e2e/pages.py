@@ -163,4 +163,57 @@ def build_site() -> Site:
             200,
         ),
     }
+    pages.update(build_editorial_pages(article))
     return Site(article=article, thread=thread, pages=pages)
+
+
+def build_editorial_pages(article) -> dict:
+    """Pages with a hierarchy, the two menus, the privacy and contact pages, corrections."""
+    from django.contrib.auth.models import User
+
+    from blog.models import Menu, MenuItem, Page
+    from blog.services import correction_add
+
+    about = Page.objects.create(
+        title="Chi siamo", slug="chi-siamo", status="published", body="<p>Una redazione.</p>"
+    )
+    team = Page.objects.create(
+        title="La redazione",
+        slug="redazione",
+        parent=about,
+        status="published",
+        body="<h2>Chi scrive</h2><p>Giornaliste e giornalisti.</p>",
+    )
+    contact = Page.objects.create(
+        title="Contatti",
+        slug="contatti",
+        status="published",
+        body="<p>Scrivici.</p>",
+        template="contact/page.html",
+    )
+    privacy = Page.objects.create(
+        title="Privacy",
+        slug="privacy",
+        status="published",
+        is_privacy_policy=True,
+        body="<p>I tuoi dati.</p>",
+    )
+    header = Menu.objects.create(location=Menu.Location.HEADER)
+    top = MenuItem.objects.create(menu=header, page=about, order=1)
+    MenuItem.objects.create(menu=header, page=team, parent=top, order=1)
+    MenuItem.objects.create(menu=header, page=contact, order=2)
+    footer = Menu.objects.create(location=Menu.Location.FOOTER)
+    MenuItem.objects.create(menu=footer, page=privacy, order=1)
+    MenuItem.objects.create(menu=footer, url="https://example.it/", label="Partner", order=2)
+    editor = User.objects.create_user(username="caporedattrice", is_staff=True, is_superuser=True)
+    correction_add(
+        article=article, kind="correction", text="La tiratura era di 4.000 copie.", user=editor
+    )
+    return {
+        "page": (about.get_absolute_url(), 200),
+        "page-nested": (team.get_absolute_url(), 200),
+        "page-contact": (contact.get_absolute_url(), 200),
+        "page-privacy": (privacy.get_absolute_url(), 200),
+        "contact-sent": (reverse("contact:sent"), 200),
+        "corrections": (reverse("blog:corrections"), 200),
+    }

@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.views.static import serve
 from PIL import Image
 
-from blog import images
 from blog.models import Article, Author
+from media import pipeline as images
 from tests.factories import (
     article_admin_form_data,
     make_author,

@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.test import Client
 
-from blog.models import Article, Author, Category, Tag
+from blog.models import Article, Author, Category, Page, Tag
 from comments.models import Comment
 from tests.wordpress.conftest import FIXTURES, run_import
 from wordpress.models import WordPressObject
@@ -47,15 +47,15 @@ def test_posts_in_every_status_become_articles_with_the_right_visibility():
     }
 
 
-def test_pages_attachments_and_menu_items_are_skipped_with_their_reason():
+def test_attachments_and_menu_items_are_skipped_with_their_reason_pages_imported():
     summary = run_import(MAGAZINE)
 
     assert Article.objects.count() == 6
     assert not Article.objects.filter(title__in=["Chi siamo", "Home", "Una spiaggia"]).exists()
-    assert "page (pages are not imported: see the README): 1" in summary
-    assert "attachment (used only as a featured image): 2" in summary
+    assert Page.objects.filter(title="Chi siamo", path="chi-siamo").exists()
+    assert "attachment (imported where a post uses it): 2" in summary
     assert "menu item: 1" in summary
-    assert "comments: on an item that is not imported: 1" in summary
+    assert "comments: on a page (pages take no comments here): 1" in summary
     assert not Comment.objects.filter(author_name="Visitatore").exists()
 
 

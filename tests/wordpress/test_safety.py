@@ -22,7 +22,8 @@ def nothing_imported() -> bool:
         model.objects.count() == 0
         for app in ("blog", "comments", "wordpress")
         for model in apps.get_app_config(app).get_models()
-        if model._meta.model_name != "discussionsettings"
+        # Singletons of site configuration, there before any import.
+        if model._meta.model_name not in ("discussionsettings", "sitenavigation")
     )
 
 

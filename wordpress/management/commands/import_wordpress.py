@@ -20,7 +20,13 @@ class Command(BaseCommand):
             type=Path,
             metavar="DIR",
             help="A copy of wp-content/uploads (or of wp-content, or of the site), where the "
-            "featured images are looked up by their path below uploads/.",
+            "featured images and the images in posts are looked up by their path below uploads/.",
+        )
+        parser.add_argument(
+            "--keep-remote-images",
+            action="store_true",
+            help="Keep images from other sites as images (by default they become links, so that "
+            "no page makes a request to another site).",
         )
         parser.add_argument(
             "--dry-run",
@@ -28,14 +34,26 @@ class Command(BaseCommand):
             help="Read and check everything and print the summary, then save nothing.",
         )
 
-    def handle(self, *args, export: Path, media_dir: Path | None, dry_run: bool, **options):
+    def handle(
+        self,
+        *args,
+        export: Path,
+        media_dir: Path | None,
+        dry_run: bool,
+        keep_remote_images: bool,
+        **options,
+    ):
         if not export.is_file():
             raise CommandError(f"No such file: {export}")
         if media_dir is not None and not media_dir.is_dir():
             raise CommandError(f"No such folder: {media_dir}")
         try:
             report = wordpress_import(
-                path=export, media_dir=media_dir, dry_run=dry_run, progress=self.show_progress
+                path=export,
+                media_dir=media_dir,
+                dry_run=dry_run,
+                keep_remote_images=keep_remote_images,
+                progress=self.show_progress,
             )
         except WxrError as exc:
             raise CommandError(str(exc)) from None

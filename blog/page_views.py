@@ -1,0 +1,65 @@
+"""Public views of pages and of the corrections list; editors' page preview."""
+
+from django.conf import settings
+from django.contrib.admin.views.decorators import staff_member_required
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.generic import ListView
+
+from blog.models import Article, Correction, Page
+
+PAGES_IN_SEARCH = 5
+
+
+def render_page(request, page, *, preview=False, status=200, **extra_context):
+    """A page in its layout; the contact app re-renders it with a bound form after a refusal."""
+    context = {"page": page, "preview": preview, **extra_context}
+    return render(request, page.template_names(), context, status=status)
+
+
+def page_detail(request, path):
+    page = get_object_or_404(Page.objects.published().select_related("parent"), path=path)
+    return render_page(request, page)
+
+
+@never_cache
+@staff_member_required
+def page_preview(request, pk):
+    """Editors see a draft page as readers will; never cached, never indexed."""
+    if not request.user.has_perm("blog.view_page"):
+        raise Http404(_("No such page."))
+    page = get_object_or_404(Page, pk=pk)
+    response = render_page(request, page, preview=True)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def search_pages(query: str):
+    """Published pages whose title or text holds every word (a short list above the articles)."""
+    words = query.split()
+    if not words:
+        return Page.objects.none()
+    condition = Q()
+    for word in words:
+        condition &= Q(title__icontains=word) | Q(body__icontains=word)
+    return Page.objects.published().filter(condition).order_by("path")[:PAGES_IN_SEARCH]
+
+
+class CorrectionListView(ListView):
+    """/rettifiche/: every correction and update on a published article, newest first."""
+
+    template_name = "blog/correction_list.html"
+    context_object_name = "corrections"
+
+    def get_paginate_by(self, queryset):
+        return settings.BLOG_ARTICLES_PER_PAGE * 2
+
+    def get_queryset(self):
+        return (
+            Correction.objects.filter(article__in=Article.objects.published())
+            .select_related("article")
+            .order_by("-created", "-pk")
+        )

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ContactConfig(AppConfig):
+    name = "contact"
+    verbose_name = _("Contact")
+
+    def ready(self):
+        from blog.pages import register_page_template
+        from contact.privacy import erase_messages, export_messages
+        from core import privacy
+
+        privacy.register("contact_messages", exporter=export_messages, eraser=erase_messages)
+        register_page_template("contact/page.html", _("Contact form under the text"))

@@ -1,0 +1,100 @@
+"""The article editor's media buttons in Chromium: a library image, a gallery and an embed are
+chosen in dialogs and saved as references the sanitizer keeps."""
+
+import pytest
+
+from blog.models import Article
+from media.models import Image
+from tests.e2e.test_csp import PASSWORD, RECORD_VIOLATIONS, log_in
+from tests.factories import make_author, make_image_bytes, make_library_image, make_user
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def editor_page(page, editorial_groups):
+    make_user(username="redattrice", password=PASSWORD, groups=["Editors"])
+    page.add_init_script(RECORD_VIOLATIONS)
+    return page
+
+
+def test_an_editor_inserts_an_image_a_gallery_and_an_embed(editor_page):
+    page = editor_page
+    author = make_author(display_name="Giulia Neri")
+    lake = make_library_image(title="Lago di Como", alt_text="")
+    hills = make_library_image(title="Colline", alt_text="Colline al tramonto")
+    log_in(page, next_path="/admin/blog/article/add/")
+    editor = page.locator(".prose-editor .ProseMirror[contenteditable=true]")
+    editor.wait_for()
+    editor.click()
+    page.keyboard.type("Introduzione.")
+
+    # An image: searched, chosen; it cannot go in without alternative text.
+    page.get_by_role("button", name="Immagine dalla libreria").click()
+    dialog = page.locator("dialog.media-dialog")
+    dialog.locator(".media-search").fill("lago")
+    dialog.locator(".media-card", has_text="Lago di Como").click()
+    dialog.get_by_role("button", name="Inserisci").click()
+    assert dialog.is_visible()  # refused: no alt text yet
+    dialog.get_by_label("Testo alternativo (obbligatorio)").fill("Il lago all'alba")
+    dialog.get_by_label("Didascalia").fill("Como, dicembre")
+    dialog.get_by_label("Credito").fill("Mario Rossi")
+    dialog.get_by_label("Allineamento").select_option("wide")
+    dialog.get_by_role("button", name="Inserisci").click()
+    dialog.wait_for(state="detached")
+
+    # A gallery of both.
+    page.get_by_role("button", name="Galleria").click()
+    dialog = page.locator("dialog.media-dialog")
+    dialog.locator(".media-card", has_text="Lago di Como").click()
+    dialog.locator(".media-card", has_text="Colline").click()
+    dialog.get_by_role("button", name="Inserisci la galleria").click()
+    dialog.wait_for(state="detached")
+
+    # An embed: an address outside the allowlist is refused, a YouTube one is taken.
+    page.get_by_role("button", name="Video o audio (incorporato)").click()
+    dialog = page.locator("dialog.media-dialog")
+    dialog.locator("input[type=url]").fill("https://example.com/video/1")
+    dialog.get_by_role("button", name="Inserisci").click()
+    assert dialog.get_by_role("alert").is_visible()
+    dialog.locator("input[type=url]").fill("https://www.youtube.com/watch?v=dQw4w9WgXcQ")
+    dialog.locator("input[type=text]").fill("Il concerto")
+    dialog.get_by_role("button", name="Inserisci").click()
+    dialog.wait_for(state="detached")
+
+    page.fill("#id_title", "Con le foto")
+    page.evaluate(
+        "([id, name]) => document.getElementById('id_author')"
+        ".add(new Option(name, id, true, true))",
+        [str(author.pk), author.display_name],
+    )
+    page.click("input[name=_save]")
+    page.wait_for_url("**/admin/blog/article/")
+
+    body = Article.objects.get(title="Con le foto").body
+    assert f'<img data-media-id="{lake.pk}"' in body
+    assert 'alt="Il lago all\'alba"' in body
+    assert "Como, dicembre <cite>Mario Rossi</cite>" in body
+    assert 'data-align="wide"' in body
+    assert f'data-gallery="{lake.pk},{hills.pk}"' in body
+    assert '<a href="https://www.youtube.com/watch?v=dQw4w9WgXcQ">Il concerto</a>' in body
+    assert page.evaluate("window.__cspViolations") == []
+
+
+def test_an_image_uploaded_from_the_chooser_goes_straight_to_its_details(editor_page, tmp_path):
+    page = editor_page
+    photo = tmp_path / "nuova-foto.jpg"
+    photo.write_bytes(make_image_bytes(size=(900, 600)))
+    log_in(page, next_path="/admin/blog/article/add/")
+    page.locator(".prose-editor .ProseMirror[contenteditable=true]").wait_for()
+
+    page.get_by_role("button", name="Immagine dalla libreria").click()
+    dialog = page.locator("dialog.media-dialog")
+    dialog.locator("input[type=file]").set_input_files(str(photo))
+    dialog.get_by_label("Testo alternativo (obbligatorio)").wait_for()
+
+    image = Image.objects.get()
+    assert image.title == "nuova foto" and image.renditions == [480]
+    assert dialog.locator(".media-details-preview").get_attribute("src") == image.file.url
+    dialog.get_by_role("button", name="Chiudi").click()
+    dialog.wait_for(state="detached")
