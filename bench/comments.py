@@ -66,6 +66,8 @@ def setup_django() -> Path:
     settings.COMMENTS_HOLD_LINK_COUNT = 0
     settings.COMMENTS_NOTIFY_MODERATORS = False
     settings.COMMENTS_NOTIFY_AUTHORS = False
+    # The budgets below are for the whole tree on one page (bench.comment_pages measures pages).
+    settings.COMMENTS_PAGE_COMMENTS = os.environ.get("BENCH_PAGE_COMMENTS") == "1"
     call_command("migrate", verbosity=0)
     return workdir
 

@@ -48,6 +48,8 @@ class ArticlePageExtension:
     last_changed: Callable[[Article], float | None]
     # The newest items of the article's feed (<article url>feed/), at most `limit`.
     feed_items: Callable[[Article, int], list[FeedItem]] | None = None
+    # A query string the page's canonical address keeps (a comment page: "?pagina=3"), or "".
+    canonical_query: Callable[[HttpRequest, Article], str] | None = None
 
 
 _extensions: dict[str, ArticlePageExtension] = {}
@@ -72,6 +74,16 @@ def etag_parts(article: Article) -> tuple:
 
 def last_changed(article: Article) -> tuple[float | None, ...]:
     return tuple(ext.last_changed(article) for ext in extensions())
+
+
+def canonical_query(request: HttpRequest, article: Article) -> str:
+    """The first query string an extension keeps in the canonical address ("" for none)."""
+    for ext in extensions():
+        if ext.canonical_query is not None:
+            query = ext.canonical_query(request, article)
+            if query:
+                return query
+    return ""
 
 
 def feed_items(article: Article, limit: int) -> list[FeedItem]:

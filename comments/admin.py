@@ -11,7 +11,8 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, Subquery
+from django.db.models.functions import Lower
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -21,9 +22,15 @@ from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from blog.models import Article
-from comments import admin_search
+from comments import admin_search, flags
 from comments.admin_filters import ArticleAutocompleteFilter
-from comments.models import Comment, DiscussionSettings
+from comments.models import (
+    Comment,
+    CommenterAddress,
+    CommentFlag,
+    CommentRevision,
+    DiscussionSettings,
+)
 from comments.privacy_admin import PersonalDataActionsMixin
 from comments.selectors import pending_comment_count
 from comments.services import (
@@ -35,6 +42,14 @@ from comments.services import (
 
 EMPTY = "—"
 MODERATION_LOCATIONS = [admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM]
+
+
+def confirmed_address_annotation():
+    """True when the comment comes from an account or a confirmed address, in the list query."""
+    confirmed = CommenterAddress.objects.filter(
+        email=Lower(OuterRef("author_email")), confirmed_at__isnull=False
+    )
+    return ExpressionWrapper(Q(user__isnull=False) | Exists(confirmed), output_field=BooleanField())
 
 
 def split_for_delete(comments) -> tuple[list[Comment], list[Comment]]:
@@ -57,9 +72,59 @@ def split_for_delete(comments) -> tuple[list[Comment], list[Comment]]:
     return deleted, kept
 
 
+class ReportedFilter(admin.SimpleListFilter):
+    title = _("reports from readers")
+    parameter_name = "reported"
+
+    def lookups(self, request, model_admin):
+        return [("open", _("Open reports")), ("any", _("Ever reported"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "open":
+            return queryset.filter(open_flags__gt=0)
+        if self.value() == "any":
+            return queryset.filter(Exists(CommentFlag.objects.filter(comment=OuterRef("pk"))))
+        return queryset
+
+
+class CommentFlagInline(admin.TabularInline):
+    """Readers' reports with their reasons; approving the comment dismisses the open ones,
+    rejecting it or marking it as spam acts on them."""
+
+    model = CommentFlag
+    fields = ["created", "reason", "text", "state", "resolved_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class CommentRevisionInline(admin.TabularInline):
+    """What an edit replaced: read-only, newest first."""
+
+    model = CommentRevision
+    fields = ["replaced_at", "status", "body"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Comment)
 class CommentAdmin(PersonalDataActionsMixin, admin.ModelAdmin):
     """The moderation queue: newest first, each comment shown in its thread."""
+
+    inlines = [CommentFlagInline, CommentRevisionInline]
 
     list_display = [
         "excerpt",
@@ -69,13 +134,15 @@ class CommentAdmin(PersonalDataActionsMixin, admin.ModelAdmin):
         "depth_label",
         "status",
         "held_reason",
+        "address_confirmed",
+        "open_flags",
         "created",
         "thread_link",
     ]
     # At a million comments: an autocomplete box for the article (not every article listed),
     # no exact total of the whole table beside the filtered count, no date drill-down (DISTINCT
     # dates over every row), and a search every part of which an index serves (admin_search).
-    list_filter = ["status", ArticleAutocompleteFilter]
+    list_filter = ["status", ReportedFilter, ArticleAutocompleteFilter]
     show_full_result_count = False
     list_select_related = ["article", "parent"]
     search_fields = admin_search.PLAIN_SEARCH_FIELDS
@@ -96,6 +163,7 @@ class CommentAdmin(PersonalDataActionsMixin, admin.ModelAdmin):
         "thread_link",
         "held_reason",
         "body_html_preview",
+        "edited_at",
         "user",
         "ip_address",
         "user_agent",
@@ -117,6 +185,7 @@ class CommentAdmin(PersonalDataActionsMixin, admin.ModelAdmin):
                     "author_url",
                     "body",
                     "body_html_preview",
+                    "edited_at",
                     "notify_on_reply",
                 ]
             },
@@ -157,8 +226,21 @@ class CommentAdmin(PersonalDataActionsMixin, admin.ModelAdmin):
             .annotate(
                 approved_ancestor_id=Subquery(approved_ancestor.order_by("-lft").values("pk")[:1]),
                 article_live=Exists(live),
+                address_confirmed=confirmed_address_annotation(),
+                open_flags=flags.open_flag_count(),
             )
         )
+
+    @admin.display(description=_("reports"), ordering="open_flags")
+    def open_flags(self, comment):
+        """Open reports from readers; their reasons are on the comment's page."""
+        return comment.open_flags or ""
+
+    @admin.display(description=_("confirmed address"), boolean=True, ordering="address_confirmed")
+    def address_confirmed(self, comment):
+        """Whether "approve returning commenters" may trust this commenter: a logged-in account
+        or an address that followed a confirmation link. A typed email alone never is."""
+        return comment.address_confirmed
 
     # Comments come from readers, not from the admin.
 
@@ -212,14 +294,12 @@ class CommentAdmin(PersonalDataActionsMixin, admin.ModelAdmin):
         if not obj.article_live:
             return gettext("Article not published")
         if obj.status == Comment.Status.APPROVED:
-            anchor = f"comment-{obj.pk}"
+            url = obj.get_absolute_url()  # the permanent address: it finds the right page
         elif obj.approved_ancestor_id is not None:
-            anchor = f"comment-{obj.approved_ancestor_id}"
+            url = reverse("comments:permalink", args=[obj.approved_ancestor_id])
         else:
-            anchor = "comments"
-        return format_html(
-            '<a href="{}#{}">{}</a>', obj.article.get_absolute_url(), anchor, _("View thread")
-        )
+            url = obj.article.get_absolute_url() + "#comments"
+        return format_html('<a href="{}">{}</a>', url, _("View thread"))
 
     @admin.display(description=_("article"))
     def article_link(self, obj):
@@ -411,6 +491,12 @@ class DiscussionSettingsAdmin(admin.ModelAdmin):
             {"fields": ["allow_anonymous", "close_after_days", "max_depth"]},
         ),
         (_("Email notifications"), {"fields": ["notify_moderators", "notify_authors"]}),
+        (
+            _("Comment pages"),
+            {"fields": ["page_comments", "threads_per_page", "default_page", "default_order"]},
+        ),
+        (_("Editing"), {"fields": ["edit_window_minutes"]}),
+        (_("Reports from readers"), {"fields": ["flag_threshold"]}),
     ]
 
     def has_add_permission(self, request):

@@ -11,7 +11,7 @@ class CommentsConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from blog import article_page
-        from comments import article_section, privacy, signals
+        from comments import article_section, following, privacy, signals, verification
         from comments.models import Comment, DiscussionSettings
         from core import privacy as registry
 
@@ -25,5 +25,13 @@ class CommentsConfig(AppConfig):
         setting_changed.connect(signals.django_setting_changed, dispatch_uid="comments_settings")
         registry.register(
             "comments", exporter=privacy.export_comments, eraser=privacy.erase_comments
+        )
+        registry.register(
+            "commenter_addresses",
+            exporter=verification.export_addresses,
+            eraser=verification.erase_addresses,
+        )
+        registry.register(
+            "discussion_follows", exporter=following.export_follows, eraser=following.erase_follows
         )
         article_page.register(article_section.EXTENSION)

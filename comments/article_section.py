@@ -10,12 +10,12 @@ from typing import Any
 
 from blog.article_page import ArticlePageExtension
 from blog.models import Article
-from comments import conf, own, tree_cache
+from comments import conf, editing, own, pages, tree_cache
+from comments.following_views import FollowForm
 from comments.forms import CommentForm
 from comments.models import Comment
 from comments.moderation import comments_open
 from comments.remember import remembered_commenter
-from comments.tree import article_tree
 
 SECTION_TEMPLATE = "comments/section.html"
 
@@ -28,22 +28,70 @@ def _reply_target(request, reply_ids: frozenset) -> int | None:
     return target if target in reply_ids else None
 
 
+def _page_asked(request, article, own_pending: frozenset) -> tuple[int | None, str]:
+    """The page and order the address asks for. A reply link (?replytocom=ID) carries no page:
+    it opens the page holding the comment replied to."""
+    params = request.GET if request is not None else {}
+    order = pages.parse_order(params.get(pages.ORDER_PARAM))
+    number = pages.parse_number(params.get(pages.PAGE_PARAM))
+    raw_reply = params.get("replytocom", "")
+    if number is None and raw_reply.isascii() and raw_reply.isdigit():
+        target = Comment.objects.filter(
+            pk=int(raw_reply), article=article, status=Comment.Status.APPROVED
+        ).first()
+        if target is not None:
+            number = pages.page_number_of(target, order=order, own_pending=own_pending)
+    return number, order
+
+
+def current_page(request, article: Article) -> pages.CommentPage:
+    """The comment page this request shows, computed once (the head and the section use it)."""
+    memo = getattr(request, "comment_pages", None)
+    if memo is None:
+        memo = {}
+        if request is not None:
+            request.comment_pages = memo
+    if article.pk not in memo:
+        own_pending = own.own_pending_ids(request, article.pk)
+        editable = editing.editable_ids(request, article.pk)
+        number, order = _page_asked(request, article, own_pending)
+        memo[article.pk] = pages.comment_page(
+            article, number=number, order=order, own_pending=own_pending, editable=editable
+        )
+    return memo[article.pk]
+
+
+def canonical_query(request, article: Article) -> str:
+    """ "?pagina=N" on a comment page other than the default one, else "" (see comments.pages)."""
+    return current_page(request, article).canonical_query
+
+
 def is_personal(request, article: Article, extra_context: Mapping[str, Any]) -> bool:
-    """The visitor's own pending comments show on the page, or the form is prefilled for them."""
+    """The visitor's own pending comments show on the page, or a comment they may still edit,
+    or the form is prefilled for them."""
     if request is None:
         return False
-    if own.own_pending_ids(request, article.pk):
+    if own.own_pending_ids(request, article.pk) or editing.editable_ids(request, article.pk):
         return True
     return extra_context.get("comment_form") is None and bool(remembered_commenter(request))
 
 
 def section_context(context, article: Article) -> dict:
-    """What comments/section.html shows: the tree, and the form (bound after a refusal)."""
+    """What comments/section.html shows: one page of threads, and the forms (the comment form
+    bound after a refusal)."""
     request = context.get("request")
     own_pending = own.own_pending_ids(request, article.pk)
-    tree = article_tree(article, own_pending=own_pending)
-    if own_pending and tree.own_pending != own_pending:
-        own.keep_only(request, article.pk, tree.own_pending)
+    page = current_page(request, article)
+    tree = page.tree
+    if own_pending:
+        # The page shows only its own threads: ask which of the visitor's comments still wait.
+        still_pending = frozenset(
+            Comment.objects.filter(pk__in=own_pending, status=Comment.Status.PENDING).values_list(
+                "pk", flat=True
+            )
+        )
+        if still_pending != own_pending:
+            own.keep_only(request, article.pk, still_pending)
 
     form = context.get("comment_form")
     if form is None:
@@ -55,14 +103,16 @@ def section_context(context, article: Article) -> dict:
             remembered = remembered_commenter(request)
             if remembered:
                 initial.update(remembered, remember=True)
-        form = CommentForm(article=article, initial=initial)
+        form = CommentForm(article=article, initial=initial, user=getattr(request, "user", None))
     else:
         reply_to = form.data.get("parent") or None
     return {
         "comments_open": comments_open(article),
         "article": article,
         "tree": tree,
+        "page": page,
         "form": form,
+        "follow_form": FollowForm(article=article),
         "reply_to": reply_to,
         "request": request,
     }
@@ -110,4 +160,5 @@ EXTENSION = ArticlePageExtension(
     etag_parts=etag_parts,
     last_changed=last_changed,
     feed_items=feed_items,
+    canonical_query=canonical_query,
 )

@@ -57,12 +57,18 @@ class CommentForm(BotCheckedForm):
     notify_on_reply = forms.BooleanField(label=_("Notify me of replies by email."), required=False)
     parent = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
-    def __init__(self, *args, article, **kwargs):
+    def __init__(self, *args, article, user=None, **kwargs):
         self.article = article
+        self.account = user if user is not None and user.is_authenticated else None
         super().__init__(*args, **kwargs)
-        if conf.discussion().allow_anonymous:
+        if conf.discussion().allow_anonymous or self.account is not None:
             self.fields["author_name"].required = False
             self.fields["author_email"].required = False
+        if self.account is not None:
+            # A logged-in reader comments as their account (comments.services.account_identity).
+            for name in ("author_name", "author_email", "author_url", "remember"):
+                self.fields[name].widget = forms.HiddenInput()
+                self.fields[name].required = False
         for field in self.fields.values():
             if field.required and not field.widget.is_hidden:
                 field.widget.attrs["aria-required"] = "true"

@@ -5,6 +5,8 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.db.models.functions import Upper
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from mptt.managers import TreeManager
 from mptt.models import MPTTModel, TreeForeignKey
@@ -56,6 +58,13 @@ class CommentManager(TreeManager.from_queryset(CommentQuerySet)):
 
 
 class Comment(MPTTModel, TimeStampedModel):
+    class Role(models.TextChoices):
+        """A verified badge, from the account that wrote the comment, never from typed fields."""
+
+        NONE = "", _("Reader")
+        AUTHOR = "author", _("Author")
+        STAFF = "staff", _("Editorial staff")
+
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
         APPROVED = "approved", _("Approved")
@@ -116,6 +125,18 @@ class Comment(MPTTModel, TimeStampedModel):
         help_text=_("Which discussion rule held this comment or marked it as spam."),
     )
     notify_on_reply = models.BooleanField(_("notify me of replies"), default=False)
+    edited_at = models.DateTimeField(
+        _("edited"), null=True, blank=True, editable=False, help_text=_("Last edit by its author.")
+    )
+    author_role = models.CharField(
+        _("verified badge"),
+        max_length=10,
+        choices=Role.choices,
+        default=Role.NONE,
+        blank=True,
+        editable=False,
+        help_text=_("From the logged-in account that wrote it: the article's author, or staff."),
+    )
 
     objects = CommentManager()
 
@@ -128,6 +149,8 @@ class Comment(MPTTModel, TimeStampedModel):
         "author_url",
         "body_html",
         "avatar_colour",
+        "author_role",
+        "edited_at",
         "status",
         "created",
         "updated",
@@ -193,7 +216,8 @@ class Comment(MPTTModel, TimeStampedModel):
         self.avatar_colour = avatar_colour_for(self.author_email or self.author_name)
 
     def get_absolute_url(self):
-        return f"{self.article.get_absolute_url()}#comment-{self.pk}"
+        """The permanent address (comments.permalink): it redirects to the page showing it."""
+        return reverse("comments:permalink", args=[self.pk])
 
     @property
     def display_name(self) -> str:
@@ -215,6 +239,19 @@ def avatar_colour_for(identity: str) -> int:
         settings.SECRET_KEY.encode(), identity.strip().lower().encode(), hashlib.sha256
     ).digest()
     return digest[0] % AVATAR_COLOURS
+
+
+class CommentOrder(models.TextChoices):
+    """How the threads of a discussion follow each other (replies stay in their thread's order)."""
+
+    OLDEST = "oldest", _("Oldest first")
+    NEWEST = "newest", _("Newest first")
+    REPLIES = "replies", _("Most replies")
+
+
+class DefaultPage(models.TextChoices):
+    FIRST = "first", _("First page")
+    LAST = "last", _("Last page")
 
 
 class DiscussionSettings(models.Model):
@@ -272,6 +309,38 @@ class DiscussionSettings(models.Model):
     notify_authors = models.BooleanField(
         _("email the article's author when a comment is approved"),
     )
+    page_comments = models.BooleanField(
+        _("break comments into pages"),
+        help_text=_("Each page shows whole threads: a top-level comment with all its replies."),
+    )
+    threads_per_page = models.PositiveSmallIntegerField(
+        _("threads per page"),
+        validators=[MinValueValidator(1), MaxValueValidator(500)],
+        help_text=_("Top-level comments per page, each with its replies."),
+    )
+    default_page = models.CharField(
+        _("page shown first"), max_length=5, choices=DefaultPage.choices
+    )
+    flag_threshold = models.PositiveSmallIntegerField(
+        _("hide a comment reported by this many readers"),
+        help_text=_(
+            "It waits for a moderator, who keeps or removes it. 0: reports never hide a comment."
+        ),
+    )
+    edit_window_minutes = models.PositiveSmallIntegerField(
+        _("minutes to edit a comment"),
+        validators=[MaxValueValidator(24 * 60)],
+        help_text=_(
+            "How long commenters may correct their own comment, from the same browser. "
+            "0 turns editing off."
+        ),
+    )
+    default_order = models.CharField(
+        _("comment order"),
+        max_length=10,
+        choices=CommentOrder.choices,
+        help_text=_("Readers may choose another order with the links above the comments."),
+    )
     updated = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
@@ -309,8 +378,146 @@ class DiscussionSettings(models.Model):
             allow_anonymous=conf.get("COMMENTS_ALLOW_ANONYMOUS"),
             notify_moderators=conf.get("COMMENTS_NOTIFY_MODERATORS"),
             notify_authors=conf.get("COMMENTS_NOTIFY_AUTHORS"),
+            page_comments=conf.get("COMMENTS_PAGE_COMMENTS"),
+            threads_per_page=conf.get("COMMENTS_THREADS_PER_PAGE"),
+            default_page=conf.get("COMMENTS_DEFAULT_PAGE"),
+            default_order=conf.get("COMMENTS_DEFAULT_ORDER"),
+            edit_window_minutes=conf.get("COMMENTS_EDIT_WINDOW_MINUTES"),
+            flag_threshold=conf.get("COMMENTS_FLAG_THRESHOLD"),
         )
 
     @staticmethod
     def entries(text: str) -> list[str]:
         return [line.strip().lower() for line in text.splitlines() if line.strip()]
+
+
+class CommentRevision(models.Model):
+    """An earlier version of a comment its author edited: moderators can read what changed."""
+
+    comment = models.ForeignKey(
+        Comment, verbose_name=_("comment"), on_delete=models.CASCADE, related_name="revisions"
+    )
+    body = models.TextField(_("text before the edit"))
+    status = models.CharField(_("status before the edit"), max_length=10, choices=Comment.Status)
+    replaced_at = models.DateTimeField(_("replaced at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["comment", "-replaced_at", "-pk"]
+        verbose_name = _("earlier version")
+        verbose_name_plural = _("earlier versions")
+
+    def __str__(self):
+        return f"{self.comment_id} @ {self.replaced_at:%Y-%m-%d %H:%M}"
+
+
+class CommentFlag(models.Model):
+    """A reader's report that a comment breaks the rules. One per reader and comment: a reader
+    is their account, or otherwise a keyed hash of their address (the address is not stored)."""
+
+    class Reason(models.TextChoices):
+        SPAM = "spam", _("Spam or advertising")
+        ABUSE = "abuse", _("Abusive or hateful")
+        OFF_TOPIC = "off_topic", _("Off topic")
+        OTHER = "other", _("Something else")
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Waiting for a moderator")
+        DISMISSED = "dismissed", _("Dismissed: the comment stays")
+        ACTIONED = "actioned", _("Acted on: the comment was removed")
+
+    comment = models.ForeignKey(
+        Comment, verbose_name=_("comment"), on_delete=models.CASCADE, related_name="flags"
+    )
+    reason = models.CharField(_("reason"), max_length=10, choices=Reason)
+    text = models.CharField(_("details"), max_length=500, blank=True)
+    reporter = models.CharField(_("reporter"), max_length=64, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    state = models.CharField(_("state"), max_length=10, choices=State, default=State.OPEN)
+    created = models.DateTimeField(_("reported at"), default=timezone.now)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        indexes = [models.Index(fields=["comment", "state"], name="flag_comment_state_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "reporter"], name="flag_one_per_reader")
+        ]
+
+    def __str__(self):
+        return f"{self.get_reason_display()}: {self.comment_id}"
+
+
+class DiscussionFollower(models.Model):
+    """Someone who follows an article's discussion by email without writing in it.
+
+    Double opt-in: nothing is sent but the confirmation until its link is followed.
+    """
+
+    class Frequency(models.TextChoices):
+        IMMEDIATE = "immediate", _("Every new comment")
+        DAILY = "daily", _("A daily digest")
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="followers"
+    )
+    email = models.EmailField(_("email"), max_length=254, help_text=_("Lower case."))
+    frequency = models.CharField(
+        _("how often"), max_length=10, choices=Frequency, default=Frequency.IMMEDIATE
+    )
+    created = models.DateTimeField(_("asked at"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    digest_sent_at = models.DateTimeField(_("last digest"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["article", "email"]
+        verbose_name = _("discussion follower")
+        verbose_name_plural = _("discussion followers")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "email"], name="follower_once_per_article")
+        ]
+        indexes = [
+            models.Index(fields=["article", "confirmed_at"], name="follower_article_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.email} → {self.article_id}"
+
+
+def role_of(user, article) -> str:
+    """The badge a comment by `user` on `article` carries: only ever from a logged-in account."""
+    if user is None or not user.is_authenticated:
+        return Comment.Role.NONE
+    if article.author.user_id == user.pk:
+        return Comment.Role.AUTHOR
+    if user.is_staff:
+        return Comment.Role.STAFF
+    return Comment.Role.NONE
+
+
+class CommenterAddress(models.Model):
+    """An email address used to comment, and whether it has proved itself.
+
+    "Approve returning commenters" trusts an address only once a link sent to it was followed
+    (comments.verification): a typed address proves nothing, anyone can type a regular's.
+    """
+
+    email = models.EmailField(_("email"), max_length=254, unique=True, help_text=_("Lower case."))
+    asked_at = models.DateTimeField(_("confirmation last sent"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["email"]
+        verbose_name = _("commenter address")
+        verbose_name_plural = _("commenter addresses")
+
+    def __str__(self):
+        return self.email

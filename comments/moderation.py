@@ -7,8 +7,9 @@ check_comment() follows the order of WordPress's wp_allow_comment() / check_comm
 2. manual approval of every comment: held;
 3. N or more links in the text: held;
 4. the hold list: held;
-5. returning authors, when that rule is on: approved only with an earlier approved comment
-   under the same email address (ignoring case), otherwise held;
+5. returning authors, when that rule is on: approved only with an earlier approved comment from
+   the same proven person (their account, or an address confirmed by a link sent to it; see
+   comments.verification), otherwise held: a typed email proves nothing;
 6. otherwise: approved.
 """
 
@@ -19,7 +20,7 @@ from datetime import timedelta
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from comments import conf
+from comments import conf, verification
 from comments.models import Comment, DiscussionSettings
 
 # WordPress counts links the same way: an optional href= and an optional scheme before "//".
@@ -42,6 +43,7 @@ class Candidate:
     body: str
     ip_address: str | None
     user_agent: str = ""
+    proven_email: str = ""  # the address this browser proved (comments.verification), not typed
 
     def haystacks(self) -> list[str]:
         fields = [self.author_name, self.author_email, self.author_url, self.body]
@@ -80,12 +82,12 @@ def check_comment(
         return Verdict(Comment.Status.PENDING, _("%d links or more") % rules.hold_link_count)
     if held := _first_match(rules.entries(rules.hold_list), candidate):
         return Verdict(Comment.Status.PENDING, _("hold list: “%s”") % held)
-    if rules.auto_approve_returning:
-        known = candidate.author_email and (
-            Comment.objects.public().filter(author_email__iexact=candidate.author_email).exists()
+    if rules.auto_approve_returning and not verification.is_returning_commenter(
+        email=candidate.author_email, user=user, proven_email=candidate.proven_email
+    ):
+        return Verdict(
+            Comment.Status.PENDING, _("not a returning commenter with a confirmed address")
         )
-        if not known:
-            return Verdict(Comment.Status.PENDING, _("first comment from this address"))
     return Verdict(Comment.Status.APPROVED)
 
 

@@ -64,6 +64,9 @@ def comment_approved(comment: Comment) -> None:
         logger.exception("Could not prepare the approval notifications for comment %s", comment.pk)
         return
     _send(messages, comment)
+    from comments import following  # it renders its messages with this module
+
+    following.followers_notify(comment)
 
 
 def moderator_addresses() -> list[str]:
@@ -152,6 +155,11 @@ def _context(comment: Comment, **extra) -> dict:
         "text": comment.body,
         **extra,
     }
+
+
+def render_message(kind: str, to: str, context: dict, *, headers=None) -> ListEmailMessage:
+    """One message to one recipient from comments/email/<kind>_subject.txt and _body.txt."""
+    return _render(kind, to, context, headers=headers)
 
 
 def _render(kind: str, to: str, context: dict, *, headers=None) -> ListEmailMessage:

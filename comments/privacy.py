@@ -22,6 +22,7 @@ def export_comments(email: str) -> list[dict]:
     comments = (
         comments_of(email)
         .select_related("article", "user")
+        .prefetch_related("revisions")
         .order_by("article__publish_at", "article_id", "tree_id", "lft")
     )
     groups: dict[int, dict] = {}
@@ -47,6 +48,11 @@ def export_comments(email: str) -> list[dict]:
                 "notify_on_reply": comment.notify_on_reply,
                 "moderated_at": iso(comment.moderated_at),
                 "user_account": comment.user.get_username() if comment.user else None,
+                "edited_at": iso(comment.edited_at),
+                "earlier_versions": [
+                    {"text": r.body, "replaced_at": iso(r.replaced_at)}
+                    for r in comment.revisions.all()
+                ],
             }
         )
     return list(groups.values())
@@ -69,6 +75,7 @@ def erase_comments(email: str) -> int:
         ip_address=None,
         user_agent="",
         user=None,
+        author_role="",
         notify_on_reply=False,
         # A hold or spam list entry that matched may quote the address or the IP.
         held_reason="",

@@ -11,6 +11,7 @@ render, not once per comment. The markup is the same a template would produce.
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import escape
 from django.utils.translation import gettext
@@ -20,6 +21,7 @@ from core.models import initials_of
 from core.web_address import is_web_address
 
 APPROVED = Comment.Status.APPROVED
+URL_ID = 987654321  # stands for a comment id in an address resolved once per render
 PENDING = Comment.Status.PENDING
 
 
@@ -57,6 +59,12 @@ class Labels:
     awaiting: str
     reply: str
     reply_to: str
+    badges: dict
+    edited: str
+    edit: str
+    report: str
+    report_comment: str
+    flag_url: tuple  # the report page's address around the comment id, resolved once
     dates: DateLabels
 
     @classmethod
@@ -67,11 +75,27 @@ class Labels:
             awaiting=escape(gettext("Your comment is awaiting moderation.")),
             reply=escape(gettext("Reply")),
             reply_to=escape(gettext("Reply to")),
+            badges={
+                Comment.Role.AUTHOR: escape(gettext("Author")),
+                Comment.Role.STAFF: escape(gettext("Editorial staff")),
+            },
+            edited=escape(gettext("edited")),
+            edit=escape(gettext("Edit")),
+            report=escape(gettext("Report")),
+            report_comment=escape(gettext("Report the comment of")),
+            flag_url=tuple(reverse("comments:flag", args=[URL_ID]).split(str(URL_ID))),
             dates=DateLabels(),
         )
 
 
-def render_thread(rows, *, labels: Labels, own_pending: frozenset, reply_level_limit: int) -> str:
+def render_thread(
+    rows,
+    *,
+    labels: Labels,
+    own_pending: frozenset,
+    reply_level_limit: int,
+    editable: frozenset = frozenset(),
+) -> str:
     """One thread (rows in tree order) as <li> items with nested <ol class="children">."""
     out = []
     append = out.append
@@ -97,24 +121,45 @@ def render_thread(rows, *, labels: Labels, own_pending: frozenset, reply_level_l
                 else name
             )
             avatar = escape(initials_of(c.author_name))
+            edited = (
+                f' <span class="comment-edited">({labels.edited})</span>' if c.edited_at else ""
+            )
+            badge = labels.badges.get(c.author_role)
+            badge = (
+                f'<span class="comment-badge badge-{c.author_role}">{badge}</span>\n'
+                if badge
+                else ""
+            )
             append(
                 f'<article class="comment-body" aria-labelledby="comment-{pk}-author">\n'
                 f'<header class="comment-meta"><span class="comment-avatar avatar-c'
                 f'{c.avatar_colour}" aria-hidden="true">{avatar}</span>\n'
-                f'<b id="comment-{pk}-author" class="comment-author">{author}</b>\n'
+                f'<b id="comment-{pk}-author" class="comment-author">{author}</b>\n{badge}'
                 f'<a class="comment-permalink" href="#comment-{pk}"><time datetime="'
                 f'{c.created.isoformat(timespec="seconds")}">'
-                f"{escape(labels.dates(c.created))}</time></a></header>\n"
+                f"{escape(labels.dates(c.created))}</time></a>{edited}</header>\n"
             )
             if own:
                 append(f'<p class="comment-awaiting" role="status">{labels.awaiting}</p>\n')
             append(f'<div class="comment-content">{c.body_html}</div>\n')
+            if pk in editable:
+                append(
+                    f'<p class="comment-edit"><a class="comment-edit-link" '
+                    f'href="{reverse("comments:edit", args=[pk])}">{labels.edit}</a></p>\n'
+                )
             if status == APPROVED and level < reply_level_limit:
                 append(
                     f'<p class="comment-reply"><a class="comment-reply-link" '
                     f'href="?replytocom={pk}#respond" data-comment-id="{pk}" '
                     f'data-author="{name}" aria-label="{labels.reply_to} {name}">'
                     f"{labels.reply}</a></p>\n"
+                )
+            if status == APPROVED:
+                append(
+                    f'<p class="comment-flag"><a class="comment-flag-link" rel="nofollow" '
+                    f'href="{labels.flag_url[0]}{pk}{labels.flag_url[1]}" '
+                    f'aria-label="{labels.report_comment} {name}">'
+                    f"{labels.report}</a></p>\n"
                 )
             append("</article>\n")
         next_level = rows[index + 1].level if index < last else 0

@@ -11,8 +11,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from blog.models import Article
-from comments import conf, moderation, notifications
-from comments.models import Comment
+from comments import conf, flags, moderation, notifications, verification
+from comments.models import Comment, role_of
 from comments.tree_cache import bump_article_versions
 from core.client_address import valid_ip
 from core.text import clean_text
@@ -78,6 +78,7 @@ def comment_post(
     ip_address: str | None = None,
     user_agent: str = "",
     notify_on_reply: bool = False,
+    proven_email: str = "",
 ) -> Comment:
     """Post a comment or a reply; the discussion rules decide whether it is published, held
     for moderation or marked as spam (see comments.moderation).
@@ -91,6 +92,11 @@ def comment_post(
     author_name, author_email, author_url = (
         clean_text(value).strip() for value in (author_name, author_email, author_url)
     )
+    if user is not None:
+        # A logged-in commenter need not type who they are: their account says it.
+        account_name, account_email = account_identity(user)
+        author_name = author_name or account_name
+        author_email = author_email or account_email
     body = clean_text(body, multiline=True).strip()
     check_article_open(article)
     check_body(body)
@@ -110,6 +116,7 @@ def comment_post(
                 body=body,
                 ip_address=ip_address,
                 user_agent=clean_text(user_agent)[:500],  # a header: anything at all
+                proven_email=proven_email,
             ),
             user=user,
             notify_on_reply=notify_on_reply,
@@ -208,13 +215,27 @@ def _insert(
         notify_on_reply=notify_on_reply,
         status=verdict.status,
         held_reason=held_reason,
+        author_role=role_of(user, article),
     )
     comment.save()
     if comment.status == Comment.Status.PENDING:
         transaction.on_commit(lambda: notifications.comment_held(comment))
+        transaction.on_commit(
+            lambda: verification.address_confirmation_request(
+                comment=comment, proven_email=candidate.proven_email
+            )
+        )
     elif comment.status == Comment.Status.APPROVED:
         transaction.on_commit(lambda: notifications.comment_approved(comment))
     return comment
+
+
+def account_identity(user) -> tuple[str, str]:
+    """The name and address a logged-in user comments under: their author profile's name, else
+    their full name, else their username; the account's email."""
+    profile = getattr(user, "author", None)
+    name = (profile.display_name if profile else "") or user.get_full_name() or user.get_username()
+    return name[:100], user.email or ""
 
 
 def _check_can_reply(parent: Comment) -> None:
@@ -248,6 +269,7 @@ def comment_set_status(*, comment: Comment, status: str, moderator=None) -> Comm
         comment.moderated_by = moderator
         comment.moderated_at = timezone.now()
         comment.save(update_fields=["status", "moderated_by", "moderated_at", "updated"])
+        flags.flags_resolve(comment=comment, status=status)
         if approving:
             transaction.on_commit(lambda: notifications.comment_approved(comment))
     return comment

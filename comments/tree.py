@@ -24,15 +24,21 @@ class RenderedTree:
     rendered_threads: int = 0  # how many threads were rendered rather than read from the cache
 
 
-def render_tree(article, *, own_pending: frozenset = frozenset()) -> RenderedTree:
+def render_tree(
+    article, *, own_pending: frozenset = frozenset(), rows=None, editable: frozenset = frozenset()
+) -> RenderedTree:
     """Read the visible tree (one query); render only the threads the cache does not have.
 
     Threads holding the viewer's own pending comments are personal: rendered fresh, never
-    stored in the shared cache.
+    stored in the shared cache. `rows` (whole threads, each in tree order) renders a part of
+    the tree instead, as comments.pages does. Threads holding a comment the viewer may still
+    edit (`editable`, comments.editing) are personal too: they carry an "Edit" link.
     """
-    rows = list(Comment.objects.visible_tree(article, also_pk=own_pending))
+    if rows is None:
+        rows = Comment.objects.visible_tree(article, also_pk=own_pending)
+    rows = list(rows)
     threads = [list(thread) for _, thread in groupby(rows, key=lambda c: c.tree_id)]
-    personal = [any(c.id in own_pending for c in thread) for thread in threads]
+    personal = [any(c.id in own_pending or c.id in editable for c in thread) for thread in threads]
     fingerprints = [
         None if is_personal else tree_cache.thread_fingerprint(thread)
         for thread, is_personal in zip(threads, personal, strict=True)
@@ -50,6 +56,7 @@ def render_tree(article, *, own_pending: frozenset = frozenset()) -> RenderedTre
                 labels=labels,
                 own_pending=own_pending,
                 reply_level_limit=reply_level_limit,
+                editable=editable,
             )
             if fingerprint:
                 fresh[fingerprint] = html

@@ -49,6 +49,11 @@ def tree_key(article_id: int, version: int) -> str:
     return f"comments:tree:{article_id}:{version}:{_suffix()}"
 
 
+def page_key(article_id: int, version: int, page: str) -> str:
+    """One page of an article's discussion (comments.pages), under the article's version."""
+    return f"comments:page:{article_id}:{version}:{page}:{_suffix()}"
+
+
 def get_tree(article_id: int):
     version = article_version(article_id)
     return cache.get(tree_key(article_id, version)), version
@@ -64,6 +69,7 @@ def thread_fingerprint(rows) -> str:
     for c in rows:
         digest.update(
             f"{c.id}|{c.lft}|{c.level}|{c.status}|{c.updated.timestamp()}|{c.avatar_colour}|"
+            f"{c.author_role}|{c.edited_at}|"
             f"{c.author_name}|{c.author_url}|{c.created.timestamp()}\x00".encode()
         )
         digest.update(c.body_html.encode())

@@ -8,9 +8,10 @@ from django.views.decorators.http import require_POST
 
 from blog.article_page import render_article
 from blog.models import Article
-from comments import conf
+from comments import conf, editing, own, verification
 from comments.forms import CommentForm
 from comments.own import add_own_pending
+from comments.pages import comment_location
 from comments.remember import forget_commenter, remember_commenter
 from comments.services import CommentRefused, comment_post
 from core import ratelimit
@@ -38,7 +39,7 @@ def post_comment(request, article_id: int):
     article = get_object_or_404(
         Article.objects.published().select_related("author", "category"), pk=article_id
     )
-    form = CommentForm(request.POST, article=article)
+    form = CommentForm(request.POST, article=article, user=request.user)
     ip = client_ip(request)
     status = 400
     if _rate_limited(ip):
@@ -61,6 +62,7 @@ def post_comment(request, article_id: int):
                 ip_address=ip,
                 user_agent=request.META.get("HTTP_USER_AGENT", ""),
                 notify_on_reply=data["notify_on_reply"],
+                proven_email=verification.proven_email(request),
             )
         except DatabaseError:
             # Locked, read-only or refusing writes: a fault of ours, said as such, text kept.
@@ -84,9 +86,14 @@ def post_comment(request, article_id: int):
                     None, _("Your text is kept below: post it again to add it as a new comment.")
                 )
         else:
+            editing.remember_posted(request, comment)
             if comment.status == comment.Status.PENDING:
                 add_own_pending(request, comment)
-            response = HttpResponseRedirect(f"{article.get_absolute_url()}#comment-{comment.pk}")
+            # Back to the page holding the new comment (a reply on page 7 returns to page 7).
+            own_pending = own.own_pending_ids(request, article.pk)
+            if comment.status == comment.Status.PENDING:
+                own_pending |= {comment.pk}  # a first comment may not have its session cookie yet
+            response = HttpResponseRedirect(comment_location(comment, own_pending=own_pending))
             if data["remember"]:
                 remember_commenter(request, data)
             else:

@@ -121,19 +121,87 @@ def clean_article_html(html: str) -> str:
     return _article_cleaner().clean(html).strip()
 
 
+# A little formatting in comments, as readers type it in mail and chat (a small, strict subset
+# of Markdown): `code`, **bold**, *emphasis*, lines starting with ">" for quotes, bare URLs.
+# Markers apply to text that is already escaped; they never span lines, and code is left alone.
+COMMENT_TAGS = frozenset({"p", "br", "blockquote", "em", "strong", "code", "a"})
+_CODE = re.compile(r"`([^`\n]+)`")
+_STRONG = re.compile(r"(?<![\w*])\*\*(?=\S)(.+?)(?<=\S)\*\*(?![\w*])")
+_EMPHASIS = re.compile(r"(?<![\w*])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![\w*])")
+_URL = re.compile(r"(https?://\S+)", re.IGNORECASE)
+_QUOTE = re.compile(r"^[^\S\n]*&gt;[^\S\n]?")
+MAX_QUOTE_DEPTH = 3
+
+
+def _emphasis(escaped: str) -> str:
+    """Bold and emphasis, leaving web addresses whole (an asterisk may belong to one)."""
+    pieces = _URL.split(escaped)
+    for index in range(0, len(pieces), 2):
+        piece = _STRONG.sub(r"<strong>\1</strong>", pieces[index])
+        pieces[index] = _EMPHASIS.sub(r"<em>\1</em>", piece)
+    return "".join(pieces)
+
+
+def _inline(escaped_line: str) -> str:
+    """Code spans first (their text is literal), then bold and emphasis in what is left."""
+    pieces = _CODE.split(escaped_line)
+    for index in range(len(pieces)):
+        pieces[index] = f"<code>{pieces[index]}</code>" if index % 2 else _emphasis(pieces[index])
+    return "".join(pieces)
+
+
+def _paragraphs(lines: list[str]) -> list[str]:
+    """Escaped lines into <p> blocks: a blank line ends a paragraph, a newline is a <br>."""
+    blocks, current = [], []
+    for line in [*lines, ""]:
+        if line.strip():
+            current.append(_inline(line))
+        elif current:
+            blocks.append("<p>" + "<br>".join(current) + "</p>")
+            current = []
+    return blocks
+
+
+def _blocks(lines: list[str], depth: int = 0) -> list[str]:
+    """Runs of quoted lines become <blockquote> (nested up to MAX_QUOTE_DEPTH), the rest <p>."""
+    out, run, quoted = [], [], False
+    for line in [*lines, None]:
+        is_quote = line is not None and depth < MAX_QUOTE_DEPTH and bool(_QUOTE.match(line))
+        if line is None or is_quote != quoted:
+            if run and quoted:
+                inner = _blocks([_QUOTE.sub("", q, count=1) for q in run], depth + 1)
+                out.append("<blockquote>" + "\n".join(inner) + "</blockquote>")
+            elif run:
+                out.extend(_paragraphs(run))
+            run, quoted = [], is_quote
+        if line is not None:
+            run.append(line)
+    return out
+
+
+def _comment_cleaner() -> bleach.Cleaner:
+    cleaner = getattr(_local, "comment_cleaner", None)
+    if cleaner is None:
+        cleaner = bleach.Cleaner(
+            tags=COMMENT_TAGS,
+            attributes={"a": ["href", "rel"]},
+            protocols={"http", "https"},
+            strip=True,
+        )
+        _local.comment_cleaner = cleaner
+    return cleaner
+
+
 def render_comment_text(text: str) -> str:
-    """Comments are plain text: escaped, linkified, <p> from blank lines, <br> from newlines."""
+    """Comments are text as typed: escaped, then a little formatting (see COMMENT_TAGS), URLs
+    linkified, <p> from blank lines, <br> from newlines. The result passes the comment allowlist
+    once more, so no rule above can ever let anything else through."""
     text = (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
     if not text:
         return ""
-    # A line holding only spaces is as blank as an empty one (what the reader sees, and wpautop).
-    paragraphs = [p.strip("\n") for p in _BLANK_LINE.split(text) if p.strip()]
-    linkify = _comment_linker().linkify
-    rendered = []
-    for paragraph in paragraphs:
-        lines = [linkify(escape(line)) for line in paragraph.split("\n")]
-        rendered.append("<p>" + "<br>".join(lines) + "</p>")
-    return "\n".join(rendered)
+    lines = escape(text).split("\n")
+    html = "\n".join(_blocks(lines))
+    return _comment_cleaner().clean(_comment_linker().linkify(html))
 
 
 def strip_all_tags(html: str) -> str:

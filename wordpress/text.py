@@ -1,7 +1,8 @@
 """WordPress text into what our models store.
 
-Neither function produces HTML that is published as it is: a comment becomes plain text (which
-Comment.save() escapes, linkifies and paragraphs through core.sanitizer), and an article body
+Neither function produces HTML that is published as it is: a comment becomes text as a reader
+would type it, its allowed markup written as > quotes, *emphasis*, **bold** and `code` (which
+Comment.save() renders through core.sanitizer), and an article body
 goes through the article sanitizer in Article.save().
 """
 
@@ -15,16 +16,20 @@ _TRAILING_SPACE = re.compile(r"[^\S\n]+\n")
 
 
 class _CommentText(HTMLParser):
-    """HTML-ish comment content to plain text: paragraphs and line breaks kept, tags dropped,
-    a link's address kept beside its text when they differ."""
+    """HTML-ish comment content to the text a reader would type here: paragraphs and line breaks
+    kept, the markup our comments allow written as they would type it (> quotes, *emphasis*,
+    **bold**, `code`), other tags dropped, a link's address kept beside its text when they
+    differ so the page links it again."""
 
-    BLOCKS = frozenset({"p", "div", "blockquote", "pre", "ul", "ol", "h1", "h2", "h3", "h4"})
+    BLOCKS = frozenset({"p", "div", "pre", "ul", "ol", "h1", "h2", "h3", "h4"})
+    INLINE = {"em": "*", "i": "*", "strong": "**", "b": "**", "code": "`"}
     DROPPED = frozenset({"script", "style"})
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.links: list[tuple[str, int]] = []
+        self.open: list[tuple[str, int]] = []  # blockquote and inline markup, with where it began
         self.dropping = 0
 
     def handle_starttag(self, tag, attrs):
@@ -38,11 +43,13 @@ class _CommentText(HTMLParser):
             self.parts.append("\n")
         elif tag == "a":
             self.links.append((dict(attrs).get("href") or "", len(self.parts)))
+        elif tag == "blockquote" or tag in self.INLINE:
+            self.open.append((tag, len(self.parts)))
 
     def handle_startendtag(self, tag, attrs):
+        if tag in self.DROPPED or tag == "blockquote" or tag in self.INLINE:
+            return  # <em/> and the like hold nothing.
         self.handle_starttag(tag, attrs)
-        if tag in self.DROPPED:
-            self.dropping -= 1
 
     def handle_endtag(self, tag):
         if tag in self.DROPPED:
@@ -54,6 +61,27 @@ class _CommentText(HTMLParser):
             label = "".join(self.parts[start:]).strip()
             if href.lower().startswith(("http://", "https://")) and href not in label:
                 self.parts.append(f" ({href})")
+        elif self.open and self.open[-1][0] == tag:
+            _, start = self.open.pop()
+            inner = "".join(self.parts[start:])
+            del self.parts[start:]
+            self.parts.append(self._quote(inner) if tag == "blockquote" else self._wrap(tag, inner))
+
+    def _wrap(self, tag: str, inner: str) -> str:
+        marker = self.INLINE[tag]
+        text = inner.strip()
+        if not text or "\n" in text or "`" in text or (marker != "`" and "*" in text):
+            return inner  # What the markers cannot say stays plain text.
+        lead, trail = inner[: len(inner) - len(inner.lstrip())], inner[len(inner.rstrip()) :]
+        return f"{lead}{marker}{text}{marker}{trail}"
+
+    @staticmethod
+    def _quote(inner: str) -> str:
+        text = _BREAKS.sub("\n\n", _TRAILING_SPACE.sub("\n", inner)).strip()
+        if not text:
+            return ""
+        lines = [f"> {line}" if line.strip() else ">" for line in text.split("\n")]
+        return "\n\n" + "\n".join(lines) + "\n\n"
 
     def handle_data(self, data):
         if not self.dropping:
@@ -61,7 +89,7 @@ class _CommentText(HTMLParser):
 
 
 def comment_text(content: str) -> str:
-    """A WordPress comment as the plain text a reader would have typed."""
+    """A WordPress comment as the text a reader would have typed (see _CommentText)."""
     parser = _CommentText()
     parser.feed(content.replace("\r\n", "\n").replace("\r", "\n"))
     parser.close()

@@ -15,6 +15,12 @@ def article_sections(context, article):
     return mark_safe("".join(ext.section(context, article) for ext in article_page.extensions()))  # noqa: S308
 
 
+@register.simple_tag(takes_context=True)
+def article_canonical_query(context, article):
+    """The query string the article's canonical address keeps (a comment page), or ""."""
+    return article_page.canonical_query(context.get("request"), article)
+
+
 @register.simple_tag
 def responsive_image(field_file, alt="", sizes="100vw", eager=False):
     """An <img> with WebP renditions in srcset and the intrinsic width/height (no layout shift)."""

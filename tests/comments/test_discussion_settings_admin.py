@@ -110,6 +110,9 @@ def test_form_is_grouped_like_wordpress_discussion_settings(editor_client):
         "Spam",
         "Other comment settings",
         "Email notifications",
+        "Comment pages",
+        "Editing",
+        "Reports from readers",
     ]
 
 

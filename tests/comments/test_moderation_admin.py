@@ -411,13 +411,24 @@ def test_each_row_links_to_where_the_comment_sits_on_the_site(
     moderator_client, article, tree, name, anchor_name
 ):
     html = moderator_client.get(reverse(CHANGELIST)).text
-    anchor = f"comment-{tree[anchor_name].pk}" if anchor_name else "comments"
+    # An approved comment's permanent address, which redirects to its page and anchor.
+    expected = (
+        reverse("comments:permalink", args=[tree[anchor_name].pk])
+        if anchor_name
+        else f"{article.get_absolute_url()}#comments"
+    )
     (link,) = [
         a
         for a in find_elements(row_of(html, tree[name]), "a")
-        if dict(a.attributes)["href"].startswith(article.get_absolute_url())
+        if dict(a.attributes)["href"].startswith(("/commento/", article.get_absolute_url()))
     ]
-    assert dict(link.attributes)["href"] == f"{article.get_absolute_url()}#{anchor}"
+    assert dict(link.attributes)["href"] == expected
+    if anchor_name:
+        followed = moderator_client.get(expected)
+        assert followed.status_code == 302
+        assert (
+            followed["Location"] == f"{article.get_absolute_url()}#comment-{tree[anchor_name].pk}"
+        )
 
 
 def test_queue_query_count_does_not_grow_with_the_number_of_comments(moderator_client):

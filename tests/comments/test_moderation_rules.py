@@ -107,9 +107,12 @@ def test_returning_author_is_approved_and_a_new_one_held():
     make_comment(article, author_email="Habitue@Example.com")
     make_comment(article, author_email="held@example.com", status="pending")
     decide = verdict(article, auto_approve_returning=True, **OPEN)
-    assert decide(author_email="habitue@example.com") == Comment.Status.APPROVED
-    assert decide(author_email="held@example.com") == Comment.Status.PENDING
-    assert decide(author_email="nuova@example.com") == Comment.Status.PENDING
+    # Proved by this browser (a followed confirmation link): see test_returning_commenters.py.
+    assert decide(author_email="habitue@example.com", proven_email="habitue@example.com") == (
+        Comment.Status.APPROVED
+    )
+    assert decide(author_email="held@example.com", proven_email="held@example.com") == "pending"
+    assert decide(author_email="nuova@example.com", proven_email="nuova@example.com") == "pending"
 
 
 # The order.
@@ -134,9 +137,10 @@ def test_link_count_and_hold_list_hold_even_a_returning_author():
         article, auto_approve_returning=True, require_approval=False, hold_link_count=1,
         hold_list="parolaccia",
     )  # fmt: skip
-    assert decide(author_email="habitue@example.com") == Comment.Status.APPROVED
-    assert decide(author_email="habitue@example.com", body="https://x.example") == "pending"
-    assert decide(author_email="habitue@example.com", body="una parolaccia") == "pending"
+    habitue = {"author_email": "habitue@example.com", "proven_email": "habitue@example.com"}
+    assert decide(**habitue) == Comment.Status.APPROVED
+    assert decide(**habitue, body="https://x.example") == "pending"
+    assert decide(**habitue, body="una parolaccia") == "pending"
 
 
 def test_the_article_author_and_moderators_are_trusted_but_nobody_else():

@@ -231,7 +231,7 @@ def test_approving_a_comment_emails_the_articles_author(capture, article, mailou
     assert "L'isola che c'è" in message.subject
     assert "Bruno" in message.body
     assert "Bell'articolo, grazie." in message.body
-    assert f"{SITE}{article.get_absolute_url()}#comment-{comment.pk}" in message.body
+    assert f"{SITE}/commento/{comment.pk}/" in message.body  # the permanent address
     assert "lettore@example.com" not in everything_in(message)
 
 
@@ -308,7 +308,7 @@ def test_approved_reply_emails_the_parent_commenter_who_opted_in(
     assert "Dario" in message.subject and "L'isola che c'è" in message.subject
     assert "Ti rispondo volentieri." in message.body
     assert "Il mio primo commento." in message.body
-    assert f"{SITE}{article.get_absolute_url()}#comment-{reply.pk}" in message.body
+    assert f"{SITE}/commento/{reply.pk}/" in message.body  # the permanent address
     unsubscribe = SITE + reverse("comments:unsubscribe", args=[make_token(parent)])
     assert unsubscribe in message.body
     assert message.extra_headers["List-Unsubscribe"] == f"<{unsubscribe}>"

@@ -128,6 +128,8 @@ def test_export_shows_each_comment_in_full_grouped_by_article(people, settings):
         "notify_on_reply": False,
         "moderated_at": root.moderated_at.isoformat(),
         "user_account": None,
+        "edited_at": None,
+        "earlier_versions": [],
     }
     pending = next(c for c in exported_comments(export) if c["id"] == held.pk)
     assert pending["status"] == "pending" and pending["moderated_at"] is None

@@ -56,7 +56,9 @@ def test_filled_honeypot_is_refused_and_nothing_is_stored(client):
 def test_honeypot_is_hidden_from_people_and_empty(client):
     html = client.get(make_article().get_absolute_url()).text
 
-    (block,) = find_elements(html, "p", class_="comment-form-hp")
+    # The comment form's (the follow form below it has its own, prefixed "follow-").
+    block = find_elements(html, "p", class_="comment-form-hp")[0]
+    assert 'name="website_confirm"' in str(block)
     assert dict(block.attributes)["aria-hidden"] == "true"
     attributes = dict(find_elements(str(block), "input", name="website_confirm")[0].attributes)
     assert attributes["tabindex"] == "-1"

@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from blog.models import Promo
+from comments import following, verification
 from comments import unsubscribe as reply_unsubscribe
-from comments.models import Comment
+from comments.models import Comment, CommenterAddress, DiscussionFollower, DiscussionSettings
 from comments.services import comment_set_status
 from newsletter import tokens
 from newsletter.models import Subscriber
@@ -91,6 +92,13 @@ def build_site() -> Site:
     make_comment(article, parent=removed, body="Una risposta a un commento rimosso.")
     comment_set_status(comment=removed, status=Comment.Status.REJECTED)
 
+    # Two threads a page, so the article's discussion has pages (and their navigation).
+    rules = DiscussionSettings.from_django_settings()
+    rules.threads_per_page = 2
+    rules.save()
+    follower = DiscussionFollower.objects.create(article=article, email="segue@example.it")
+    address = CommenterAddress.objects.create(email="conferma-commenti@example.it")
+
     local = timezone.localtime(publish_at)
     confirming = Subscriber.objects.create(email="conferma@example.it")
     leaving = Subscriber.objects.create(email="disiscrizione@example.it")
@@ -135,6 +143,25 @@ def build_site() -> Site:
             200,
         ),
         "replies-unsubscribe-invalid": (reverse("comments:unsubscribe", args=["non-valido"]), 400),
+        "article-comments-page-2": (article.get_absolute_url() + "?pagina=2", 200),
+        "article-comments-newest": (article.get_absolute_url() + "?ordine=newest", 200),
+        "comment-permalink-target": (article.get_absolute_url() + "?ordine=replies", 200),
+        "comment-flag": (reverse("comments:flag", args=[thread[0].pk]), 200),
+        "comment-edit-refused": (reverse("comments:edit", args=[thread[0].pk]), 403),
+        "comment-follow": (reverse("comments:follow", args=[article.pk]), 200),
+        "comment-follow-confirm": (
+            reverse("comments:follow-confirm", args=[following.confirm_token(follower, "daily")]),
+            200,
+        ),
+        "comment-follow-invalid": (reverse("comments:follow-confirm", args=["non-valido"]), 400),
+        "comment-follow-unsubscribe-invalid": (
+            reverse("comments:follow-unsubscribe", args=["non-valido"]),
+            400,
+        ),
+        "confirm-address": (
+            reverse("comments:confirm-address", args=[verification.make_token(address)]),
+            200,
+        ),
     }
     pages.update(build_editorial_pages(article))
     return Site(article=article, thread=thread, pages=pages)

@@ -78,6 +78,8 @@ def test_no_serious_or_critical_axe_violations_on_public_pages(open_page, axe_sc
     page.wait_for_load_state()
     assert page.locator(".comment-pending .comment-awaiting").is_visible()
     check("article-own-pending-comment")
+    # The new thread went to the last comment page; the deep thread is on the first.
+    page.goto(site.article.get_absolute_url())
     page.click(f"#comment-{site.thread[0].pk} > .comment-body .comment-reply-link")
     check("article-replying")
 

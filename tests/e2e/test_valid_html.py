@@ -75,6 +75,22 @@ def test_every_public_page_type_is_valid_html(client, tmp_path):
     )
     assert response.status_code == 400
     responses["newsletter-signup-error"] = response
+    # The pages of a commenter's own comment, and the comment forms in error.
+    data = post_form_data(site.article, body="Un commento da correggere.")
+    client.post(reverse("comments:post", args=[site.article.pk]), data)
+    own = site.article.comments.get(body="Un commento da correggere.")
+    responses["comment-edit"] = client.get(reverse("comments:edit", args=[own.pk]))
+    assert responses["comment-edit"].status_code == 200
+    responses["comment-edit-error"] = client.post(reverse("comments:edit", args=[own.pk]), {})
+    assert responses["comment-edit-error"].status_code == 400
+    responses["comment-flag-error"] = client.post(
+        reverse("comments:flag", args=[site.thread[0].pk]), {"reason": "other"}
+    )
+    assert responses["comment-flag-error"].status_code == 400
+    responses["comment-follow-error"] = client.post(
+        reverse("comments:follow", args=[site.article.pk]), {"follow-email": "no"}
+    )
+    assert responses["comment-follow-error"].status_code == 400
 
     files = [tmp_path / "canary.html"]
     files[0].write_text(CANARY)

@@ -139,7 +139,8 @@ def worst_article(settings):
     return article
 
 
-def test_article_holding_the_whole_corpus_runs_nothing(watched, worst_article):
+def test_article_holding_the_whole_corpus_runs_nothing(watched, worst_article, settings):
+    settings.COMMENTS_THREADS_PER_PAGE = len(CORPUS)  # the whole corpus on one comment page
     page = watched
     page.goto(worst_article.get_absolute_url())
 

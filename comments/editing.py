@@ -1,0 +1,129 @@
+"""Correcting your own comment: from the browser that posted it, within the discussion's window.
+
+The browser is the proof of authorship (most commenters have no account): a comment posted from
+it is remembered in its session with the article it belongs to. The window runs from when the
+comment was posted (the server's clock, not the session's). An edit passes the discussion rules
+again, exactly as a new comment would, so an edit can send a comment back to moderation or to
+spam; the text it replaced is kept as a CommentRevision for moderators, and readers see
+"edited" beside the date.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from comments import conf, moderation, notifications
+from comments.models import Comment, CommentRevision
+
+SESSION_KEY = "comments_editable"
+KEEP_PER_ARTICLE = 20
+
+
+@dataclass
+class EditRefused(Exception):
+    message: str
+    status: int = 403
+
+    def __str__(self):
+        return str(self.message)
+
+
+def window() -> timedelta:
+    return timedelta(minutes=conf.discussion().edit_window_minutes)
+
+
+def remember_posted(request, comment: Comment) -> None:
+    """Note in this browser's session that it posted `comment` (only while editing is on)."""
+    if not window():
+        return
+    posted = request.session.get(SESSION_KEY, {})
+    key = str(comment.article_id)
+    posted[key] = [*posted.get(key, []), comment.pk][-KEEP_PER_ARTICLE:]
+    request.session[SESSION_KEY] = posted
+
+
+def posted_here(request, article_id: int) -> frozenset:
+    if request is None or settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return frozenset()  # Most readers: no session, no query.
+    return frozenset(request.session.get(SESSION_KEY, {}).get(str(article_id), ()))
+
+
+def editable_ids(request, article_id: int, *, now=None) -> frozenset:
+    """The comments on this article this browser may still edit (one query, only for browsers
+    that posted here)."""
+    posted = posted_here(request, article_id)
+    if not posted or not window():
+        return frozenset()
+    since = (now or timezone.now()) - window()
+    editable = frozenset(
+        Comment.objects.filter(pk__in=list(posted), created__gte=since)
+        .exclude(status=Comment.Status.SPAM)
+        .values_list("pk", flat=True)
+    )
+    if not editable:
+        # Past the window: forget them, so the page is the shared one again, with no query.
+        remembered = request.session.get(SESSION_KEY, {})
+        remembered.pop(str(article_id), None)
+        request.session[SESSION_KEY] = remembered
+    return editable
+
+
+def check_can_edit(request, comment: Comment) -> None:
+    """Raise EditRefused with the reason a reader can act on."""
+    if not window():
+        raise EditRefused(_("Comments cannot be edited on this site."))
+    if comment.pk not in posted_here(request, comment.article_id):
+        raise EditRefused(_("You can only edit a comment from the browser you posted it with."))
+    if comment.status == Comment.Status.SPAM or (
+        comment.status == Comment.Status.REJECTED and comment.moderated_at is not None
+    ):
+        raise EditRefused(_("This comment was removed by a moderator and cannot be edited."))
+    if timezone.now() - comment.created > window():
+        minutes = conf.discussion().edit_window_minutes
+        raise EditRefused(
+            _("The time to edit this comment is over: comments can be edited for %d minutes.")
+            % minutes
+        )
+
+
+def comment_edit(*, comment: Comment, body: str, user=None, proven_email: str = "") -> Comment:
+    """Replace a comment's text, keep the old one for moderators, apply the rules again."""
+    body = body.strip()
+    if not body:
+        raise EditRefused(_("Write a comment before posting."), status=400)
+    with transaction.atomic():
+        comment = Comment.objects.select_for_update().get(pk=comment.pk)
+        if body == comment.body:
+            return comment
+        user = user if user is not None and user.is_authenticated else comment.user
+        candidate = moderation.Candidate(
+            author_name=comment.author_name,
+            author_email=comment.author_email,
+            author_url=comment.author_url,
+            body=body,
+            ip_address=comment.ip_address,
+            user_agent=comment.user_agent,
+            proven_email=proven_email,
+        )
+        with translation.override(settings.LANGUAGE_CODE):
+            verdict = moderation.check_comment(candidate, article=comment.article, user=user)
+            held_reason = str(verdict.reason)[:200]
+        CommentRevision.objects.create(comment=comment, body=comment.body, status=comment.status)
+        was_approved = comment.status == Comment.Status.APPROVED
+        comment.body = body
+        comment.edited_at = timezone.now()
+        comment.status = verdict.status
+        comment.held_reason = held_reason if verdict.status != Comment.Status.APPROVED else ""
+        comment.save(
+            update_fields=[
+                "body", "body_html", "avatar_colour", "edited_at", "status", "held_reason",
+                "updated",
+            ]
+        )  # fmt: skip
+        if comment.status == Comment.Status.PENDING and was_approved:
+            transaction.on_commit(lambda: notifications.comment_held(comment))
+    return comment

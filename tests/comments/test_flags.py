@@ -1,0 +1,165 @@
+"""Readers report comments; enough different readers hide one until a moderator decides."""
+
+import time
+
+import pytest
+import time_machine
+from django.test import Client
+from django.urls import reverse
+
+from comments.flag_views import FlagForm
+from comments.models import Comment, CommentFlag
+from comments.services import comment_set_status
+from tests.factories import make_article, make_comment, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _mail_at_once(settings):
+    """Straight to the outbox: these tests are about who is written to, not the mail queue."""
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+
+
+EN = {"accept-language": "en"}
+
+
+@pytest.fixture
+def comment():
+    return make_comment(make_article(), body="Un commento discutibile.")
+
+
+def flag_data(comment, *, age_seconds=60, **fields) -> dict:
+    with time_machine.travel(time.time() - age_seconds, tick=False):
+        timestamp = FlagForm.sign(comment.pk)
+    return {"reason": "abuse", "text": "", "timestamp": timestamp, "website_confirm": ""} | fields
+
+
+def report(comment, ip="198.51.100.1", client=None, **fields):
+    client = client or Client(REMOTE_ADDR=ip)
+    url = reverse("comments:flag", args=[comment.pk])
+    return client.post(url, flag_data(comment, **fields), headers=EN)
+
+
+def test_every_published_comment_has_a_report_link_that_works_without_javascript(comment):
+    page = Client().get(comment.article.get_absolute_url(), headers=EN).text
+    url = reverse("comments:flag", args=[comment.pk])
+    assert f'href="{url}"' in page
+    form = Client().get(url, headers=EN)
+    assert form.status_code == 200
+    assert (
+        "What is wrong with this comment?" in form.text and "Un commento discutibile." in form.text
+    )
+
+
+def test_a_report_is_recorded_with_its_reason_and_the_reader_thanked(comment):
+    response = report(comment, reason="off_topic")
+    assert response.status_code == 200 and "Thank you for your report" in response.text
+    (flag,) = CommentFlag.objects.all()
+    assert (flag.reason, flag.state) == ("off_topic", "open")
+    assert "198.51.100.1" not in flag.reporter  # the address is not stored
+
+
+def test_something_else_needs_details_and_keeps_what_was_typed(comment):
+    response = report(comment, reason="other", text="")
+    assert response.status_code == 400
+    assert "Tell the moderators what is wrong with this comment." in response.text
+    assert not CommentFlag.objects.exists()
+    assert report(comment, reason="other", text="Dati personali di terzi.").status_code == 200
+    assert CommentFlag.objects.get().text == "Dati personali di terzi."
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"website_confirm": "http://spam.example"}, "looks automated"),
+        ({"age_seconds": 0}, "That was very fast"),
+        ({"timestamp": "forged"}, "could not be verified"),
+        ({"reason": "nonsense"}, "Select a valid choice"),
+    ],
+)
+def test_bot_checks_refuse_a_report_clearly(comment, fields, message):
+    response = report(comment, **fields)
+    assert response.status_code == 400 and message in response.text
+    assert not CommentFlag.objects.exists()
+
+
+def test_reports_are_rate_limited_per_address(settings):
+    settings.COMMENTS_FLAG_RATE_LIMIT = 2
+    article = make_article()
+    comments = [make_comment(article) for _ in range(3)]
+    assert report(comments[0]).status_code == 200
+    assert report(comments[1]).status_code == 200
+    refused = report(comments[2])
+    assert refused.status_code == 429 and "wait an hour" in refused.text
+    assert report(comments[2], ip="203.0.113.50").status_code == 200
+
+
+def test_enough_different_readers_hide_the_comment_pending_review(comment, settings):
+    settings.COMMENTS_FLAG_THRESHOLD = 2
+    report(comment, ip="198.51.100.1")
+    report(comment, ip="198.51.100.1", reason="spam")  # the same reader again: not counted
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.APPROVED
+    report(comment, ip="198.51.100.2")
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.PENDING
+    assert comment.held_reason == "segnalato da 2 lettori"
+    assert "Un commento discutibile." not in Client().get(comment.article.get_absolute_url()).text
+
+
+def test_a_logged_in_reader_counts_once_whatever_their_address(comment, settings):
+    settings.COMMENTS_FLAG_THRESHOLD = 2
+    reader = make_user(is_staff=False)
+    for ip in ("198.51.100.7", "198.51.100.8"):
+        browser = Client(REMOTE_ADDR=ip)
+        browser.force_login(reader)
+        report(comment, client=browser)
+    assert CommentFlag.objects.count() == 1
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.APPROVED
+
+
+def test_the_queue_shows_counts_and_reasons_and_filters_reported(comment, client):
+    report(comment, ip="198.51.100.1", reason="abuse")
+    report(comment, ip="198.51.100.2", reason="other", text="Insulta un lettore.")
+    make_comment(comment.article, body="Nessuno lo segnala.")
+    client.force_login(make_user(is_superuser=True))
+    queue = client.get(reverse("admin:comments_comment_changelist") + "?reported=open").text
+    assert "Un commento discutibile." in queue and "Nessuno lo segnala." not in queue
+    assert '<td class="field-open_flags">2</td>' in queue
+    change = client.get(reverse("admin:comments_comment_change", args=[comment.pk])).text
+    assert "Insulta un lettore." in change
+
+
+@pytest.mark.parametrize(
+    ("decision", "state"),
+    [("approved", "dismissed"), ("rejected", "actioned"), ("spam", "actioned")],
+)
+def test_moderators_dismiss_or_act_on_reports(comment, settings, decision, state):
+    settings.COMMENTS_FLAG_THRESHOLD = 1
+    report(comment)
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.PENDING
+    comment_set_status(comment=comment, status=decision)
+    assert set(CommentFlag.objects.values_list("state", flat=True)) == {state}
+    if decision == "approved":
+        # Dismissed reports no longer count: the next reader alone is one report, not two.
+        settings.COMMENTS_FLAG_THRESHOLD = 2
+        report(comment, ip="198.51.100.99")
+        comment.refresh_from_db()
+        assert comment.status == Comment.Status.APPROVED
+
+
+def test_a_comment_not_published_cannot_be_reported(comment):
+    held = make_comment(comment.article, status="pending")
+    assert Client().get(reverse("comments:flag", args=[held.pk])).status_code == 404
+    assert report(held).status_code == 404
+
+
+def test_reports_never_hide_a_comment_when_the_threshold_is_zero(comment, settings):
+    settings.COMMENTS_FLAG_THRESHOLD = 0
+    for n in range(4):
+        report(comment, ip=f"198.51.100.{n}")
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.APPROVED
