@@ -51,7 +51,7 @@ class PersonalDataActionsMixin:
         if not emails:
             self._no_email_selected(request)
             return None
-        exports = [personal_data_export(email=email) for email in emails]
+        exports = [personal_data_export(email=email, user=request.user) for email in emails]
         response = HttpResponse(
             json.dumps(exports, ensure_ascii=False, indent=2),
             content_type="application/json; charset=utf-8",
@@ -71,7 +71,7 @@ class PersonalDataActionsMixin:
             return None
         if request.POST.get("post") == "yes":
             with transaction.atomic():
-                count = sum(personal_data_erase(email=email) for email in emails)
+                count = sum(personal_data_erase(email=email, user=request.user) for email in emails)
             self.message_user(
                 request,
                 ngettext(

@@ -11,5 +11,11 @@ class ContactConfig(AppConfig):
         from contact.privacy import erase_messages, export_messages
         from core import privacy
 
-        privacy.register("contact_messages", exporter=export_messages, eraser=erase_messages)
+        privacy.register(
+            "contact_messages",
+            exporter=export_messages,
+            eraser=erase_messages,
+            export_permission="contact.view_contactmessage",
+            erase_permission="contact.delete_contactmessage",
+        )
         register_page_template("contact/page.html", _("Contact form under the text"))

@@ -14,4 +14,10 @@ class CoreConfig(AppConfig):
         from core.mail_queue import erase_outgoing_email, export_outgoing_email
 
         # The copies of the emails sent to an address are personal data too.
-        privacy.register("emails", exporter=export_outgoing_email, eraser=erase_outgoing_email)
+        privacy.register(
+            "emails",
+            exporter=export_outgoing_email,
+            eraser=erase_outgoing_email,
+            export_permission="core.view_outgoingemail",
+            erase_permission="core.delete_outgoingemail",
+        )

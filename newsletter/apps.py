@@ -11,4 +11,10 @@ class NewsletterConfig(AppConfig):
         from newsletter import tasks  # noqa: F401 (its worker_started receiver)
         from newsletter.privacy import erase_subscription, export_subscription
 
-        privacy.register("newsletter", exporter=export_subscription, eraser=erase_subscription)
+        privacy.register(
+            "newsletter",
+            exporter=export_subscription,
+            eraser=erase_subscription,
+            export_permission="newsletter.view_subscriber",
+            erase_permission="newsletter.delete_subscriber",
+        )
