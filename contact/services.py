@@ -1,20 +1,11 @@
 """Writes of the contact inbox: receiving a message, and the editors' marks on it."""
 
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_ipv46_address
 from django.db import transaction
 from django.utils import timezone
 
 from contact import notifications
 from contact.models import ContactMessage
-
-
-def _valid_ip(value: str | None) -> str | None:
-    try:
-        validate_ipv46_address(value or "")
-    except ValidationError:
-        return None
-    return value
+from core.client_address import valid_ip
 
 
 def contact_message_receive(
@@ -27,7 +18,7 @@ def contact_message_receive(
             email=email.strip(),
             subject=subject.strip(),
             message=message.strip(),
-            ip_address=_valid_ip(ip_address),
+            ip_address=valid_ip(ip_address),
         )
         transaction.on_commit(lambda: notifications.message_received(received))
     return received

@@ -1,4 +1,6 @@
-from django.core.cache import cache
+import logging
+
+from django.db import DatabaseError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -9,9 +11,11 @@ from blog.page_views import render_page
 from contact import conf
 from contact.forms import ContactForm
 from contact.services import contact_message_receive
+from core import ratelimit
 from core.client_address import client_ip
 
 PAGE_TEMPLATE = "contact/page.html"
+logger = logging.getLogger(__name__)
 
 
 def contact_page():
@@ -24,16 +28,11 @@ def _rate_key(ip: str | None) -> str:
 
 
 def _rate_limited(ip: str | None) -> bool:
-    return (cache.get(_rate_key(ip)) or 0) >= conf.get("CONTACT_RATE_LIMIT")
+    return ratelimit.reached(_rate_key(ip), limit=conf.get("CONTACT_RATE_LIMIT"))
 
 
 def _count(ip: str | None) -> None:
-    key, window = _rate_key(ip), conf.get("CONTACT_RATE_WINDOW")
-    cache.add(key, 0, window)
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, window)
+    ratelimit.count(_rate_key(ip), window=conf.get("CONTACT_RATE_WINDOW"))
 
 
 @require_POST
@@ -49,20 +48,35 @@ def send(request):
         form.add_error(None, _("Too many messages from your connection. Wait a few minutes."))
         status = 429
     elif form.is_valid():
-        contact_message_receive(
-            name=form.cleaned_data["name"],
-            email=form.cleaned_data["email"],
-            subject=form.cleaned_data["subject"],
-            message=form.cleaned_data["message"],
-            ip_address=ip,
-        )
-        _count(ip)
-        return redirect("contact:sent")
+        try:
+            contact_message_receive(
+                name=form.cleaned_data["name"],
+                email=form.cleaned_data["email"],
+                subject=form.cleaned_data["subject"],
+                message=form.cleaned_data["message"],
+                ip_address=ip,
+            )
+        except DatabaseError:
+            # Locked, read-only or refusing writes: a fault of ours, said as such, text kept.
+            logger.exception("Contact message not saved: database error")
+            form.add_error(
+                None,
+                _(
+                    "Your message could not be saved just now. Wait a moment, then send it "
+                    "again: your text is kept below."
+                ),
+            )
+            status = 503
+        else:
+            _count(ip)
+            return redirect("contact:sent")
     else:
         status = 400
     form.refresh_timestamp()
     response = render_page(request, page, status=status, contact_form=form)
     response["Cache-Control"] = "private, no-cache"
+    if status == 503:
+        response["Retry-After"] = "30"
     return response
 
 

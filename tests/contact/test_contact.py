@@ -162,3 +162,21 @@ def test_editors_see_how_many_messages_are_unread(client, page):
     assert 'class="unread-messages-link"' in html and "?is_read__exact=0" in html
     client.force_login(make_user(groups=["Moderators"]))
     assert "unread-messages-link" not in client.get(reverse("admin:index")).text
+
+
+def test_a_database_that_refuses_the_write_is_a_503_that_keeps_the_message(page, monkeypatch):
+    from django.db import OperationalError
+    from django.test import Client
+
+    def fail(*args, **kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(ContactMessage, "save", fail)
+    response = Client(raise_request_exception=False).post(
+        SEND, form_data(), headers={"accept-language": "en"}
+    )
+
+    assert response.status_code == 503
+    assert response["Retry-After"]
+    assert "could not be saved just now" in response.text
+    assert "Nel terzo paragrafo la data è sbagliata." in response.text
