@@ -11,6 +11,7 @@ class CommentsConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from blog import article_page
+        from blog.models import Correction
         from comments import article_section, following, privacy, signals, verification
         from comments.models import Comment, DiscussionSettings
         from core import privacy as registry
@@ -35,3 +36,7 @@ class CommentsConfig(AppConfig):
             "discussion_follows", exporter=following.export_follows, eraser=following.erase_follows
         )
         article_page.register(article_section.EXTENSION)
+        # A correction or update of an article is told to those who follow its discussion.
+        post_save.connect(
+            following.correction_saved, sender=Correction, dispatch_uid="comments_correction"
+        )

@@ -133,6 +133,32 @@ def followers_notify(comment: Comment) -> int:
         return 0
 
 
+def followers_tell_correction(correction) -> int:
+    """Tell every confirmed follower of an article (immediate and daily alike: a correction is
+    news about what they read) that it was corrected or updated. Returns how many messages went
+    out; failures are logged, never raised."""
+    try:
+        context = {
+            "kind": correction.get_kind_display(),
+            "text": correction.text,
+            "correction_url": site_url(correction.get_absolute_url()),
+        }
+        followers = DiscussionFollower.objects.filter(
+            article_id=correction.article_id, confirmed_at__isnull=False
+        ).select_related("article")
+        return sum(_send("follow_correction", follower, context) for follower in followers)
+    except Exception:
+        logger.exception("Could not tell the followers about correction %s", correction.pk)
+        return 0
+
+
+def correction_saved(sender, instance, created, raw=False, **kwargs) -> None:
+    """Signal receiver (connected in CommentsConfig.ready()): a new correction is told to the
+    article's followers after commit."""
+    if created and not raw:
+        transaction.on_commit(lambda: followers_tell_correction(instance))
+
+
 def digests_send(*, now=None) -> int:
     """One digest per confirmed daily follower with approved comments since the last one.
     Meant to run daily (manage.py send_discussion_digests, or the task in comments.tasks)."""

@@ -201,3 +201,24 @@ def test_privacy_export_and_erase_cover_follows(client, article, mailoutbox):
 def test_the_follow_page_never_shows_the_address_to_others(client, article, mailoutbox):
     followed(client, article, mailoutbox)
     assert FAN.lower() not in Client().get(article.get_absolute_url()).text.lower()
+
+
+@pytest.mark.parametrize("frequency", ["immediate", "daily"])
+def test_followers_are_told_of_a_correction(client, capture, article, mailoutbox, frequency):
+    from blog.services import correction_add
+    from tests.factories import make_user
+
+    followed(client, article, mailoutbox, frequency=frequency)
+    with capture():
+        correction = correction_add(
+            article=article,
+            kind="correction",
+            text="Il sindaco si chiama Bianchi, non Rossi.",
+            user=make_user(groups=["Editors"]),
+        )
+
+    (message,) = mailoutbox
+    assert message.to == [FAN.lower()]
+    assert "Il sindaco si chiama Bianchi, non Rossi." in message.body
+    assert f"#correction-{correction.pk}" in message.body
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
