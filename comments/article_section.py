@@ -10,11 +10,12 @@ from typing import Any
 
 from blog.article_page import ArticlePageExtension
 from blog.models import Article
-from comments import conf, editing, own, pages, tree_cache
+from comments import conf, editing, pages, tree_cache
 from comments.following_views import FollowForm
 from comments.forms import CommentForm
 from comments.models import Comment
 from comments.moderation import comments_open
+from comments.own_pending import keep_only, own_pending_ids
 from comments.remember import remembered_commenter
 
 SECTION_TEMPLATE = "comments/section.html"
@@ -52,7 +53,7 @@ def current_page(request, article: Article) -> pages.CommentPage:
         if request is not None:
             request.comment_pages = memo
     if article.pk not in memo:
-        own_pending = own.own_pending_ids(request, article.pk)
+        own_pending = own_pending_ids(request, article.pk)
         editable = editing.editable_ids(request, article.pk)
         number, order = _page_asked(request, article, own_pending)
         memo[article.pk] = pages.comment_page(
@@ -71,7 +72,7 @@ def is_personal(request, article: Article, extra_context: Mapping[str, Any]) -> 
     or the form is prefilled for them."""
     if request is None:
         return False
-    if own.own_pending_ids(request, article.pk) or editing.editable_ids(request, article.pk):
+    if own_pending_ids(request, article.pk) or editing.editable_ids(request, article.pk):
         return True
     return extra_context.get("comment_form") is None and bool(remembered_commenter(request))
 
@@ -80,7 +81,7 @@ def section_context(context, article: Article) -> dict:
     """What comments/section.html shows: one page of threads, and the forms (the comment form
     bound after a refusal)."""
     request = context.get("request")
-    own_pending = own.own_pending_ids(request, article.pk)
+    own_pending = own_pending_ids(request, article.pk)
     page = current_page(request, article)
     tree = page.tree
     if own_pending:
@@ -91,7 +92,7 @@ def section_context(context, article: Article) -> dict:
             )
         )
         if still_pending != own_pending:
-            own.keep_only(request, article.pk, still_pending)
+            keep_only(request, article.pk, still_pending)
 
     form = context.get("comment_form")
     if form is None:

@@ -8,8 +8,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from blog.models import Article
-from comments import editing, own, verification
+from comments import editing, verification
 from comments.models import Comment
+from comments.own_pending import add_own_pending, own_pending_ids
 from comments.pages import comment_location
 
 
@@ -53,9 +54,9 @@ def edit_comment(request, comment_id: int):
                 user=request.user,
                 proven_email=verification.proven_email(request),
             )
-            own_pending = own.own_pending_ids(request, comment.article_id)
+            own_pending = own_pending_ids(request, comment.article_id)
             if comment.status == Comment.Status.PENDING:
-                own.add_own_pending(request, comment)
+                add_own_pending(request, comment)
                 own_pending |= {comment.pk}
             return HttpResponseRedirect(comment_location(comment, own_pending=own_pending))
         status = 400

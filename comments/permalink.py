@@ -7,8 +7,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from blog.models import Article
-from comments import own
 from comments.models import Comment
+from comments.own_pending import own_pending_ids
 from comments.pages import comment_location
 
 
@@ -22,7 +22,7 @@ def comment_permalink(request, comment_id: int):
         Comment.objects.select_related("article").filter(article__in=Article.objects.published()),
         pk=comment_id,
     )
-    own_pending = own.own_pending_ids(request, comment.article_id)
+    own_pending = own_pending_ids(request, comment.article_id)
     visible = (
         comment.status == Comment.Status.APPROVED
         or (comment.status == Comment.Status.PENDING and comment.pk in own_pending)

@@ -8,9 +8,9 @@ from django.views.decorators.http import require_POST
 
 from blog.article_page import render_article
 from blog.models import Article
-from comments import conf, editing, own, verification
+from comments import conf, editing, verification
 from comments.forms import CommentForm
-from comments.own import add_own_pending
+from comments.own_pending import add_own_pending, own_pending_ids
 from comments.pages import comment_location
 from comments.remember import forget_commenter, remember_commenter
 from comments.services import CommentRefused, comment_post
@@ -90,7 +90,7 @@ def post_comment(request, article_id: int):
             if comment.status == comment.Status.PENDING:
                 add_own_pending(request, comment)
             # Back to the page holding the new comment (a reply on page 7 returns to page 7).
-            own_pending = own.own_pending_ids(request, article.pk)
+            own_pending = own_pending_ids(request, article.pk)
             if comment.status == comment.Status.PENDING:
                 own_pending |= {comment.pk}  # a first comment may not have its session cookie yet
             response = HttpResponseRedirect(comment_location(comment, own_pending=own_pending))

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from comments.models import Comment
-from comments.own import SESSION_KEY
+from comments.own_pending import SESSION_KEY
 from comments.services import CommentRefused, comment_post, comment_set_status
 from core.client_address import client_ip
 from tests.factories import make_article, make_comment, post_form_data
