@@ -66,10 +66,15 @@ def axe_script() -> Path:
 
 
 # The data migrations that make the editorial groups (Editors, Authors, Moderators).
+# Every data migration that makes a group or grants it permissions, with its function.
 GROUP_MIGRATIONS = [
-    ("blog", "0002_editorial_groups"),
-    ("comments", "0003_moderators_group"),
-    ("media", "0002_library_permissions"),
+    ("blog", "0002_editorial_groups", "create_groups"),
+    ("blog", "0006_editors_run_pages_menus_corrections", "grant"),
+    ("comments", "0003_moderators_group", "create_groups"),
+    ("media", "0002_library_permissions", "create_groups"),
+    ("newsletter", "0002_editors_permissions", "grant"),
+    ("newsletter", "0004_editors_send_issues", "grant"),
+    ("contact", "0002_editors_read_the_inbox", "grant"),
 ]
 
 
@@ -85,8 +90,8 @@ def editorial_groups(transactional_db):
     from django.db.migrations.loader import MigrationLoader
 
     state_apps = MigrationLoader(connection).project_state().apps
-    for app_label, name in GROUP_MIGRATIONS:
-        import_module(f"{app_label}.migrations.{name}").create_groups(state_apps, None)
+    for app_label, name, function in GROUP_MIGRATIONS:
+        getattr(import_module(f"{app_label}.migrations.{name}"), function)(state_apps, None)
 
 
 @pytest.fixture
