@@ -87,37 +87,35 @@ class ReportedFilter(admin.SimpleListFilter):
         return queryset
 
 
-class CommentFlagInline(admin.TabularInline):
+class ReadOnlyInline(admin.TabularInline):
+    """A record kept for moderators to read: nothing added, changed or deleted here."""
+
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class CommentFlagInline(ReadOnlyInline):
     """Readers' reports with their reasons; approving the comment dismisses the open ones,
     rejecting it or marking it as spam acts on them."""
 
     model = CommentFlag
     fields = ["created", "reason", "text", "state", "resolved_at"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
-class CommentRevisionInline(admin.TabularInline):
+class CommentRevisionInline(ReadOnlyInline):
     """What an edit replaced: read-only, newest first."""
 
     model = CommentRevision
     fields = ["replaced_at", "status", "body"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Comment)

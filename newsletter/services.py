@@ -8,8 +8,6 @@ the reader's request never fails on it and its answer never depends on it.
 import logging
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_ipv46_address
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -19,6 +17,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core import ratelimit
+from core.client_address import valid_ip
 from core.mail import ListEmailMessage, site_url
 from newsletter import conf, tokens
 from newsletter.models import Delivery, Issue, Subscriber, normalise_email
@@ -54,7 +53,7 @@ def subscriber_request(
     """
     email = normalise_email(email)
     language = language or settings.LANGUAGE_CODE
-    ip_address = _valid_ip(ip_address)
+    ip_address = valid_ip(ip_address)
     subscriber, created = Subscriber.objects.select_for_update().get_or_create(
         email=email,
         defaults={"ip_address": ip_address, "language": language, "source": source},
@@ -126,15 +125,6 @@ def unsubscribe_url(subscriber: Subscriber) -> str:
     """The one-click link every newsletter email carries (body and List-Unsubscribe)."""
     token = tokens.make_token(subscriber, salt=tokens.UNSUBSCRIBE_SALT)
     return site_url(reverse("newsletter:unsubscribe", args=[token]))
-
-
-def _valid_ip(ip_address: str | None) -> str | None:
-    """The address as given, or None if it is not one (a proxy header can carry anything)."""
-    try:
-        validate_ipv46_address(ip_address)
-    except ValidationError:
-        return None
-    return ip_address
 
 
 def _subscriber_for(token: str, *, salt: str, max_age: int | None = None) -> Subscriber:

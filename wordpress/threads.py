@@ -15,7 +15,6 @@ Comments imported earlier keep their place and data; only their status follows t
 and only while nobody has moderated them here.
 """
 
-import ipaddress
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -29,6 +28,7 @@ from blog.models import Article
 from comments import conf
 from comments.models import Comment
 from comments.services import thread_lock_for_insert
+from core.client_address import valid_ip
 from core.web_address import is_web_address
 from wordpress import thread_plan
 from wordpress.models import WordPressObject
@@ -267,9 +267,8 @@ def _new_comment(article: Article, node: thread_plan.Node, report: ImportReport)
 
 
 def _ip_address(record: WxrComment, date, report: ImportReport) -> str | None:
-    try:
-        address = str(ipaddress.ip_address(record.ip.strip()))
-    except ValueError:
+    address = valid_ip(record.ip)
+    if address is None:
         return None
     # What clear_old_ips would erase tonight is not imported at all.
     if date < timezone.now() - timedelta(days=conf.get("COMMENTS_IP_RETENTION_DAYS")):
