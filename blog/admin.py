@@ -69,6 +69,23 @@ class ArticleBodyWidget(AdminProseEditorWidget):
         )
 
 
+def body_formfield(db_field, *, with_media: bool = True, **kwargs) -> ProseEditorFormField:
+    """The rich-text editor for a body (articles, pages, a newsletter's intro).
+
+    It offers what the sanitizer keeps, and the model sanitizes on every save; `with_media`
+    adds the library's image, gallery and embed buttons.
+    """
+    extensions = PROSE_EDITOR_EXTENSIONS | (media_editor.extensions() if with_media else {})
+    return ProseEditorFormField(
+        label=db_field.verbose_name,
+        required=False,
+        # Built by hand, so the admin flavour must be asked for (its CSS fits the admin).
+        widget=ArticleBodyWidget,
+        config={"extensions": extensions},
+        **kwargs,
+    )
+
+
 @admin.register(Author)
 class AuthorAdmin(admin.ModelAdmin):
     list_display = ["display_name", "slug", "user"]
@@ -139,14 +156,7 @@ class ArticleAdmin(RevisionAdminMixin, admin.ModelAdmin):
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "body":
-            # The editor offers what the sanitizer keeps; the model sanitizes on every save.
-            return ProseEditorFormField(
-                label=db_field.verbose_name,
-                required=False,
-                # Built by hand, so the admin flavour must be asked for (its CSS fits the admin).
-                widget=ArticleBodyWidget,
-                config={"extensions": PROSE_EDITOR_EXTENSIONS | media_editor.extensions()},
-            )
+            return body_formfield(db_field)
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     # Who sees and changes what: editors everything, authors their own drafts.

@@ -5,9 +5,8 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django_prose_editor.fields import ProseEditorFormField
 
-from blog.admin import PROSE_EDITOR_EXTENSIONS, ArticleBodyWidget
+from blog.admin import body_formfield
 from blog.models import Article, Correction, Menu, MenuItem, Page
 from blog.pages import page_template_choices
 from blog.permissions import can_publish
@@ -84,12 +83,7 @@ class PageAdmin(RevisionAdminMixin, admin.ModelAdmin):
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "body":
-            return ProseEditorFormField(
-                label=db_field.verbose_name,
-                required=False,
-                widget=ArticleBodyWidget,
-                config={"extensions": PROSE_EDITOR_EXTENSIONS},
-            )
+            return body_formfield(db_field, with_media=False)
         if db_field.name == "template":
             return forms.ChoiceField(
                 label=db_field.verbose_name,

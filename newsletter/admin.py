@@ -13,9 +13,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csp import csp_override
-from django_prose_editor.fields import ProseEditorFormField
 
-from blog.admin import PROSE_EDITOR_EXTENSIONS, ArticleBodyWidget
+from blog.admin import body_formfield
 from newsletter import export
 from newsletter.models import Delivery, Issue, IssueArticle, Subscriber, normalise_email
 from newsletter.rendering import UNSUBSCRIBE_PLACEHOLDER, issue_articles, render_issue
@@ -164,13 +163,7 @@ class IssueAdmin(admin.ModelAdmin):
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "intro":
-            return ProseEditorFormField(
-                label=db_field.verbose_name,
-                help_text=db_field.help_text,
-                required=False,
-                widget=ArticleBodyWidget,
-                config={"extensions": PROSE_EDITOR_EXTENSIONS},
-            )
+            return body_formfield(db_field, with_media=False, help_text=db_field.help_text)
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_formset_kwargs(self, request, obj, inline, prefix):
