@@ -15,21 +15,9 @@ from blog.feeds import COMMENTS_PER_FEED
 from comments.models import Comment
 from comments.services import comment_ips_clear
 from tests.factories import make_article, make_comment
+from tests.planner import filter_plan, ordered_plan, postgresql_only
 
 pytestmark = pytest.mark.django_db
-
-postgresql_only = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="EXPLAIN: run with DATABASE_URL=postgres://..."
-)
-
-
-def plan_of(queryset) -> str:
-    with connection.cursor() as cursor:
-        # Only plain index scans compete, whatever the table's size on disk or statistics
-        # (other tests grow it): the question is which index serves the query.
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("SET LOCAL enable_bitmapscan = off")
-    return queryset.explain()
 
 
 def age(comment, days):
@@ -77,7 +65,7 @@ def test_comment_feed_reads_its_index_in_order_without_sorting():
     crowd_other_articles(make_comment(article), copies=3000)
     make_comment(article)
 
-    plan = plan_of(feed_queryset(article))
+    plan = ordered_plan(feed_queryset(article))
 
     assert "comment_feed_idx" in plan
     assert "Sort" not in plan
@@ -105,7 +93,7 @@ def test_lookup_by_address_ignoring_case_uses_the_upper_email_index():
     crowd_other_articles(make_comment(make_article(), author_email="altri@example.com"), 3000)
     make_comment(make_article(), author_email="Anna@Example.com")
 
-    plan = plan_of(Comment.objects.filter(author_email__iexact="anna@example.COM"))
+    plan = filter_plan(Comment.objects.filter(author_email__iexact="anna@example.COM"))
 
     assert "comment_email_upper_idx" in plan
 
@@ -172,7 +160,7 @@ def test_clear_old_ips_finds_its_rows_through_the_partial_index():
         Q(ip_address__isnull=False) | ~Q(user_agent=""), created__lt=cutoff
     ).order_by("created")[:5000]
 
-    assert "comment_holds_ip_idx" in plan_of(holding.values_list("pk", flat=True))
+    assert "comment_holds_ip_idx" in filter_plan(holding.values_list("pk", flat=True))
 
 
 # The moderation list's default order, for all comments and for one status.
@@ -182,7 +170,7 @@ def test_clear_old_ips_finds_its_rows_through_the_partial_index():
 def test_newest_comments_first_read_an_index_in_order():
     make_comment(make_article())
 
-    plan = plan_of(Comment.objects.order_by("-created", "-pk")[:100])
+    plan = ordered_plan(Comment.objects.order_by("-created", "-pk")[:100])
 
     assert "comment_recent_idx" in plan
     assert "Sort" not in plan
@@ -192,7 +180,7 @@ def test_newest_comments_first_read_an_index_in_order():
 def test_the_pending_queue_reads_an_index_in_order():
     make_comment(make_article(), status="pending")
 
-    plan = plan_of(Comment.objects.filter(status="pending").order_by("-created", "-pk")[:100])
+    plan = ordered_plan(Comment.objects.filter(status="pending").order_by("-created", "-pk")[:100])
 
     assert "comment_status_recent_idx" in plan
     assert "Sort" not in plan
