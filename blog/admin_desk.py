@@ -83,7 +83,7 @@ class PageAdmin(RevisionAdminMixin, admin.ModelAdmin):
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "body":
-            return body_formfield(db_field, with_media=False)
+            return body_formfield(db_field)
         if db_field.name == "template":
             return forms.ChoiceField(
                 label=db_field.verbose_name,

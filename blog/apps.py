@@ -37,12 +37,10 @@ class BlogConfig(AppConfig):
         post_delete.connect(
             content_version.content_changed, sender=Image, dispatch_uid="blog_image_delete"
         )
-        post_save.connect(
-            media_uses.article_saved, sender=models.Article, dispatch_uid="blog_media_uses"
-        )
-        post_delete.connect(
-            media_uses.article_deleted, sender=models.Article, dispatch_uid="blog_media_unuse"
-        )
+        for model in (models.Article, models.Page):
+            uid = f"blog_media_uses_{model.__name__}"
+            post_save.connect(media_uses.body_saved, sender=model, dispatch_uid=uid + "_save")
+            post_delete.connect(media_uses.body_deleted, sender=model, dispatch_uid=uid + "_delete")
         for model in (
             models.Page,
             models.Menu,

@@ -1,11 +1,11 @@
-"""Articles and the media library: which images each article uses, and fresh pages when an
-image changes. Signal receivers, connected in BlogConfig.ready()."""
+"""Articles, pages and the media library: which images each body uses. Signal receivers,
+connected in BlogConfig.ready() for every model with a body (articles, pages)."""
 
 from media import services
 from media.render import referenced_ids
 
 
-def article_saved(sender, instance, raw=False, **kwargs) -> None:
+def body_saved(sender, instance, raw=False, **kwargs) -> None:
     if raw:
         return
     services.image_uses_set(
@@ -13,5 +13,5 @@ def article_saved(sender, instance, raw=False, **kwargs) -> None:
     )
 
 
-def article_deleted(sender, instance, **kwargs) -> None:
+def body_deleted(sender, instance, **kwargs) -> None:
     services.image_uses_clear(obj=instance)

@@ -158,3 +158,24 @@ def test_page_without_its_slash_is_redirected_to_it(client):
     make_page()
     response = client.get("/chi-siamo")
     assert response.status_code == 301 and response["Location"] == "/chi-siamo/"
+
+
+def test_a_page_shows_library_images_as_articles_do_and_the_library_knows(client):
+    from media.models import Image, ImageUse
+    from tests.factories import find_elements, make_library_image
+
+    image = make_library_image(size=(1600, 1000))
+    page = make_page(body=f'<p><img data-media-id="{image.pk}" src="/x" alt="La redazione"></p>')
+
+    (img,) = find_elements(client.get(page.get_absolute_url()).text, "img")
+    attrs = dict(img.attributes)
+    assert f"{image.rendition_url(480)} 480w" in attrs["srcset"]
+    assert (attrs["width"], attrs["height"]) == ("1600", "1000")
+    assert ImageUse.objects.filter(image=image, object_id=page.pk, label=page.title).exists()
+
+    client.force_login(make_user(groups=["Editors"]))
+    response = client.post(reverse("admin:media_image_delete", args=[image.pk]), {"post": "yes"})
+    assert Image.objects.filter(pk=image.pk).exists()
+    assert find_elements(
+        response.content.decode(), "a", href=reverse("admin:blog_page_change", args=[page.pk])
+    )
