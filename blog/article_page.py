@@ -50,6 +50,12 @@ class ArticlePageExtension:
     feed_items: Callable[[Article, int], list[FeedItem]] | None = None
     # A query string the page's canonical address keeps (a comment page: "?pagina=3"), or "".
     canonical_query: Callable[[HttpRequest, Article], str] | None = None
+    # For the page kept whole for anonymous readers (core.page_cache): the query parameters
+    # the extension reads (other addresses are not kept), the versions (core.versions names)
+    # whose move retires the page, and when its part changes by itself (a timestamp, or None).
+    page_params: tuple[str, ...] = ()
+    cache_versions: Callable[[Article], tuple[str, ...]] | None = None
+    fresh_until: Callable[[Article], float | None] | None = None
 
 
 _extensions: dict[str, ArticlePageExtension] = {}
@@ -74,6 +80,23 @@ def etag_parts(article: Article) -> tuple:
 
 def last_changed(article: Article) -> tuple[float | None, ...]:
     return tuple(ext.last_changed(article) for ext in extensions())
+
+
+def page_params() -> tuple[str, ...]:
+    return tuple(param for ext in extensions() for param in ext.page_params)
+
+
+def cache_versions(article: Article) -> tuple[str, ...]:
+    return tuple(
+        name
+        for ext in extensions()
+        if ext.cache_versions is not None
+        for name in ext.cache_versions(article)
+    )
+
+
+def fresh_until(article: Article) -> tuple[float | None, ...]:
+    return tuple(ext.fresh_until(article) for ext in extensions() if ext.fresh_until is not None)
 
 
 def canonical_query(request: HttpRequest, article: Article) -> str:

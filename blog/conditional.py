@@ -6,6 +6,10 @@ articles (a scheduled article going live changes pages without any save), the ac
 the language, the CSRF secret the page embeds, plus what the page adds (an article's comment
 version, whether its comments are still open). Logged-in users and visitors with a session get
 no validators: their pages may hold something personal.
+
+The same pages are kept whole for anonymous readers (core.page_cache): `keep_or_render` is the
+one place a blog page is kept, with the versions that retire it and the moment it changes by
+itself (`next_change`).
 """
 
 import hashlib
@@ -15,12 +19,16 @@ from functools import wraps
 
 from django.conf import settings
 from django.db.models import JSONField, Subquery
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, quote_etag
 
 from blog import content_version
 from blog.models import Article, Promo, SiteNavigation
+from core import page_cache
+
+# The query parameters of a listing (its page number); other addresses are not kept.
+LISTING_PARAMS = ("page",)
 
 
 @dataclass(frozen=True)
@@ -30,6 +38,31 @@ class SiteState:
     newest: datetime | None  # newest visible publication time
     promo_pk: int | None
     promo_updated: datetime | None
+    # When the pages next change with no save (a scheduled article goes live, a promo starts
+    # or ends): a timestamp, or None. Kept pages (core.page_cache) are fresh until then.
+    next_change: float | None = None
+
+
+def _next_change_queries():
+    now = timezone.now()
+    promos = Promo.objects.filter(enabled=True)
+    return {
+        "site_next_publish": Article.objects.filter(
+            status=Article.Status.PUBLISHED, publish_at__gt=now
+        )
+        .order_by("publish_at")
+        .values_list("publish_at", flat=True)[:1],
+        "site_next_promo_start": promos.filter(active_from__gt=now)
+        .order_by("active_from")
+        .values_list("active_from", flat=True)[:1],
+        "site_next_promo_end": promos.filter(active_until__gt=now)
+        .order_by("active_until")
+        .values_list("active_until", flat=True)[:1],
+    }
+
+
+def _earliest(*moments) -> float | None:
+    return min((m.timestamp() for m in moments if m is not None), default=None)
 
 
 def with_site_state(queryset):
@@ -42,20 +75,50 @@ def with_site_state(queryset):
         site_newest=Subquery(newest),
         site_promo_pk=Subquery(promo.values("pk")[:1]),
         site_promo_updated=Subquery(promo.values("updated")[:1]),
+        **{name: Subquery(query) for name, query in _next_change_queries().items()},
     )
 
 
 def state_of(row) -> SiteState:
-    return SiteState(row.site_newest, row.site_promo_pk, row.site_promo_updated)
+    return SiteState(
+        row.site_newest,
+        row.site_promo_pk,
+        row.site_promo_updated,
+        _earliest(row.site_next_publish, row.site_next_promo_start, row.site_next_promo_end),
+    )
 
 
 def current_state() -> SiteState:
-    newest = Article.objects.published().order_by("-publish_at").values("publish_at").first()
-    promo = Promo.objects.active().order_by("order", "-pk").values("pk", "updated").first()
+    """The site state in one query (the newest publication, with the rest as subqueries)."""
+    row = (
+        Article.objects.published()
+        .order_by("-publish_at")
+        .values("publish_at")
+        .annotate(
+            promo_pk=Subquery(Promo.objects.active().order_by("order", "-pk").values("pk")[:1]),
+            promo_updated=Subquery(
+                Promo.objects.active().order_by("order", "-pk").values("updated")[:1]
+            ),
+            **{name: Subquery(query) for name, query in _next_change_queries().items()},
+        )
+        .first()
+    )
+    if row is None:
+        # No article visible yet: the rest still counts (a promo, the first scheduled one).
+        promo = Promo.objects.active().order_by("order", "-pk").values("pk", "updated").first()
+        return SiteState(
+            None,
+            promo["pk"] if promo else None,
+            promo["updated"] if promo else None,
+            next_change(),
+        )
     return SiteState(
-        newest["publish_at"] if newest else None,
-        promo["pk"] if promo else None,
-        promo["updated"] if promo else None,
+        row["publish_at"],
+        row["promo_pk"],
+        row["promo_updated"],
+        _earliest(
+            row["site_next_publish"], row["site_next_promo_start"], row["site_next_promo_end"]
+        ),
     )
 
 
@@ -115,17 +178,53 @@ def add_validators(
     return response
 
 
+def next_change() -> float | None:
+    """When the public pages next change with no save (see SiteState.next_change)."""
+    return _earliest(*(query.first() for query in _next_change_queries().values()))
+
+
+def keep_or_render(
+    request,
+    render,
+    state: SiteState,
+    params=(),
+    *,
+    page_parts=(),
+    change_times=(),
+    depends_on=(),
+    fresh_until=(),
+):
+    """An anonymous reader's page that holds nothing personal: kept for every reader when the
+    address allows it (core.page_cache), else rendered with its validators."""
+    if not page_cache.can_keep(request, params):
+        return add_validators(request, render(), state, page_parts, change_times)
+    moments = [m for m in (state.next_change, *fresh_until) if m is not None]
+    return page_cache.render_and_keep(
+        request,
+        render,
+        depends_on=(content_version.NAME, *depends_on),
+        fresh_until=min(moments, default=None),
+        last_modified=validators(request, state, page_parts, change_times)[1],
+    )
+
+
 def conditional_page(view):
-    """For listings: the site state costs one query, then 304 or the page."""
+    """For listings: a kept page costs no query; else the site state costs one, then 304 or
+    the page (kept for the next reader)."""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         if not is_anonymous_reader(request):
             return view(request, *args, **kwargs)
+        kept = page_cache.serve(request, LISTING_PARAMS)
+        if kept is not None:
+            return kept
         state = current_state()
         unchanged = not_modified(request, state)
         if unchanged is not None:
             return unchanged
-        return add_validators(request, view(request, *args, **kwargs), state)
+        return keep_or_render(
+            request, lambda: view(request, *args, **kwargs), state, LISTING_PARAMS
+        )
 
     return wrapped

@@ -10,10 +10,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import ListView, dates
 
-from blog import conditional, page_views, search
-from blog.article_page import etag_parts, is_personal, last_changed, render_article
+from blog import article_page, conditional, page_views, search
+from blog.article_page import render_article
 from blog.models import Article, Author, Category, Correction, Tag
 from blog.permissions import can_edit_article
+from core import page_cache
 
 
 class CappedListingPaginator(Paginator):
@@ -140,6 +141,10 @@ class SearchView(PublishedArticlesMixin, ListView):
 
 
 def article_detail(request, year, month, slug, day=None):
+    # An anonymous reader's page kept whole: no query, no template.
+    kept = page_cache.serve(request, article_page.page_params())
+    if kept is not None:
+        return kept
     article = get_object_or_404(
         conditional.with_site_state(Article.objects.published())
         .select_related("author", "category")
@@ -157,16 +162,24 @@ def article_detail(request, year, month, slug, day=None):
     # The site state came with the article: a 304 costs this one query.
     request.active_promo_pk = article.site_promo_pk
     state = conditional.state_of(article)
-    page_parts = (article.updated.timestamp(), *etag_parts(article))
-    change_times = (article.updated.timestamp(), *last_changed(article))
+    page_parts = (article.updated.timestamp(), *article_page.etag_parts(article))
+    change_times = (article.updated.timestamp(), *article_page.last_changed(article))
     unchanged = conditional.not_modified(request, state, page_parts, change_times)
     if unchanged is not None:
         return unchanged
     # The view decides, before rendering, whether the page is this visitor's alone.
-    personal = is_personal(request, article, {})
-    response = render_article(request, article, personal=personal)
-    return conditional.add_validators(
-        request, response, state, page_parts, change_times, personal=personal
+    personal = article_page.is_personal(request, article, {})
+    if personal:
+        return render_article(request, article, personal=True)
+    return conditional.keep_or_render(
+        request,
+        lambda: render_article(request, article, personal=False),
+        state,
+        article_page.page_params(),
+        page_parts=page_parts,
+        change_times=change_times,
+        depends_on=article_page.cache_versions(article),
+        fresh_until=article_page.fresh_until(article),
     )
 
 

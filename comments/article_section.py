@@ -14,7 +14,7 @@ from comments import conf, editing, pages, tree_cache
 from comments.following_views import FollowForm
 from comments.forms import CommentForm
 from comments.models import Comment
-from comments.moderation import comments_open
+from comments.moderation import closing_time, comments_open
 from comments.own_pending import keep_only, own_pending_ids
 from comments.remember import remembered_commenter
 
@@ -141,6 +141,17 @@ def last_changed(article: Article) -> float | None:
     return tree_cache.last_changed(article.pk)
 
 
+def cache_versions(article: Article) -> tuple[str, ...]:
+    """What retires the article page kept whole: its comments, and the discussion rules."""
+    return (tree_cache.version_name(article.pk), conf.DISCUSSION_VERSION)
+
+
+def fresh_until(article: Article) -> float | None:
+    """When the article's comments close by age (the page changes then with no save)."""
+    closes = closing_time(article)
+    return closes.timestamp() if closes is not None and comments_open(article) else None
+
+
 def feed_items(article: Article, limit: int) -> list[Comment]:
     """The newest approved comments; RENDER_FIELDS leaves the email column out: never read."""
     comments = list(
@@ -162,4 +173,7 @@ EXTENSION = ArticlePageExtension(
     last_changed=last_changed,
     feed_items=feed_items,
     canonical_query=canonical_query,
+    page_params=(pages.PAGE_PARAM, pages.ORDER_PARAM),
+    cache_versions=cache_versions,
+    fresh_until=fresh_until,
 )

@@ -8,6 +8,8 @@ saves it; discussion() serves it from the cache.
 from django.conf import settings
 from django.core.cache import cache
 
+from core import versions
+
 DEFAULTS = {
     # Discussion settings (defaults for the admin-editable row).
     "COMMENTS_REQUIRE_APPROVAL": True,
@@ -69,8 +71,14 @@ def discussion():
     return current
 
 
+# The core.versions name moved whenever the discussion settings change: pages kept whole
+# (core.page_cache) depend on it, since the rules change every comment section.
+DISCUSSION_VERSION = "comments:discussion"
+
+
 def forget_discussion() -> None:
     cache.delete(DISCUSSION_CACHE_KEY)
+    versions.bump(DISCUSSION_VERSION)
 
 
 def max_depth() -> int:

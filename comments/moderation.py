@@ -91,11 +91,17 @@ def check_comment(
     return Verdict(Comment.Status.APPROVED)
 
 
+def closing_time(article, *, rules: DiscussionSettings | None = None):
+    """When the article's comments close by age (None: the rules never close them)."""
+    rules = rules or conf.discussion()
+    if rules.close_after_days:
+        return article.publish_at + timedelta(days=rules.close_after_days)
+    return None
+
+
 def comments_open(article, *, rules: DiscussionSettings | None = None) -> bool:
     """Comments are open unless the article closes them or it is older than the setting."""
     if not article.comments_enabled:
         return False
-    rules = rules or conf.discussion()
-    if rules.close_after_days:
-        return article.publish_at > timezone.now() - timedelta(days=rules.close_after_days)
-    return True
+    closes = closing_time(article, rules=rules)
+    return closes is None or timezone.now() < closes

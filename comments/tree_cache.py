@@ -18,27 +18,28 @@ from comments import conf
 from core import versions
 
 
-def _version_name(article_id: int) -> str:
+def version_name(article_id: int) -> str:
+    """The core.versions name of an article's comments (pages kept whole depend on it)."""
     return f"comments:article:{article_id}"
 
 
 def article_version(article_id: int) -> int:
-    return versions.version(_version_name(article_id))
+    return versions.version(version_name(article_id))
 
 
 def bump_article_version(article_id: int) -> None:
     """Bump now only; changes inside a transaction use bump_article_versions()."""
-    versions.bump(_version_name(article_id))
+    versions.bump(version_name(article_id))
 
 
 def bump_article_versions(*article_ids: int) -> None:
     """Retire the cached trees of these articles now and again after commit."""
-    versions.bump_now_and_after_commit(*(_version_name(pk) for pk in article_ids))
+    versions.bump_now_and_after_commit(*(version_name(pk) for pk in article_ids))
 
 
 def last_changed(article_id: int) -> float | None:
     """When the article's comments last changed in a way readers see (for Last-Modified)."""
-    return versions.last_changed(_version_name(article_id))
+    return versions.last_changed(version_name(article_id))
 
 
 def _suffix() -> str:

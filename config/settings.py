@@ -113,6 +113,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "blog.context_processors.site",
+                # After Django's csrf processor: in a page kept for every reader, a hole.
+                "core.page_cache.csrf_placeholder",
             ],
         },
     },
@@ -311,7 +313,7 @@ if PRODUCTION and (
     )
 
 # App settings: the defaults live in each app's conf module (comments/conf.py,
-# newsletter/conf.py); the environment overrides only what it names.
+# newsletter/conf.py, core/page_cache.py); the environment overrides only what it names.
 for _name in (
     "COMMENTS_RATE_LIMIT",
     "NEWSLETTER_CONFIRM_DAYS",
@@ -321,9 +323,12 @@ for _name in (
     "NEWSLETTER_BATCH_SIZE",
     "NEWSLETTER_PARALLEL_BATCHES",
     "NEWSLETTER_CLAIM_TIMEOUT",
+    "PAGE_CACHE_SECONDS",
 ):
     if _name in os.environ:
         globals()[_name] = env_int(_name, 0)
+if "PAGE_CACHE_ENABLED" in os.environ:  # core/page_cache.py: on unless this says otherwise
+    PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", default=True)
 
 LOGIN_URL = "admin:login"
 

@@ -29,6 +29,12 @@ def version(name: str) -> int:
     return current
 
 
+def current(names: list[str]) -> dict[str, int | None]:
+    """The versions of several names in one cache round trip; None for one the cache lost."""
+    found = cache.get_many([_version_key(name) for name in names])
+    return {name: found.get(_version_key(name)) for name in names}
+
+
 def last_changed(name: str) -> float | None:
     """When `name` was last bumped (a timestamp), or None if never since the cache started."""
     return cache.get(_changed_key(name))

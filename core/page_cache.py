@@ -1,0 +1,238 @@
+"""A full-page cache for anonymous readers: whole pages kept in the shared cache, served as bytes.
+
+A page every anonymous reader gets alike is rendered once, kept under its address, host and
+language, and served again without a query or a template while the versions it was rendered
+under (core.versions: the blog's content, the article's comments, ...) have not moved and the
+moment it said it would change by itself (a scheduled article going live, comments closing) has
+not come.
+
+What differs from one visitor to the next is never kept. A page holds two such things, both in
+its forms: the CSRF token and the bot check's signed, single-use timestamp. While a page is
+rendered to be kept, each is written as a hole (`hole()`): a marker made of letters and digits,
+random for that render, that records what fills it. The kept copy is the text between the
+holes; serving it joins that text with values made for this visitor (their own CSRF token,
+a fresh timestamp), so a reader without JavaScript posts the form as before. A render that
+reached for anything personal anyway (a CSRF token outside a hole, a session it changed, a
+cookie it set, a CSP nonce) is served to its visitor but not kept.
+
+Who is served from it: GET and HEAD from a visitor who is not logged in and sends no cookie but
+the CSRF and language ones (a session, a flash message, a remembered commenter all skip it), at
+an address whose query holds only the parameters the view names. Everything else renders.
+"""
+
+import hashlib
+import re
+import secrets
+import time
+from collections.abc import Callable, Iterable
+from contextvars import ContextVar
+from functools import cache as memoize
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date, quote_etag
+from django.utils.module_loading import import_string
+
+from core import versions
+
+DEFAULTS = {
+    # Off: every page renders (the ETag/304 answers still work).
+    "PAGE_CACHE_ENABLED": True,
+    # How long a kept page may live at most. Versions retire pages at once; this only bounds
+    # the memory they take and anything a page shows that no version covers.
+    "PAGE_CACHE_SECONDS": 600,
+}
+
+# Filled by every template render: a kept page carries a hole instead of the visitor's token.
+CSRF_FILLER = "django.middleware.csrf.get_token"
+_KEY_PREFIX = "page:"
+
+
+def setting(name: str):
+    return getattr(settings, name, DEFAULTS[name])
+
+
+class _Recording:
+    """The holes of one render that is to be kept."""
+
+    def __init__(self):
+        self.run = secrets.token_hex(6)  # content cannot guess it, so cannot fake a hole
+        self.holes: list[tuple[str, tuple]] = []
+        self.pattern = re.compile(rf"pagecachehole{self.run}x(\d+)y")
+
+    def add(self, filler: str, args: tuple) -> str:
+        self.holes.append((filler, args))
+        return f"pagecachehole{self.run}x{len(self.holes) - 1}y"
+
+
+_recording: ContextVar[_Recording | None] = ContextVar("page_cache_recording", default=None)
+
+
+def hole(filler: str, *args) -> str | None:
+    """While a page is rendered to be kept: a marker that `filler(request, *args)` (a dotted
+    path; args are plain values) will replace for each visitor. Otherwise None: render the value.
+    """
+    recording = _recording.get()
+    return None if recording is None else recording.add(filler, args)
+
+
+def csrf_placeholder(request) -> dict:
+    """Context processor (after Django's own csrf one): the token is a hole in a kept page."""
+    placeholder = hole(CSRF_FILLER)
+    return {} if placeholder is None else {"csrf_token": placeholder}
+
+
+@memoize
+def _filler(path: str) -> Callable:
+    return import_string(path)
+
+
+# Who may be served a kept page.
+
+
+def _cookies_allowed() -> frozenset:
+    return frozenset({settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME})
+
+
+def can_keep(request: HttpRequest, params: Iterable[str] = ()) -> bool:
+    """Whether this request may be answered from (and its page kept in) the page cache."""
+    return (
+        setting("PAGE_CACHE_ENABLED")
+        and request.method in ("GET", "HEAD")
+        and not request.user.is_authenticated
+        and set(request.COOKIES) <= _cookies_allowed()
+        and set(request.GET) <= set(params)
+    )
+
+
+def _key(request: HttpRequest) -> str:
+    address = "|".join(
+        (
+            request.scheme,
+            request.get_host(),
+            request.get_full_path(),
+            translation.get_language() or "",
+        )
+    )
+    return _KEY_PREFIX + hashlib.blake2b(address.encode(), digest_size=20).hexdigest()
+
+
+def _csrf_secret(request: HttpRequest) -> str:
+    return request.META.get("CSRF_COOKIE") or request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
+
+
+def _etag(entry: dict, request: HttpRequest) -> str:
+    # The page embeds tokens made from the visitor's CSRF secret: a copy is theirs alone.
+    seed = f"{entry['seed']}:{_csrf_secret(request)}"
+    return quote_etag(hashlib.blake2b(seed.encode(), digest_size=16).hexdigest())
+
+
+def _current(entry: dict) -> bool:
+    if entry["fresh_until"] is not None and time.time() >= entry["fresh_until"]:
+        return False
+    return versions.current(list(entry["versions"])) == entry["versions"]
+
+
+def _fill(request: HttpRequest, entry: dict) -> str:
+    """The kept text joined with this visitor's values (each hole's value made once)."""
+    values = {}
+    pieces = []
+    for index, text in enumerate(entry["parts"]):
+        if index % 2 == 0:
+            pieces.append(text)
+            continue
+        hole_index = int(text)
+        if hole_index not in values:
+            filler, args = entry["holes"][hole_index]
+            values[hole_index] = _filler(filler)(request, *args)
+        pieces.append(values[hole_index])
+    return "".join(pieces)
+
+
+def _respond(request: HttpRequest, entry: dict) -> HttpResponse:
+    """The kept page with this visitor's values in its holes (a 304 if their copy is current)."""
+    unchanged = get_conditional_response(
+        request, etag=_etag(entry, request), last_modified=entry["last_modified"]
+    )
+    if unchanged is not None:
+        return unchanged
+    response = HttpResponse(_fill(request, entry), status=entry["status"])
+    for header, value in entry["headers"]:
+        response[header] = value
+    # After the fill: a first visit's token came with a new secret, which the ETag must know.
+    response["ETag"] = _etag(entry, request)
+    response["Last-Modified"] = http_date(entry["last_modified"])
+    patch_cache_control(response, no_cache=True)  # stored, but asked about every time
+    return response
+
+
+def serve(request: HttpRequest, params: Iterable[str] = ()) -> HttpResponse | None:
+    """The kept page for this request, if there is a current one; else None (render it)."""
+    if not can_keep(request, params):
+        return None
+    entry = cache.get(_key(request))
+    if entry is None or not _current(entry):
+        return None
+    return _respond(request, entry)
+
+
+_KEPT_HEADERS = ("Content-Type", "Content-Language", "X-Robots-Tag", "Link")
+
+
+def _keepable(request: HttpRequest, response: HttpResponse, body: str) -> bool:
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not (hasattr(request, "session") and request.session.modified)
+        and "private" not in response.get("Cache-Control", "")
+        and "no-store" not in response.get("Cache-Control", "")
+        and 'nonce="' not in body
+    )
+
+
+def render_and_keep(
+    request: HttpRequest,
+    render: Callable[[], HttpResponse],
+    *,
+    depends_on: Iterable[str],
+    fresh_until: float | None = None,
+    last_modified: int,
+) -> HttpResponse:
+    """Render the page with holes for what is personal, keep it if nothing else was, and answer
+    this visitor from it. `depends_on` names the versions (core.versions) whose move retires
+    the page; `fresh_until` is when it changes by itself (a timestamp), if ever.
+
+    Call it only where can_keep(request, params) holds and the view found nothing personal.
+    """
+    # Read before rendering: a change while the page renders leaves it already out of date.
+    page_versions = {name: versions.version(name) for name in depends_on}
+    recording = _Recording()
+    token = _recording.set(recording)
+    try:
+        response = render()
+        if hasattr(response, "render") and not response.is_rendered:
+            response.render()
+    finally:
+        _recording.reset(token)
+    body = response.content.decode(response.charset)
+    entry = {
+        "parts": recording.pattern.split(body),
+        "holes": recording.holes,
+        "status": response.status_code,
+        "headers": [(name, response[name]) for name in _KEPT_HEADERS if name in response],
+        "versions": page_versions,
+        "fresh_until": fresh_until,
+        "last_modified": last_modified,
+        "seed": secrets.token_hex(8),
+    }
+    if not _keepable(request, response, body):
+        # This visitor's page alone: their values in the holes, nothing kept, no validators.
+        response.content = _fill(request, entry)
+        return response
+    cache.set(_key(request), entry, timeout=setting("PAGE_CACHE_SECONDS"))
+    return _respond(request, entry)
