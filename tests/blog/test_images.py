@@ -12,6 +12,7 @@ from PIL import Image
 
 from blog.models import Article, Author
 from media import pipeline as images
+from tests.blog.helpers import change_url
 from tests.factories import (
     article_admin_form_data,
     find_elements,
@@ -19,7 +20,6 @@ from tests.factories import (
     make_author,
     make_image_bytes,
     make_upload,
-    make_user,
 )
 
 pytestmark = pytest.mark.django_db
@@ -64,13 +64,6 @@ def stored(field_file) -> Image.Image:
         image = Image.open(io.BytesIO(handle.read()))
         image.load()
     return image
-
-
-@pytest.fixture
-def editor(client):
-    user = make_user(groups=["Editors"])
-    client.force_login(user)
-    return user
 
 
 def post_article(client, cover, **fields):
@@ -405,10 +398,6 @@ def test_srcset_of_a_small_image_lists_only_the_original(client):
 
 
 # Editing: a stored image is not re-validated, a new one is; pages never open the files.
-
-
-def change_url(article):
-    return reverse("admin:blog_article_change", args=[article.pk])
 
 
 def test_editor_can_edit_an_article_that_has_a_cover(client, editor):
