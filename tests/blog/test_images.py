@@ -1,8 +1,6 @@
 """Uploaded images: only real images within limits, stored without metadata, with renditions."""
 
 import io
-import struct
-import zlib
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -20,6 +18,7 @@ from tests.factories import (
     make_author,
     make_image_bytes,
     make_upload,
+    png_bomb,
 )
 
 pytestmark = pytest.mark.django_db
@@ -28,21 +27,6 @@ ADD_ARTICLE = reverse("admin:blog_article_add")
 ADD_AUTHOR = reverse("admin:blog_author_add")
 ENGLISH = {"accept-language": "en"}
 EXIF_ORIENTATION, EXIF_MAKE, EXIF_GPS_IFD = 0x0112, 0x010F, 0x8825
-
-
-def png_bomb(width, height) -> bytes:
-    """A tiny PNG that declares (and really decompresses to) width x height 1-bit pixels."""
-
-    def chunk(kind, data):
-        checksum = struct.pack(">I", zlib.crc32(kind + data))
-        return struct.pack(">I", len(data)) + kind + data + checksum
-
-    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
-    row = b"\x00" * (1 + (width + 7) // 8)
-    compressor = zlib.compressobj(9)
-    data = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
-    chunks = chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
-    return b"\x89PNG\r\n\x1a\n" + chunks
 
 
 @pytest.fixture(scope="module")
