@@ -170,6 +170,16 @@ def log_in(page, username=EDITOR, *, next_path):
     page.wait_for_url(f"**{next_path}")
 
 
+def choose_author(page, author):
+    """Pick `author` in the article form: the field is an autocomplete (select2), so through its
+    underlying <select>."""
+    page.evaluate(
+        "([id, name]) => document.getElementById('id_author')"
+        ".add(new Option(name, id, true, true))",
+        [str(author.pk), author.display_name],
+    )
+
+
 @pytest.fixture
 def editor_page(page, editorial_groups):
     """A page that records CSP violations in window.__cspViolations; EDITOR can log in."""

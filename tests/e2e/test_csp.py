@@ -7,7 +7,7 @@ here proves that Chromium does report one, in the words the conftest listens for
 import pytest
 
 from blog.models import Article
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import choose_author, log_in
 from tests.factories import make_article, make_author
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -34,12 +34,7 @@ def test_rich_text_editor_starts_and_saves_under_the_policy(editor_page):
     editor.click()
     page.keyboard.type("Scritto nell'editor.")
     page.fill("#id_title", "Un articolo dal browser")
-    # The author field is an autocomplete (select2): choose through its underlying <select>.
-    page.evaluate(
-        "([id, name]) => document.getElementById('id_author')"
-        ".add(new Option(name, id, true, true))",
-        [str(author.pk), author.display_name],
-    )
+    choose_author(page, author)
     page.click("input[name=_save]")
     page.wait_for_url("**/admin/blog/article/")
 

@@ -5,7 +5,7 @@ import pytest
 
 from blog.models import Article
 from media.models import Image
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import choose_author, log_in
 from tests.factories import make_author, make_image_bytes, make_library_image
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -56,11 +56,7 @@ def test_an_editor_inserts_an_image_a_gallery_and_an_embed(editor_page):
     dialog.wait_for(state="detached")
 
     page.fill("#id_title", "Con le foto")
-    page.evaluate(
-        "([id, name]) => document.getElementById('id_author')"
-        ".add(new Option(name, id, true, true))",
-        [str(author.pk), author.display_name],
-    )
+    choose_author(page, author)
     page.click("input[name=_save]")
     page.wait_for_url("**/admin/blog/article/")
 
