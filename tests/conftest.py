@@ -1,4 +1,8 @@
+from pathlib import Path
+
 import pytest
+
+from tests.factories import make_author, make_user
 
 
 @pytest.fixture(autouse=True)
@@ -21,6 +25,48 @@ def _test_settings(settings, tmp_path):
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture
+def one_rendition_width(settings):
+    """One WebP width instead of three: for tests that encode many images, to keep them quick."""
+    settings.IMAGE_RENDITION_WIDTHS = (480,)
+
+
+def media_files(settings) -> list[Path]:
+    """Every file under MEDIA_ROOT, sorted."""
+    return sorted(path for path in Path(settings.MEDIA_ROOT).rglob("*") if path.is_file())
+
+
+# The editorial roles (the groups their data migrations make), shared by every app's admin tests.
+
+
+@pytest.fixture
+def editor_user():
+    """A member of the Editors group, not logged in."""
+    return make_user(groups=["Editors"])
+
+
+@pytest.fixture
+def editor(client, editor_user):
+    """An editor, logged in on `client`."""
+    client.force_login(editor_user)
+    return editor_user
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    """`client`, logged in as an editor."""
+    return client
+
+
+@pytest.fixture
+def author_user(client):
+    """A member of the Authors group with an author profile, logged in on `client`."""
+    user = make_user(groups=["Authors"])
+    make_author(user=user, display_name="Anna Autrice")
+    client.force_login(user)
+    return user
 
 
 @pytest.fixture

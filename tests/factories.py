@@ -92,6 +92,23 @@ def make_image_bytes(
     return buffer.getvalue()
 
 
+def png_bomb(width, height) -> bytes:
+    """A tiny PNG that declares (and really decompresses to) width x height 1-bit pixels."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        checksum = struct.pack(">I", zlib.crc32(kind + data))
+        return struct.pack(">I", len(data)) + kind + data + checksum
+
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    row = b"\x00" * (1 + (width + 7) // 8)
+    compressor = zlib.compressobj(9)
+    data = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
+    chunks = chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
+    return b"\x89PNG\r\n\x1a\n" + chunks
+
+
 def make_upload(name="cover.jpg", content=None, content_type="image/jpeg", **image_options):
     """An uploaded file for a form or a model field (an image unless `content` is given)."""
     from django.core.files.uploadedfile import SimpleUploadedFile

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from blog.models import Article
+from tests.blog.helpers import change_url, form_data_for
 from tests.factories import (
     article_admin_form_data,
     find_elements,
@@ -26,25 +27,6 @@ CHANGELIST = reverse("admin:blog_article_changelist")
 ADD = reverse("admin:blog_article_add")
 
 
-def change_url(article):
-    return reverse("admin:blog_article_change", args=[article.pk])
-
-
-@pytest.fixture
-def editor(client):
-    user = make_user(groups=["Editors"])
-    client.force_login(user)
-    return user
-
-
-@pytest.fixture
-def author_user(client):
-    user = make_user(groups=["Authors"])
-    make_author(user=user, display_name="Anna Autrice")
-    client.force_login(user)
-    return user
-
-
 def changelist_articles(response):
     return set(response.context["cl"].result_list)
 
@@ -60,20 +42,6 @@ def run_action(client, action, articles):
     return client.post(
         CHANGELIST, {"action": action, "_selected_action": [a.pk for a in articles], "index": 0}
     )
-
-
-def form_data_for(article, **overrides):
-    data = article_admin_form_data(
-        author=article.author,
-        title=article.title,
-        slug=article.slug,
-        lead=article.lead,
-        body=article.body,
-        status=article.status,
-        publish_at=article.publish_at,
-    )
-    data.update(overrides)
-    return data
 
 
 # Groups.

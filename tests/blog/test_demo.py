@@ -2,7 +2,6 @@ import importlib.machinery
 import io
 import sys
 import types
-from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -15,14 +14,9 @@ from PIL import Image
 from blog import demo
 from blog.models import Article, Author
 from media import pipeline as images
+from tests.conftest import media_files
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _one_rendition_width(settings):
-    """Each load encodes every image; one WebP width instead of three keeps the tests quick."""
-    settings.IMAGE_RENDITION_WIDTHS = (480,)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("one_rendition_width")]
 
 
 def run_load_demo() -> str:
@@ -33,11 +27,6 @@ def run_load_demo() -> str:
 
 def model_counts() -> dict[str, int]:
     return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
-
-
-def media_files(settings) -> list[Path]:
-    root = Path(settings.MEDIA_ROOT)
-    return sorted(path for path in root.rglob("*") if path.is_file())
 
 
 def test_load_demo_publishes_articles_across_several_months():

@@ -5,12 +5,7 @@ import pytest
 from blog import demo
 from blog.models import Page
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _one_rendition_width(settings):
-    settings.IMAGE_RENDITION_WIDTHS = (480,)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("one_rendition_width")]
 
 
 def test_demo_pages_menus_and_privacy_link(client):

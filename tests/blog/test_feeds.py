@@ -2,7 +2,6 @@
 
 import datetime
 import html
-from zoneinfo import ZoneInfo
 
 import feedparser
 import pytest
@@ -11,6 +10,7 @@ from django.urls import reverse
 from blog import feeds
 from comments.models import Comment
 from comments.services import comment_set_status
+from tests.blog.helpers import at
 from tests.factories import (
     make_article,
     make_author,
@@ -23,13 +23,8 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-ROME = ZoneInfo("Europe/Rome")
 KINDS = ["rss", "atom"]
 CONTENT_TYPES = {"rss": "application/rss+xml", "atom": "application/atom+xml"}
-
-
-def at(year, month, day, hour=10):
-    return datetime.datetime(year, month, day, hour, tzinfo=ROME)
 
 
 def url_of(name, kind, *args):

@@ -1,8 +1,6 @@
 """Uploaded images: only real images within limits, stored without metadata, with renditions."""
 
 import io
-import struct
-import zlib
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -12,6 +10,7 @@ from PIL import Image
 
 from blog.models import Article, Author
 from media import pipeline as images
+from tests.blog.helpers import change_url
 from tests.factories import (
     article_admin_form_data,
     find_elements,
@@ -19,7 +18,7 @@ from tests.factories import (
     make_author,
     make_image_bytes,
     make_upload,
-    make_user,
+    png_bomb,
 )
 
 pytestmark = pytest.mark.django_db
@@ -28,21 +27,6 @@ ADD_ARTICLE = reverse("admin:blog_article_add")
 ADD_AUTHOR = reverse("admin:blog_author_add")
 ENGLISH = {"accept-language": "en"}
 EXIF_ORIENTATION, EXIF_MAKE, EXIF_GPS_IFD = 0x0112, 0x010F, 0x8825
-
-
-def png_bomb(width, height) -> bytes:
-    """A tiny PNG that declares (and really decompresses to) width x height 1-bit pixels."""
-
-    def chunk(kind, data):
-        checksum = struct.pack(">I", zlib.crc32(kind + data))
-        return struct.pack(">I", len(data)) + kind + data + checksum
-
-    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
-    row = b"\x00" * (1 + (width + 7) // 8)
-    compressor = zlib.compressobj(9)
-    data = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
-    chunks = chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
-    return b"\x89PNG\r\n\x1a\n" + chunks
 
 
 @pytest.fixture(scope="module")
@@ -64,13 +48,6 @@ def stored(field_file) -> Image.Image:
         image = Image.open(io.BytesIO(handle.read()))
         image.load()
     return image
-
-
-@pytest.fixture
-def editor(client):
-    user = make_user(groups=["Editors"])
-    client.force_login(user)
-    return user
 
 
 def post_article(client, cover, **fields):
@@ -405,10 +382,6 @@ def test_srcset_of_a_small_image_lists_only_the_original(client):
 
 
 # Editing: a stored image is not re-validated, a new one is; pages never open the files.
-
-
-def change_url(article):
-    return reverse("admin:blog_article_change", args=[article.pk])
 
 
 def test_editor_can_edit_an_article_that_has_a_cover(client, editor):

@@ -1,13 +1,11 @@
 """Reading aids on the article page: reading time, previous/next article, related articles."""
 
-import datetime
-from zoneinfo import ZoneInfo
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from blog.reading import candidates_queryset, reading_aids, reading_minutes
+from tests.blog.helpers import at
 from tests.factories import (
     find_elements,
     make_article,
@@ -18,12 +16,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-ROME = ZoneInfo("Europe/Rome")
-
-
-def at(year, month, day, hour=10):
-    return datetime.datetime(year, month, day, hour, tzinfo=ROME)
 
 
 def words(count, prefix="parola"):

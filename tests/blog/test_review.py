@@ -14,6 +14,7 @@ from blog.services import (
     article_send_back,
     article_submit_for_review,
 )
+from tests.blog.helpers import change_url, form_data_for
 from tests.factories import (
     article_admin_form_data,
     make_author,
@@ -27,10 +28,6 @@ CHANGELIST = reverse("admin:blog_article_changelist")
 ADD = reverse("admin:blog_article_add")
 
 
-def change_url(article):
-    return reverse("admin:blog_article_change", args=[article.pk])
-
-
 @pytest.fixture
 def author_user():
     user = make_user(groups=["Authors"], email="anna@example.org")
@@ -41,20 +38,6 @@ def author_user():
 @pytest.fixture
 def editor():
     return make_user(groups=["Editors"], email="capo@example.org")
-
-
-def form_data_for(article, **overrides):
-    data = article_admin_form_data(
-        author=article.author,
-        title=article.title,
-        slug=article.slug,
-        lead=article.lead,
-        body=article.body,
-        status=article.status,
-        publish_at=article.publish_at,
-    )
-    data.update(overrides)
-    return data
 
 
 # The services.

@@ -5,8 +5,8 @@ from django.urls import reverse
 
 from blog.models import Article, Revision
 from blog.services import revision_create, revision_restore
+from tests.blog.helpers import form_data_for
 from tests.factories import (
-    article_admin_form_data,
     make_author,
     make_draft,
     make_tag,
@@ -14,13 +14,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor(client):
-    user = make_user(groups=["Editors"])
-    client.force_login(user)
-    return user
 
 
 def urls(article):
@@ -31,17 +24,7 @@ def urls(article):
 
 
 def post_edit(client, article, **fields):
-    data = article_admin_form_data(
-        author=article.author,
-        title=article.title,
-        slug=article.slug,
-        lead=article.lead,
-        body=article.body,
-        status=article.status,
-        publish_at=article.publish_at,
-    )
-    data.update(fields)
-    response = client.post(urls(article)["change"], data)
+    response = client.post(urls(article)["change"], form_data_for(article, **fields))
     assert response.status_code == 302, response.context["adminform"].form.errors
     return response
 

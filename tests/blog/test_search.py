@@ -4,9 +4,6 @@ Most tests hold on both databases (PostgreSQL full-text search and the SQLite fa
 about stemming, rank weights and ts_headline need PostgreSQL and skip, saying so, elsewhere.
 """
 
-import datetime
-from zoneinfo import ZoneInfo
-
 import pytest
 from django.db import connection
 from django.test.html import Element
@@ -17,20 +14,16 @@ from django.utils.html import escape
 from blog import search as search_module
 from blog.models import Article
 from blog.search import MAX_QUERY_LENGTH, clean_query, search_articles
+from tests.blog.helpers import at
 from tests.factories import find_elements, make_article, make_draft, make_scheduled
 from tests.planner import filter_plan
 
 pytestmark = pytest.mark.django_db
 
-ROME = ZoneInfo("Europe/Rome")
 postgresql_only = pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="PostgreSQL full-text search: run with DATABASE_URL=postgres://...",
 )
-
-
-def at(year, month, day):
-    return datetime.datetime(year, month, day, 10, tzinfo=ROME)
 
 
 def search(client, query, **params):

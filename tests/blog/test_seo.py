@@ -6,7 +6,6 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 import feedparser
 import pytest
@@ -16,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.blog.helpers import at
 from tests.factories import (
     find_elements,
     make_article,
@@ -30,14 +30,9 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-ROME = ZoneInfo("Europe/Rome")
 SITEMAP_NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 EVIL_TITLE = "Titolo </script><script>alert(1)</script> & «virgolette»"
 JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.DOTALL)
-
-
-def at(year, month, day, hour=10):
-    return datetime.datetime(year, month, day, hour, tzinfo=ROME)
 
 
 def absolute(path):

@@ -2,13 +2,13 @@
 
 import datetime
 import re
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from blog.models import Article
+from tests.blog.helpers import at
 from tests.factories import (
     find_elements,
     make_article,
@@ -20,12 +20,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-ROME = ZoneInfo("Europe/Rome")
 ENGLISH = {"accept-language": "en"}
-
-
-def at(year, month, day, hour=10):
-    return datetime.datetime(year, month, day, hour, tzinfo=ROME)
 
 
 def positions(text, *needles):

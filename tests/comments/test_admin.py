@@ -7,13 +7,6 @@ from tests.factories import make_article, make_comment, make_user
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def staff_client(client, django_user_model):
-    admin = django_user_model.objects.create_superuser("capo", password="pw")
-    client.force_login(admin)
-    return client
-
-
 def test_changelist_filters_by_status_and_article(staff_client):
     article, other = make_article(title="Primo"), make_article(title="Secondo")
     make_comment(article, body="Approvato qui.")

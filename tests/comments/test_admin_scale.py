@@ -15,12 +15,6 @@ pytestmark = pytest.mark.django_db
 CHANGELIST = "admin:comments_comment_changelist"
 
 
-@pytest.fixture
-def staff_client(client, django_user_model):
-    client.force_login(django_user_model.objects.create_superuser("capo", password="pw"))
-    return client
-
-
 def changelist_queries(client, **params) -> tuple[int, str]:
     with CaptureQueriesContext(connection) as queries:
         response = client.get(reverse(CHANGELIST), params)

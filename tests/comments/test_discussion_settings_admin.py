@@ -5,19 +5,13 @@ from django.test import Client
 from django.urls import reverse
 
 from comments.models import Comment, DiscussionSettings
-from tests.factories import find_elements, make_article, make_comment, make_user, post_form_data
+from tests.factories import find_elements, make_article, make_comment, post_form_data
 
 pytestmark = pytest.mark.django_db
 
 CHANGELIST = reverse("admin:comments_discussionsettings_changelist")
 CHANGE = reverse("admin:comments_discussionsettings_change", args=[DiscussionSettings.SINGLETON_PK])
 ENGLISH = {"accept-language": "en"}
-
-
-@pytest.fixture
-def editor_client(client):
-    client.force_login(make_user(groups=["Editors"]))
-    return client
 
 
 def settings_form_data(**changes) -> dict:

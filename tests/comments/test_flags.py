@@ -12,13 +12,7 @@ from comments.models import Comment, CommentFlag
 from comments.services import comment_set_status
 from tests.factories import make_article, make_comment, make_user
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _mail_at_once(settings):
-    """Straight to the outbox: these tests are about who is written to, not the mail queue."""
-    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mail_at_once")]
 
 
 EN = {"accept-language": "en"}

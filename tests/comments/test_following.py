@@ -19,13 +19,7 @@ from comments.verification import PROOF_COOKIE
 from core.privacy import personal_data_erase, personal_data_export
 from tests.factories import make_article, make_comment
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _mail_at_once(settings):
-    """Straight to the outbox: these tests are about who is written to, not the mail queue."""
-    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mail_at_once")]
 
 
 EN = {"accept-language": "en"}
@@ -37,11 +31,6 @@ def _site(settings):
     settings.SITE_URL = "https://rivista.example"
     settings.COMMENTS_NOTIFY_AUTHORS = False
     settings.COMMENTS_NOTIFY_MODERATORS = False
-
-
-@pytest.fixture
-def capture(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
 @pytest.fixture

@@ -2,20 +2,15 @@
 
 import pytest
 from django.test import Client
-from django.urls import reverse
 
 from comments.models import Comment
-from tests.comments.helpers import textarea_text
+from tests.comments.helpers import post_url, textarea_text
 from tests.factories import find_elements, make_article, post_form_data
 
 pytestmark = pytest.mark.django_db
 
 ENGLISH = {"accept-language": "en"}
 REQUIRED = ("author_name", "author_email", "body")
-
-
-def post_url(article) -> str:
-    return reverse("comments:post", args=[article.pk])
 
 
 def attributes_of(html: str, tag: str, name: str) -> dict:

@@ -23,17 +23,6 @@ ENGLISH = {"accept-language": "en"}
 
 
 @pytest.fixture
-def moderator():
-    return make_user(groups=["Moderators"])
-
-
-@pytest.fixture
-def moderator_client(client, moderator):
-    client.force_login(moderator)
-    return client
-
-
-@pytest.fixture
 def article():
     return make_article(title="Il ritorno delle lucciole")
 

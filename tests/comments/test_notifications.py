@@ -38,11 +38,6 @@ def _site_url(settings):
 
 
 @pytest.fixture
-def capture(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-@pytest.fixture
 def author_user():
     return make_user(username="autrice", email="autrice@example.com", is_staff=True)
 

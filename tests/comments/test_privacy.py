@@ -1,17 +1,17 @@
 """Privacy tools, like WordPress's: export and erase everything stored about an email address,
 and forget old IP addresses."""
 
-import datetime
 import io
 import json
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 
 from comments.models import Comment, avatar_colour_for
 from core.privacy import personal_data_erase, personal_data_export
+from tests.comments.helpers import age, tree_snapshot
 from tests.factories import find_elements, make_article, make_comment, make_user
 
 pytestmark = pytest.mark.django_db
@@ -68,14 +68,6 @@ def people():
 
 def exported_comments(export: dict) -> list[dict]:
     return [c for group in export["data"]["comments"] for c in group["comments"]]
-
-
-def tree_snapshot() -> list[tuple]:
-    return list(
-        Comment.objects.order_by("pk").values_list(
-            "pk", "parent_id", "tree_id", "lft", "rght", "level"
-        )
-    )
 
 
 def stored(comments) -> dict:
@@ -277,12 +269,6 @@ def test_erase_command_says_when_nothing_is_stored(people, monkeypatch):
 # Old IP addresses.
 
 
-def age(comment, days: float) -> None:
-    Comment.objects.filter(pk=comment.pk).update(
-        created=timezone.now() - datetime.timedelta(days=days)
-    )
-
-
 def tracking(comment) -> tuple:
     return Comment.objects.filter(pk=comment.pk).values_list("ip_address", "user_agent").get()
 
@@ -333,12 +319,6 @@ CHANGELIST = "admin:comments_comment_changelist"
 def run_action(client, action, comments, *, headers=None, **extra):
     data = {"action": action, "_selected_action": [c.pk for c in comments], **extra}
     return client.post(reverse(CHANGELIST), data, headers=headers)
-
-
-@pytest.fixture
-def moderator_client(client):
-    client.force_login(make_user(groups=["Moderators"]))
-    return client
 
 
 def test_a_moderator_downloads_the_export_of_the_selected_comments_authors(

@@ -16,13 +16,7 @@ from comments.verification import PROOF_COOKIE
 from core.privacy import personal_data_erase, personal_data_export
 from tests.factories import make_article, make_comment, make_user, post_form_data
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _mail_at_once(settings):
-    """Straight to the outbox: these tests are about who is written to, not the mail queue."""
-    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mail_at_once")]
 
 
 REGULAR = "Habitue@Example.com"
@@ -36,11 +30,6 @@ def _returning_rule_on(settings):
     settings.COMMENTS_NOTIFY_MODERATORS = False
     settings.COMMENTS_NOTIFY_AUTHORS = False
     settings.SITE_URL = "https://rivista.example"
-
-
-@pytest.fixture
-def capture(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
 @pytest.fixture

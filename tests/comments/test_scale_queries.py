@@ -14,16 +14,11 @@ from django.utils import timezone
 from blog.feeds import COMMENTS_PER_FEED
 from comments.models import Comment
 from comments.services import comment_ips_clear
+from tests.comments.helpers import age
 from tests.factories import make_article, make_comment
 from tests.planner import filter_plan, ordered_plan, postgresql_only
 
 pytestmark = pytest.mark.django_db
-
-
-def age(comment, days):
-    Comment.objects.filter(pk=comment.pk).update(
-        created=timezone.now() - datetime.timedelta(days=days)
-    )
 
 
 # The comment feed.

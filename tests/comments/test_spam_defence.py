@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from comments.forms import TIMESTAMP_SALT
 from comments.models import Comment
-from tests.comments.helpers import textarea_text
+from tests.comments.helpers import input_value, textarea_text
 from tests.factories import find_elements, make_article, post_form_data
 
 pytestmark = pytest.mark.django_db
@@ -26,11 +26,6 @@ def post(client, article, data, ip="192.0.2.10"):
     return client.post(
         reverse("comments:post", args=[article.pk]), data, headers=ENGLISH, REMOTE_ADDR=ip
     )
-
-
-def input_value(html: str, name: str):
-    (field,) = find_elements(html, "input", name=name)
-    return dict(field.attributes).get("value")
 
 
 def form_errors(html: str) -> str:

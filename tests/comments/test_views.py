@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from comments.models import Comment
 from comments.services import comment_post, comment_set_status
-from tests.comments.helpers import textarea_text
+from tests.comments.helpers import input_value, post_url, textarea_text
 from tests.factories import (
     find_elements,
     make_article,
@@ -19,10 +19,6 @@ pytestmark = pytest.mark.django_db
 
 ENGLISH = {"accept-language": "en"}
 AWAITING = "Your comment is awaiting moderation."
-
-
-def post_url(article) -> str:
-    return reverse("comments:post", args=[article.pk])
 
 
 def get_page(client, article, **params):
@@ -48,11 +44,6 @@ def approve(comment, capture):
 
 def comment_item(html: str, comment) -> list:
     return find_elements(html, "li", id=f"comment-{comment.pk}")
-
-
-def input_value(html: str, name: str):
-    (field,) = find_elements(html, "input", name=name)
-    return dict(field.attributes).get("value")
 
 
 def normalised(text: str) -> str:

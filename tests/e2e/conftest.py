@@ -12,8 +12,21 @@ from pathlib import Path
 
 import pytest
 
+from tests.factories import make_user
+
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 AXE_SCRIPT = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
+
+# The password log_in types, and the editor editor_page makes.
+PASSWORD = "una-password-piuttosto-lunga-42"
+EDITOR = "redattrice"
+# Every violation the page itself sees, beside what the console says.
+RECORD_VIOLATIONS = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+    window.__cspViolations.push(event.violatedDirective + " " + event.blockedURI);
+});
+"""
 
 
 def _chromium_path() -> str | None:
@@ -146,3 +159,30 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
     setattr(item, f"rep_{report.when}", report)
+
+
+def log_in(page, username=EDITOR, *, next_path):
+    """Log `username` (password PASSWORD) in through the admin's login form, on to `next_path`."""
+    page.goto(f"/admin/login/?next={next_path}")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("#login-form [type=submit]")
+    page.wait_for_url(f"**{next_path}")
+
+
+def choose_author(page, author):
+    """Pick `author` in the article form: the field is an autocomplete (select2), so through its
+    underlying <select>."""
+    page.evaluate(
+        "([id, name]) => document.getElementById('id_author')"
+        ".add(new Option(name, id, true, true))",
+        [str(author.pk), author.display_name],
+    )
+
+
+@pytest.fixture
+def editor_page(page, editorial_groups):
+    """A page that records CSP violations in window.__cspViolations; EDITOR can log in."""
+    make_user(username=EDITOR, password=PASSWORD, groups=["Editors"])
+    page.add_init_script(RECORD_VIOLATIONS)
+    return page

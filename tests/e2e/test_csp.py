@@ -7,34 +7,10 @@ here proves that Chromium does report one, in the words the conftest listens for
 import pytest
 
 from blog.models import Article
-from tests.factories import make_article, make_author, make_user
+from tests.e2e.conftest import choose_author, log_in
+from tests.factories import make_article, make_author
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "una-password-piuttosto-lunga-42"
-
-# Every violation the page itself sees, beside what the console says.
-RECORD_VIOLATIONS = """
-window.__cspViolations = [];
-document.addEventListener("securitypolicyviolation", (event) => {
-    window.__cspViolations.push(event.violatedDirective + " " + event.blockedURI);
-});
-"""
-
-
-def log_in(page, *, next_path):
-    page.goto(f"/admin/login/?next={next_path}")
-    page.fill("#id_username", "redattrice")
-    page.fill("#id_password", PASSWORD)
-    page.click("#login-form [type=submit]")
-    page.wait_for_url(f"**{next_path}")
-
-
-@pytest.fixture
-def editor_page(page, editorial_groups):
-    make_user(username="redattrice", password=PASSWORD, groups=["Editors"])
-    page.add_init_script(RECORD_VIOLATIONS)
-    return page
 
 
 def test_rich_text_editor_starts_and_saves_under_the_policy(editor_page):
@@ -58,12 +34,7 @@ def test_rich_text_editor_starts_and_saves_under_the_policy(editor_page):
     editor.click()
     page.keyboard.type("Scritto nell'editor.")
     page.fill("#id_title", "Un articolo dal browser")
-    # The author field is an autocomplete (select2): choose through its underlying <select>.
-    page.evaluate(
-        "([id, name]) => document.getElementById('id_author')"
-        ".add(new Option(name, id, true, true))",
-        [str(author.pk), author.display_name],
-    )
+    choose_author(page, author)
     page.click("input[name=_save]")
     page.wait_for_url("**/admin/blog/article/")
 

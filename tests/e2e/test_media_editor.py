@@ -5,17 +5,10 @@ import pytest
 
 from blog.models import Article
 from media.models import Image
-from tests.e2e.test_csp import PASSWORD, RECORD_VIOLATIONS, log_in
-from tests.factories import make_author, make_image_bytes, make_library_image, make_user
+from tests.e2e.conftest import choose_author, log_in
+from tests.factories import make_author, make_image_bytes, make_library_image
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def editor_page(page, editorial_groups):
-    make_user(username="redattrice", password=PASSWORD, groups=["Editors"])
-    page.add_init_script(RECORD_VIOLATIONS)
-    return page
 
 
 def test_an_editor_inserts_an_image_a_gallery_and_an_embed(editor_page):
@@ -63,11 +56,7 @@ def test_an_editor_inserts_an_image_a_gallery_and_an_embed(editor_page):
     dialog.wait_for(state="detached")
 
     page.fill("#id_title", "Con le foto")
-    page.evaluate(
-        "([id, name]) => document.getElementById('id_author')"
-        ".add(new Option(name, id, true, true))",
-        [str(author.pk), author.display_name],
-    )
+    choose_author(page, author)
     page.click("input[name=_save]")
     page.wait_for_url("**/admin/blog/article/")
 

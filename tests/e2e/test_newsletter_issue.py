@@ -4,19 +4,10 @@ policy, the articles pre-filled, and the HTML preview styled as it will arrive."
 import pytest
 
 from newsletter.models import Issue
-from tests.e2e.test_csp import RECORD_VIOLATIONS, log_in
-from tests.factories import make_article, make_user
+from tests.e2e.conftest import log_in
+from tests.factories import make_article
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "una-password-piuttosto-lunga-42"
-
-
-@pytest.fixture
-def editor_page(page, editorial_groups):
-    make_user(username="redattrice", password=PASSWORD, groups=["Editors"])
-    page.add_init_script(RECORD_VIOLATIONS)
-    return page
 
 
 def test_compose_save_and_preview_an_issue(editor_page):

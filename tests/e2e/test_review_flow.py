@@ -6,21 +6,13 @@ import re
 import pytest
 
 from blog.models import Article
+from tests.e2e.conftest import PASSWORD, log_in
 from tests.factories import make_author, make_user
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "una-password-piuttosto-lunga-42"
 # The change list, with or without the filters the admin preserves.
 CHANGELIST = re.compile(r"/admin/blog/article/(\?.*)?$")
-
-
-def log_in(page, username, *, next_path):
-    page.goto(f"/admin/login/?next={next_path}")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("#login-form [type=submit]")
-    page.wait_for_url(f"**{next_path}")
 
 
 def test_submit_review_send_back_and_publish(open_page, editorial_groups):

@@ -9,8 +9,7 @@ from django.core.files.storage import FileSystemStorage
 from PIL import Image as PILImage
 
 from media.models import Image
-from tests.blog.test_images import png_bomb
-from tests.factories import make_image_bytes, make_upload
+from tests.factories import make_image_bytes, make_upload, png_bomb
 from tests.media.conftest import UPLOAD
 
 pytestmark = pytest.mark.django_db

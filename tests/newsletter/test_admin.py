@@ -19,13 +19,6 @@ EXPORT = reverse("admin:newsletter_subscriber_export")
 
 
 @pytest.fixture
-def editor(client):
-    user = make_user(groups=["Editors"])
-    client.force_login(user)
-    return user
-
-
-@pytest.fixture
 def subscribers():
     now = timezone.now()
     return {

@@ -22,7 +22,6 @@ from tests.factories import (
     make_author,
     make_image_bytes,
     make_upload,
-    make_user,
 )
 
 pytestmark = pytest.mark.django_db
@@ -53,12 +52,6 @@ NOT_IMAGES = [
 ]
 
 
-@pytest.fixture
-def editor(client):
-    client.force_login(make_user(groups=["Editors"]))
-    return client
-
-
 def post_cover(client, upload, slug="con-copertina"):
     data = article_admin_form_data(author=make_author(), slug=slug, cover=upload)
     return client.post(reverse("admin:blog_article_add"), data, headers=ENGLISH)
@@ -75,9 +68,11 @@ def field_errors(response, name) -> list[str]:
 
 @pytest.mark.parametrize(("name", "content", "content_type"), NOT_IMAGES)
 def test_non_images_are_refused_as_cover_with_a_message(
-    editor, settings, name, content, content_type
+    editor_client, settings, name, content, content_type
 ):
-    response = post_cover(editor, make_upload(name, content=content, content_type=content_type))
+    response = post_cover(
+        editor_client, make_upload(name, content=content, content_type=content_type)
+    )
 
     assert response.status_code == 200
     assert field_errors(response, "cover")
@@ -86,8 +81,12 @@ def test_non_images_are_refused_as_cover_with_a_message(
 
 
 @pytest.mark.parametrize(("name", "content", "content_type"), NOT_IMAGES)
-def test_non_images_are_refused_as_avatar_with_a_message(editor, name, content, content_type):
-    response = post_avatar(editor, make_upload(name, content=content, content_type=content_type))
+def test_non_images_are_refused_as_avatar_with_a_message(
+    editor_client, name, content, content_type
+):
+    response = post_avatar(
+        editor_client, make_upload(name, content=content, content_type=content_type)
+    )
 
     assert response.status_code == 200
     assert field_errors(response, "avatar")
@@ -108,10 +107,10 @@ MISLEADING_NAMES = [
 
 
 @pytest.mark.parametrize("name", SCRIPT_NAMES)
-def test_files_named_as_anything_but_an_image_are_refused(editor, name):
+def test_files_named_as_anything_but_an_image_are_refused(editor_client, name):
     upload = make_upload(name, fmt="PNG", size=(60, 40), content_type="image/png")
 
-    response = post_cover(editor, upload)
+    response = post_cover(editor_client, upload)
 
     assert response.status_code == 200
     assert "is not allowed" in " ".join(field_errors(response, "cover"))
@@ -122,10 +121,12 @@ def test_files_named_as_anything_but_an_image_are_refused(editor, name):
     ("name", "fmt"),
     [(name, ["JPEG", "PNG", "GIF", "WEBP"][n % 4]) for n, name in enumerate(MISLEADING_NAMES)],
 )
-def test_accepted_images_are_stored_under_their_real_format_whatever_their_name(editor, name, fmt):
+def test_accepted_images_are_stored_under_their_real_format_whatever_their_name(
+    editor_client, name, fmt
+):
     upload = make_upload(name, fmt=fmt, size=(600, 400), content_type="text/html")
 
-    response = post_cover(editor, upload)
+    response = post_cover(editor_client, upload)
 
     assert response.status_code == 302, field_errors(response, "cover")
     stored = Article.objects.get().cover.name
@@ -137,14 +138,14 @@ def test_accepted_images_are_stored_under_their_real_format_whatever_their_name(
         assert mimetypes.guess_type(path)[0].startswith("image/")
 
 
-def test_a_polyglot_image_is_re_encoded_without_its_payload(editor):
+def test_a_polyglot_image_is_re_encoded_without_its_payload(editor_client):
     """A real GIF with HTML after its trailer (and in a comment block): the stored file is made
     from the pixels only."""
     gif = make_image_bytes("GIF", size=(40, 40))
     payload = b"<html><script>alert(1)</script></html>"
     polyglot = gif[:-1] + b"\x21\xfe" + bytes([len(payload)]) + payload + b"\x00\x3b" + payload
 
-    response = post_cover(editor, make_upload("polyglotta.jpg", content=polyglot))
+    response = post_cover(editor_client, make_upload("polyglotta.jpg", content=polyglot))
 
     assert response.status_code == 302, field_errors(response, "cover")
     stored = Article.objects.get().cover
@@ -155,10 +156,10 @@ def test_a_polyglot_image_is_re_encoded_without_its_payload(editor):
     Image.open(io.BytesIO(data)).verify()
 
 
-def test_every_stored_extension_is_served_as_an_image_and_never_sniffed(editor, settings):
+def test_every_stored_extension_is_served_as_an_image_and_never_sniffed(editor_client, settings):
     """What django.views.static.serve (DEBUG's /media/) answers for each stored file."""
     for fmt in images.ALLOWED_FORMATS:
-        post_cover(editor, make_upload("x.psd", fmt=fmt, size=(600, 400)), slug=f"f-{fmt}")
+        post_cover(editor_client, make_upload("x.psd", fmt=fmt, size=(600, 400)), slug=f"f-{fmt}")
     stored = [article.cover.name for article in Article.objects.all()]
     stored += [images.rendition_name(name, 480) for name in stored]
     request = RequestFactory().get("/media/")
@@ -168,12 +169,14 @@ def test_every_stored_extension_is_served_as_an_image_and_never_sniffed(editor, 
         response.close()
 
 
-def test_media_responses_through_the_site_carry_nosniff_and_the_policy(editor, settings, client):
+def test_media_responses_through_the_site_carry_nosniff_and_the_policy(
+    editor_client, settings, client
+):
     """In DEBUG the site serves /media/ itself: through the middleware, with every header."""
     from django.conf.urls.static import static
     from django.urls import clear_url_caches
 
-    post_cover(editor, make_upload("x.jpg", fmt="PNG", size=(100, 80)))
+    post_cover(editor_client, make_upload("x.jpg", fmt="PNG", size=(100, 80)))
     name = Article.objects.get().cover.name
     settings.DEBUG = True
     urls = type("urls", (), {"urlpatterns": static("/media/", document_root=settings.MEDIA_ROOT)})

@@ -189,12 +189,6 @@ def test_template_syntax_in_a_comment_is_shown_literally(client):
 # Article bodies, titles and leads, through the admin.
 
 
-@pytest.fixture
-def editor_client(client):
-    client.force_login(make_user(groups=["Editors"]))
-    return client
-
-
 @pytest.mark.parametrize("name", list(CLASSES))
 def test_hostile_article_bodies_saved_through_the_admin_publish_nothing_executable(
     editor_client, name

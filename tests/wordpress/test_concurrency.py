@@ -12,9 +12,9 @@ from django.db import connection
 
 from comments.models import Comment
 from comments.services import comment_post
+from tests.comments.helpers import assert_tree_valid
 from tests.factories import make_article, make_comment
 from tests.wordpress.conftest import FIXTURES, run_import
-from tests.wordpress.test_threads import assert_tree_valid
 from wordpress import threads
 
 READERS = 4

@@ -6,8 +6,8 @@ from django.apps import apps
 from blog.models import Article
 from comments.models import Comment
 from comments.services import comment_post, comment_set_status
-from tests.wordpress.conftest import FIXTURES, run_import
-from tests.wordpress.test_threads import assert_tree_valid, by_wp_id, wp_ids
+from tests.comments.helpers import assert_tree_valid
+from tests.wordpress.conftest import FIXTURES, by_wp_id, run_import, wp_ids
 from wordpress.models import WordPressObject
 
 pytestmark = pytest.mark.django_db

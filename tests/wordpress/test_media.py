@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from tests.conftest import media_files
 from tests.factories import make_image_bytes
 from tests.wordpress.conftest import FIXTURES, run_import
 from wordpress.models import WordPressObject
@@ -17,10 +18,6 @@ MAGAZINE = FIXTURES / "magazine.xml"
 
 def article(wp_id: int):
     return WordPressObject.objects.get(kind="post", wp_id=str(wp_id)).article
-
-
-def media_files(settings) -> list[Path]:
-    return sorted(p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file())
 
 
 def exif_with_gps() -> bytes:

@@ -2,13 +2,13 @@
 
 import re
 import time
-from pathlib import Path
 
 import pytest
 from django.apps import apps
 from django.core.management.base import CommandError
 
 from blog.models import Article
+from tests.conftest import media_files
 from tests.factories import make_image_bytes
 from tests.wordpress.conftest import FIXTURES, run_import
 from wordpress import media
@@ -25,10 +25,6 @@ def nothing_imported() -> bool:
         # Singletons of site configuration, there before any import.
         if model._meta.model_name not in ("discussionsettings", "sitenavigation")
     )
-
-
-def media_files(settings) -> list[Path]:
-    return [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()]
 
 
 def test_external_entity_is_refused_and_the_file_never_read(tmp_path):

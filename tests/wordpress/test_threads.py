@@ -9,25 +9,12 @@ from comments.models import Comment
 from comments.services import comment_post
 from tests.comments.helpers import assert_tree_valid
 from tests.factories import make_article, make_comment
-from tests.wordpress.conftest import FIXTURES, run_import
+from tests.wordpress.conftest import FIXTURES, by_wp_id, run_import, wp_ids
 from wordpress import thread_plan
-from wordpress.models import WordPressObject
 
 pytestmark = pytest.mark.django_db
 
 DEEP = FIXTURES / "deep-thread.xml"
-
-
-def by_wp_id() -> dict[int, Comment]:
-    return {
-        int(m.wp_id): m.comment
-        for m in WordPressObject.objects.filter(kind="comment").select_related("comment")
-    }
-
-
-def wp_ids(comments) -> list[int]:
-    reverse = {c.pk: wp_id for wp_id, c in by_wp_id().items()}
-    return [reverse[c.pk] for c in comments]
 
 
 def test_replies_nested_ten_deep_keep_their_nesting_when_the_depth_allows(settings):
