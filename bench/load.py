@@ -2,16 +2,21 @@
 
     make load                                    # 32 users for 60 s, DATABASE_URL's server
     DATABASE_URL=postgres://... REDIS_URL=redis://... make load
-    .venv/bin/python -m bench.load --users 64 --duration 120 --keep
+    .venv/bin/python -m bench.load --users 64 --commenters 16 --duration 120 --keep
+    .venv/bin/python -m bench.load --page-cache compare   # off, then on: requests/s of each
 
 It creates a fresh database next to DATABASE_URL's (its name + "_load"), migrates it, collects the
 static files, builds an article with 1,000 approved comments (30% roots, replies down to the
 maximum depth, ~300-character bodies), starts gunicorn (config/gunicorn.conf.py, DJANGO_ENV=
 production, every middleware) on a free loopback port and lets the users loose: each one reads
-the article page over a kept-alive connection, and every few seconds posts a comment or a reply
-with the form it was served (CSRF cookie and token, the signed timestamp at least 3.5 s old,
-as a person would). The per-IP comment rate limit is lifted for the run (every user is
-127.0.0.1); everything else, the minimum time to fill the form included, stays as in production.
+the article page over a kept-alive connection, and the commenters among them (a quarter by
+default, as readers outnumber commenters) every few seconds post a comment or a reply with the
+form they were served (CSRF cookie and token, the signed timestamp at least 3.5 s old, as a
+person would). A commenter then has a session (their held or still editable comment shows), so
+their pages are their own; the others are served the page kept for anonymous readers
+(core.page_cache) unless `--page-cache off`. The per-IP comment rate limit is lifted for the
+run (every user is 127.0.0.1); everything else, the minimum time to fill the form included,
+stays as in production.
 
 Afterwards it stops gunicorn and checks the database: every comment the server accepted is there
 with its text, no other comment appeared, and the tree is valid (rebuild() changes nothing, no two
@@ -98,9 +103,11 @@ def production_env(database_url: str, workdir: Path, port: int, workers: int | N
         DJANGO_ENV="production",
         DJANGO_SETTINGS_MODULE="config.settings",
         SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="127.0.0.1",
+        # Production refuses a loopback SITE_URL; links are built on this public-looking one,
+        # which the server then also answers to (SiteUrlMiddleware rewrites the Host to it).
+        ALLOWED_HOSTS="127.0.0.1,rivista.example",
         SECURE_SSL_REDIRECT="false",  # plain HTTP on loopback; a proxy would terminate TLS
-        SITE_URL=f"http://127.0.0.1:{port}",
+        SITE_URL="http://rivista.example",
         DATABASE_URL=database_url,
         STATIC_ROOT=str(workdir / "static"),
         MEDIA_ROOT=str(workdir / "media"),
@@ -177,7 +184,9 @@ class Stats:
 class User(threading.Thread):
     """A reader who sometimes comments: one kept-alive connection, its own cookies."""
 
-    def __init__(self, number, *, port, article, reply_to, deadline, stats, post_every):
+    def __init__(
+        self, number, *, port, article, reply_to, deadline, stats, post_every, commenter=True
+    ):
         super().__init__(daemon=True)
         self.number = number
         self.port = port
@@ -189,7 +198,11 @@ class User(threading.Thread):
         self.rng = random.Random(number)
         self.cookies: dict[str, str] = {}
         self.form: tuple[float, str, str] | None = None  # (served at, csrf token, timestamp)
-        self.next_post = time.monotonic() + self.rng.uniform(MIN_FORM_AGE, 2 * post_every)
+        self.next_post = (
+            time.monotonic() + self.rng.uniform(MIN_FORM_AGE, 2 * post_every)
+            if commenter
+            else float("inf")  # a reader who only reads
+        )
         self.posts = 0
         self.connection = None
 
@@ -368,24 +381,17 @@ def verify(posted_path: str) -> None:
     )
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--users", type=int, default=32)
-    parser.add_argument("--duration", type=float, default=60.0)
-    parser.add_argument(
-        "--post-every", type=float, default=5.0, help="mean seconds between a user's posts"
-    )
-    parser.add_argument("--workers", type=int, help="gunicorn workers (default: its config)")
-    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
-    args = parser.parse_args()
-
+def run_once(args, *, page_cache: bool) -> tuple[float, bool]:
+    """One run on a fresh database: prints its figures, returns (requests/s, failed)."""
     database_url = load_database_url(os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL))
     workdir = Path(tempfile.mkdtemp(prefix="rivista-load-"))
     port = free_port()
     env = production_env(database_url, workdir, port, args.workers)
+    env["PAGE_CACHE_ENABLED"] = "true" if page_cache else "false"
     python = sys.executable
     print(f"database {urlsplit(database_url).path.lstrip('/')}, work files in {workdir}")
     print("cache: " + ("Redis " + env["REDIS_URL"] if env.get("REDIS_URL") else "local memory"))
+    print("page cache for anonymous readers: " + ("on" if page_cache else "off"))
 
     recreate_database(database_url)
     run([python, "manage.py", "migrate", "--noinput"], env)
@@ -407,6 +413,7 @@ def main() -> int:
                 deadline=deadline,
                 stats=stats,
                 post_every=args.post_every,
+                commenter=n < args.commenters,
             )
             for n in range(args.users)
         ]
@@ -431,7 +438,10 @@ def main() -> int:
     everything = reads + posts
     server_errors = sum(n for (_, status), n in stats.statuses.items() if status >= 500)
     print()
-    print(f"{args.users} users for {elapsed:.0f} s against gunicorn on 127.0.0.1:{port}")
+    print(
+        f"{args.users} users ({min(args.commenters, args.users)} commenting) for {elapsed:.0f} s"
+        f" against gunicorn on 127.0.0.1:{port}"
+    )
     print(f"requests: {len(everything)} ({len(everything) / elapsed:.1f}/s)")
     for name, values in (("all", everything), ("read", reads), ("post", posts)):
         if values:
@@ -451,17 +461,52 @@ def main() -> int:
         f"tree valid: rebuild() unchanged {checked['rebuild_unchanged']}, tree_ids unique"
         f" {checked['tree_ids_unique']} ({checked['comments_total']} comments)"
     )
-    failed = (
+    failed = bool(
         server_errors
         or stats.errors
         or checked["missing"]
         or checked["unexpected"]
         or not checked["rebuild_unchanged"]
         or not checked["tree_ids_unique"]
-        or not posts
+        or (args.commenters and not posts)
     )
     print("FAILED" if failed else "OK")
-    return 1 if failed else 0
+    return len(everything) / elapsed, failed
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--users", type=int, default=32)
+    parser.add_argument(
+        "--commenters", type=int, help="how many of the users comment (default: a quarter)"
+    )
+    parser.add_argument("--duration", type=float, default=60.0)
+    parser.add_argument(
+        "--post-every", type=float, default=5.0, help="mean seconds between a user's posts"
+    )
+    parser.add_argument("--workers", type=int, help="gunicorn workers (default: its config)")
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument(
+        "--page-cache",
+        choices=("on", "off", "compare"),
+        default="on",
+        help="the page cache for anonymous readers; compare: a run without, then one with it",
+    )
+    args = parser.parse_args()
+    if args.commenters is None:
+        args.commenters = max(1, args.users // 4)
+
+    if args.page_cache != "compare":
+        return int(run_once(args, page_cache=args.page_cache == "on")[1])
+    without, failed_without = run_once(args, page_cache=False)
+    print()
+    with_cache, failed_with = run_once(args, page_cache=True)
+    print()
+    print(
+        f"requests/s without the page cache {without:.1f}, with it {with_cache:.1f}:"
+        f" {with_cache / without:.1f}x (target >= 5x)"
+    )
+    return int(failed_without or failed_with)
 
 
 if __name__ == "__main__":
