@@ -62,7 +62,7 @@ class Plan:
     reattached: list[int] = field(default_factory=list)
 
 
-def plan(  # noqa: C901 - placement rules in one pass; split left for later
+def plan(
     nodes: list[Node],
     *,
     max_depth: int,
@@ -77,16 +77,69 @@ def plan(  # noqa: C901 - placement rules in one pass; split left for later
         by_id.setdefault(node.wp_id, node)
     new = [node for node in by_id.values() if node.existing is None]
     result.existing = [node for node in by_id.values() if node.existing is not None]
+    exported_parent = _exported_parents(new, by_id, result)
+    _break_cycles(new, exported_parent, result)
+    queue = _placed_top_down(
+        new,
+        exported_parent,
+        _Placement(conf.deepest_parent_level(max_depth), ancestor_at),
+        result,
+    )
+    _assemble(queue, result)
+    return result
 
+
+def _exported_parents(new: list[Node], by_id: dict[int, Node], result: Plan) -> dict:
+    """Each new comment's parent as the export names it (None for a root or an orphan)."""
     exported_parent: dict[int, Node | None] = {}
     for node in new:
         parent = by_id.get(node.wp_parent) if node.wp_parent else None
         if node.wp_parent and parent is None:
             result.orphans.append(node.wp_id)
         exported_parent[node.wp_id] = parent
-    _break_cycles(new, exported_parent, result)
+    return exported_parent
 
-    # Top-down: a node is placed once its exported parent is.
+
+class _Placement:
+    """The depth rule: where a comment hangs, given the parent the export names."""
+
+    def __init__(self, deepest_parent_level: int, ancestor_at):
+        self.deepest_parent_level = deepest_parent_level
+        self.ancestor_at = ancestor_at
+        self.wrapped: dict[int, Node] = {}
+
+    def wrap(self, existing: Existing) -> Node:
+        """An existing comment as a Node (one per comment), to hang new ones from."""
+        node = self.wrapped.get(existing.pk)
+        if node is None:
+            node = self.wrapped[existing.pk] = Node(
+                wp_id=0, wp_parent=0, date=datetime.min, existing=existing, level=existing.level
+            )
+        return node
+
+    def place(self, node: Node, parent: Node | None) -> None:
+        """Set node.parent, node.level and node.reattached: under its parent if that is not too
+        deep, else under the parent's ancestor at the deepest level that may have replies."""
+        if parent is not None and parent.existing is not None:
+            parent = self.wrap(parent.existing)
+        deepest = self.deepest_parent_level
+        if parent is None or deepest < 0:
+            node.parent, node.level = None, 0
+            node.reattached = parent is not None
+        elif parent.level <= deepest:
+            node.parent, node.level = parent, parent.level + 1
+        else:
+            ancestor = parent
+            while ancestor.level > deepest:
+                if ancestor.existing is not None:
+                    ancestor = self.wrap(self.ancestor_at(ancestor.existing, deepest))
+                    break
+                ancestor = ancestor.parent
+            node.parent, node.level, node.reattached = ancestor, deepest + 1, True
+
+
+def _placed_top_down(new, exported_parent, placement: _Placement, result: Plan) -> list[Node]:
+    """Every new comment placed once its exported parent is; returned parents first."""
     below: dict[int, list[Node]] = {}
     queue: list[Node] = []
     for node in new:
@@ -96,41 +149,19 @@ def plan(  # noqa: C901 - placement rules in one pass; split left for later
         else:
             below.setdefault(parent.wp_id, []).append(node)
     queue.sort(key=lambda n: n.sort_key)
-    deepest_parent_level = conf.deepest_parent_level(max_depth)
-    wrapped: dict[int, Node] = {}
-
-    def wrap(existing: Existing) -> Node:
-        node = wrapped.get(existing.pk)
-        if node is None:
-            node = wrapped[existing.pk] = Node(
-                wp_id=0, wp_parent=0, date=datetime.min, existing=existing, level=existing.level
-            )
-        return node
-
     index = 0
     while index < len(queue):
         node = queue[index]
         index += 1
-        parent = exported_parent[node.wp_id]
-        if parent is not None and parent.existing is not None:
-            parent = wrap(parent.existing)
-        if parent is None or deepest_parent_level < 0:
-            node.parent, node.level = None, 0
-            node.reattached = parent is not None
-        elif parent.level <= deepest_parent_level:
-            node.parent, node.level = parent, parent.level + 1
-        else:
-            ancestor = parent
-            while ancestor.level > deepest_parent_level:
-                if ancestor.existing is not None:
-                    ancestor = wrap(ancestor_at(ancestor.existing, deepest_parent_level))
-                    break
-                ancestor = ancestor.parent
-            node.parent, node.level, node.reattached = ancestor, deepest_parent_level + 1, True
+        placement.place(node, exported_parent[node.wp_id])
         if node.reattached:
             result.reattached.append(node.wp_id)
         queue.extend(sorted(below.get(node.wp_id, ()), key=lambda n: n.sort_key))
+    return queue
 
+
+def _assemble(queue: list[Node], result: Plan) -> None:
+    """New threads (numbered in tree order) and grafts under existing comments."""
     roots, grafted = [], set()
     for node in queue:  # parents come before their children in `queue`
         if node.parent is None:
@@ -143,7 +174,6 @@ def plan(  # noqa: C901 - placement rules in one pass; split left for later
     result.grafts.sort(key=lambda n: (n.level, n.sort_key))
     for root in sorted(roots, key=lambda n: n.sort_key):
         result.threads.append(_numbered(root))
-    return result
 
 
 def _break_cycles(new: list[Node], parent_of: dict[int, Node | None], result: Plan) -> None:

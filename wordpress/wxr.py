@@ -315,16 +315,57 @@ _HEADER = {
 }
 
 
-def read(file: BinaryIO, *, name: str) -> Iterator[Record]:  # noqa: C901 - a streaming parser's dispatch over element kinds; split left for later
+def _channel_children(file: BinaryIO, *, name: str, parser, names: _Names) -> Iterator:
+    """Each finished direct child of <channel>, in file order, dropped from the tree once read
+    (the file is never held whole)."""
+    channel_element = None
+    depth = 0
+    for event, data in iterparse(file, events=("start", "end", "start-ns"), parser=parser):
+        if event == "start-ns":
+            names.declare(data[1])
+            continue
+        if event == "start":
+            depth += 1
+            if depth == 1 and data.tag != "rss":
+                raise WxrError(
+                    f"{name} is not a WordPress export: its root element is "
+                    f"<{names.of(data.tag)}>, not <rss>."
+                )
+            if depth == 2:
+                channel_element = data
+            continue
+        depth -= 1
+        if depth != 2:  # not a direct child of the channel: read with its parent
+            continue
+        yield data
+        data.clear()
+        if channel_element is not None:
+            channel_element.clear()
+
+
+def _record(data, names: _Names, channel: Channel) -> Record | None:
+    """The record a child of <channel> holds; a header field goes into `channel` instead."""
+    tag = names.of(data.tag)
+    if tag in _HEADER:
+        setattr(channel, _HEADER[tag], _text(data))
+        return None
+    if tag == "wp:author":
+        return _author(data, names)
+    if tag in ("wp:category", "wp:tag", "wp:term"):
+        return _term(data, names, tag.partition(":")[2])
+    if tag == "item":
+        return _item(data, names)
+    return None
+
+
+def read(file: BinaryIO, *, name: str) -> Iterator[Record]:
     """The records of an export, in file order, the Channel first. Raises WxrError."""
     parser = DefusedXMLParser(
         target=TreeBuilder(), forbid_dtd=False, forbid_entities=True, forbid_external=True
     )
     names = _Names()
     channel = Channel()
-    channel_element = None
     header_sent = False
-    depth = 0
 
     def header() -> Channel:
         if not names.wp_namespace:
@@ -337,36 +378,8 @@ def read(file: BinaryIO, *, name: str) -> Iterator[Record]:  # noqa: C901 - a st
         return channel
 
     try:
-        for event, data in iterparse(file, events=("start", "end", "start-ns"), parser=parser):
-            if event == "start-ns":
-                names.declare(data[1])
-                continue
-            if event == "start":
-                depth += 1
-                if depth == 1 and data.tag != "rss":
-                    raise WxrError(
-                        f"{name} is not a WordPress export: its root element is "
-                        f"<{names.of(data.tag)}>, not <rss>."
-                    )
-                if depth == 2:
-                    channel_element = data
-                continue
-            depth -= 1
-            if depth != 2:  # not a direct child of the channel: read with its parent
-                continue
-            tag = names.of(data.tag)
-            record: Record | None = None
-            if tag in _HEADER:
-                setattr(channel, _HEADER[tag], _text(data))
-            elif tag == "wp:author":
-                record = _author(data, names)
-            elif tag in ("wp:category", "wp:tag", "wp:term"):
-                record = _term(data, names, tag.partition(":")[2])
-            elif tag == "item":
-                record = _item(data, names)
-            data.clear()
-            if channel_element is not None:
-                channel_element.clear()  # drop the finished element from the tree
+        for data in _channel_children(file, name=name, parser=parser, names=names):
+            record = _record(data, names, channel)
             if record is not None:
                 if not header_sent:
                     yield header()

@@ -79,49 +79,68 @@ class _Finder(HTMLParser):
         given = attrs.get("nonce")
         return given == self.nonce if given is not None else True
 
-    def handle_starttag(self, tag, attr_list):  # noqa: C901 - one flat check per tag kind; split left for later
+    def handle_starttag(self, tag, attr_list):
         attrs = dict(attr_list)
         for name, value in attr_list:
-            value = value or ""
-            if name.startswith("on"):
-                self.report(f"event handler {name}", tag, attrs)
-            if name in URL_ATTRIBUTES and url_is_dangerous(value):
-                self.report(f"dangerous URL in {name}", tag, attrs)
-            if name == "srcset" and any(
-                url_is_dangerous(candidate.strip()) for candidate in value.split(",")
-            ):
-                self.report("dangerous URL in srcset", tag, attrs)
-            if name == "style":
-                # None of our pages has one (the policy would refuse it): any is injected.
-                self.report("style attribute", tag, attrs)
+            self._check_attribute(tag, attrs, name, value or "")
         if tag == "svg" and attrs.get("class") in ADMIN_SVG_CLASSES:
-            pass
-        elif tag in FORBIDDEN_ELEMENTS:
+            return
+        if tag in FORBIDDEN_ELEMENTS:
             self.report("forbidden element", tag, attrs)
-        elif tag == "meta" and "http-equiv" in attrs:
-            # Only the harmless one (Django's own error pages write it): UTF-8 as the charset.
-            utf8 = (attrs.get("http-equiv") or "").lower() == "content-type" and "utf-8" in (
-                attrs.get("content") or ""
-            ).lower()
-            if not utf8:
-                self.report("meta http-equiv", tag, attrs)
-        elif tag == "link":
-            rel = (attrs.get("rel") or "").lower().split()
-            href = attrs.get("href") or ""
-            if {"stylesheet", "import", "preload", "modulepreload"} & set(rel) and not (
-                href.startswith(self.static_url) and self._ours(attrs)
-            ):
-                self.report("stylesheet or import not ours", tag, attrs)
-        elif tag == "form":
-            action = (attrs.get("action") or "").strip()
-            if action.startswith(("//", "http:", "https:", "\\", "/\\")):
-                self.report("form posting elsewhere", tag, attrs)
-        elif tag == "script":
-            self._open_script = {"attrs": attrs, "text": []}
-        elif tag == "style":
-            self._open_style = {"attrs": attrs}
-            if not (self.nonce and attrs.get("nonce") == self.nonce):
-                self.report("style element not ours", tag, attrs)
+            return
+        opened = {
+            "meta": self._meta_opened,
+            "link": self._link_opened,
+            "form": self._form_opened,
+            "script": self._script_opened,
+            "style": self._style_opened,
+        }.get(tag)
+        if opened is not None:
+            opened(attrs)
+
+    def _check_attribute(self, tag, attrs: dict, name: str, value: str):
+        if name.startswith("on"):
+            self.report(f"event handler {name}", tag, attrs)
+        if name in URL_ATTRIBUTES and url_is_dangerous(value):
+            self.report(f"dangerous URL in {name}", tag, attrs)
+        if name == "srcset" and any(
+            url_is_dangerous(candidate.strip()) for candidate in value.split(",")
+        ):
+            self.report("dangerous URL in srcset", tag, attrs)
+        if name == "style":
+            # None of our pages has one (the policy would refuse it): any is injected.
+            self.report("style attribute", tag, attrs)
+
+    def _meta_opened(self, attrs: dict):
+        if "http-equiv" not in attrs:
+            return
+        # Only the harmless one (Django's own error pages write it): UTF-8 as the charset.
+        utf8 = (attrs.get("http-equiv") or "").lower() == "content-type" and "utf-8" in (
+            attrs.get("content") or ""
+        ).lower()
+        if not utf8:
+            self.report("meta http-equiv", "meta", attrs)
+
+    def _link_opened(self, attrs: dict):
+        rel = (attrs.get("rel") or "").lower().split()
+        href = attrs.get("href") or ""
+        if {"stylesheet", "import", "preload", "modulepreload"} & set(rel) and not (
+            href.startswith(self.static_url) and self._ours(attrs)
+        ):
+            self.report("stylesheet or import not ours", "link", attrs)
+
+    def _form_opened(self, attrs: dict):
+        action = (attrs.get("action") or "").strip()
+        if action.startswith(("//", "http:", "https:", "\\", "/\\")):
+            self.report("form posting elsewhere", "form", attrs)
+
+    def _script_opened(self, attrs: dict):
+        self._open_script = {"attrs": attrs, "text": []}
+
+    def _style_opened(self, attrs: dict):
+        self._open_style = {"attrs": attrs}
+        if not (self.nonce and attrs.get("nonce") == self.nonce):
+            self.report("style element not ours", "style", attrs)
 
     def handle_startendtag(self, tag, attr_list):
         self.handle_starttag(tag, attr_list)
