@@ -61,7 +61,7 @@ class _Recording:
     def __init__(self):
         self.run = secrets.token_hex(6)  # content cannot guess it, so cannot fake a hole
         self.holes: list[tuple[str, tuple]] = []
-        self.pattern = re.compile(rf"pagecachehole{self.run}x(\d+)y")
+        self.pattern = re.compile(rf"pagecachehole{self.run}x(\d+)y".encode())
 
     def add(self, filler: str, args: tuple) -> str:
         self.holes.append((filler, args))
@@ -136,20 +136,20 @@ def _current(entry: dict) -> bool:
     return versions.current(list(entry["versions"])) == entry["versions"]
 
 
-def _fill(request: HttpRequest, entry: dict) -> str:
-    """The kept text joined with this visitor's values (each hole's value made once)."""
+def _fill(request: HttpRequest, entry: dict) -> bytes:
+    """The kept bytes joined with this visitor's values (each hole's value made once)."""
     values = {}
     pieces = []
-    for index, text in enumerate(entry["parts"]):
+    for index, part in enumerate(entry["parts"]):
         if index % 2 == 0:
-            pieces.append(text)
+            pieces.append(part)
             continue
-        hole_index = int(text)
+        hole_index = int(part)
         if hole_index not in values:
             filler, args = entry["holes"][hole_index]
-            values[hole_index] = _filler(filler)(request, *args)
+            values[hole_index] = _filler(filler)(request, *args).encode(entry["charset"])
         pieces.append(values[hole_index])
-    return "".join(pieces)
+    return b"".join(pieces)
 
 
 def _respond(request: HttpRequest, entry: dict) -> HttpResponse:
@@ -182,7 +182,7 @@ def serve(request: HttpRequest, params: Iterable[str] = ()) -> HttpResponse | No
 _KEPT_HEADERS = ("Content-Type", "Content-Language", "X-Robots-Tag", "Link")
 
 
-def _keepable(request: HttpRequest, response: HttpResponse, body: str) -> bool:
+def _keepable(request: HttpRequest, response: HttpResponse, body: bytes) -> bool:
     return (
         response.status_code == 200
         and not response.streaming
@@ -191,7 +191,7 @@ def _keepable(request: HttpRequest, response: HttpResponse, body: str) -> bool:
         and not (hasattr(request, "session") and request.session.modified)
         and "private" not in response.get("Cache-Control", "")
         and "no-store" not in response.get("Cache-Control", "")
-        and 'nonce="' not in body
+        and b'nonce="' not in body
     )
 
 
@@ -219,9 +219,11 @@ def render_and_keep(
             response.render()
     finally:
         _recording.reset(token)
-    body = response.content.decode(response.charset)
+    body = response.content
     entry = {
+        # Bytes, as served: a hit neither decodes nor encodes the page.
         "parts": recording.pattern.split(body),
+        "charset": response.charset,
         "holes": recording.holes,
         "status": response.status_code,
         "headers": [(name, response[name]) for name in _KEPT_HEADERS if name in response],
