@@ -4,8 +4,9 @@ On PostgreSQL: full-text search with the Italian configuration (stemming, so "mo
 "modello" and "citta" finds "città"), websearch syntax, ranked by field weight (title A, lead B,
 body C) then newest, with ts_headline snippets. The weighted document is a stored generated
 column with a GIN index (migration 0004, PostgreSQL only): filtering goes through the index and
-ranking reads the column, never the text; headlines are computed for the shown page only
-(add_headlines), and matches are counted up to COUNT_CAP (CappedPaginator).
+ranking reads the column, never the text, and only for the newest COUNT_CAP + 1 matches;
+headlines are computed for the shown page only (add_headlines), and matches are counted up to
+COUNT_CAP (CappedPaginator).
 tests/blog/test_search.py asks the planner.
 
 Elsewhere (SQLite, the zero-set-up demo): every word must appear in the title, lead or body text
@@ -144,10 +145,16 @@ def _body_without_tags():
     )
 
 
-def search_document():
+def search_document(*, qualified: bool = True):
     """The stored weighted document: the generated column of migration 0004 (same expression as
-    migration 0003's index had), read by name since it is not in the model state."""
-    column = f'"{Article._meta.db_table}"."{SEARCH_COLUMN}"'  # constants, no user input
+    migration 0003's index had), read by name since it is not in the model state.
+
+    Unqualified inside a subquery: Django aliases the table there ("U0"), and a name qualified
+    with the table's own name would refer to the outer query's row instead.
+    """
+    column = f'"{SEARCH_COLUMN}"'
+    if qualified:
+        column = f'"{Article._meta.db_table}".{column}'  # constants, no user input
     return RawSQL(column, (), output_field=SearchVectorField())  # noqa: S611
 
 
@@ -166,11 +173,21 @@ def _search_query(query: str) -> SearchQuery:
 
 def _postgres_search(queryset, query):
     """Filter through the GIN index and rank by reading the stored column only; the headline,
-    which must read the text, is left to add_headlines() for the page shown."""
+    which must read the text, is left to add_headlines() for the page shown.
+
+    Only the newest COUNT_CAP + 1 matches are ranked: past COUNT_CAP the page says "more than"
+    and shows no further anyway, and ranking every match of a common word would read the
+    document of each of thousands of articles. A query with fewer matches ranks them all.
+    """
     search_query = _search_query(query)
-    return (
-        queryset.alias(search_document=search_document())
+    newest_matches = (
+        queryset.alias(search_document=search_document(qualified=False))
         .filter(search_document=search_query)
+        .order_by("-publish_at", "-pk")
+        .values("pk")[: COUNT_CAP + 1]
+    )
+    return (
+        queryset.filter(pk__in=newest_matches)
         .alias(search_rank=SearchRank(search_document(), search_query))
         .order_by("-search_rank", "-publish_at", "-pk")
     )

@@ -444,3 +444,44 @@ def test_matches_up_to_the_cap_are_counted_exactly(client, monkeypatch):
     (summary,) = find_elements(search(client, "mercato").text, "p", class_="search-summary")
 
     assert str(summary.children[0]).startswith("3 articoli")
+
+
+@postgresql_only
+def test_past_the_cap_only_the_newest_matches_are_ranked(client, monkeypatch):
+    """Ranking reads each ranked article's document: a common word ranks the newest
+    COUNT_CAP + 1 matches, not thousands (the page shows no more than COUNT_CAP anyway)."""
+    monkeypatch.setattr(search_module, "COUNT_CAP", 3)
+    make_article(title="Mercato mercato, il più pertinente", publish_at=at(2020, 1, 1))
+    for month in (1, 2, 3, 4):
+        make_article(
+            title=f"Notizie {month}", body="<p>Il mercato.</p>", publish_at=at(2024, month, 1)
+        )
+
+    response = search(client, "mercato")
+
+    assert "il più pertinente" not in " ".join(found_titles(response))
+    assert response.context["paginator"].capped
+    plan = search_articles(Article.objects.published(), "mercato").explain()
+    assert "Limit" in plan  # the candidates are the newest few, before any ranking
+
+
+@postgresql_only
+def test_up_to_the_cap_every_match_is_ranked(client, monkeypatch):
+    monkeypatch.setattr(search_module, "COUNT_CAP", 5)
+    make_article(title="Mercato mercato, il più pertinente", publish_at=at(2020, 1, 1))
+    for month in (1, 2, 3, 4):
+        make_article(
+            title=f"Notizie {month}", body="<p>Il mercato.</p>", publish_at=at(2024, month, 1)
+        )
+
+    assert found_titles(search(client, "mercato"))[0] == "Mercato mercato, il più pertinente"
+
+
+@postgresql_only
+def test_an_old_match_is_found_however_many_newer_articles_do_not_match(client, monkeypatch):
+    monkeypatch.setattr(search_module, "COUNT_CAP", 3)
+    make_article(title="Il mercato di una volta", publish_at=at(2015, 1, 1))
+    for month in range(1, 7):
+        make_article(title=f"Altro {month}", publish_at=at(2024, month, 1))
+
+    assert found_titles(search(client, "mercato")) == ["Il mercato di una volta"]
