@@ -591,14 +591,13 @@ def get(client, url: str, status: int = 200):
 
 def deep_page(client, url: str, wanted: int = 500) -> str:
     """`url` at page `wanted`, or at its last page when it has fewer."""
-    from django.conf import settings
-
+    from blog import conf
     from blog.models import Article, Tag
 
     slug = url.rstrip("/").rsplit("/", 1)[-1]
     count = Article.objects.published().filter(tags=Tag.objects.get(slug=slug)).count()
-    last = max(1, -(-count // settings.BLOG_ARTICLES_PER_PAGE))
-    cap = getattr(settings, "BLOG_MAX_LISTING_PAGES", last)
+    last = max(1, -(-count // conf.get("BLOG_ARTICLES_PER_PAGE")))
+    cap = conf.get("BLOG_MAX_LISTING_PAGES")
     return f"{url}?page={min(wanted, last, cap)}"
 
 

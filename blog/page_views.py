@@ -1,6 +1,5 @@
 """Public views of pages and of the corrections list; editors' page preview."""
 
-from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.db.models import Q
 from django.http import Http404
@@ -9,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import ListView
 
+from blog import conf
 from blog.models import Article, Correction, Page
 
 PAGES_IN_SEARCH = 5
@@ -55,7 +55,7 @@ class CorrectionListView(ListView):
     context_object_name = "corrections"
 
     def get_paginate_by(self, queryset):
-        return settings.BLOG_ARTICLES_PER_PAGE * 2
+        return conf.get("BLOG_ARTICLES_PER_PAGE") * 2
 
     def get_queryset(self):
         return (

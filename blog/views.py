@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
@@ -10,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import ListView, dates
 
-from blog import article_page, conditional, page_views, search
+from blog import article_page, conditional, conf, page_views, search
 from blog.article_page import render_article
 from blog.models import Article, Author, Category, Correction, Tag
 from blog.permissions import can_edit_article
@@ -23,7 +22,7 @@ class CappedListingPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        most = settings.BLOG_MAX_LISTING_PAGES * self.per_page
+        most = conf.get("BLOG_MAX_LISTING_PAGES") * self.per_page
         return self.object_list.values("pk").order_by()[:most].count()
 
 
@@ -39,7 +38,7 @@ class PublishedArticlesMixin:
 
     def get_paginate_by(self, queryset):
         # Read per request, not at import, so the setting can change (tests, env) without reload.
-        return settings.BLOG_ARTICLES_PER_PAGE
+        return conf.get("BLOG_ARTICLES_PER_PAGE")
 
     def get_queryset(self):
         return (

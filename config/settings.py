@@ -290,10 +290,6 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # X-Forwarded-For; 0 means REMOTE_ADDR is the client. Rate limits key on the result.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
-BLOG_ARTICLES_PER_PAGE = env_int("BLOG_ARTICLES_PER_PAGE", 10)
-# Listings stop after this many pages (OFFSET grows with the page; older articles stay
-# reachable through the month archives and the sitemap).
-BLOG_MAX_LISTING_PAGES = env_int("BLOG_MAX_LISTING_PAGES", 100)
 
 # The public address: emails have no request, so their links are built on it (core.mail). In
 # production every absolute link on a page (canonical, OpenGraph, JSON-LD, feeds, sitemap) is
@@ -313,7 +309,8 @@ if PRODUCTION and (
     )
 
 # App settings: the defaults live in each app's conf module (comments/conf.py,
-# newsletter/conf.py, core/page_cache.py); the environment overrides only what it names.
+# newsletter/conf.py, blog/conf.py, core/page_cache.py); the environment overrides only what
+# it names.
 for _name in (
     "COMMENTS_RATE_LIMIT",
     "NEWSLETTER_CONFIRM_DAYS",
@@ -324,6 +321,8 @@ for _name in (
     "NEWSLETTER_PARALLEL_BATCHES",
     "NEWSLETTER_CLAIM_TIMEOUT",
     "PAGE_CACHE_SECONDS",
+    "BLOG_ARTICLES_PER_PAGE",
+    "BLOG_MAX_LISTING_PAGES",
 ):
     if _name in os.environ:
         globals()[_name] = env_int(_name, 0)

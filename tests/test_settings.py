@@ -147,3 +147,21 @@ def test_tests_run_with_debug_off_fast_hashing_and_a_local_memory_cache():
     assert django_settings.PASSWORD_HASHERS[0].endswith("MD5PasswordHasher")
     expected = "RedisCache" if os.environ.get("REDIS_URL") else "LocMemCache"
     assert django_settings.CACHES["default"]["BACKEND"].endswith(expected)
+
+
+def test_app_settings_come_from_their_conf_module_unless_the_environment_names_them():
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'config.settings'; "
+        "django.setup(); from blog import conf; from core import page_cache; "
+        "print(conf.get('BLOG_ARTICLES_PER_PAGE'), conf.get('BLOG_MAX_LISTING_PAGES'), "
+        "page_cache.setting('PAGE_CACHE_ENABLED'), page_cache.setting('PAGE_CACHE_SECONDS'))"
+    )
+    defaults = run_python(code)
+    named = run_python(
+        code, BLOG_ARTICLES_PER_PAGE="25", PAGE_CACHE_ENABLED="false", PAGE_CACHE_SECONDS="60"
+    )
+
+    assert defaults.returncode == 0, defaults.stderr
+    assert defaults.stdout.split() == ["10", "100", "True", "600"]
+    assert named.returncode == 0, named.stderr
+    assert named.stdout.split() == ["25", "100", "False", "60"]
