@@ -1,6 +1,5 @@
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -20,6 +19,7 @@ from blog.services import (
     article_submit_for_review,
     article_unpublish,
 )
+from core.admin_lists import QuickSelectionMixin
 from media import editor as media_editor
 
 PROSE_EDITOR_EXTENSIONS = {
@@ -131,7 +131,7 @@ class ArticleAdminForm(forms.ModelForm):
 
 
 @admin.register(Article)
-class ArticleAdmin(RevisionAdminMixin, admin.ModelAdmin):
+class ArticleAdmin(QuickSelectionMixin, RevisionAdminMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     list_display = ["title", "status_label", "publish_at", "author", "category", "links"]
     list_filter = ["status", "publish_at", "author", "category"]
@@ -162,9 +162,8 @@ class ArticleAdmin(RevisionAdminMixin, admin.ModelAdmin):
     # Who sees and changes what: editors everything, authors their own drafts.
 
     def get_queryset(self, request):
-        # `is_live` reuses the one visibility rule instead of restating it per row.
-        live = Article.objects.published().filter(pk=OuterRef("pk"))
-        queryset = super().get_queryset(request).annotate(is_live=Exists(live))
+        # `is_live` is the one visibility rule, as a column (not a subquery per row).
+        queryset = super().get_queryset(request).with_is_live()
         if can_publish(request.user):
             return queryset
         return queryset.filter(author__user=request.user)

@@ -21,7 +21,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from blog.models import Article
+from blog.models import visible_condition
 from comments import admin_search, flags
 from comments.admin_filters import ArticleAutocompleteFilter
 from comments.models import (
@@ -39,6 +39,7 @@ from comments.services import (
     comment_set_status,
     comments_set_status,
 )
+from core.admin_lists import CappedCountPaginator, QuickSelectionMixin
 
 EMPTY = "—"
 MODERATION_LOCATIONS = [admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM]
@@ -119,7 +120,7 @@ class CommentRevisionInline(ReadOnlyInline):
 
 
 @admin.register(Comment)
-class CommentAdmin(PersonalDataActionsMixin, admin.ModelAdmin):
+class CommentAdmin(QuickSelectionMixin, PersonalDataActionsMixin, admin.ModelAdmin):
     """The moderation queue: newest first, each comment shown in its thread."""
 
     inlines = [CommentFlagInline, CommentRevisionInline]
@@ -142,6 +143,7 @@ class CommentAdmin(PersonalDataActionsMixin, admin.ModelAdmin):
     # dates over every row), and a search every part of which an index serves (admin_search).
     list_filter = ["status", ReportedFilter, ArticleAutocompleteFilter]
     show_full_result_count = False
+    paginator = CappedCountPaginator
     list_select_related = ["article", "parent"]
     search_fields = admin_search.PLAIN_SEARCH_FIELDS
     ordering = ["-created", "-pk"]
@@ -217,13 +219,14 @@ class CommentAdmin(PersonalDataActionsMixin, admin.ModelAdmin):
         approved_ancestor = Comment.objects.public().filter(
             tree_id=OuterRef("tree_id"), lft__lt=OuterRef("lft"), rght__gt=OuterRef("rght")
         )
-        live = Article.objects.published().filter(pk=OuterRef("article_id"))
         return (
             super()
             .get_queryset(request)
             .annotate(
                 approved_ancestor_id=Subquery(approved_ancestor.order_by("-lft").values("pk")[:1]),
-                article_live=Exists(live),
+                article_live=ExpressionWrapper(
+                    visible_condition(prefix="article__"), output_field=BooleanField()
+                ),
                 address_confirmed=confirmed_address_annotation(),
                 open_flags=flags.open_flag_count(),
             )

@@ -2,12 +2,13 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.admin_lists import QuickSelectionMixin
 from core.models import OutgoingEmail
 from core.tasks import email_retry
 
 
 @admin.register(OutgoingEmail)
-class OutgoingEmailAdmin(admin.ModelAdmin):
+class OutgoingEmailAdmin(QuickSelectionMixin, admin.ModelAdmin):
     """The mail queue's record: what went out, what waits for a retry, what failed for good."""
 
     list_display = ["subject", "status", "attempts", "created", "next_attempt_at", "sent_at"]

@@ -9,6 +9,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_lists import QuickSelectionMixin
 from media import views
 from media.models import Image
 
@@ -34,7 +35,7 @@ def can_manage(user) -> bool:
 
 
 @admin.register(Image)
-class ImageAdmin(admin.ModelAdmin):
+class ImageAdmin(QuickSelectionMixin, admin.ModelAdmin):
     list_display = [
         "thumbnail",
         "__str__",

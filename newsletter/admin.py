@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csp import csp_override
 
 from blog.admin import body_formfield
+from core.admin_lists import CappedCountPaginator, QuickSelectionMixin
 from newsletter import export
 from newsletter.models import Delivery, Issue, IssueArticle, Subscriber, normalise_email
 from newsletter.rendering import UNSUBSCRIBE_PLACEHOLDER, issue_articles, render_issue
@@ -29,7 +30,7 @@ class SubscriberForm(forms.ModelForm):
 
 
 @admin.register(Subscriber)
-class SubscriberAdmin(admin.ModelAdmin):
+class SubscriberAdmin(QuickSelectionMixin, admin.ModelAdmin):
     """Who asked for the newsletter, and whether they confirmed. Exports follow the filters."""
 
     form = SubscriberForm
@@ -291,7 +292,7 @@ class IssueAdmin(admin.ModelAdmin):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(QuickSelectionMixin, admin.ModelAdmin):
     """Who got an issue, who did not and why: a record, never edited by hand."""
 
     list_display = ["issue", "subscriber", "status", "attempts", "sent_at", "note"]
@@ -299,6 +300,7 @@ class DeliveryAdmin(admin.ModelAdmin):
     list_select_related = ["issue", "subscriber"]
     search_fields = ["subscriber__email"]
     show_full_result_count = False
+    paginator = CappedCountPaginator
 
     def has_add_permission(self, request):
         return False
