@@ -321,6 +321,7 @@ for _name in (
     "NEWSLETTER_BATCH_SIZE",
     "NEWSLETTER_PARALLEL_BATCHES",
     "NEWSLETTER_CLAIM_TIMEOUT",
+    "NEWSLETTER_SMTP_CONNECTIONS",
 ):
     if _name in os.environ:
         globals()[_name] = env_int(_name, 0)

@@ -32,6 +32,7 @@ def statuses(issue) -> dict[str, str]:
 
 def test_every_confirmed_subscriber_gets_the_issue_once(settings, issue, smtp_outgoing):
     settings.NEWSLETTER_BATCH_SIZE = 2
+    settings.NEWSLETTER_SMTP_CONNECTIONS = 1
     for email in ("a@example.com", "b@example.com", "c@example.com"):
         make_subscriber(email)
     make_subscriber("pending@example.com", status=Subscriber.Status.PENDING)
