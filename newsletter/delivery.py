@@ -4,14 +4,20 @@ dies on the way.
 1. start_issue (a task, run at the scheduled time) creates one Delivery per confirmed
    subscriber (unique per issue and subscriber) and starts NEWSLETTER_PARALLEL_BATCHES chains.
 2. deliver_batch (a task) claims up to NEWSLETTER_BATCH_SIZE queued deliveries (SELECT ... FOR
-   UPDATE SKIP LOCKED on PostgreSQL, so two workers never claim the same rows), sends them over
-   one SMTP connection, marks each one sent as soon as the server accepted it, then enqueues
+   UPDATE SKIP LOCKED on PostgreSQL, so two workers never claim the same rows), then enqueues
    itself again. The chain ends when nothing is queued or claimed, and the issue is sent.
-3. A worker killed mid-batch leaves its claimed rows behind: after NEWSLETTER_CLAIM_TIMEOUT
+3. A batch keeps NEWSLETTER_SMTP_CONNECTIONS connections open and sends in rounds, one message
+   per connection (core.smtp.send_many_then_commit): every envelope, every content, then ONE
+   statement marking the round's rows sent, then the end of every message, the line that makes
+   a server take it. The issue is rendered once per language and batch; each message only gets
+   its unsubscribe link and headers put in (newsletter.rendering).
+4. A worker killed mid-batch leaves its claimed rows behind: after NEWSLETTER_CLAIM_TIMEOUT
    another chain puts them back in the queue, and a worker starting up (core.signals.
    worker_started) enqueues a chain for every issue still sending. Rows already marked sent are
-   never sent again; the one message a kill can interrupt between the server's "250" and our
-   mark is the only one that could go twice, and it carries the same Message-ID both times.
+   never sent again. Killed before a round's mark, none of the round was delivered (the servers
+   never got the ends) and it goes out again once; killed after it, the ends are already
+   leaving: the window is the few microseconds of one small write per message of the round, in
+   which a kill loses those messages rather than doubling them.
 
 Before each group of messages the batch reads the issue and the subscribers afresh: a cancelled
 issue stops, an unsubscribed or erased subscriber is skipped, an article unpublished since the
