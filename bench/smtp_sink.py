@@ -4,11 +4,14 @@ per message ("recipient<TAB>Message-ID") in a file, so the benchmark can count d
     python -m bench.smtp_sink PORT LOG_PATH
 """
 
+import re
 import signal
 import sys
 import threading
 
 from aiosmtpd.controller import Controller
+
+MESSAGE_ID = re.compile(rb"(?im)^message-id:[ \t]*(\S*)")
 
 
 class Sink:
@@ -23,12 +26,9 @@ class Sink:
         return [*responses[:-1], "250-PIPELINING", responses[-1]]
 
     async def handle_DATA(self, server, session, envelope):
-        message_id = ""
-        for line in envelope.content.split(b"\r\n"):
-            if not line:
-                break  # end of the headers
-            if line[:11].lower() == b"message-id:":
-                message_id = line[11:].strip().decode("ascii", "replace")
+        head = envelope.content.split(b"\r\n\r\n", 1)[0]  # the headers only
+        found = MESSAGE_ID.search(head)
+        message_id = found[1].decode("ascii", "replace") if found else ""
         with self.lock:
             for recipient in envelope.rcpt_tos:
                 self.log.write(f"{recipient}\t{message_id}\n")

@@ -22,6 +22,9 @@ DEFAULTS = {
     "NEWSLETTER_PARALLEL_BATCHES": 2,
     "NEWSLETTER_MAILER": "outgoing",
     "NEWSLETTER_CLAIM_TIMEOUT": 300,
+    # SMTP connections a batch keeps open: that many messages go out at once, and their "sent"
+    # marks are written in one statement, so the database is written once per round.
+    "NEWSLETTER_SMTP_CONNECTIONS": 4,
     # A message the server refused for now (4xx, connection lost) is tried this many times in
     # all, waiting NEWSLETTER_RETRY_DELAY seconds when the server cannot be reached at all.
     # PostgreSQL: the "sent" marks of a batch are committed without waiting for the disk

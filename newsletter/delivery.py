@@ -4,14 +4,20 @@ dies on the way.
 1. start_issue (a task, run at the scheduled time) creates one Delivery per confirmed
    subscriber (unique per issue and subscriber) and starts NEWSLETTER_PARALLEL_BATCHES chains.
 2. deliver_batch (a task) claims up to NEWSLETTER_BATCH_SIZE queued deliveries (SELECT ... FOR
-   UPDATE SKIP LOCKED on PostgreSQL, so two workers never claim the same rows), sends them over
-   one SMTP connection, marks each one sent as soon as the server accepted it, then enqueues
+   UPDATE SKIP LOCKED on PostgreSQL, so two workers never claim the same rows), then enqueues
    itself again. The chain ends when nothing is queued or claimed, and the issue is sent.
-3. A worker killed mid-batch leaves its claimed rows behind: after NEWSLETTER_CLAIM_TIMEOUT
+3. A batch keeps NEWSLETTER_SMTP_CONNECTIONS connections open and sends in rounds, one message
+   per connection (core.smtp.send_many_then_commit): every envelope, every content, then ONE
+   statement marking the round's rows sent, then the end of every message, the line that makes
+   a server take it. The issue is rendered once per language and batch; each message only gets
+   its unsubscribe link and headers put in (newsletter.rendering).
+4. A worker killed mid-batch leaves its claimed rows behind: after NEWSLETTER_CLAIM_TIMEOUT
    another chain puts them back in the queue, and a worker starting up (core.signals.
    worker_started) enqueues a chain for every issue still sending. Rows already marked sent are
-   never sent again; the one message a kill can interrupt between the server's "250" and our
-   mark is the only one that could go twice, and it carries the same Message-ID both times.
+   never sent again. Killed before a round's mark, none of the round was delivered (the servers
+   never got the ends) and it goes out again once; killed after it, the ends are already
+   leaving: the window is the few microseconds of one small write per message of the round, in
+   which a kill loses those messages rather than doubling them.
 
 Before each group of messages the batch reads the issue and the subscribers afresh: a cancelled
 issue stops, an unsubscribed or erased subscriber is skipped, an article unpublished since the
@@ -36,7 +42,7 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext
 
 from core.mail_queue import describe, is_permanent
-from core.smtp import send_raw_then_commit, send_then_commit
+from core.smtp import Outgoing, envelope_address, no_delay, send_many_then_commit, send_then_commit
 from newsletter import conf
 from newsletter.models import Delivery, Issue, Subscriber
 from newsletter.rendering import RenderedIssue, issue_articles, message_id, render_issue
@@ -182,36 +188,64 @@ def _finish_or_wait(issue: Issue) -> str:
 
 
 class _Batch:
-    """The messages of one claimed batch, over one SMTP connection."""
+    """The messages of one claimed batch, over NEWSLETTER_SMTP_CONNECTIONS SMTP connections
+    opened once for the whole batch."""
 
     def __init__(self, issue: Issue, token: str):
+        from newsletter.services import unsubscribe_url_maker
+
         self.issue = issue
         self.token = token
         self.rendered: dict[str, RenderedIssue] = {}
-        self.connection = None
+        self.connections: dict[int, object] = {}
+        self.width = max(1, conf.get("NEWSLETTER_SMTP_CONNECTIONS"))
+        self.unsubscribe_url = unsubscribe_url_maker()
 
     def rendering(self, language: str) -> RenderedIssue:
         if language not in self.rendered:
             self.rendered[language] = render_issue(self.issue, language=language or None)
         return self.rendered[language]
 
-    def open(self):
-        if self.connection is None:
+    def open(self, index: int = 0):
+        if index not in self.connections:
             connection = mailers[conf.get("NEWSLETTER_MAILER")]
             try:
                 connection.open()
             except (OSError, smtplib.SMTPException) as error:
                 raise SMTPUnavailable(describe(error)) from error
-            self.connection = connection
+            self.connections[index] = connection
+            no_delay(getattr(connection, "connection", None))
             prep = getattr(connection, "prep_address", None)
             self.sender = prep(settings.DEFAULT_FROM_EMAIL) if prep else ""
-        return self.connection
+        return self.connections[index]
 
-    def drop_connection(self):
-        if self.connection is not None:
+    def is_smtp(self) -> bool:
+        """Whether the mailer speaks SMTP (not the console, not the tests' outbox)."""
+        return isinstance(getattr(self.open(), "connection", None), smtplib.SMTP)
+
+    def sessions(self) -> list[smtplib.SMTP]:
+        """The batch's SMTP sessions, reopening any that was dropped. A server that refuses
+        more connections than the first leaves the batch with the ones it has."""
+        sessions = []
+        for index in range(self.width):
+            try:
+                sessions.append(self.open(index).connection)
+            except SMTPUnavailable:
+                if index == 0:
+                    raise
+                logger.warning("Newsletter: %s SMTP connections only, not %s", index, self.width)
+                self.width = index
+        return sessions
+
+    def drop_connection(self, index: int = 0):
+        connection = self.connections.pop(index, None)
+        if connection is not None:
             with contextlib.suppress(Exception):  # it is broken already
-                self.connection.close()
-            self.connection = None
+                connection.close()
+
+    def drop_connections(self):
+        for index in list(self.connections):
+            self.drop_connection(index)
 
     def mark(self, pk: int, status: str, note: str = "", *, attempt: bool = False) -> None:
         # claimed_by stays: a refusal at the end of DATA overwrites a "sent" (core.smtp).
@@ -220,6 +254,12 @@ class _Batch:
         if attempt:
             changes["attempts"] = F("attempts") + 1
         Delivery.objects.filter(pk=pk, claimed_by=self.token).update(**changes)
+
+    def mark_sent(self, pks: list[int]) -> None:
+        """Sent, in one statement for every message of a round (and one commit)."""
+        Delivery.objects.filter(pk__in=pks, claimed_by=self.token).update(
+            status=Delivery.Status.SENT, note="", sent_at=timezone.now(), attempts=F("attempts") + 1
+        )
 
 
 def _send(issue: Issue, pks: list[int], token: str) -> str:
@@ -237,7 +277,7 @@ def _send(issue: Issue, pks: list[int], token: str) -> str:
                 return "cancelled"
             sent += _send_group(batch, group)
     finally:
-        batch.drop_connection()
+        batch.drop_connections()
         if asynchronous:
             with database.cursor() as cursor:
                 cursor.execute("RESET synchronous_commit")
@@ -264,28 +304,88 @@ def _send_group(batch: _Batch, pks: list[int]) -> int:
     )
     subscribers = Subscriber.objects.in_bulk([row[2] for row in rows if row[2] is not None])
     sent = 0
+    round_ = []
     for pk, attempts, subscriber_pk in rows:
-        subscriber = subscribers.get(subscriber_pk)
-        sent += _send_one(batch, pk, attempts, subscriber)
+        subscriber = _sendable(batch, pk, subscribers.get(subscriber_pk))
+        if subscriber is None:
+            continue
+        if not subscriber.email.isascii() or not batch.is_smtp():
+            sent += _send_one(batch, pk, attempts, subscriber)
+            continue
+        round_.append((pk, attempts, subscriber))
+        if len(round_) == batch.width:
+            sent += _send_round(batch, round_)
+            round_ = []
+    if round_:
+        sent += _send_round(batch, round_)
     return sent
 
 
-def _send_one(batch: _Batch, pk: int, attempts: int, subscriber: Subscriber | None) -> int:
+def _sendable(batch: _Batch, pk: int, subscriber: Subscriber | None) -> Subscriber | None:
+    """The subscriber if they are to get the message; otherwise the row says why not."""
     if subscriber is None:
         batch.mark(pk, Delivery.Status.SKIPPED, gettext("Subscriber erased while sending"))
-        return 0
+        return None
     if subscriber.status != Subscriber.Status.CONFIRMED:
         batch.mark(pk, Delivery.Status.SKIPPED, gettext("Unsubscribed while sending"))
-        return 0
+        return None
     try:
         validate_email(subscriber.email)
     except ValidationError:
         batch.mark(pk, Delivery.Status.FAILED, gettext("Not a valid email address"))
-        return 0
-    from newsletter.services import unsubscribe_url
+        return None
+    return subscriber
 
+
+def _send_round(batch: _Batch, round_: list[tuple[int, int, Subscriber]]) -> int:
+    """Up to NEWSLETTER_SMTP_CONNECTIONS messages at once, one per connection, marked sent
+    together in one statement just before the servers get their ends (core.smtp)."""
+    sent = 0
+    while round_:
+        sessions = batch.sessions()
+        part, round_ = round_[: len(sessions)], round_[len(sessions) :]
+        messages = []
+        for index, (pk, attempts, subscriber) in enumerate(part):
+            try:
+                recipient = envelope_address(batch.connections[index], subscriber.email)
+            except ValueError:
+                batch.mark(pk, Delivery.Status.FAILED, gettext("Not a valid email address"))
+                continue
+            data = batch.rendering(subscriber.language).raw_for(
+                to=subscriber.email,
+                unsubscribe_url=batch.unsubscribe_url(subscriber),
+                message_id=message_id(batch.issue.pk, pk),
+            )
+            key = (index, pk, attempts)
+            messages.append(Outgoing(sessions[index], batch.sender, [recipient], data, key=key))
+        sent += _send_messages(batch, messages)
+    return sent
+
+
+def _send_messages(batch: _Batch, messages: list[Outgoing]) -> int:
+    try:
+        send_many_then_commit(
+            messages, commit=lambda ready: batch.mark_sent([m.key[1] for m in ready])
+        )
+    except BaseException:
+        # No end was sent: the servers drop what they got when the sessions close.
+        batch.drop_connections()
+        raise
+    sent = 0
+    for message in messages:
+        index, pk, attempts = message.key
+        if message.error is None:
+            sent += 1
+        else:
+            _failed_one(batch, pk, attempts, message.error, counted=message.committed, index=index)
+    return sent
+
+
+def _send_one(batch: _Batch, pk: int, attempts: int, subscriber: Subscriber) -> int:
+    """One message through the email package: an address that is not ASCII, or a backend that
+    is not SMTP (the console, the tests' outbox)."""
     rendered = batch.rendering(subscriber.language)
-    link, mid = unsubscribe_url(subscriber), message_id(batch.issue.pk, pk)
+    link, mid = batch.unsubscribe_url(subscriber), message_id(batch.issue.pk, pk)
     connection = batch.open()
     committed = []
 
@@ -296,14 +396,8 @@ def _send_one(batch: _Batch, pk: int, attempts: int, subscriber: Subscriber | No
     try:
         # Marked sent just before the server gets the end of the message (core.smtp): a kill at
         # any moment leaves neither a duplicate nor, but for microseconds, a loss.
-        smtp = getattr(connection, "connection", None)
-        if isinstance(smtp, smtplib.SMTP) and subscriber.email.isascii():
-            data = rendered.raw_for(to=subscriber.email, unsubscribe_url=link, message_id=mid)
-            recipient = connection.prep_address(subscriber.email)
-            send_raw_then_commit(smtp, batch.sender, [recipient], data, commit=commit)
-        else:
-            message = rendered.message_for(subscriber, unsubscribe_url=link, message_id=mid)
-            send_then_commit(connection, message, commit=commit)
+        message = rendered.message_for(subscriber, unsubscribe_url=link, message_id=mid)
+        send_then_commit(connection, message, commit=commit)
     except Exception as error:
         _failed_one(batch, pk, attempts, error, counted=bool(committed))
         return 0
@@ -311,12 +405,18 @@ def _send_one(batch: _Batch, pk: int, attempts: int, subscriber: Subscriber | No
 
 
 def _failed_one(
-    batch: _Batch, pk: int, attempts: int, error: Exception, *, counted: bool = False
+    batch: _Batch,
+    pk: int,
+    attempts: int,
+    error: Exception,
+    *,
+    counted: bool = False,
+    index: int = 0,
 ) -> None:
     """Record a refusal (over the "sent" committed before the end of DATA, if it came then)."""
     note = describe(error)
     if not isinstance(error, smtplib.SMTPRecipientsRefused):
-        batch.drop_connection()  # the session may be broken: the next message opens another
+        batch.drop_connection(index)  # the session may be broken: the next message opens another
     if is_permanent(error) or attempts + 1 >= conf.get("NEWSLETTER_MAX_ATTEMPTS"):
         batch.mark(pk, Delivery.Status.FAILED, note, attempt=not counted)
         return

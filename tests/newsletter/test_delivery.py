@@ -32,6 +32,7 @@ def statuses(issue) -> dict[str, str]:
 
 def test_every_confirmed_subscriber_gets_the_issue_once(settings, issue, smtp_outgoing):
     settings.NEWSLETTER_BATCH_SIZE = 2
+    settings.NEWSLETTER_SMTP_CONNECTIONS = 1
     for email in ("a@example.com", "b@example.com", "c@example.com"):
         make_subscriber(email)
     make_subscriber("pending@example.com", status=Subscriber.Status.PENDING)
@@ -267,3 +268,73 @@ def test_a_scheduled_issue_waits_for_its_time(issue, smtp_outgoing):
     assert Issue.objects.get().status == Issue.Status.SCHEDULED
     task = DBTaskResult.objects.get(task_path__endswith="start_issue")
     assert task.run_after == Issue.objects.get().send_at
+
+
+def test_a_round_over_several_connections_is_marked_sent_in_one_statement(
+    settings, issue, smtp_outgoing
+):
+    settings.NEWSLETTER_BATCH_SIZE = 6
+    settings.NEWSLETTER_SMTP_CONNECTIONS = 3
+    smtp_outgoing.offer_pipelining()
+    for n in range(6):
+        make_subscriber(f"r{n}@example.com")
+
+    issue_schedule(issue=issue)
+    run_worker()
+
+    assert recipients(smtp_outgoing) == [f"r{n}@example.com" for n in range(6)]
+    assert smtp_outgoing.connections == 3  # one batch, three connections kept for it
+    rows = Delivery.objects.filter(issue=issue)
+    assert set(rows.values_list("status", flat=True)) == {Delivery.Status.SENT}
+    # Two rounds of three messages: one UPDATE (one timestamp) per round, not per message.
+    assert len(set(rows.values_list("sent_at", flat=True))) == 2
+    ids = {m["Message-ID"] for m in smtp_outgoing.messages}
+    assert len(ids) == 6
+
+
+def test_an_address_outside_ascii_goes_through_the_email_package_in_the_same_batch(
+    settings, issue, smtp_outgoing
+):
+    settings.NEWSLETTER_SMTP_CONNECTIONS = 2
+    for email in ("a@example.com", "lettrice@caffè.it", "b@example.com", "c@example.com"):
+        make_subscriber(email)
+
+    issue_schedule(issue=issue)
+    run_worker()
+
+    got = recipients(smtp_outgoing)
+    assert len(got) == 4
+    assert [address for address in got if address.startswith("lettrice@xn--")]
+    links = {m["List-Unsubscribe"] for m in smtp_outgoing.messages}
+    assert len(links) == 4
+    assert set(statuses(issue).values()) == {Delivery.Status.SENT}
+
+
+def test_a_server_that_takes_one_connection_still_gets_the_whole_issue(
+    settings, issue, smtp_outgoing, monkeypatch, caplog
+):
+    from tests.smtp_server import free_port
+
+    nowhere = smtp_outgoing.mailer()
+    nowhere["OPTIONS"] = {**nowhere["OPTIONS"], "port": free_port(), "timeout": 1}
+    settings.MAILERS = {**settings.MAILERS, "nowhere": nowhere}
+    settings.NEWSLETTER_SMTP_CONNECTIONS = 3
+    settings.NEWSLETTER_PARALLEL_BATCHES = 1
+    for n in range(5):
+        make_subscriber(f"r{n}@example.com")
+    real = delivery.mailers
+    opened = []
+
+    class OneConnectionOnly:
+        def __getitem__(self, alias):
+            opened.append(alias)
+            return real[alias if len(opened) == 1 else "nowhere"]
+
+    monkeypatch.setattr(delivery, "mailers", OneConnectionOnly())
+    issue_schedule(issue=issue)
+    run_worker()
+
+    assert recipients(smtp_outgoing) == [f"r{n}@example.com" for n in range(5)]
+    assert smtp_outgoing.connections == 1
+    assert "1 SMTP connections only" in caplog.text
+    assert Issue.objects.get().status == Issue.Status.SENT

@@ -325,3 +325,18 @@ def test_resubscribing_after_unsubscribe_goes_through_double_opt_in_again(
     assert "/conferma/" in second.body
     assert subscriber_confirm(token=token_of(confirm_path(second))).status == "confirmed"
     assert Subscriber.objects.count() == 1
+
+
+def test_the_batch_unsubscribe_link_maker_gives_the_same_links():
+    from newsletter.services import unsubscribe_url, unsubscribe_url_maker
+
+    make = unsubscribe_url_maker()
+    subscribers = [
+        Subscriber.objects.create(email=f"r{n}@example.com", status=Subscriber.Status.CONFIRMED)
+        for n in range(3)
+    ]
+
+    links = [make(subscriber) for subscriber in subscribers]
+
+    assert links == [unsubscribe_url(subscriber) for subscriber in subscribers]
+    assert len(set(links)) == 3
