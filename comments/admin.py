@@ -39,7 +39,8 @@ from comments.services import (
     comment_set_status,
     comments_set_status,
 )
-from core.admin_lists import CappedCountPaginator, QuickSelectionMixin
+from core.admin_lists import QuickSelectionMixin
+from core.paginators import CappedCountPaginator
 
 EMPTY = "—"
 MODERATION_LOCATIONS = [admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM]

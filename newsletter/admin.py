@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csp import csp_override
 
 from blog.admin import body_formfield
-from core.admin_lists import CappedCountPaginator, QuickSelectionMixin
+from core.admin_lists import QuickSelectionMixin
+from core.paginators import CappedCountPaginator
 from newsletter import export
 from newsletter.models import Delivery, Issue, IssueArticle, Subscriber, normalise_email
 from newsletter.rendering import UNSUBSCRIBE_PLACEHOLDER, issue_articles, render_issue

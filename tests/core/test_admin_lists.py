@@ -28,7 +28,7 @@ def test_the_quick_checkbox_is_the_markup_django_renders(language, name):
 def test_a_long_list_counts_only_up_to_the_cap_and_says_more_than(client, monkeypatch):
     from django.urls import reverse
 
-    from core.admin_lists import CappedCountPaginator
+    from core.paginators import CappedCountPaginator
     from tests.factories import make_article, make_comment, make_user
 
     monkeypatch.setattr(CappedCountPaginator, "COUNT_CAP", 3)
