@@ -9,10 +9,11 @@ no validators: their pages may hold something personal.
 
 The same pages are kept whole for anonymous readers (core.page_cache): `keep_or_render` is the
 one place a blog page is kept, with the versions that retire it and the moment it changes by
-itself (`next_change`).
+itself (`SiteState.next_change`).
 """
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import wraps
@@ -43,10 +44,18 @@ class SiteState:
     next_change: float | None = None
 
 
-def _next_change_queries():
+def _state_parts() -> dict:
+    """Each part of the SiteState as a one-value query: the newest visible publication, the
+    active promo, and when the pages next change by themselves."""
     now = timezone.now()
+    promo = Promo.objects.active().order_by("order", "-pk")
     promos = Promo.objects.filter(enabled=True)
     return {
+        "site_newest": Article.objects.published()
+        .order_by("-publish_at")
+        .values_list("publish_at", flat=True)[:1],
+        "site_promo_pk": promo.values_list("pk", flat=True)[:1],
+        "site_promo_updated": promo.values_list("updated", flat=True)[:1],
         "site_next_publish": Article.objects.filter(
             status=Article.Status.PUBLISHED, publish_at__gt=now
         )
@@ -61,65 +70,44 @@ def _next_change_queries():
     }
 
 
-def _earliest(*moments) -> float | None:
-    return min((m.timestamp() for m in moments if m is not None), default=None)
+def _subqueries(parts: dict) -> dict:
+    return {name: Subquery(query) for name, query in parts.items()}
+
+
+def _state(values: Mapping) -> SiteState:
+    moments = (
+        values["site_next_publish"],
+        values["site_next_promo_start"],
+        values["site_next_promo_end"],
+    )
+    return SiteState(
+        values["site_newest"],
+        values["site_promo_pk"],
+        values["site_promo_updated"],
+        min((m.timestamp() for m in moments if m is not None), default=None),
+    )
 
 
 def with_site_state(queryset):
     """Annotate each row with the SiteState, so a page reads it in the query it already makes."""
-    newest = Article.objects.published().order_by("-publish_at").values("publish_at")[:1]
-    promo = Promo.objects.active().order_by("order", "-pk")
     navigation = SiteNavigation.objects.filter(pk=1).values("data")[:1]
     return queryset.annotate(
         site_navigation=Subquery(navigation, output_field=JSONField()),
-        site_newest=Subquery(newest),
-        site_promo_pk=Subquery(promo.values("pk")[:1]),
-        site_promo_updated=Subquery(promo.values("updated")[:1]),
-        **{name: Subquery(query) for name, query in _next_change_queries().items()},
+        **_subqueries(_state_parts()),
     )
 
 
 def state_of(row) -> SiteState:
-    return SiteState(
-        row.site_newest,
-        row.site_promo_pk,
-        row.site_promo_updated,
-        _earliest(row.site_next_publish, row.site_next_promo_start, row.site_next_promo_end),
-    )
+    return _state(vars(row))
 
 
 def current_state() -> SiteState:
-    """The site state in one query (the newest publication, with the rest as subqueries)."""
-    row = (
-        Article.objects.published()
-        .order_by("-publish_at")
-        .values("publish_at")
-        .annotate(
-            promo_pk=Subquery(Promo.objects.active().order_by("order", "-pk").values("pk")[:1]),
-            promo_updated=Subquery(
-                Promo.objects.active().order_by("order", "-pk").values("updated")[:1]
-            ),
-            **{name: Subquery(query) for name, query in _next_change_queries().items()},
-        )
-        .first()
-    )
-    if row is None:
-        # No article visible yet: the rest still counts (a promo, the first scheduled one).
-        promo = Promo.objects.active().order_by("order", "-pk").values("pk", "updated").first()
-        return SiteState(
-            None,
-            promo["pk"] if promo else None,
-            promo["updated"] if promo else None,
-            next_change(),
-        )
-    return SiteState(
-        row["publish_at"],
-        row["promo_pk"],
-        row["promo_updated"],
-        _earliest(
-            row["site_next_publish"], row["site_next_promo_start"], row["site_next_promo_end"]
-        ),
-    )
+    """The site state in one query, carried by the navigation's one row."""
+    parts = _state_parts()
+    row = SiteNavigation.objects.filter(pk=1).values("pk").annotate(**_subqueries(parts)).first()
+    if row is None:  # the row is not made yet (a flushed test database): one query a part
+        row = {name: query.first() for name, query in parts.items()}
+    return _state(row)
 
 
 def is_anonymous_reader(request) -> bool:
@@ -128,12 +116,6 @@ def is_anonymous_reader(request) -> bool:
         and not request.user.is_authenticated
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
     )
-
-
-def _csrf_secret(request) -> str:
-    # After a render that used a token, META holds the secret the response's cookie will carry;
-    # before it, the cookie the browser sent. The next request sends what this response set.
-    return request.META.get("CSRF_COOKIE") or request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
 
 
 def validators(request, state: SiteState, page_parts=(), change_times=()) -> tuple[str, int]:
@@ -145,7 +127,7 @@ def validators(request, state: SiteState, page_parts=(), change_times=()) -> tup
         state.promo_pk,
         state.promo_updated.timestamp() if state.promo_updated else 0,
         translation.get_language(),
-        _csrf_secret(request),
+        page_cache.csrf_secret(request),
         *page_parts,
     ]
     etag = hashlib.blake2b(repr(key).encode(), digest_size=16).hexdigest()
@@ -176,11 +158,6 @@ def add_validators(
         # Stored, but asked about again every time: comments must never look stale.
         patch_cache_control(response, no_cache=True)
     return response
-
-
-def next_change() -> float | None:
-    """When the public pages next change with no save (see SiteState.next_change)."""
-    return _earliest(*(query.first() for query in _next_change_queries().values()))
 
 
 def keep_or_render(

@@ -120,13 +120,15 @@ def _key(request: HttpRequest) -> str:
     return _KEY_PREFIX + hashlib.blake2b(address.encode(), digest_size=20).hexdigest()
 
 
-def _csrf_secret(request: HttpRequest) -> str:
+def csrf_secret(request: HttpRequest) -> str:
+    """The CSRF secret the page's tokens are made from: after a render that took a token, the
+    one the response's cookie will carry; before it, the one the browser sent."""
     return request.META.get("CSRF_COOKIE") or request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
 
 
 def _etag(entry: dict, request: HttpRequest) -> str:
     # The page embeds tokens made from the visitor's CSRF secret: a copy is theirs alone.
-    seed = f"{entry['seed']}:{_csrf_secret(request)}"
+    seed = f"{entry['seed']}:{csrf_secret(request)}"
     return quote_etag(hashlib.blake2b(seed.encode(), digest_size=16).hexdigest())
 
 
