@@ -112,3 +112,14 @@ def test_admin_refuses_a_correction_on_a_draft_with_a_message(client, editor_use
     )
     assert response.status_code == 200
     assert "article" in response.context["adminform"].form.errors
+
+
+def test_a_published_articles_change_form_stays_a_change_form(client, editor_user):
+    """The correction link must not turn the page into an "add" form (breadcrumbs, buttons)."""
+    article = make_article()
+    client.force_login(editor_user)
+
+    response = client.get(reverse("admin:blog_article_change", args=[article.pk]))
+
+    assert response.context["add"] is False
+    assert response.context["change"] is True
