@@ -231,11 +231,9 @@ class ArticleAdmin(QuickSelectionMixin, RevisionAdminMixin, admin.ModelAdmin):
             and not can_publish(request.user)
             and owns(request.user, obj)
         ) or (add and not can_publish(request.user))
-        if obj is not None:
-            context["versions_url"] = self._url("versions", obj.pk)
-            if obj.status == Article.Status.PUBLISHED and can_publish(request.user):
-                correction_url = reverse("admin:blog_correction_add")
-                context["add_correction_url"] = f"{correction_url}?article={obj.pk}"
+        if obj is not None and obj.status == Article.Status.PUBLISHED and can_publish(request.user):
+            correction_url = reverse("admin:blog_correction_add")
+            context["add_correction_url"] = f"{correction_url}?article={obj.pk}"
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     @admin.display(description=_("review history"))

@@ -100,11 +100,6 @@ class PageAdmin(RevisionAdminMixin, admin.ModelAdmin):
     def view_on_site(self, obj):
         return obj.get_absolute_url() if obj.is_public else obj.get_preview_url()
 
-    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        if obj is not None:
-            context["versions_url"] = self._url("versions", obj.pk)
-        return super().render_change_form(request, context, add, change, form_url, obj)
-
 
 class MenuItemInline(admin.TabularInline):
     model = MenuItem

@@ -22,6 +22,8 @@ class BlogConfig(AppConfig):
             models.Menu,
             models.MenuItem,
             models.Correction,
+            # A library image replaced, re-captioned or deleted changes every article showing it.
+            Image,
         ):
             uid = f"blog_content_{model.__name__}"
             post_save.connect(
@@ -30,13 +32,6 @@ class BlogConfig(AppConfig):
             post_delete.connect(
                 content_version.content_changed, sender=model, dispatch_uid=uid + "_delete"
             )
-        # A library image replaced, re-captioned or deleted changes every article showing it.
-        post_save.connect(
-            content_version.content_changed, sender=Image, dispatch_uid="blog_content_image"
-        )
-        post_delete.connect(
-            content_version.content_changed, sender=Image, dispatch_uid="blog_image_delete"
-        )
         for model in (models.Article, models.Page):
             uid = f"blog_media_uses_{model.__name__}"
             post_save.connect(media_uses.body_saved, sender=model, dispatch_uid=uid + "_save")

@@ -5,9 +5,9 @@ from media import services
 from media.render import referenced_ids
 
 
-def body_saved(sender, instance, raw=False, **kwargs) -> None:
-    if raw:
-        return
+def body_saved(sender, instance, raw=False, update_fields=None, **kwargs) -> None:
+    if raw or (update_fields is not None and not {"body", "title"} & set(update_fields)):
+        return  # a status change or a correction's date: the body is as it was
     services.image_uses_set(
         obj=instance, image_ids=referenced_ids(instance.body), label=instance.title
     )

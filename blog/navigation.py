@@ -84,6 +84,17 @@ def rebuild(sender=None, instance=None, **kwargs) -> None:
 
 
 def current(request=None) -> dict:
+    """The menus and the privacy link, read once a request (the page asks several times)."""
+    memo = getattr(request, "navigation_data", None)
+    if memo is not None:
+        return memo
+    data = _read(request)
+    if request is not None:
+        request.navigation_data = data
+    return data
+
+
+def _read(request) -> dict:
     key = _key()
     data = cache.get(key)
     if data is not None:

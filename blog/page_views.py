@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import ListView
 
 from blog import conf
-from blog.models import Article, Correction, Page
+from blog.models import Correction, Page, visible_condition
 
 PAGES_IN_SEARCH = 5
 
@@ -59,7 +59,7 @@ class CorrectionListView(ListView):
 
     def get_queryset(self):
         return (
-            Correction.objects.filter(article__in=Article.objects.published())
+            Correction.objects.filter(visible_condition("article__"))
             .select_related("article")
             .order_by("-created", "-pk")
         )

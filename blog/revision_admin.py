@@ -49,6 +49,11 @@ class RevisionAdminMixin:
     def after_save(self, request, form):
         """What must happen before the version is kept (an article's status change)."""
 
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context["versions_url"] = self._url("versions", obj.pk)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
     def _url(self, name, *args):
         return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_{name}", args=args)
 

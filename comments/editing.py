@@ -44,6 +44,7 @@ def remember_posted(request, comment: Comment) -> None:
     key = str(comment.article_id)
     posted[key] = [*posted.get(key, []), comment.pk][-KEEP_PER_ARTICLE:]
     request.session[SESSION_KEY] = posted
+    getattr(request, "comments_editable", {}).pop(comment.article_id, None)
 
 
 def posted_here(request, article_id: int) -> frozenset:
@@ -52,13 +53,23 @@ def posted_here(request, article_id: int) -> frozenset:
     return frozenset(request.session.get(SESSION_KEY, {}).get(str(article_id), ()))
 
 
-def editable_ids(request, article_id: int, *, now=None) -> frozenset:
+def editable_ids(request, article_id: int) -> frozenset:
     """The comments on this article this browser may still edit (one query, only for browsers
-    that posted here)."""
+    that posted here, once a request: the view and the comment section both ask)."""
     posted = posted_here(request, article_id)
-    if not posted or not window():
+    if not posted:
         return frozenset()
-    since = (now or timezone.now()) - window()
+    memo = request.__dict__.setdefault("comments_editable", {})
+    if article_id not in memo:
+        memo[article_id] = _editable(request, article_id, posted)
+    return memo[article_id]
+
+
+def _editable(request, article_id: int, posted: frozenset) -> frozenset:
+    edit_window = window()
+    if not edit_window:
+        return frozenset()
+    since = timezone.now() - edit_window
     editable = frozenset(
         Comment.objects.filter(pk__in=list(posted), created__gte=since)
         .exclude(status=Comment.Status.SPAM)

@@ -117,11 +117,13 @@ def followers_notify(comment: Comment) -> int:
     messages went out; failures are logged, never raised."""
     try:
         commenter = _normal(comment.author_email)
-        followers = [
-            f
-            for f in confirmed_followers(comment.article, DiscussionFollower.Frequency.IMMEDIATE)
-            if f.email != commenter
-        ]
+        followers = list(
+            confirmed_followers(comment.article, DiscussionFollower.Frequency.IMMEDIATE).exclude(
+                email=commenter
+            )
+        )
+        for follower in followers:
+            follower.article = comment.article  # read by each message: no query per follower
         context = {
             "commenter": comment.display_name,
             "text": comment.body,

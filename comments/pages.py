@@ -285,11 +285,12 @@ def comment_location(comment: Comment, *, own_pending=frozenset()) -> str:
     number = page_number_of(comment, own_pending=own_pending)
     if rules.page_comments:
         # The default page answers the bare address; which it is depends on the count.
-        threads = visible_roots(
-            comment.article, own_pending=own_pending, order=rules.default_order
-        ).count()
-        num_pages = max(1, math.ceil(threads / max(1, rules.threads_per_page)))
-        default = num_pages if rules.default_page == DefaultPage.LAST else 1
+        default = 1
+        if rules.default_page == DefaultPage.LAST:
+            threads = visible_roots(
+                comment.article, own_pending=own_pending, order=rules.default_order
+            ).count()
+            default = max(1, math.ceil(threads / max(1, rules.threads_per_page)))
         if number != default:
             article_url += f"?{PAGE_PARAM}={number}"
     return f"{article_url}#comment-{comment.pk}"

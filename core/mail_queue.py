@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils.module_loading import import_string
 
 from core.models import OutgoingEmail
+from core.privacy import iso
 
 logger = logging.getLogger(__name__)
 
@@ -134,8 +135,8 @@ def export_outgoing_email(email: str) -> list[dict]:
         {
             "subject": row.subject,
             "status": row.status,
-            "queued": row.created.isoformat(),
-            "sent_at": row.sent_at.isoformat() if row.sent_at else None,
+            "queued": iso(row.created),
+            "sent_at": iso(row.sent_at),
         }
         for row in _rows_for(email)
     ]

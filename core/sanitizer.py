@@ -51,7 +51,6 @@ ARTICLE_ATTRIBUTES = {
 }
 ARTICLE_PROTOCOLS = frozenset({"http", "https", "mailto"})
 COMMENT_REL = "nofollow ugc noopener"
-_BLANK_LINE = re.compile(r"\n(?:[^\S\n]*\n)+")
 
 # Stripping keeps an element's text; these elements' text is code, never prose, so it goes too.
 DROP_WITH_CONTENT = frozenset({"script", "style"})

@@ -46,14 +46,19 @@ def retry_delay(attempts: int) -> timedelta:
     return timedelta(seconds=min(seconds, setting("EMAIL_RETRY_MAX_DELAY")))
 
 
+def _stale_claim(now) -> Q:
+    """A send a worker claimed and never finished (it was killed): anyone may take it."""
+    stale = now - timedelta(seconds=setting("EMAIL_CLAIM_TIMEOUT"))
+    return Q(status=OutgoingEmail.Status.SENDING, claimed_at__lt=stale)
+
+
 def _claim(pk: int) -> OutgoingEmail | None:
     """Take the email for this attempt, unless another worker has it or it is done."""
     now = timezone.now()
-    stale = now - timedelta(seconds=setting("EMAIL_CLAIM_TIMEOUT"))
     claimable = Q(status=OutgoingEmail.Status.QUEUED) & (
         Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
     )
-    claimable |= Q(status=OutgoingEmail.Status.SENDING, claimed_at__lt=stale)
+    claimable |= _stale_claim(now)
     claimed = (
         OutgoingEmail.objects.filter(claimable, pk=pk).update(
             status=OutgoingEmail.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
@@ -124,10 +129,8 @@ def resume_outgoing() -> int:
     and retries a backend without deferred tasks could not schedule. A task for an email that
     is already taken or sent does nothing, so enqueueing one too many is harmless."""
     now = timezone.now()
-    stale = now - timedelta(seconds=setting("EMAIL_CLAIM_TIMEOUT"))
     due = OutgoingEmail.objects.filter(
-        Q(status=OutgoingEmail.Status.QUEUED, next_attempt_at__lte=now)
-        | Q(status=OutgoingEmail.Status.SENDING, claimed_at__lt=stale)
+        Q(status=OutgoingEmail.Status.QUEUED, next_attempt_at__lte=now) | _stale_claim(now)
     ).values_list("pk", flat=True)
     count = 0
     for pk in due.iterator():
