@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from comments import conf
 from core.botcheck import BotCheckedForm
+from core.web_address import is_web_address
 
 TIMESTAMP_SALT = "comments.form-timestamp"
 
@@ -84,7 +85,7 @@ class CommentForm(BotCheckedForm):
 
     def clean_author_url(self):
         url = self.cleaned_data["author_url"]
-        if url and not url.lower().startswith(("http://", "https://")):
+        if url and not is_web_address(url):
             raise forms.ValidationError(_("Enter a web address starting with http:// or https://."))
         return url
 

@@ -74,14 +74,3 @@ def render_tree(
         ),
         rendered_threads=sum(1 for f in fingerprints if f is None or f in fresh),
     )
-
-
-def article_tree(article, *, own_pending: frozenset = frozenset()) -> RenderedTree:
-    """The rendered tree: whole from the cache when nothing changed, else re-assembled."""
-    if own_pending:
-        return render_tree(article, own_pending=own_pending)
-    cached, version = tree_cache.get_tree(article.pk)
-    if cached is None:
-        cached = render_tree(article)
-        tree_cache.set_tree(article.pk, version, cached)
-    return cached

@@ -46,22 +46,9 @@ def _suffix() -> str:
     return f"{translation.get_language()}:d{conf.max_depth()}"
 
 
-def tree_key(article_id: int, version: int) -> str:
-    return f"comments:tree:{article_id}:{version}:{_suffix()}"
-
-
 def page_key(article_id: int, version: int, page: str) -> str:
     """One page of an article's discussion (comments.pages), under the article's version."""
     return f"comments:page:{article_id}:{version}:{page}:{_suffix()}"
-
-
-def get_tree(article_id: int):
-    version = article_version(article_id)
-    return cache.get(tree_key(article_id, version)), version
-
-
-def set_tree(article_id: int, version: int, value) -> None:
-    cache.set(tree_key(article_id, version), value, conf.get("COMMENTS_TREE_CACHE_SECONDS"))
 
 
 def thread_fingerprint(rows) -> str:

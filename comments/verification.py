@@ -38,14 +38,6 @@ def normal(email: str) -> str:
     return (email or "").strip().lower()
 
 
-def address_is_confirmed(email: str) -> bool:
-    email = normal(email)
-    return (
-        bool(email)
-        and CommenterAddress.objects.filter(email=email, confirmed_at__isnull=False).exists()
-    )
-
-
 def is_returning_commenter(*, email: str, user=None, proven_email: str = "") -> bool:
     """An earlier approved comment from the same proven person: their account when logged in,
     otherwise the typed address when this browser has proved it (see proven_email())."""

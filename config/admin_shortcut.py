@@ -16,7 +16,7 @@ def view_on_site(request, content_type_id, object_id):
     content_type = ContentType.objects.filter(pk=content_type_id).first()
     if content_type is not None and content_type.model_class() is Article:
         article = Article.objects.filter(pk=object_id).first() if object_id.isdigit() else None
-        public = article is not None and Article.objects.published().filter(pk=article.pk).exists()
+        public = article is not None and article.is_public
         if article is None or not (
             public or can_edit_article(request.user, article, for_viewing=True)
         ):

@@ -77,7 +77,6 @@ DEFAULTS = {
     },
     "MEDIA_CHOOSER_PAGE_SIZE": 30,
 }
-ALIGNMENTS = ("normal", "wide", "left", "right")
 
 
 def get(name: str):

@@ -4,6 +4,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
+from core.web_address import is_web_address
 from media import conf
 
 
@@ -27,7 +28,7 @@ class Embed:
 def find_embed(url: str) -> Embed | None:
     """The embed for a pasted address, or None when no allowed provider knows it."""
     url = (url or "").strip()
-    if not url.lower().startswith(("http://", "https://")) or len(url) > 500:
+    if not is_web_address(url) or len(url) > 500:
         return None
     # re keeps the compiled patterns in its own cache: the allowlist is small.
     for key, provider in conf.embed_providers(conf.get("MEDIA_EMBED_PROVIDERS")).items():

@@ -1,6 +1,6 @@
 """Reads on the media library."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from media.models import Image, ImageUse
 
@@ -17,10 +17,6 @@ def images_search(query: str = "") -> QuerySet[Image]:
             | Q(file__icontains=word)
         )
     return images
-
-
-def images_with_use_count() -> QuerySet[Image]:
-    return Image.objects.annotate(use_count=Count("uses"))
 
 
 def image_uses(image: Image) -> list[ImageUse]:

@@ -142,10 +142,6 @@ class Issue(TimeStampedModel):
         self.intro = clean_article_html(self.intro)
         super().save(*args, **kwargs)
 
-    @property
-    def is_public(self) -> bool:
-        return self.in_archive and self.status == self.Status.SENT
-
 
 class IssueArticle(models.Model):
     """An article in an issue, in the editor's order. Only published articles are ever sent."""

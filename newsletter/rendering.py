@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.html import strip_tags
 
-from blog.models import Article
+from blog.models import Article, visible_condition
 from core.mail import ListEmailMessage, site_url
 from newsletter.models import Issue, IssueArticle, Subscriber
 
@@ -123,7 +123,7 @@ def issue_articles(issue: Issue) -> list[Article]:
     """The issue's articles in the editor's order, published ones only: an article unpublished
     after it was picked is dropped, whenever that happens."""
     items = (
-        IssueArticle.objects.filter(issue=issue, article__in=Article.objects.published())
+        IssueArticle.objects.filter(visible_condition("article__"), issue=issue)
         .select_related("article__author", "article__category")
         .order_by("position", "pk")
     )

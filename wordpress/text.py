@@ -10,6 +10,7 @@ import re
 from html.parser import HTMLParser
 
 from core.sanitizer import strip_all_tags
+from core.web_address import is_web_address
 
 _BREAKS = re.compile(r"\n{3,}")
 _TRAILING_SPACE = re.compile(r"[^\S\n]+\n")
@@ -59,7 +60,7 @@ class _CommentText(HTMLParser):
         elif tag == "a" and self.links:
             href, start = self.links.pop()
             label = "".join(self.parts[start:]).strip()
-            if href.lower().startswith(("http://", "https://")) and href not in label:
+            if is_web_address(href) and href not in label:
                 self.parts.append(f" ({href})")
         elif self.open and self.open[-1][0] == tag:
             _, start = self.open.pop()
