@@ -6,7 +6,7 @@ threshold alone by reporting again. Reports go through the bot checks of every p
 a rate limit per address. When a comment reaches the discussion's threshold of open reports it
 goes back to pending, held with the reason, and shows in the moderation queue with its report
 count and reasons; approving it dismisses the reports, rejecting or marking it as spam acts on
-them (comments.services.comment_set_status calls flags_resolve).
+them (both moderation services, one comment or many, call flags_resolve).
 """
 
 import hashlib
@@ -106,8 +106,9 @@ def _hide_if_reported_enough(comment: Comment) -> None:
     transaction.on_commit(lambda: notifications.comment_held(comment))
 
 
-def flags_resolve(*, comment: Comment, status: str) -> int:
-    """A moderator decided: approving dismisses the open reports, removing acts on them."""
+def flags_resolve(*, comment_ids, status: str) -> int:
+    """A moderator decided (on one comment or many): approving dismisses the open reports,
+    removing acts on them."""
     if status == Comment.Status.PENDING:
         return 0
     state = (
@@ -115,7 +116,9 @@ def flags_resolve(*, comment: Comment, status: str) -> int:
         if status == Comment.Status.APPROVED
         else CommentFlag.State.ACTIONED
     )
-    return open_flags(comment).update(state=state, resolved_at=timezone.now())
+    return CommentFlag.objects.filter(
+        comment_id__in=comment_ids, state=CommentFlag.State.OPEN
+    ).update(state=state, resolved_at=timezone.now())
 
 
 def open_flag_count():

@@ -269,7 +269,7 @@ def comment_set_status(*, comment: Comment, status: str, moderator=None) -> Comm
         comment.moderated_by = moderator
         comment.moderated_at = timezone.now()
         comment.save(update_fields=["status", "moderated_by", "moderated_at", "updated"])
-        flags.flags_resolve(comment=comment, status=status)
+        flags.flags_resolve(comment_ids=[comment.pk], status=status)
         if approving:
             transaction.on_commit(lambda: notifications.comment_approved(comment))
     return comment
@@ -292,6 +292,7 @@ def comments_set_status(*, comments, status: str, moderator=None) -> int:
         Comment.objects.filter(pk__in=[comment.pk for comment in targets]).update(
             status=status, moderated_by=moderator, moderated_at=now, updated=now
         )
+        flags.flags_resolve(comment_ids=[comment.pk for comment in targets], status=status)
         bump_article_versions(*{comment.article_id for comment in targets})
         approved = []
         for comment in targets:

@@ -157,3 +157,19 @@ def test_reports_never_hide_a_comment_when_the_threshold_is_zero(comment, settin
         report(comment, ip=f"198.51.100.{n}")
     comment.refresh_from_db()
     assert comment.status == Comment.Status.APPROVED
+
+
+@pytest.mark.parametrize(
+    ("decision", "state"),
+    [("approved", "dismissed"), ("rejected", "actioned"), ("spam", "actioned")],
+)
+def test_bulk_moderation_resolves_the_reports_too(comment, settings, decision, state):
+    """The admin's actions moderate through comments_set_status: reports follow as for one."""
+    from comments.services import comments_set_status
+
+    settings.COMMENTS_FLAG_THRESHOLD = 1
+    report(comment)
+
+    comments_set_status(comments=Comment.objects.filter(pk=comment.pk), status=decision)
+
+    assert set(CommentFlag.objects.values_list("state", flat=True)) == {state}
