@@ -18,7 +18,6 @@ smallest. Not part of the tests.
 import argparse
 import os
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -28,16 +27,12 @@ from collections import Counter
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from bench.load import free_port
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 CLAIM_TIMEOUT = 10  # seconds before the killed worker's batch is taken over
 SCHEMA = "bench_newsletter"
 COUNT_BY_STATUS = "SELECT status, COUNT(*) FROM newsletter_delivery GROUP BY status"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Database:

@@ -21,6 +21,7 @@ from django.utils.text import Truncator
 from comments import notifications
 from comments.models import Comment, DiscussionFollower
 from core.mail import site_url
+from core.privacy import iso
 
 logger = logging.getLogger(__name__)
 
@@ -29,10 +30,6 @@ UNSUBSCRIBE_SALT = "comments.follow.unsubscribe"
 CONFIRM_MAX_AGE = timedelta(days=7)
 ASK_AGAIN_AFTER = timedelta(days=1)
 DIGEST_MAX_COMMENTS = 50
-
-
-def _normal(email: str) -> str:
-    return (email or "").strip().lower()
 
 
 def confirm_token(follower: DiscussionFollower, frequency: str) -> str:
@@ -73,7 +70,7 @@ def follower_request(*, article, email: str, frequency: str) -> bool:
     A confirmed follower changing the frequency is asked to confirm again, so nobody can change
     someone else's subscription by typing their address.
     """
-    email = _normal(email)
+    email = notifications.normal_email(email)
     with transaction.atomic():
         follower, created = DiscussionFollower.objects.select_for_update().get_or_create(
             article=article, email=email, defaults={"frequency": frequency}
@@ -116,7 +113,7 @@ def followers_notify(comment: Comment) -> int:
     """Tell immediate followers about a newly approved comment (after commit). Returns how many
     messages went out; failures are logged, never raised."""
     try:
-        commenter = _normal(comment.author_email)
+        commenter = notifications.normal_email(comment.author_email)
         followers = list(
             confirmed_followers(comment.article, DiscussionFollower.Frequency.IMMEDIATE).exclude(
                 email=commenter
@@ -232,12 +229,14 @@ def export_follows(email: str) -> list[dict]:
             "article": f.article.title,
             "url": site_url(f.article.get_absolute_url()),
             "frequency": f.frequency,
-            "asked_at": f.created.isoformat(),
-            "confirmed_at": f.confirmed_at and f.confirmed_at.isoformat(),
+            "asked_at": iso(f.created),
+            "confirmed_at": iso(f.confirmed_at),
         }
-        for f in DiscussionFollower.objects.filter(email=_normal(email)).select_related("article")
+        for f in DiscussionFollower.objects.filter(
+            email=notifications.normal_email(email)
+        ).select_related("article")
     ]
 
 
 def erase_follows(email: str) -> int:
-    return DiscussionFollower.objects.filter(email=_normal(email)).delete()[0]
+    return DiscussionFollower.objects.filter(email=notifications.normal_email(email)).delete()[0]

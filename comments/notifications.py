@@ -56,7 +56,7 @@ def comment_approved(comment: Comment) -> None:
         reply = _reply_message(comment)
         if reply is not None:
             messages.append(reply)
-        already_told = {_normal(address) for message in messages for address in message.to}
+        already_told = {normal_email(address) for message in messages for address in message.to}
         author = _author_message(comment, already_told=already_told)
         if author is not None:
             messages.append(author)
@@ -111,7 +111,7 @@ def _author_message(comment: Comment, *, already_told: set[str]) -> EmailMessage
         return None
     if comment.user_id is not None and comment.user_id == author_user.pk:
         return None
-    if _normal(author_user.email) in already_told | {_normal(comment.author_email)}:
+    if normal_email(author_user.email) in already_told | {normal_email(comment.author_email)}:
         return None
     with translation.override(settings.LANGUAGE_CODE):
         context = _context(comment, comment_url=site_url(comment.get_absolute_url()))
@@ -127,7 +127,7 @@ def _reply_message(comment: Comment) -> EmailMessage | None:
         return None
     if parent.status != Comment.Status.APPROVED:
         return None  # Nobody is pulled back to a comment moderators took down.
-    if _normal(parent.author_email) == _normal(comment.author_email):
+    if normal_email(parent.author_email) == normal_email(comment.author_email):
         return None
     if parent.user_id is not None and parent.user_id == comment.user_id:
         return None
@@ -191,14 +191,15 @@ def _redact(text: str, comment: Comment) -> str:
     return text
 
 
-def _normal(address: str) -> str:
+def normal_email(address: str) -> str:
+    """An address as the comments app compares and stores it: trimmed, lower case."""
     return (address or "").strip().lower()
 
 
 def _unique(addresses) -> list[str]:
     seen, unique = set(), []
     for address in addresses:
-        if _normal(address) not in seen:
-            seen.add(_normal(address))
+        if normal_email(address) not in seen:
+            seen.add(normal_email(address))
             unique.append(address)
     return unique

@@ -23,6 +23,7 @@ from django.utils import timezone, translation
 from comments import conf, notifications
 from comments.models import Comment, CommenterAddress
 from core.mail import site_url
+from core.privacy import iso
 
 logger = logging.getLogger(__name__)
 
@@ -34,17 +35,13 @@ PROOF_SALT = "comments.address-proof"
 PROOF_MAX_AGE = timedelta(days=365)
 
 
-def normal(email: str) -> str:
-    return (email or "").strip().lower()
-
-
 def is_returning_commenter(*, email: str, user=None, proven_email: str = "") -> bool:
     """An earlier approved comment from the same proven person: their account when logged in,
     otherwise the typed address when this browser has proved it (see proven_email())."""
     if user is not None and user.is_authenticated:
         return Comment.objects.public().filter(user=user).exists()
-    email = normal(email)
-    if not email or email != normal(proven_email):
+    email = notifications.normal_email(email)
+    if not email or email != notifications.normal_email(proven_email):
         return False
     return Comment.objects.public().filter(author_email__iexact=email).exists()
 
@@ -97,7 +94,7 @@ def address_confirm(*, address: CommenterAddress) -> CommenterAddress:
 
 def address_mark_confirmed(*, email: str) -> CommenterAddress | None:
     """Another proof of the same kind (a followed opt-in link sent to the address)."""
-    email = normal(email)
+    email = notifications.normal_email(email)
     if not email:
         return None
     address, _ = CommenterAddress.objects.get_or_create(email=email)
@@ -109,8 +106,12 @@ def address_confirmation_request(*, comment: Comment, proven_email: str = "") ->
 
     Called after commit. Returns whether a message went out; a failure is logged, not raised.
     """
-    email = normal(comment.author_email)
-    if not email or comment.user_id is not None or email == normal(proven_email):
+    email = notifications.normal_email(comment.author_email)
+    if (
+        not email
+        or comment.user_id is not None
+        or email == notifications.normal_email(proven_email)
+    ):
         return False
     if not conf.discussion().auto_approve_returning:
         return False
@@ -140,12 +141,12 @@ def export_addresses(email: str) -> list[dict]:
     return [
         {
             "email": a.email,
-            "asked_at": a.asked_at and a.asked_at.isoformat(),
-            "confirmed_at": a.confirmed_at and a.confirmed_at.isoformat(),
+            "asked_at": iso(a.asked_at),
+            "confirmed_at": iso(a.confirmed_at),
         }
-        for a in CommenterAddress.objects.filter(email=normal(email))
+        for a in CommenterAddress.objects.filter(email=notifications.normal_email(email))
     ]
 
 
 def erase_addresses(email: str) -> int:
-    return CommenterAddress.objects.filter(email=normal(email)).delete()[0]
+    return CommenterAddress.objects.filter(email=notifications.normal_email(email)).delete()[0]

@@ -10,7 +10,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_lists import QuickSelectionMixin
-from media import views
+from media import selectors, views
 from media.models import Image
 
 
@@ -136,7 +136,7 @@ class ImageAdmin(QuickSelectionMixin, admin.ModelAdmin):
     def details(self, obj):
         if not obj.pk:
             return "—"
-        uses = list(obj.uses.select_related("content_type"))
+        uses = selectors.image_uses(obj)
         used_in = (
             format_html(
                 "<ul>{}</ul>",

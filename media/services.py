@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from media import pipeline
+from media import pipeline, selectors
 from media.models import Image, ImageUse
 
 NO_SPACE_MESSAGE = _("The server has no space left to store this image; nothing was saved.")
@@ -108,7 +108,7 @@ def _delete_files(image: Image) -> None:
 
 def image_delete(*, image: Image) -> None:
     """Delete an unused image and its files (after commit); refused while anything uses it."""
-    uses = list(image.uses.select_related("content_type"))
+    uses = selectors.image_uses(image)
     if uses:
         raise ImageInUse(uses)
     with transaction.atomic():
