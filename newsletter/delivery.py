@@ -38,14 +38,13 @@ from django.db import connection as database
 from django.db import transaction
 from django.db.models import F, Min
 from django.utils import timezone
-from django.utils.html import strip_tags
 from django.utils.translation import gettext
 
 from core.mail_queue import describe, is_permanent
 from core.smtp import Outgoing, envelope_address, no_delay, send_many_then_commit, send_then_commit
 from newsletter import conf
 from newsletter.models import Delivery, Issue, Subscriber
-from newsletter.rendering import RenderedIssue, issue_articles, message_id, render_issue
+from newsletter.rendering import RenderedIssue, issue_has_content, message_id, render_issue
 
 logger = logging.getLogger(__name__)
 
@@ -76,7 +75,7 @@ def start_issue(issue_pk: int) -> str:
             return "not scheduled"
         if issue.send_at is not None and issue.send_at > timezone.now():
             return "not due"
-        if not issue_articles(issue) and not strip_tags(issue.intro).strip():
+        if not issue_has_content(issue):
             issue.status = Issue.Status.CANCELLED
             issue.note = gettext(
                 "Not sent: none of its articles is published any more and it has no introduction."

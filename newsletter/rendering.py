@@ -119,6 +119,11 @@ def message_id(issue_pk: int, delivery_pk: int) -> str:
     return f"<newsletter.{issue_pk}.{delivery_pk}@{_site_host()}>"
 
 
+def issue_has_content(issue: Issue) -> bool:
+    """Something to send: a published article, or an introduction with text."""
+    return bool(issue_articles(issue)) or bool(strip_tags(issue.intro).strip())
+
+
 def issue_articles(issue: Issue) -> list[Article]:
     """The issue's articles in the editor's order, published ones only: an article unpublished
     after it was picked is dropped, whenever that happens."""

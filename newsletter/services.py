@@ -202,14 +202,6 @@ class IssueNotReady(Exception):
     """An issue that cannot be sent (or cancelled) as asked; the message says why."""
 
 
-def _has_content(issue: Issue) -> bool:
-    from django.utils.html import strip_tags
-
-    from newsletter.rendering import issue_articles
-
-    return bool(issue_articles(issue)) or bool(strip_tags(issue.intro).strip())
-
-
 @transaction.atomic
 def issue_schedule(*, issue: Issue, send_at=None) -> Issue:
     """Send an issue at send_at (now if None): the worker starts it then. A scheduled issue may
@@ -219,7 +211,9 @@ def issue_schedule(*, issue: Issue, send_at=None) -> Issue:
     issue = Issue.objects.select_for_update().get(pk=issue.pk)
     if issue.status not in (Issue.Status.DRAFT, Issue.Status.SCHEDULED):
         raise IssueNotReady(_("This issue is already being sent or was sent."))
-    if not _has_content(issue):
+    from newsletter.rendering import issue_has_content
+
+    if not issue_has_content(issue):
         raise IssueNotReady(
             _("This issue has no published articles and no introduction: there is nothing to send.")
         )
