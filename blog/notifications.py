@@ -7,39 +7,21 @@ logged and swallowed: the submission is already committed.
 import logging
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
 from blog import conf
-from core.mail import site_url
+from blog.permissions import PUBLISH_PERMISSION
+from core.mail import addresses_with_permission, site_url
 
 logger = logging.getLogger(__name__)
-
-PUBLISH_PERMISSION = "blog.publish_article"
 
 
 def editor_addresses() -> list[str]:
     """Active users with an address who may publish (group, own permission or superuser)."""
-    users = (
-        get_user_model()
-        ._default_manager.with_perm(
-            PUBLISH_PERMISSION,
-            is_active=True,
-            include_superusers=True,
-            backend="django.contrib.auth.backends.ModelBackend",
-        )
-        .exclude(email="")
-        .order_by("pk")
-    )
-    seen, addresses = set(), []
-    for user in users:
-        if user.email.lower() not in seen:
-            seen.add(user.email.lower())
-            addresses.append(user.email)
-    return addresses
+    return addresses_with_permission(PUBLISH_PERMISSION)
 
 
 def article_submitted(article) -> None:

@@ -16,7 +16,6 @@ import logging
 import re
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -26,7 +25,7 @@ from django.utils.text import Truncator
 from comments import conf
 from comments.models import Comment
 from comments.unsubscribe import make_token
-from core.mail import ListEmailMessage, site_url
+from core.mail import ListEmailMessage, addresses_with_permission, site_url
 
 logger = logging.getLogger(__name__)
 
@@ -72,19 +71,7 @@ def comment_approved(comment: Comment) -> None:
 def moderator_addresses() -> list[str]:
     """Active users with an address who may moderate comments (group, own permission or
     superuser), each address once."""
-    users = (
-        get_user_model()
-        ._default_manager.with_perm(
-            MODERATE_PERMISSION,
-            is_active=True,
-            include_superusers=True,
-            # Permissions live in the model backend; axes' backend only guards logins.
-            backend="django.contrib.auth.backends.ModelBackend",
-        )
-        .exclude(email="")
-        .order_by("pk")
-    )
-    return _unique(user.email for user in users)
+    return addresses_with_permission(MODERATE_PERMISSION)
 
 
 def _held_messages(comment: Comment) -> list[EmailMessage]:
@@ -194,12 +181,3 @@ def _redact(text: str, comment: Comment) -> str:
 def normal_email(address: str) -> str:
     """An address as the comments app compares and stores it: trimmed, lower case."""
     return (address or "").strip().lower()
-
-
-def _unique(addresses) -> list[str]:
-    seen, unique = set(), []
-    for address in addresses:
-        if normal_email(address) not in seen:
-            seen.add(normal_email(address))
-            unique.append(address)
-    return unique
