@@ -148,8 +148,11 @@ def cache_versions(article: Article) -> tuple[str, ...]:
 
 def fresh_until(article: Article) -> float | None:
     """When the article's comments close by age (the page changes then with no save)."""
-    closes = closing_time(article)
-    return closes.timestamp() if closes is not None and comments_open(article) else None
+    rules = conf.discussion()
+    closes = closing_time(article, rules=rules)
+    if closes is None or not comments_open(article, rules=rules):
+        return None
+    return closes.timestamp()
 
 
 def feed_items(article: Article, limit: int) -> list[Comment]:

@@ -156,3 +156,13 @@ def test_edit_form_needs_csrf(article):
     assert edit(browser, comment, "Senza token.").status_code == 403
     comment.refresh_from_db()
     assert comment.body == data["body"]
+
+
+def test_the_edit_page_states_a_window_of_a_whole_day(settings, article):
+    settings.COMMENTS_EDIT_WINDOW_MINUTES = 24 * 60
+    browser = Client()
+    comment = posted(browser, article)
+
+    page = browser.get(reverse("comments:edit", args=[comment.pk]), headers=EN)
+
+    assert "for 1440 minutes after posting it" in page.text
