@@ -20,16 +20,7 @@ from core.client_address import client_ip
 logger = logging.getLogger(__name__)
 
 
-def _rate_key(ip: str | None) -> str:
-    return f"comments:rate:{ip or 'unknown'}"
-
-
-def _rate_limited(ip: str | None) -> bool:
-    return ratelimit.reached(_rate_key(ip), limit=conf.get("COMMENTS_RATE_LIMIT"))
-
-
-def _count_post(ip: str | None) -> None:
-    ratelimit.count(_rate_key(ip), window=conf.get("COMMENTS_RATE_WINDOW"))
+RATE_LIMIT = ratelimit.PerAddress("comments", conf, "COMMENTS_RATE_LIMIT", "COMMENTS_RATE_WINDOW")
 
 
 @require_POST
@@ -42,12 +33,12 @@ def post_comment(request, article_id: int):
     form = CommentForm(request.POST, article=article, user=request.user)
     ip = client_ip(request)
     status = 400
-    if _rate_limited(ip):
+    if RATE_LIMIT.reached(ip):
         form.add_error(None, _("You are posting too fast. Wait a minute, then try again."))
         status = 429
     else:
         # Every attempt counts, refused ones too: nobody gets unlimited tries at the rules.
-        _count_post(ip)
+        RATE_LIMIT.count(ip)
     if status != 429 and form.is_valid():
         data = form.cleaned_data
         try:

@@ -23,16 +23,7 @@ def contact_page():
     return Page.objects.published().filter(template=PAGE_TEMPLATE).order_by("path").first()
 
 
-def _rate_key(ip: str | None) -> str:
-    return f"contact:rate:{ip or 'unknown'}"
-
-
-def _rate_limited(ip: str | None) -> bool:
-    return ratelimit.reached(_rate_key(ip), limit=conf.get("CONTACT_RATE_LIMIT"))
-
-
-def _count(ip: str | None) -> None:
-    ratelimit.count(_rate_key(ip), window=conf.get("CONTACT_RATE_WINDOW"))
+RATE_LIMIT = ratelimit.PerAddress("contact", conf, "CONTACT_RATE_LIMIT", "CONTACT_RATE_WINDOW")
 
 
 @require_POST
@@ -43,7 +34,7 @@ def send(request):
         raise Http404(_("There is no contact page."))
     form = ContactForm(request.POST)
     ip = client_ip(request)
-    if _rate_limited(ip):
+    if RATE_LIMIT.reached(ip):
         form.is_valid()  # keeps the typed text bound, errors and all
         form.add_error(None, _("Too many messages from your connection. Wait a few minutes."))
         status = 429
@@ -68,7 +59,7 @@ def send(request):
             )
             status = 503
         else:
-            _count(ip)
+            RATE_LIMIT.count(ip)
             return redirect("contact:sent")
     else:
         status = 400

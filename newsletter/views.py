@@ -26,16 +26,9 @@ from newsletter.services import (
 logger = logging.getLogger(__name__)
 
 
-def _rate_key(ip: str | None) -> str:
-    return f"newsletter:rate:{ip or 'unknown'}"
-
-
-def _rate_limited(ip: str | None) -> bool:
-    return ratelimit.reached(_rate_key(ip), limit=conf.get("NEWSLETTER_RATE_LIMIT"))
-
-
-def _count_request(ip: str | None) -> None:
-    ratelimit.count(_rate_key(ip), window=conf.get("NEWSLETTER_RATE_WINDOW"))
+RATE_LIMIT = ratelimit.PerAddress(
+    "newsletter", conf, "NEWSLETTER_RATE_LIMIT", "NEWSLETTER_RATE_WINDOW"
+)
 
 
 def _signup_page(request, form, *, status=200, **context):
@@ -59,7 +52,7 @@ def signup(request):
 
     form = SignupForm(request.POST)
     ip = client_ip(request)
-    if _rate_limited(ip):
+    if RATE_LIMIT.reached(ip):
         form.add_error(None, _("Too many sign-up requests. Wait a few minutes, then try again."))
         status = 429
     elif form.is_valid():
@@ -79,7 +72,7 @@ def signup(request):
             )
             status = 503
         else:
-            _count_request(ip)
+            RATE_LIMIT.count(ip)
             return redirect("newsletter:check-inbox")
     else:
         status = 400
