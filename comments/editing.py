@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from comments import conf, moderation, notifications
@@ -120,15 +120,14 @@ def comment_edit(*, comment: Comment, body: str, user=None, proven_email: str = 
             user_agent=comment.user_agent,
             proven_email=proven_email,
         )
-        with translation.override(settings.LANGUAGE_CODE):
-            verdict = moderation.check_comment(candidate, article=comment.article, user=user)
-            held_reason = str(verdict.reason)[:200]
+        status, held_reason = moderation.stored_verdict(
+            candidate, article=comment.article, user=user
+        )
         CommentRevision.objects.create(comment=comment, body=comment.body, status=comment.status)
         was_approved = comment.status == Comment.Status.APPROVED
         comment.body = body
         comment.edited_at = timezone.now()
-        comment.status = verdict.status
-        comment.held_reason = held_reason if verdict.status != Comment.Status.APPROVED else ""
+        comment.status, comment.held_reason = status, held_reason
         comment.save(
             update_fields=[
                 "body", "body_html", "avatar_colour", "edited_at", "status", "held_reason",

@@ -17,7 +17,8 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from comments import conf, verification
@@ -66,6 +67,14 @@ def is_trusted(user, article) -> bool:
     if user.has_perm("comments.change_comment"):
         return True
     return article.author.user_id == user.pk
+
+
+def stored_verdict(candidate: Candidate, *, article, user=None) -> tuple[str, str]:
+    """(status, held reason) as a comment stores them: the reason is for moderators, so in the
+    site's language rather than the commenter's, and at most 200 characters ("" if approved)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        verdict = check_comment(candidate, article=article, user=user)
+        return verdict.status, str(verdict.reason)[:200]
 
 
 def check_comment(

@@ -4,10 +4,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from blog.models import Article
@@ -198,10 +197,7 @@ def _insert(
             )
         _check_can_reply(parent)
 
-    # The reason is stored for moderators: in the site's language, not the commenter's.
-    with translation.override(settings.LANGUAGE_CODE):
-        verdict = moderation.check_comment(candidate, article=article, user=user)
-        held_reason = str(verdict.reason)[:200]
+    status, held_reason = moderation.stored_verdict(candidate, article=article, user=user)
     comment = Comment(
         article=article,
         parent=parent,
@@ -213,7 +209,7 @@ def _insert(
         ip_address=candidate.ip_address,
         user_agent=candidate.user_agent,
         notify_on_reply=notify_on_reply,
-        status=verdict.status,
+        status=status,
         held_reason=held_reason,
         author_role=role_of(user, article),
     )
