@@ -11,12 +11,11 @@ spam; the text it replaced is kept as a CommentRevision for moderators, and read
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from comments import conf, moderation, notifications
+from comments import conf, moderation, notifications, session_lists
 from comments.models import Comment, CommentRevision
 
 SESSION_KEY = "comments_editable"
@@ -40,17 +39,12 @@ def remember_posted(request, comment: Comment) -> None:
     """Note in this browser's session that it posted `comment` (only while editing is on)."""
     if not window():
         return
-    posted = request.session.get(SESSION_KEY, {})
-    key = str(comment.article_id)
-    posted[key] = [*posted.get(key, []), comment.pk][-KEEP_PER_ARTICLE:]
-    request.session[SESSION_KEY] = posted
+    session_lists.add(request, SESSION_KEY, comment.article_id, comment.pk, keep=KEEP_PER_ARTICLE)
     getattr(request, "comments_editable", {}).pop(comment.article_id, None)
 
 
 def posted_here(request, article_id: int) -> frozenset:
-    if request is None or settings.SESSION_COOKIE_NAME not in request.COOKIES:
-        return frozenset()  # Most readers: no session, no query.
-    return frozenset(request.session.get(SESSION_KEY, {}).get(str(article_id), ()))
+    return session_lists.ids(request, SESSION_KEY, article_id)
 
 
 def editable_ids(request, article_id: int) -> frozenset:
@@ -77,9 +71,7 @@ def _editable(request, article_id: int, posted: frozenset) -> frozenset:
     )
     if not editable:
         # Past the window: forget them, so the page is the shared one again, with no query.
-        remembered = request.session.get(SESSION_KEY, {})
-        remembered.pop(str(article_id), None)
-        request.session[SESSION_KEY] = remembered
+        session_lists.replace(request, SESSION_KEY, article_id, frozenset())
     return editable
 
 
