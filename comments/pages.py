@@ -141,10 +141,19 @@ def _root_shown(own_pending: frozenset) -> Q:
     return shown
 
 
-def visible_roots(article, *, own_pending: frozenset = frozenset(), order: str):
-    roots = Comment.objects.filter(article=article, parent__isnull=True).filter(
+def _shown_roots(article, own_pending: frozenset):
+    """The threads a reader (with these held comments of their own) sees, in no order."""
+    return Comment.objects.filter(article=article, parent__isnull=True).filter(
         _root_shown(own_pending)
     )
+
+
+def _approved(article):
+    return Comment.objects.public().filter(article=article)
+
+
+def visible_roots(article, *, own_pending: frozenset = frozenset(), order: str):
+    roots = _shown_roots(article, own_pending)
     if order == CommentOrder.REPLIES:
         return roots.annotate(replies=_thread_size()).order_by("-replies", "tree_id")
     return roots.order_by("-tree_id" if order == CommentOrder.NEWEST else "tree_id")
@@ -158,12 +167,7 @@ def _count(queryset):
 
 def _counts(article, own_pending: frozenset) -> tuple[int, int]:
     """(approved comments, visible threads), when the page's rows did not bring them."""
-    return (
-        Comment.objects.public().filter(article=article).count(),
-        Comment.objects.filter(article=article, parent__isnull=True)
-        .filter(_root_shown(own_pending))
-        .count(),
-    )
+    return _approved(article).count(), _shown_roots(article, own_pending).count()
 
 
 def _thread_key(order: str):
@@ -183,12 +187,8 @@ def _page_rows(article, *, order: str, start: int, per_page: int | None, own_pen
         Comment.objects.visible_tree(article, also_pk=own_pending)
         .filter(tree_id__in=roots)
         .annotate(
-            approved_total=_count(Comment.objects.public().filter(article=article)),
-            threads_total=_count(
-                Comment.objects.filter(article=article, parent__isnull=True).filter(
-                    _root_shown(own_pending)
-                )
-            ),
+            approved_total=_count(_approved(article)),
+            threads_total=_count(_shown_roots(article, own_pending)),
         )
         .values_list(*Comment.RENDER_FIELDS, "approved_total", "threads_total", named=True)
     )
