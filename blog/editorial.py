@@ -14,6 +14,18 @@ from django.utils.translation import gettext_lazy as _
 from core.models import TimeStampedModel
 
 
+def _by_user() -> models.ForeignKey:
+    """Who did it: kept as None when the account is deleted, the record stays."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+
 class ArticleTransition(models.Model):
     """One change of an article's status: who, when, from what to what, and why."""
 
@@ -25,14 +37,7 @@ class ArticleTransition(models.Model):
     )
     from_status = models.CharField(_("from"), max_length=10)
     to_status = models.CharField(_("to"), max_length=10)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    user = _by_user()
     note = models.TextField(_("note"), blank=True)
     created = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
 
@@ -65,14 +70,7 @@ class Revision(models.Model):
     object_id = models.PositiveBigIntegerField(_("object id"))
     content_object = GenericForeignKey("content_type", "object_id")
     data = models.JSONField(_("data"))
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    user = _by_user()
     comment = models.CharField(_("comment"), max_length=200, blank=True)
     created = models.DateTimeField(_("saved"), auto_now_add=True)
 
@@ -103,14 +101,7 @@ class Correction(TimeStampedModel):
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.CORRECTION)
     text = models.TextField(_("text"), help_text=_("Plain text: what was wrong, or what is new."))
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    user = _by_user()
 
     class Meta:
         ordering = ["created", "pk"]
