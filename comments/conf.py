@@ -35,6 +35,24 @@ DEFAULTS = {
     "COMMENTS_RATE_WINDOW": 60,
     "COMMENTS_FLAG_RATE_LIMIT": 10,  # reports per address and hour
     "COMMENTS_FLAG_MIN_SECONDS": 2,
+    # Reports from readers: a comment by someone with this many approved comments (a proven
+    # address or an account) goes to the moderators instead of off the page; a reader (account
+    # or network) with this many dismissed reports, more than acted on, stops counting.
+    "COMMENTS_FLAG_GOOD_STANDING": 5,
+    "COMMENTS_FLAG_DISMISSED_LIMIT": 3,
+    # Mail that public forms make us send. Per client address: follow requests per window, and
+    # address confirmations a client's held comments may send per window. Per mailbox (case
+    # folded, `+tag` dropped, across the whole site, whoever asks), per COMMENTS_MAILBOX_WINDOW:
+    # follow confirmations, address confirmations, reply notices. Past a cap nothing is sent and
+    # the answer is the same.
+    "COMMENTS_FOLLOW_RATE_LIMIT": 5,
+    "COMMENTS_FOLLOW_RATE_WINDOW": 10 * 60,
+    "COMMENTS_PROOF_MAILS_PER_CLIENT": 5,
+    "COMMENTS_PROOF_CLIENT_WINDOW": 3600,
+    "COMMENTS_FOLLOW_MAILS_PER_MAILBOX": 3,
+    "COMMENTS_PROOF_MAILS_PER_MAILBOX": 3,
+    "COMMENTS_REPLY_MAILS_PER_MAILBOX": 10,
+    "COMMENTS_MAILBOX_WINDOW": 24 * 3600,
     "COMMENTS_DUPLICATE_CHECK": True,
     "COMMENTS_REMEMBER_AGE": 365 * 24 * 3600,
     "COMMENTS_TREE_CACHE_SECONDS": 24 * 3600,

@@ -1,12 +1,15 @@
 """Email notifications about comments. Called by comments.services after commit.
 
-Three messages, each sent to one recipient at a time (never a list of people in To or Cc), in the
+Four messages, each sent to one recipient at a time (never a list of people in To or Cc), in the
 site's language whatever the language of the request that triggered them:
 
 - held: the moderators (active users with an address who may change comments);
+- reported: the moderators, about a reported comment that reports may not take off the page;
 - approved: the article's author, unless the comment is theirs;
 - approved reply: the author of the parent comment, if they asked to be told about replies, with
-  a signed one-click unsubscribe link (List-Unsubscribe, RFC 8058).
+  a signed one-click unsubscribe link (List-Unsubscribe, RFC 8058); at most
+  COMMENTS_REPLY_MAILS_PER_MAILBOX a day per mailbox (`+tag`s and case folded), since the opt-in
+  is a box anybody may tick beside anybody's address.
 
 No message names a commenter's email address or IP. A failure is logged and swallowed: the
 comment is already committed, and the request that posted or approved it must not fail.
@@ -25,6 +28,7 @@ from django.utils.text import Truncator
 from comments import conf
 from comments.models import Comment
 from comments.unsubscribe import make_token
+from core import ratelimit
 from core.mail import ListEmailMessage, addresses_with_permission, site_url
 
 logger = logging.getLogger(__name__)
@@ -32,6 +36,9 @@ logger = logging.getLogger(__name__)
 MAILER = "default"
 MODERATE_PERMISSION = "comments.change_comment"
 REDACTED = "[…]"
+REPLY_MAILBOX_CAP = ratelimit.PerMailbox(
+    "comments-reply", conf, "COMMENTS_REPLY_MAILS_PER_MAILBOX", "COMMENTS_MAILBOX_WINDOW"
+)
 
 
 def comment_held(comment: Comment) -> None:
@@ -44,6 +51,28 @@ def comment_held(comment: Comment) -> None:
         logger.exception(
             "Could not prepare the held-comment notifications for comment %s", comment.pk
         )
+        return
+    _send(messages, comment)
+
+
+def comment_reported(comment: Comment, *, reason: str) -> None:
+    """Tell the moderators that readers reported a comment that stays on the page (by staff,
+    the article's author or a commenter in good standing: comments.flags) and waits for them."""
+    try:
+        if not conf.discussion().notify_moderators:
+            return
+        queue = reverse("admin:comments_comment_changelist") + "?reported=open"
+        with translation.override(settings.LANGUAGE_CODE):
+            context = _context(
+                comment,
+                reason=reason,
+                queue_url=site_url(queue),
+                change_url=site_url(reverse("admin:comments_comment_change", args=[comment.pk])),
+                comment_url=site_url(comment.get_absolute_url()),
+            )
+            messages = [_render("reported", to, context) for to in moderator_addresses()]
+    except Exception:
+        logger.exception("Could not prepare the report notifications for comment %s", comment.pk)
         return
     _send(messages, comment)
 
@@ -117,6 +146,8 @@ def _reply_message(comment: Comment) -> EmailMessage | None:
     if normal_email(parent.author_email) == normal_email(comment.author_email):
         return None
     if parent.user_id is not None and parent.user_id == comment.user_id:
+        return None
+    if not REPLY_MAILBOX_CAP.allow(parent.author_email):
         return None
     unsubscribe = site_url(reverse("comments:unsubscribe", args=[make_token(parent)]))
     with translation.override(settings.LANGUAGE_CODE):

@@ -7,8 +7,10 @@ which left a signed cookie naming the address's row (a number, never the address
 user counts through their account. A stranger typing a regular's address has neither: held.
 
 When a comment is held while that rule is on and its address is not proved by the browser, the
-address is sent one link (at most once a day, so nobody can use the form to flood a stranger's
-inbox). The link opens a page with a button: mail scanners that fetch links confirm nothing.
+address is sent one link (at most once a day per address, COMMENTS_PROOF_MAILS_PER_MAILBOX a day
+per mailbox with `+tag`s and case folded, and COMMENTS_PROOF_MAILS_PER_CLIENT an hour per client
+address, so nobody can use the form to flood a stranger's inbox; the comment is taken the same).
+The link opens a page with a button: mail scanners that fetch links confirm nothing.
 """
 
 import logging
@@ -22,6 +24,7 @@ from django.utils import timezone, translation
 
 from comments import conf, notifications
 from comments.models import Comment, CommenterAddress
+from core import ratelimit
 from core.mail import site_url
 from core.privacy import iso
 
@@ -33,6 +36,12 @@ ASK_AGAIN_AFTER = timedelta(days=1)
 PROOF_COOKIE = "comments_proof"
 PROOF_SALT = "comments.address-proof"
 PROOF_MAX_AGE = timedelta(days=365)
+CLIENT_LIMIT = ratelimit.PerAddress(
+    "comments-proof", conf, "COMMENTS_PROOF_MAILS_PER_CLIENT", "COMMENTS_PROOF_CLIENT_WINDOW"
+)
+MAILBOX_CAP = ratelimit.PerMailbox(
+    "comments-proof", conf, "COMMENTS_PROOF_MAILS_PER_MAILBOX", "COMMENTS_MAILBOX_WINDOW"
+)
 
 
 def is_returning_commenter(*, email: str, user=None, proven_email: str = "") -> bool:
@@ -122,6 +131,9 @@ def address_confirmation_request(*, comment: Comment, proven_email: str = "") ->
             return False
         address.asked_at = now
         address.save(update_fields=["asked_at"])
+    if not (CLIENT_LIMIT.allow(comment.ip_address) and MAILBOX_CAP.allow(email)):
+        logger.info("Address confirmation for comment %s not sent: mail limit", comment.pk)
+        return False
     link = site_url(reverse("comments:confirm-address", args=[make_token(address)]))
     with translation.override(settings.LANGUAGE_CODE):
         message = notifications.render_message(

@@ -13,7 +13,6 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -27,6 +26,9 @@ from newsletter.tokens import TokenInvalid
 logger = logging.getLogger(__name__)
 
 MAILER = "default"
+MAILBOX_CAP = ratelimit.PerMailbox(
+    "newsletter", conf, "NEWSLETTER_MAILS_PER_ADDRESS", "NEWSLETTER_ADDRESS_WINDOW"
+)
 
 __all__ = [
     "IssueNotReady",
@@ -35,6 +37,7 @@ __all__ = [
     "issue_schedule",
     "issue_send_test",
     "subscriber_confirm",
+    "subscriber_for_confirm",
     "subscriber_for_unsubscribe",
     "subscriber_request",
     "subscriber_unsubscribe",
@@ -78,12 +81,30 @@ def subscriber_request(
     return subscriber
 
 
+def _confirm_max_age() -> int:
+    return conf.get("NEWSLETTER_CONFIRM_DAYS") * 24 * 3600
+
+
+def subscriber_for_confirm(*, token: str) -> Subscriber:
+    """Whom a confirmation link is for (TokenInvalid if nobody, or no longer): the page the link
+    opens, which asks for a click before subscriber_confirm() (mail scanners follow links)."""
+    pk, fingerprint = tokens.read_token(token, salt=tokens.CONFIRM_SALT, max_age=_confirm_max_age())
+    subscriber = Subscriber.objects.filter(pk=pk).first()
+    if (
+        subscriber is None
+        or not tokens.matches(subscriber, fingerprint, salt=tokens.CONFIRM_SALT)
+        or subscriber.status == Subscriber.Status.UNSUBSCRIBED
+    ):
+        raise TokenInvalid
+    return subscriber
+
+
 @transaction.atomic
 def subscriber_confirm(*, token: str) -> Subscriber:
-    """Follow the confirmation link. Following it again changes nothing; a link made before the
-    reader unsubscribed no longer works (they sign up again)."""
-    max_age = conf.get("NEWSLETTER_CONFIRM_DAYS") * 24 * 3600
-    subscriber = _subscriber_for(token, salt=tokens.CONFIRM_SALT, max_age=max_age)
+    """Confirm, from the button of the page the confirmation link opens. Confirming again
+    changes nothing; a link made before the reader unsubscribed no longer works (they sign up
+    again)."""
+    subscriber = _subscriber_for(token, salt=tokens.CONFIRM_SALT, max_age=_confirm_max_age())
     if subscriber.status == Subscriber.Status.UNSUBSCRIBED:
         raise TokenInvalid
     if subscriber.status == Subscriber.Status.PENDING:
@@ -149,19 +170,9 @@ def _subscriber_for(token: str, *, salt: str, max_age: int | None = None) -> Sub
     return subscriber
 
 
-def _address_allowance_left(email: str) -> bool:
-    """Count a message to this address; False once it has had its share for the window."""
-    key = (
-        "newsletter:address:"
-        + salted_hmac("newsletter.address-rate", email, algorithm="sha256").hexdigest()
-    )
-    sent = ratelimit.count(key, window=conf.get("NEWSLETTER_ADDRESS_WINDOW"))
-    return sent <= conf.get("NEWSLETTER_MAILS_PER_ADDRESS")
-
-
 def _send(subscriber: Subscriber, kind: str) -> None:
     try:
-        if not _address_allowance_left(subscriber.email):
+        if not MAILBOX_CAP.allow(subscriber.email):
             logger.info("Newsletter: subscriber %s has had enough mail for now", subscriber.pk)
             return
         _message(subscriber, kind).send(using=MAILER)
