@@ -412,7 +412,9 @@ class CommentRevision(models.Model):
 
 class CommentFlag(models.Model):
     """A reader's report that a comment breaks the rules. One per reader and comment: a reader
-    is their account, or otherwise a keyed hash of their address (the address is not stored)."""
+    is their account, or otherwise a keyed hash of their address (the address is not stored).
+    What it counts as towards hiding the comment is its source: the account, or a keyed hash
+    of the address's network (comments.flags)."""
 
     class Reason(models.TextChoices):
         SPAM = "spam", _("Spam or advertising")
@@ -431,6 +433,13 @@ class CommentFlag(models.Model):
     reason = models.CharField(_("reason"), max_length=10, choices=Reason)
     text = models.CharField(_("details"), max_length=500, blank=True)
     reporter = models.CharField(_("reporter"), max_length=64, editable=False)
+    source = models.CharField(
+        _("source"),
+        max_length=64,
+        editable=False,
+        default="",
+        help_text=_("The account, or a keyed hash of the network the report came from."),
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("user account"),
@@ -447,7 +456,10 @@ class CommentFlag(models.Model):
         ordering = ["-created", "-pk"]
         verbose_name = _("report")
         verbose_name_plural = _("reports")
-        indexes = [models.Index(fields=["comment", "state"], name="flag_comment_state_idx")]
+        indexes = [
+            models.Index(fields=["comment", "state"], name="flag_comment_state_idx"),
+            models.Index(fields=["source", "state"], name="flag_source_state_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["comment", "reporter"], name="flag_one_per_reader")
         ]
