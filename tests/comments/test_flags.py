@@ -230,7 +230,8 @@ def test_accounts_count_one_each_whatever_their_network(comment):
         browser = csrf_browser("198.51.100.5")
         browser.force_login(make_user(is_staff=False))
         data = csrf_post_data(flag_data(comment))
-        browser.post(reverse("comments:flag", args=[comment.pk]), data)
+        assert browser.post(reverse("comments:flag", args=[comment.pk]), data).status_code == 200
+    assert CommentFlag.objects.values("source").distinct().count() == 3
     comment.refresh_from_db()
     assert comment.status == Comment.Status.PENDING
 
