@@ -38,9 +38,13 @@ function cursorAfterFigure(type, { intoText }) {
     const figure = tr.selection.node
     if (!dispatch || !figure || figure.type.name !== type) return true
     const after = tr.selection.to
-    const next = tr.doc.resolve(after).nodeAfter
-    const usable = next && next.isTextblock && (intoText || next.content.size === 0)
-    if (!usable) tr.insert(after, state.schema.nodes.paragraph.create())
+    const $after = tr.doc.resolve(after)
+    const next = $after.nodeAfter
+    const paragraph = state.schema.nodes.paragraph
+    if (!(next && next.isTextblock && (intoText || next.content.size === 0))) {
+      if (!$after.parent.canReplaceWith($after.index(), $after.index(), paragraph)) return true
+      tr.insert(after, paragraph.create())
+    }
     return commands.setTextSelection(after + 1)
   }
 }
