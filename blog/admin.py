@@ -21,6 +21,7 @@ from blog.services import (
 )
 from core.admin_lists import QuickSelectionMixin
 from media import editor as media_editor
+from media.forms import validate_no_remote_images
 
 PROSE_EDITOR_EXTENSIONS = {
     "Bold": True,
@@ -73,7 +74,8 @@ def body_formfield(db_field, *, with_media: bool = True, **kwargs) -> ProseEdito
     """The rich-text editor for a body (articles, pages, a newsletter's intro).
 
     It offers what the sanitizer keeps, and the model sanitizes on every save; `with_media`
-    adds the library's image, gallery and embed buttons.
+    adds the library's image, gallery and embed buttons. Every body refuses images from other
+    sites (media.forms.validate_no_remote_images), the form coming back as typed.
     """
     extensions = PROSE_EDITOR_EXTENSIONS | (media_editor.extensions() if with_media else {})
     return ProseEditorFormField(
@@ -82,6 +84,7 @@ def body_formfield(db_field, *, with_media: bool = True, **kwargs) -> ProseEdito
         # Built by hand, so the admin flavour must be asked for (its CSS fits the admin).
         widget=ArticleBodyWidget,
         config={"extensions": extensions},
+        validators=[validate_no_remote_images, *kwargs.pop("validators", [])],
         **kwargs,
     )
 
