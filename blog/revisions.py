@@ -13,6 +13,7 @@ from django.db import models
 from django.utils.dateparse import parse_datetime
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 from core.sanitizer import strip_all_tags
 
@@ -149,7 +150,10 @@ def diff(model: type[models.Model], old: dict, new: dict, *, describe=None) -> l
 
 
 def describe_value(field, value):
-    """Ids to names for display: a category's name, a list of tag names, a status label."""
+    """Ids to names for display: a category's name, a list of tag names, a status label,
+    yes or no in the reader's language for a checkbox."""
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
     if value in (None, "", []):
         return value
     if field.many_to_many:

@@ -5,6 +5,7 @@ email, DEBUG on. Production sets DJANGO_ENV=production and must give SECRET_KEY 
 """
 
 import os
+import sys
 import tempfile
 from datetime import timedelta
 from pathlib import Path
@@ -18,6 +19,7 @@ from django_prose_editor.config import html_tags
 from js_asset import static_lazy
 
 from config.env import env_bool, env_int, env_list, env_str, load_dotenv
+from core.dev_server import site_url_from_command_line
 from media import conf as media_conf
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -294,7 +296,13 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # The public address: emails have no request, so their links are built on it (core.mail). In
 # production every absolute link on a page (canonical, OpenGraph, JSON-LD, feeds, sitemap) is
 # built on it too, never on the Host header a client sent (config.security.SiteUrlMiddleware).
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# In development, unless set, the address runserver serves (core.dev_server: `make run
+# PORT=8101` writes email links to port 8101).
+SITE_URL = (
+    env_str("SITE_URL")
+    or (None if PRODUCTION else site_url_from_command_line(sys.argv))
+    or "http://127.0.0.1:8000"
+)
 _site = urlsplit(SITE_URL)
 LINKS_FROM_SITE_URL = env_bool("LINKS_FROM_SITE_URL", default=PRODUCTION)
 if PRODUCTION and (
@@ -377,9 +385,13 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
 }
 
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    # Django's own "django" logger has a console handler of its own when DEBUG is on: with the
+    # root's, every line under it (each worker task, django.tasks) was written twice.
+    "loggers": {"django": {"handlers": [], "level": LOG_LEVEL, "propagate": True}},
 }

@@ -13,6 +13,7 @@ class ContactConfig(AppConfig):
 
         privacy.register(
             "contact_messages",
+            label=_("Contact messages"),
             exporter=export_messages,
             eraser=erase_messages,
             export_permission="contact.view_contactmessage",

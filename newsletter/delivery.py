@@ -77,9 +77,7 @@ def start_issue(issue_pk: int) -> str:
             return "not due"
         if not issue_has_content(issue):
             issue.status = Issue.Status.CANCELLED
-            issue.note = gettext(
-                "Not sent: none of its articles is published any more and it has no introduction."
-            )
+            issue.note = gettext("Not sent: none of its articles is published any more.")
             issue.save(update_fields=["status", "note", "updated"])
             return "empty"
         issue.recipients_count = _create_deliveries(issue)

@@ -225,9 +225,7 @@ def issue_schedule(*, issue: Issue, send_at=None) -> Issue:
     from newsletter.rendering import issue_has_content
 
     if not issue_has_content(issue):
-        raise IssueNotReady(
-            _("This issue has no published articles and no introduction: there is nothing to send.")
-        )
+        raise IssueNotReady(_("This issue has no published article: there is nothing to send."))
     now = timezone.now()
     issue.send_at = max(send_at or now, now)
     issue.status = Issue.Status.SCHEDULED
