@@ -294,3 +294,16 @@ def comment_location(comment: Comment, *, own_pending=frozenset()) -> str:
         if number != default:
             article_url += f"?{PAGE_PARAM}={number}"
     return f"{article_url}#comment-{comment.pk}"
+
+
+def page_rows(article, page: CommentPage) -> list:
+    """The rows `page` shows (what comment_page renders), as data for readers other than the
+    article page (the API): whole threads in the page's order, never the viewer's own."""
+    per_page = _per_page()
+    return _page_rows(
+        article,
+        order=page.order,
+        start=(page.number - 1) * (per_page or 0),
+        per_page=per_page,
+        own_pending=frozenset(),
+    )

@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "newsletter",
     "contact",
     "wordpress",
+    "ninja",  # django-ninja: its static files serve the API docs (api/urls.py)
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -67,6 +69,7 @@ MIDDLEWARE = [
     # In production, absolute links are built on SITE_URL, not on the Host a client sent.
     "config.security.SiteUrlMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "api.cors.CorsMiddleware",  # only under /api/, off unless API_CORS_ALLOWED_ORIGINS
     "config.security.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -35,6 +35,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap_index, name="sitemap"),
     path("sitemap-<slug:section>.xml", sitemap_section, name="sitemap-section"),
     path("robots.txt", robots_txt, name="robots"),
+    path("api/", include("api.urls")),
     path("", include("comments.urls")),
     path("", include("newsletter.urls")),
     path("", include("contact.urls")),

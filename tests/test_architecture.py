@@ -21,6 +21,7 @@ ALLOWED = {
     "newsletter": {"core", "blog", "media"},
     "contact": {"core", "blog"},
     "wordpress": {"core", "media", "blog", "comments", "newsletter", "contact"},
+    "api": {"core", "media", "blog", "comments", "newsletter", "contact"},
 }
 COMPOSERS = {"config"}  # may import every app
 APPS = set(ALLOWED) | COMPOSERS

@@ -22,6 +22,7 @@ SOURCE_DIRS = (
     "newsletter",
     "contact",
     "wordpress",
+    "api",
     "config",
     "templates",
 )
