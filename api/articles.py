@@ -22,7 +22,7 @@ from blog import search
 from blog.models import Article, Author, Category, Tag, visible_condition
 
 router = Router()
-NOT_FOUND = {404: Problem}
+NOT_FOUND = {400: Problem, 404: Problem}  # 400: a parameter the API cannot read
 
 
 class ArticleFilters(Schema):
@@ -85,7 +85,7 @@ def _listing_page(articles, cursor: dict, limit: int):
 
 @router.get(
     "/articles/",
-    response={200: ArticleList, 400: Problem},
+    response={200: ArticleList, **NOT_FOUND},
     summary="Published articles, newest first",
 )
 def article_list(request: HttpRequest, response: HttpResponse, filters: Query[ArticleFilters]):
@@ -173,19 +173,19 @@ def _taxonomy(request: HttpRequest, response: HttpResponse, queryset, presenter)
     return [presenter(request, item) for item in queryset]
 
 
-@router.get("/categories/", response=list[CategoryOut])
+@router.get("/categories/", response={200: list[CategoryOut], 400: Problem})
 def category_list(request: HttpRequest, response: HttpResponse):
     return _taxonomy(request, response, Category.objects.order_by("name", "pk"), present.category)
 
 
-@router.get("/tags/", response=list[TagOut])
+@router.get("/tags/", response={200: list[TagOut], 400: Problem})
 def tag_list(request: HttpRequest, response: HttpResponse):
     """Tags of at least one published article."""
     used = Exists(Article.objects.published().filter(tags=OuterRef("pk")))
     return _taxonomy(request, response, Tag.objects.filter(used).order_by("name"), present.tag)
 
 
-@router.get("/authors/", response=list[AuthorOut])
+@router.get("/authors/", response={200: list[AuthorOut], 400: Problem})
 def author_list(request: HttpRequest, response: HttpResponse):
     """Authors of at least one published article."""
     wrote = Exists(Article.objects.filter(Q(author=OuterRef("pk")) & visible_condition()))

@@ -41,6 +41,10 @@ def problem(request: HttpRequest | None, status: int, *, detail: str = "", **ext
     return response
 
 
+def is_api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
 def not_found(request: HttpRequest, exception=None) -> HttpResponse:
     return problem(request, 404, detail=gettext("Nothing public is at this address."))
 

@@ -132,9 +132,17 @@ class CommentPageOut(Schema):
     results: list[CommentOut]
 
 
+class ParameterError(Schema):
+    parameter: str
+    reason: str
+
+
 class Problem(Schema):
+    """RFC 9457 problem details."""
+
     type: str
     title: str
     status: int
     detail: str | None = None
     instance: str | None = None
+    errors: list[ParameterError] | None = None

@@ -14,7 +14,21 @@ from api import articles, cursors, problems
 app_name = "api"
 logger = logging.getLogger("django.request")
 
-api = NinjaAPI(
+
+class RivistaAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs):
+        """The schema as served: every error answer is a problem (application/problem+json)."""
+        schema = super().get_openapi_schema(**kwargs)
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                for status, answer in operation.get("responses", {}).items():
+                    content = answer.get("content", {})
+                    if int(status) >= 400 and "application/json" in content:
+                        answer["content"] = {problems.CONTENT_TYPE: content["application/json"]}
+        return schema
+
+
+api = RivistaAPI(
     title="Rivista API",
     version="1",
     description="Read what the magazine publishes: articles, taxonomies, discussions.",
@@ -40,7 +54,8 @@ def invalid(request, exc):
 
 @api.exception_handler(cursors.BadCursor)
 def bad_cursor(request, exc):
-    return problems.problem(request, 400, detail=str(_("This cursor is not one the API gave.")))
+    # The page a forged or mangled cursor names does not exist: a 404, as for an unknown id.
+    return problems.problem(request, 404, detail=str(_("This cursor is not one the API gave.")))
 
 
 @api.exception_handler(HttpError)
@@ -74,7 +89,7 @@ def answered_as_problems(view):
     return wrapper
 
 
-def unknown(request, rest=""):
+def unknown(request):
     return problems.not_found(request)
 
 
@@ -87,5 +102,5 @@ def _patterns():
 
 urlpatterns = [
     *_patterns(),
-    re_path(r"^(?P<rest>.*)$", unknown),
+    re_path(r"^", unknown),  # any other address under /api/, newlines and all
 ]

@@ -12,6 +12,8 @@ from django.shortcuts import render
 from django.template import loader
 from django.utils.decorators import decorator_from_middleware
 
+from api import problems
+
 
 class _CsrfTokenForTheFrame(CsrfViewMiddleware):
     """Django's `requires_csrf_token` without its check: the token for the footer forms only.
@@ -30,6 +32,8 @@ csrf_token_for_the_frame = decorator_from_middleware(_CsrfTokenForTheFrame)
 
 
 def _error_page(request, template_name: str, status: int):
+    if problems.is_api(request):
+        return problems.problem(request, status)  # the API's clients read JSON, not a page
     return render(request, template_name, {"error_status": status}, status=status)
 
 
@@ -49,4 +53,6 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
+    if problems.is_api(request):
+        return problems.problem(request, 500)
     return HttpResponseServerError(loader.get_template("500.html").render())

@@ -96,9 +96,9 @@ def test_cursor_pagination_walks_every_article_once(settings):
     assert len(seen) == 5
 
 
-def test_a_cursor_the_api_did_not_sign_is_a_400_problem():
+def test_a_cursor_the_api_did_not_sign_names_no_page():
     response = get("/api/v1/articles/?cursor=eyJhdCI6IjIwMDAifQ")
-    assert response.status_code == 400
+    assert response.status_code == 404
     assert response["Content-Type"] == "application/problem+json"
 
 
@@ -206,3 +206,10 @@ def test_problems_are_written_in_the_readers_language():
     assert get("/api/v1/articles/?limit=x").json()["errors"][0]["reason"] == (
         "Deve essere un numero intero."
     )
+
+
+def test_a_request_refused_before_the_api_is_still_a_problem():
+    # A NUL byte in the query string is refused by a middleware (config.security) for the site.
+    response = get("/api/v1/articles/?search=a%00b")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
