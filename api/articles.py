@@ -1,12 +1,16 @@
 """Articles, their discussion, and the taxonomies: what the public sees, through the one
 visibility rule (Article.objects.published()); anything else is a 404, by list or by id."""
 
+from typing import Annotated, Literal
+
+from annotated_types import Ge
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.http import urlencode
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
+from pydantic import BeforeValidator, StringConstraints
 
 from api import conditional, conf, cursors, discussions, present
 from api.schemas import (
@@ -25,13 +29,34 @@ router = Router()
 NOT_FOUND = {400: Problem, 404: Problem}  # 400: a parameter the API cannot read
 
 
+def _digits_only(value):
+    """A whole number written as one: pydantic would also take "2.0" for 2."""
+    if isinstance(value, str) and not (value.isascii() and value.isdigit()):
+        raise ValueError("not a whole number")
+    return value
+
+
+# The bound first: after a BeforeValidator pydantic writes it as "ge", which no schema reads.
+WholeNumber = Annotated[int, Ge(1), BeforeValidator(_digits_only)]
+
+
+# What the site reads in a query string (config.security refuses a NUL byte anywhere in one).
+Slug = Annotated[str, StringConstraints(pattern=r"^[-a-zA-Z0-9_]*$")]
+Text = Annotated[str, StringConstraints(pattern=r"^[^\x00]*$")]
+Cursor = Annotated[str, StringConstraints(pattern=r"^[-a-zA-Z0-9_:.]*$")]
+Order = Literal[tuple(discussions.ORDERS)]
+
+
 class ArticleFilters(Schema):
-    category: str | None = None
-    tag: str | None = None
-    author: str | None = None
-    search: str | None = None
-    cursor: str | None = None
-    limit: int | None = None
+    category: Slug | None = None
+    tag: Slug | None = None
+    author: Slug | None = None
+    search: Text | None = Field(None, description="Words to find, as the site's search reads them.")
+    cursor: Cursor | None = Field(None, description="From `next_cursor` of the previous page.")
+    limit: WholeNumber | None = Field(
+        None,
+        description="Articles per page (the site's setting by default, capped at its maximum).",
+    )
 
 
 def _published():
@@ -149,8 +174,8 @@ def article_comments(
     request: HttpRequest,
     response: HttpResponse,
     article_id: int,
-    page: int | None = None,
-    order: str | None = None,
+    page: WholeNumber | None = None,
+    order: Order | None = None,
 ):
     """A page of the article's discussion, in the site's pages and orders: whole threads,
     badges, edited marks, placeholders where a comment was removed."""
@@ -160,8 +185,7 @@ def article_comments(
     if unchanged is not None:
         return unchanged
     validators.apply(response)
-    number = page if page and page > 0 else None
-    return discussions.discussion_page(article, number=number, order=order)
+    return discussions.discussion_page(article, number=page, order=order)
 
 
 def _taxonomy(request: HttpRequest, response: HttpResponse, queryset, presenter):

@@ -67,6 +67,6 @@ def _reason(error: dict) -> str:
     kind = error.get("type", "")
     if kind == "missing":
         return gettext("Required.")
-    if kind.startswith("int_"):
+    if kind.startswith("int_") or kind == "value_error":
         return gettext("Must be a whole number.")
     return gettext("Not a valid value.")

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI, Swagger
 from ninja.errors import HttpError, ValidationError
 
-from api import articles, cursors, problems
+from api import articles, cursors, problems, site_pages
 
 app_name = "api"
 logger = logging.getLogger("django.request")
@@ -40,6 +40,7 @@ api = RivistaAPI(
     urls_namespace="api",
 )
 api.add_router("/v1/", articles.router)
+api.add_router("/v1/", site_pages.router)
 
 
 @api.exception_handler(Http404)

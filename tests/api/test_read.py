@@ -213,3 +213,10 @@ def test_a_request_refused_before_the_api_is_still_a_problem():
     response = get("/api/v1/articles/?search=a%00b")
     assert response.status_code == 400
     assert response["Content-Type"] == "application/problem+json"
+
+
+@pytest.mark.parametrize("limit", ["2.0", "0", "-1", "1e1"])
+def test_limit_is_a_positive_whole_number(limit):
+    response = get(f"/api/v1/articles/?limit={limit}")
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["parameter"] == "limit"
