@@ -9,9 +9,12 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
 from api import conditional
+from api.articles import Text
 from api.schemas import Problem, SeoOut
 from blog import navigation
+from blog.page_views import search_pages
 from blog.pages import Page
+from blog.search import clean_query
 from media import render
 
 router = Router()
@@ -74,12 +77,15 @@ def _conditional(request: HttpRequest, response: HttpResponse, *parts):
 
 
 @router.get("/pages/", response={200: list[PageSummary], 400: Problem})
-def page_list(request: HttpRequest, response: HttpResponse):
-    """Published pages, in the order of their addresses."""
+def page_list(request: HttpRequest, response: HttpResponse, search: Text | None = None):
+    """Published pages, in the order of their addresses; with `search`, the pages the site's
+    search shows above the articles."""
     unchanged = _conditional(request, response)
     if unchanged is not None:
         return unchanged
-    return [_summary(request, page) for page in Page.objects.published().order_by("path")]
+    query, _shortened = clean_query(search)
+    pages = search_pages(query) if query else Page.objects.published().order_by("path")
+    return [_summary(request, page) for page in pages]
 
 
 @router.get("/pages/{int:page_id}/", response={200: PageDetail, 400: Problem, 404: Problem})

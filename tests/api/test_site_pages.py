@@ -58,3 +58,11 @@ def test_pages_answer_304_until_a_page_changes():
     about.title = "Chi siamo davvero"
     about.save()
     assert get("/api/v1/pages/", **{"If-None-Match": etag}).status_code == 200
+
+
+def test_page_search_is_the_sites():
+    make_page("Chi siamo", "chi-siamo")
+    make_page("Contatti", "contatti")
+    make_page("Chi non siamo", "bozza", status="draft")
+    found = [item["title"] for item in get("/api/v1/pages/?search=siamo").json()]
+    assert found == ["Chi siamo"]
