@@ -113,6 +113,11 @@ class ArticleQuerySet(models.QuerySet):
         """The one visibility rule: published, and its publication time has come."""
         return self.filter(visible_condition())
 
+    def scheduled(self):
+        """Published but not yet public: its publication time is still to come (the same rule,
+        not written again, so the two can never drift apart)."""
+        return self.filter(status=Article.Status.PUBLISHED).exclude(visible_condition())
+
     def with_is_live(self):
         """Each article with `is_live`: whether the visibility rule shows it now (no subquery)."""
         return self.annotate(

@@ -15,9 +15,14 @@ a fresh timestamp), so a reader without JavaScript posts the form as before. A r
 reached for anything personal anyway (a CSRF token outside a hole, a session it changed, a
 cookie it set, a CSP nonce) is served to its visitor but not kept.
 
-Who is served from it: GET and HEAD from a visitor who is not logged in and sends no cookie but
-the CSRF and language ones (a session, a flash message, a remembered commenter all skip it), at
-an address whose query holds only the parameters the view names. Everything else renders.
+Who is an anonymous reader is decided here and nowhere else (`is_anonymous_reader`): GET and
+HEAD from a visitor who is not logged in and sends no cookie but the CSRF and language ones (a
+session, a flash message, a remembered commenter all make the page theirs). Such a reader is
+served from the cache at an address whose query holds only the parameters the view names
+(`can_keep`); blog.conditional gives the same readers ETags and 304s at any address, and nobody
+else either. The ETag is one per page and encoding: made from what the page depends on
+(`etag_base`, given by the view) and the visitor's CSRF secret, whether the page is served kept
+or rendered.
 """
 
 import hashlib
@@ -97,13 +102,23 @@ def _cookies_allowed() -> frozenset:
     return frozenset({settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME})
 
 
-def can_keep(request: HttpRequest, params: Iterable[str] = ()) -> bool:
-    """Whether this request may be answered from (and its page kept in) the page cache."""
+def is_anonymous_reader(request: HttpRequest) -> bool:
+    """The one rule for who reads the public pages as everyone does: a GET or HEAD, not logged
+    in, sending no cookie but the CSRF and language ones. Only such readers get validators and
+    kept pages; everyone else gets a page rendered for them."""
     return (
-        setting("PAGE_CACHE_ENABLED")
-        and request.method in ("GET", "HEAD")
+        request.method in ("GET", "HEAD")
         and not request.user.is_authenticated
         and set(request.COOKIES) <= _cookies_allowed()
+    )
+
+
+def can_keep(request: HttpRequest, params: Iterable[str] = ()) -> bool:
+    """Whether this request may be answered from (and its page kept in) the page cache: an
+    anonymous reader at an address whose query holds only `params`."""
+    return (
+        setting("PAGE_CACHE_ENABLED")
+        and is_anonymous_reader(request)
         and set(request.GET) <= set(params)
     )
 
@@ -126,10 +141,15 @@ def csrf_secret(request: HttpRequest) -> str:
     return request.META.get("CSRF_COOKIE") or request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
 
 
-def _etag(entry: dict, request: HttpRequest) -> str:
-    # The page embeds tokens made from the visitor's CSRF secret: a copy is theirs alone.
-    seed = f"{entry['seed']}:{csrf_secret(request)}"
+def etag(etag_base: str, request: HttpRequest) -> str:
+    """The page's one ETag (quoted): what it depends on (`etag_base`, from the view) and the
+    visitor's CSRF secret, since the page embeds tokens made from it: a copy is theirs alone."""
+    seed = f"{etag_base}:{csrf_secret(request)}"
     return quote_etag(hashlib.blake2b(seed.encode(), digest_size=16).hexdigest())
+
+
+def _etag(entry: dict, request: HttpRequest) -> str:
+    return etag(entry["etag_base"], request)
 
 
 def _current(entry: dict) -> bool:
@@ -204,10 +224,12 @@ def render_and_keep(
     depends_on: Iterable[str],
     fresh_until: float | None = None,
     last_modified: int,
+    etag_base: str,
 ) -> HttpResponse:
     """Render the page with holes for what is personal, keep it if nothing else was, and answer
     this visitor from it. `depends_on` names the versions (core.versions) whose move retires
-    the page; `fresh_until` is when it changes by itself (a timestamp), if ever.
+    the page; `fresh_until` is when it changes by itself (a timestamp), if ever; `last_modified`
+    and `etag_base` are the page's validators, the same a rendered page gets (blog.conditional).
 
     Call it only where can_keep(request, params) holds and the view found nothing personal.
     """
@@ -232,7 +254,7 @@ def render_and_keep(
         "versions": page_versions,
         "fresh_until": fresh_until,
         "last_modified": last_modified,
-        "seed": secrets.token_hex(8),
+        "etag_base": etag_base,
     }
     if not _keepable(request, response, body):
         # This visitor's page alone: their values in the holes, nothing kept, no validators.
