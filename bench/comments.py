@@ -95,6 +95,7 @@ def build_comments(article, count: int, rng: random.Random) -> None:
     from django.utils import timezone
 
     from comments import conf
+    from comments.counts import counts_rebuild
     from comments.models import Comment, avatar_colour_for
     from core.sanitizer import render_comment_text
 
@@ -156,6 +157,9 @@ def build_comments(article, count: int, rng: random.Random) -> None:
             if parent_of[i] is not None:
                 objects[i].parent = objects[parent_of[i]]
         Comment.objects.bulk_create(batch, batch_size=2000)
+    counts_rebuild(
+        article_ids=[article.pk]
+    )  # bulk_create passes no service: recount (as imports do)
 
 
 def timed_posts(article, post_url: str, repeat: int, rng, *, max_level: int = 99) -> float:

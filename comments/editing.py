@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from comments import conf, moderation, notifications, session_lists
+from comments.counts import StatusChange, counts_follow
 from comments.models import Comment, CommentRevision
 
 SESSION_KEY = "comments_editable"
@@ -116,7 +117,8 @@ def comment_edit(*, comment: Comment, body: str, user=None, proven_email: str = 
             candidate, article=comment.article, user=user
         )
         CommentRevision.objects.create(comment=comment, body=comment.body, status=comment.status)
-        was_approved = comment.status == Comment.Status.APPROVED
+        before = comment.status
+        was_approved = before == Comment.Status.APPROVED
         comment.body = body
         comment.edited_at = timezone.now()
         comment.status, comment.held_reason = status, held_reason
@@ -126,6 +128,7 @@ def comment_edit(*, comment: Comment, body: str, user=None, proven_email: str = 
                 "updated",
             ]
         )  # fmt: skip
+        counts_follow([StatusChange(comment.article_id, comment.tree_id, before, status)])
         if comment.status == Comment.Status.PENDING and was_approved:
             transaction.on_commit(lambda: notifications.comment_held(comment))
     return comment

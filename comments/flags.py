@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from comments import conf, notifications
+from comments.counts import StatusChange, counts_follow
 from comments.models import Comment, CommentFlag
 from core import ratelimit
 
@@ -103,6 +104,9 @@ def _hide_if_reported_enough(comment: Comment) -> None:
     comment.status = Comment.Status.PENDING
     comment.held_reason = reason[:200]
     comment.save(update_fields=["status", "held_reason", "updated"])
+    counts_follow(
+        [StatusChange(comment.article_id, comment.tree_id, Comment.Status.APPROVED, comment.status)]
+    )
     transaction.on_commit(lambda: notifications.comment_held(comment))
 
 

@@ -3,10 +3,11 @@
 A page holds `threads_per_page` top-level comments, each with all its visible replies, so a
 thread never straddles two pages and a reply never loses its context. Reading a page costs two
 queries whatever the size of the discussion: one aggregate (how many approved comments and
-visible threads there are) and the page's rows, whose thread ids come from an ordered, sliced
-subquery inside the same statement. Threads render through comments.tree, so their cached
-fragments are shared by every page and order they appear in; the assembled page is cached
-under the article's version like the whole tree was.
+visible threads there are, read from the counts kept per article by comments.counts) and the
+page's rows, whose thread ids come from an ordered, sliced subquery inside the same statement.
+Threads render through comments.tree, so their cached fragments are shared by every page and
+order they appear in; the assembled page is cached under the article's version like the whole
+tree was.
 
 Addresses: ?pagina=N&ordine=newest on the article's URL (links work without JavaScript); every
 comment also has a permanent address, /commento/<id>/, that redirects to its page and anchor.
@@ -21,7 +22,7 @@ from django.core.cache import cache
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from comments import conf, tree_cache
+from comments import conf, counts, selectors, tree_cache
 from comments.models import Comment, CommentOrder, DefaultPage
 from comments.tree import RenderedTree, render_tree
 
@@ -167,7 +168,23 @@ def _count(queryset):
 
 def _counts(article, own_pending: frozenset) -> tuple[int, int]:
     """(approved comments, visible threads), when the page's rows did not bring them."""
+    if not own_pending:
+        return selectors.discussion_counts(article.pk)
     return _approved(article).count(), _shown_roots(article, own_pending).count()
+
+
+def _totals(article, own_pending: frozenset) -> dict:
+    """The two totals as expressions in the page's query: the counts kept per article
+    (comments.counts), or counted when the viewer's own held comments add threads."""
+    if not own_pending:
+        return {
+            "approved_total": counts.kept_count(article.pk, "approved"),
+            "threads_total": counts.kept_count(article.pk, "threads"),
+        }
+    return {
+        "approved_total": _count(_approved(article)),
+        "threads_total": _count(_shown_roots(article, own_pending)),
+    }
 
 
 def _thread_key(order: str):
@@ -186,10 +203,7 @@ def _page_rows(article, *, order: str, start: int, per_page: int | None, own_pen
     rows = (
         Comment.objects.visible_tree(article, also_pk=own_pending)
         .filter(tree_id__in=roots)
-        .annotate(
-            approved_total=_count(_approved(article)),
-            threads_total=_count(_shown_roots(article, own_pending)),
-        )
+        .annotate(**_totals(article, own_pending))
         .values_list(*Comment.RENDER_FIELDS, "approved_total", "threads_total", named=True)
     )
     threads = [list(thread) for _, thread in groupby(rows, key=lambda c: c.tree_id)]

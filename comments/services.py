@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from blog.models import Article
 from comments import conf, flags, moderation, notifications, verification
+from comments.counts import StatusChange, counts_follow
 from comments.models import Comment, role_of
 from comments.tree_cache import bump_article_versions
 from core.client_address import valid_ip
@@ -214,6 +215,7 @@ def _insert(
         author_role=role_of(user, article),
     )
     comment.save()
+    counts_follow([StatusChange(article.pk, comment.tree_id, None, comment.status)])
     if comment.status == Comment.Status.PENDING:
         transaction.on_commit(lambda: notifications.comment_held(comment))
         transaction.on_commit(
@@ -258,13 +260,21 @@ def comment_set_status(*, comment: Comment, status: str, moderator=None) -> Comm
     """Moderate one comment; the page caches of its article follow (signals), and a first
     approval sends the notifications after commit."""
     with transaction.atomic():
+        # The status as stored, under the row's lock: two moderators acting at once count once.
+        before = (
+            Comment.objects.select_for_update()
+            .filter(pk=comment.pk)
+            .values_list("status", flat=True)
+            .first()
+        ) or comment.status
         # Notifications go out when a held comment is approved (WordPress's unapproved ->
         # approved), not again when a comment comes back from spam or the bin.
-        approving = status == Comment.Status.APPROVED and comment.status == Comment.Status.PENDING
+        approving = status == Comment.Status.APPROVED and before == Comment.Status.PENDING
         comment.status = status
         comment.moderated_by = moderator
         comment.moderated_at = timezone.now()
         comment.save(update_fields=["status", "moderated_by", "moderated_at", "updated"])
+        counts_follow([StatusChange(comment.article_id, comment.tree_id, before, status)])
         flags.flags_resolve(comment_ids=[comment.pk], status=status)
         if approving:
             transaction.on_commit(lambda: notifications.comment_approved(comment))
@@ -290,6 +300,10 @@ def comments_set_status(*, comments, status: str, moderator=None) -> int:
         )
         flags.flags_resolve(comment_ids=[comment.pk for comment in targets], status=status)
         bump_article_versions(*{comment.article_id for comment in targets})
+        counts_follow(
+            StatusChange(comment.article_id, comment.tree_id, comment.status, status)
+            for comment in targets
+        )
         approved = []
         for comment in targets:
             if status == Comment.Status.APPROVED and comment.status == Comment.Status.PENDING:
@@ -353,7 +367,9 @@ def comment_delete(*, comment: Comment, moderator=None) -> str:
         except Comment.DoesNotExist:
             return DeleteOutcome.DELETED  # Someone deleted it meanwhile.
         if comment.is_leaf_node():
+            change = StatusChange(comment.article_id, comment.tree_id, comment.status, None)
             comment.delete()
+            counts_follow([change])
             return DeleteOutcome.DELETED
         if comment.status in (Comment.Status.APPROVED, Comment.Status.PENDING):
             comment_set_status(comment=comment, status=Comment.Status.REJECTED, moderator=moderator)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from blog.models import Article
+from comments.counts import counts_rebuild
 from comments.tree_cache import bump_article_versions
 from wordpress import media, paths
 from wordpress.body_media import BodyMedia
@@ -230,8 +231,10 @@ class Importer:
 
     def bump_comments(self, article_pk: int) -> None:
         """bulk_create sends no signals: retire the article's cached comment tree ourselves,
-        now and once more after commit (as comments.signals does)."""
+        now and once more after commit (as comments.signals does), and recount what readers
+        see of its discussion (comments.counts)."""
         bump_article_versions(article_pk)
+        counts_rebuild(article_ids=[article_pk])
 
 
 def _int(value) -> int | None:
