@@ -62,6 +62,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outermost of what touches the body: an anonymous reader's page gzipped (core.compression).
+    "core.page_cache.PublicPagesGZipMiddleware",
     # In production, absolute links are built on SITE_URL, not on the Host a client sent.
     "config.security.SiteUrlMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",

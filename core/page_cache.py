@@ -36,12 +36,13 @@ from functools import cache as memoize
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from django.middleware.gzip import GZipMiddleware
 from django.utils import translation
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, quote_etag
 from django.utils.module_loading import import_string
 
-from core import versions
+from core import compression, versions
 
 DEFAULTS = {
     # Off: every page renders (the ETag/304 answers still work).
@@ -106,9 +107,11 @@ def is_anonymous_reader(request: HttpRequest) -> bool:
     """The one rule for who reads the public pages as everyone does: a GET or HEAD, not logged
     in, sending no cookie but the CSRF and language ones. Only such readers get validators and
     kept pages; everyone else gets a page rendered for them."""
+    user = getattr(request, "user", None)  # none on a request refused before authentication
     return (
         request.method in ("GET", "HEAD")
-        and not request.user.is_authenticated
+        and user is not None
+        and not user.is_authenticated
         and set(request.COOKIES) <= _cookies_allowed()
     )
 
@@ -158,8 +161,9 @@ def _current(entry: dict) -> bool:
     return versions.current(list(entry["versions"])) == entry["versions"]
 
 
-def _fill(request: HttpRequest, entry: dict) -> bytes:
-    """The kept bytes joined with this visitor's values (each hole's value made once)."""
+def _pieces(request: HttpRequest, entry: dict) -> list[bytes]:
+    """The page as served to this visitor: kept text and their values, alternating (each
+    hole's value made once)."""
     values = {}
     pieces = []
     for index, part in enumerate(entry["parts"]):
@@ -171,23 +175,39 @@ def _fill(request: HttpRequest, entry: dict) -> bytes:
             filler, args = entry["holes"][hole_index]
             values[hole_index] = _filler(filler)(request, *args).encode(entry["charset"])
         pieces.append(values[hole_index])
-    return b"".join(pieces)
+    return pieces
+
+
+def _fill(request: HttpRequest, entry: dict) -> bytes:
+    """The kept bytes joined with this visitor's values."""
+    return b"".join(_pieces(request, entry))
 
 
 def _respond(request: HttpRequest, entry: dict) -> HttpResponse:
-    """The kept page with this visitor's values in its holes (a 304 if their copy is current)."""
+    """The kept page with this visitor's values in its holes (a 304 if their copy is current),
+    gzipped as it was kept for a client that accepts it."""
+    gzipped = entry["gzip"] is not None and compression.accepts_gzip(request)
+    # One ETag per encoding, as GZipMiddleware makes it for a rendered page: weak when gzipped.
+    page_etag = _etag(entry, request)
     unchanged = get_conditional_response(
-        request, etag=_etag(entry, request), last_modified=entry["last_modified"]
+        request, etag=page_etag, last_modified=entry["last_modified"]
     )
     if unchanged is not None:
         return unchanged
-    response = HttpResponse(_fill(request, entry), status=entry["status"])
+    pieces = _pieces(request, entry)
+    if gzipped:
+        response = HttpResponse(compression.gzip_spliced(entry["gzip"], pieces))
+        response["Content-Encoding"] = "gzip"
+    else:
+        response = HttpResponse(b"".join(pieces))
+    response.status_code = entry["status"]
     for header, value in entry["headers"]:
         response[header] = value
     # After the fill: a first visit's token came with a new secret, which the ETag must know.
-    response["ETag"] = _etag(entry, request)
+    response["ETag"] = ("W/" if gzipped else "") + _etag(entry, request)
     response["Last-Modified"] = http_date(entry["last_modified"])
     patch_cache_control(response, no_cache=True)  # stored, but asked about every time
+    patch_vary_headers(response, ["Accept-Encoding"])
     return response
 
 
@@ -200,6 +220,9 @@ def serve(request: HttpRequest, params: Iterable[str] = ()) -> HttpResponse | No
         return None
     return _respond(request, entry)
 
+
+# Smaller pages gain less than the gzip frame costs (GZipMiddleware's threshold too).
+MIN_COMPRESSED_SIZE = 200
 
 _KEPT_HEADERS = ("Content-Type", "Content-Language", "X-Robots-Tag", "Link")
 
@@ -255,10 +278,25 @@ def render_and_keep(
         "fresh_until": fresh_until,
         "last_modified": last_modified,
         "etag_base": etag_base,
+        # Compressed once, here; a hit splices the visitor's values in (core.compression).
+        "gzip": None,
     }
     if not _keepable(request, response, body):
         # This visitor's page alone: their values in the holes, nothing kept, no validators.
         response.content = _fill(request, entry)
         return response
+    if len(body) >= MIN_COMPRESSED_SIZE:
+        entry["gzip"] = compression.gzip_segments(entry["parts"][::2])
     cache.set(_key(request), entry, timeout=setting("PAGE_CACHE_SECONDS"))
     return _respond(request, entry)
+
+
+class PublicPagesGZipMiddleware(GZipMiddleware):
+    """Django's GZipMiddleware (a random-length name in each gzip header against BREACH) for
+    the pages of anonymous readers only, never one marked private: see core.compression for
+    which pages hold a secret. A kept page comes already compressed and is left as it is."""
+
+    def process_response(self, request, response):
+        if not is_anonymous_reader(request) or "private" in response.get("Cache-Control", ""):
+            return response
+        return super().process_response(request, response)
