@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run worker test install lint format messages clean serve bench bench-pages bench-newsletter bench-scale load axe
+.PHONY: run worker test install lint format messages clean serve bench bench-pages bench-wire bench-newsletter bench-scale load axe
 
 # The demo site and one background worker (emails, newsletter issues); Ctrl-C stops both.
 run: $(VENV)/.installed
@@ -67,6 +67,10 @@ bench: $(VENV)/.installed
 # Comment pages: the same page cost with 1,000 or 20,000 comments in the discussion.
 bench-pages: $(VENV)/.installed
 	$(PY) -m bench.comment_pages
+
+# The 1,000-comment page over HTTP: bytes and time with gzip, br and no encoding.
+bench-wire: $(VENV)/.installed
+	$(PY) -m bench.wire
 
 # Newsletter benchmark (not part of the tests): 100,000 subscribers, a local SMTP sink, two
 # workers, one killed half-way. SQLite by default, DATABASE_URL for PostgreSQL.
