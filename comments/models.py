@@ -171,6 +171,13 @@ class Comment(MPTTModel, TimeStampedModel):
         indexes = [
             models.Index(fields=["article", "status"], name="comment_article_status_idx"),
             models.Index(fields=["tree_id", "lft"], name="comment_tree_order_idx"),
+            # A comment page's threads: an article's roots in tree order, read up to the page's
+            # last one, whatever the size of the discussion (comments.pages).
+            models.Index(
+                fields=["article", "tree_id"],
+                name="comment_article_roots_idx",
+                condition=models.Q(parent__isnull=True),
+            ),
             models.Index(fields=["status", "created"], name="comment_queue_idx"),
             # The moderation list: newest first, all of them or one status (the pending queue).
             models.Index(fields=["-created", "-id"], name="comment_recent_idx"),
