@@ -66,6 +66,7 @@ class Importer:
             dry_run=dry_run,
             keep_remote=keep_remote_images,
             attachments=self.covers.attachments,
+            addresses=self.covers.addresses,
             source=lambda: self.site.source,
         )
         self.pages = PagesImport(site=self.site, report=report)
@@ -75,6 +76,8 @@ class Importer:
         for record in records:
             if isinstance(record, Channel):
                 self.site.read_channel(record)
+                for address in (record.base_blog_url, record.base_site_url, record.link):
+                    self.covers.addresses.add_site(address)
             elif isinstance(record, WxrAuthor):
                 vocabulary.author(record)
             elif isinstance(record, WxrTerm):

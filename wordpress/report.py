@@ -32,6 +32,9 @@ class ImportReport:
     notes: Counter = field(default_factory=Counter)  # (type, note) -> count
     warnings: Counter = field(default_factory=Counter)  # message -> count
     examples: dict[tuple, list[str]] = field(default_factory=dict)
+    uploads_found: set[str] = field(default_factory=set)  # paths below the uploads root
+    uploads_missing: set[str] = field(default_factory=set)
+    uploads_imported: set[str] = field(default_factory=set)
     items_read: int = 0
     comments_read: int = 0
 
@@ -52,6 +55,16 @@ class ImportReport:
     def warn(self, message: str, example: str = "") -> None:
         self.warnings[message] += 1
         self._example((message,), example)
+
+    def upload(self, path: str, *, found: bool = True, imported: bool = False) -> None:
+        """One of the export's uploads (by its original's path) looked up, or imported."""
+        if imported:
+            self.uploads_imported.add(path)
+        elif found:
+            self.uploads_found.add(path)
+            self.uploads_missing.discard(path)
+        elif path not in self.uploads_found:
+            self.uploads_missing.add(path)
 
     def _example(self, key: tuple, example: str) -> None:
         if example:
@@ -82,6 +95,12 @@ class ImportReport:
             lines.append(
                 f"{kind:{width}}  {tally.created:>8} {tally.updated:>8} "
                 f"{tally.unchanged:>9} {tally.skipped:>8}"
+            )
+        if self.uploads_found or self.uploads_missing:
+            lines.append(
+                f"Uploads of the export: {len(self.uploads_found)} found under --media-dir, "
+                f"{len(self.uploads_imported)} imported (each once), "
+                f"{len(self.uploads_missing)} missing."
             )
         if self.skipped:
             lines.append("Skipped:")
