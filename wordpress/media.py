@@ -121,6 +121,30 @@ def original_path(relative: str) -> str:
     return str(path.with_name(_SIZE_SUFFIX.sub("", path.name)))
 
 
+class MediaDirRefused(Exception):
+    """--media-dir is a folder the site serves: the message says why that is refused."""
+
+
+def check_media_dir(media_dir: Path) -> None:
+    """Refuse a --media-dir inside MEDIA_ROOT or STATIC_ROOT (or equal to one).
+
+    The export's files are originals, with their camera's metadata and GPS position: what the
+    site serves from those folders is public, so a copy there is published before the import
+    has even stripped them. The import reads the files; the library keeps clean copies.
+    """
+    folder = media_dir.resolve()
+    for name in ("MEDIA_ROOT", "STATIC_ROOT"):
+        root = getattr(settings, name, None)
+        if root and folder.is_relative_to(Path(root).resolve()):
+            raise MediaDirRefused(
+                f"--media-dir {media_dir} is inside {name} ({root}), a folder the site serves "
+                "to anyone: the original files there, with their camera data and GPS position, "
+                "would be public. Move the export's uploads to a folder outside MEDIA_ROOT and "
+                "STATIC_ROOT (e.g. ../wordpress-export/uploads) and import from there; the "
+                "import keeps copies without metadata in the media library."
+            )
+
+
 def find_upload(media_dir: Path, relative: str) -> Path | None:
     """A file under --media-dir, which may be the uploads folder, wp-content or the site; never
     outside it (a path with ../ in an export stays inside)."""

@@ -7,10 +7,11 @@ from django.db import transaction
 
 from wordpress import wxr
 from wordpress.importer import Importer
+from wordpress.media import MediaDirRefused, check_media_dir
 from wordpress.report import ImportReport
 from wordpress.wxr import WxrError
 
-__all__ = ["ImportReport", "WxrError", "wordpress_import"]
+__all__ = ["ImportReport", "MediaDirRefused", "WxrError", "wordpress_import"]
 
 
 def wordpress_import(
@@ -24,9 +25,12 @@ def wordpress_import(
     """Import a WXR export, all or nothing, in one transaction.
 
     The file is streamed; a malformed or truncated one, or one declaring XML entities, raises
-    WxrError naming the line, and nothing stays in the database or the media storage. With
+    WxrError naming the line, and nothing stays in the database or the media storage. A
+    `media_dir` the site serves (inside MEDIA_ROOT or STATIC_ROOT) raises MediaDirRefused. With
     `dry_run` everything is done and counted, then rolled back, and no image file is written.
     """
+    if media_dir is not None:
+        check_media_dir(media_dir)
     report = ImportReport(dry_run=dry_run)
     importer = Importer(
         report=report,

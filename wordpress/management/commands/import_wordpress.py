@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from wordpress.services import ImportReport, WxrError, wordpress_import
+from wordpress.services import ImportReport, MediaDirRefused, WxrError, wordpress_import
 
 
 class Command(BaseCommand):
@@ -20,7 +20,8 @@ class Command(BaseCommand):
             type=Path,
             metavar="DIR",
             help="A copy of wp-content/uploads (or of wp-content, or of the site), where the "
-            "featured images and the images in posts are looked up by their path below uploads/.",
+            "featured images and the images in posts are looked up by their path below uploads/. "
+            "Never inside MEDIA_ROOT or STATIC_ROOT: the originals there would be public.",
         )
         parser.add_argument(
             "--keep-remote-images",
@@ -55,7 +56,7 @@ class Command(BaseCommand):
                 keep_remote_images=keep_remote_images,
                 progress=self.show_progress,
             )
-        except WxrError as exc:
+        except (WxrError, MediaDirRefused) as exc:
             raise CommandError(str(exc)) from None
         if self.stderr.isatty():
             self.stderr.write("")  # end the progress line
