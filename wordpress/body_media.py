@@ -38,7 +38,7 @@ from wordpress.media import (
     original_path,
 )
 from wordpress.models import ImportedFile
-from wordpress.report import ImportReport
+from wordpress.moving import ImportReport
 from wordpress.text import post_html
 
 _IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)

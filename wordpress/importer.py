@@ -6,7 +6,7 @@ unchanged is left as it is, so edits made here survive a second run. An article'
 changes once imported: our own links must not break.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -18,16 +18,15 @@ from comments.tree_cache import bump_article_versions
 from wordpress import media, paths
 from wordpress.body_media import BodyMedia
 from wordpress.models import WordPressObject
+from wordpress.moving import ImportReport
 from wordpress.pages import PagesImport
-from wordpress.report import ImportReport
 from wordpress.site import DELETED_HERE, Site, digest, our_slug, unique_slug
 from wordpress.terms import Vocabulary
 from wordpress.text import plain, post_html
-from wordpress.threads import comments_import
+from wordpress.threads import comments_import, wxr_comments
 from wordpress.wxr import Channel, Record, WxrAuthor, WxrItem, WxrTerm
 
 Kind = WordPressObject.Kind
-PROGRESS_EVERY = 100
 
 SKIPPED_POST_TYPES = {
     "nav_menu_item": "menu item",
@@ -53,10 +52,8 @@ class Importer:
         media_dir: Path | None,
         dry_run: bool,
         keep_remote_images: bool = False,
-        progress: Callable[[ImportReport], None] | None = None,
     ):
         self.report = report
-        self.progress = progress
         self.site = Site(report=report)
         self.vocabulary = Vocabulary(self.site)
         self.covers = media.Covers(report=report, media_dir=media_dir, dry_run=dry_run)
@@ -93,10 +90,7 @@ class Importer:
     # Posts.
 
     def item(self, item: WxrItem) -> None:
-        self.report.items_read += 1
-        self.report.comments_read += len(item.comments)
-        if self.progress and self.report.items_read % PROGRESS_EVERY == 0:
-            self.progress(self.report)
+        self.report.reading_one("items", also={"comments": len(item.comments)})
         label = f"#{item.post_id} “{plain(item.title)[:40]}”"
         if item.post_type == "page" and item.post_id is not None:
             self.pages.want(item)
@@ -125,8 +119,8 @@ class Importer:
             return
         if comments_import(
             article=article,
-            records=item.comments,
-            source=self.site.source,
+            incoming=wxr_comments(item.comments, self.report, label),
+            ids=self.site.ids,
             report=self.report,
             post_label=label,
         ):

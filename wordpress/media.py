@@ -20,7 +20,7 @@ from django.core.files import File
 from blog.models import Article
 from core.sanitizer import strip_all_tags
 from media import pipeline as images
-from wordpress.report import ImportReport
+from wordpress.moving import ImportReport
 from wordpress.wxr import WxrItem
 
 KIND = "featured images"

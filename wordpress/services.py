@@ -8,7 +8,7 @@ from django.db import transaction
 from wordpress import wxr
 from wordpress.importer import Importer
 from wordpress.media import MediaDirRefused, check_media_dir
-from wordpress.report import ImportReport
+from wordpress.moving import ImportReport
 from wordpress.wxr import WxrError
 
 __all__ = ["ImportReport", "MediaDirRefused", "WxrError", "wordpress_import"]
@@ -31,13 +31,12 @@ def wordpress_import(
     """
     if media_dir is not None:
         check_media_dir(media_dir)
-    report = ImportReport(dry_run=dry_run)
+    report = ImportReport(dry_run=dry_run, progress=progress)
     importer = Importer(
         report=report,
         media_dir=media_dir,
         dry_run=dry_run,
         keep_remote_images=keep_remote_images,
-        progress=progress,
     )
     try:
         with path.open("rb") as file, transaction.atomic():

@@ -1,11 +1,12 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
-from wordpress.services import ImportReport, MediaDirRefused, WxrError, wordpress_import
+from wordpress.moving import ImportCommand
+from wordpress.services import MediaDirRefused, WxrError, wordpress_import
 
 
-class Command(BaseCommand):
+class Command(ImportCommand):
     help = (
         "Import a WordPress site from its export file (WXR 1.0 to 1.2, from Tools > Export): "
         "authors, categories, tags, posts with their comments and featured images, and "
@@ -58,14 +59,4 @@ class Command(BaseCommand):
             )
         except (WxrError, MediaDirRefused) as exc:
             raise CommandError(str(exc)) from None
-        if self.stderr.isatty():
-            self.stderr.write("")  # end the progress line
-        self.stdout.write(report.summary())
-
-    def show_progress(self, report: ImportReport) -> None:
-        """A counter on stderr: rewritten in place on a terminal, a line each in a log."""
-        self.stderr.write(
-            f"… {report.items_read} items, {report.comments_read} comments read",
-            ending="\r" if self.stderr.isatty() else "\n",
-        )
-        self.stderr.flush()
+        self.show_summary(report)
