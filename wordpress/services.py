@@ -1,17 +1,29 @@
-"""Importing a WordPress site: the one write, used by the import_wordpress command and tests."""
+"""Moving in: a WordPress site, Disqus comments. The writes the commands and tests call."""
 
 from collections.abc import Callable
 from pathlib import Path
 
 from django.db import transaction
 
-from wordpress import wxr
+from wordpress import disqus, wxr
+from wordpress import disqus_import as disqus_import_run
+from wordpress.article_match import MapError, read_map
+from wordpress.disqus import DisqusError
+from wordpress.disqus_import import DisqusImport
 from wordpress.importer import Importer
 from wordpress.media import MediaDirRefused, check_media_dir
 from wordpress.moving import ImportReport
 from wordpress.wxr import WxrError
 
-__all__ = ["ImportReport", "MediaDirRefused", "WxrError", "wordpress_import"]
+__all__ = [
+    "DisqusError",
+    "ImportReport",
+    "MapError",
+    "MediaDirRefused",
+    "WxrError",
+    "disqus_import",
+    "wordpress_import",
+]
 
 
 def wordpress_import(
@@ -47,4 +59,34 @@ def wordpress_import(
         importer.covers.delete_stored()
         importer.body_media.delete_stored()
         raise
+    return report
+
+
+def disqus_import(
+    *,
+    path: Path,
+    map_path: Path | None = None,
+    dry_run: bool = False,
+    progress: Callable[[ImportReport], None] | None = None,
+) -> ImportReport:
+    """Import a Disqus export's posts as threaded comments, all or nothing, in one transaction.
+
+    The --map file is read first (MapError names its rows that lead nowhere); the export is
+    streamed, and a malformed one, or one declaring XML entities, raises DisqusError naming the
+    line before anything is written. With `dry_run` everything is done and counted, then rolled
+    back.
+    """
+    thread_map = read_map(map_path) if map_path is not None else {}
+    report = ImportReport(
+        title="Disqus import",
+        version="Disqus XML",
+        dry_run=dry_run,
+        types=disqus_import_run.TYPES,
+        reading=disqus_import_run.READING,
+        progress=progress,
+    )
+    with path.open("rb") as file, transaction.atomic():
+        DisqusImport(report=report, thread_map=thread_map).run(disqus.read(file, name=path.name))
+        if dry_run:
+            transaction.set_rollback(True)
     return report
