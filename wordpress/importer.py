@@ -17,6 +17,7 @@ from blog.models import Article
 from comments.tree_cache import bump_article_versions
 from wordpress import media, paths
 from wordpress.body_media import BodyMedia
+from wordpress.menus import MenusImport
 from wordpress.models import WordPressObject
 from wordpress.moving import ImportReport
 from wordpress.pages import PagesImport
@@ -29,7 +30,6 @@ from wordpress.wxr import Channel, Record, WxrAuthor, WxrItem, WxrTerm
 Kind = WordPressObject.Kind
 
 SKIPPED_POST_TYPES = {
-    "nav_menu_item": "menu item",
     "revision": "revision",
     "wp_block": "reusable block",
     "wp_navigation": "navigation menu",
@@ -52,6 +52,7 @@ class Importer:
         media_dir: Path | None,
         dry_run: bool,
         keep_remote_images: bool = False,
+        menu_locations: dict[str, str] | None = None,
     ):
         self.report = report
         self.site = Site(report=report)
@@ -67,6 +68,9 @@ class Importer:
             source=lambda: self.site.source,
         )
         self.pages = PagesImport(site=self.site, report=report)
+        self.menus = MenusImport(
+            site=self.site, vocabulary=self.vocabulary, locations=menu_locations
+        )
 
     def run(self, records: Iterable[Record]) -> None:
         vocabulary = self.vocabulary
@@ -84,6 +88,7 @@ class Importer:
                 self.item(record)
         vocabulary.finish_terms()
         self.pages.import_all()
+        self.menus.import_all()
         self.covers.import_all()
         self.body_media.import_all()
 
@@ -94,6 +99,9 @@ class Importer:
         label = f"#{item.post_id} “{plain(item.title)[:40]}”"
         if item.post_type == "page" and item.post_id is not None:
             self.pages.want(item)
+            return
+        if item.post_type == "nav_menu_item" and item.post_id is not None:
+            self.menus.want(item)
             return
         if item.post_id is None:
             reason = "no wp:post_id"

@@ -32,6 +32,7 @@ def wordpress_import(
     media_dir: Path | None = None,
     dry_run: bool = False,
     keep_remote_images: bool = False,
+    menu_locations: dict[str, str] | None = None,
     progress: Callable[[ImportReport], None] | None = None,
 ) -> ImportReport:
     """Import a WXR export, all or nothing, in one transaction.
@@ -49,6 +50,7 @@ def wordpress_import(
         media_dir=media_dir,
         dry_run=dry_run,
         keep_remote_images=keep_remote_images,
+        menu_locations=menu_locations,
     )
     try:
         with path.open("rb") as file, transaction.atomic():

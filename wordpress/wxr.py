@@ -39,6 +39,12 @@ KEPT_META = frozenset(
         "_wp_attachment_image_alt",
         "_yoast_wpseo_primary_category",
         "_yoast_wpseo_metadesc",
+        # Menu items: what they link to, and where they hang.
+        "_menu_item_type",
+        "_menu_item_object",
+        "_menu_item_object_id",
+        "_menu_item_menu_item_parent",
+        "_menu_item_url",
     }
 )
 
