@@ -180,7 +180,7 @@ def _incoming(source_id: int, post: DisqusPost) -> IncomingComment:
     if post.is_deleted:  # what its author removed stays removed: a placeholder only
         return IncomingComment(
             source_id=source_id, parent_id=parent, date=post.created, text="",
-            status=STATUS_OF_STATE[state], state=state,
+            status=STATUS_OF_STATE[state], state=state, withdrawn=True,
         )  # fmt: skip
     return IncomingComment(
         source_id=source_id, parent_id=parent, date=post.created,

@@ -79,6 +79,9 @@ class IncomingComment:
     email: str = ""
     url: str = ""
     ip: str = ""
+    # Deleted by its author at the source: comes as a placeholder (no text, no author), and a
+    # copy imported earlier loses its text and personal data too.
+    withdrawn: bool = False
 
     @property
     def label(self) -> str:
@@ -245,7 +248,11 @@ def _update_existing(nodes: list[thread_plan.Node], report: ImportReport) -> boo
         mapping.digest = incoming.state
         mapping.save(update_fields=["digest", "updated"])
         status = incoming.status
-        if row["moderated_at"] is not None:
+        if incoming.withdrawn:
+            _withdraw(row, status)
+            report.count(KIND, "updated")
+            changed = True
+        elif row["moderated_at"] is not None:
             report.note(KIND, "moderated here: kept the status given here", incoming.label)
             report.count(KIND, "unchanged")
         elif row["status"] != status:
@@ -257,6 +264,17 @@ def _update_existing(nodes: list[thread_plan.Node], report: ImportReport) -> boo
         else:
             report.count(KIND, "unchanged")
     return changed
+
+
+def _withdraw(row: dict, status: str) -> None:
+    """What its author deleted at the source keeps only its place in the thread."""
+    comment = Comment.objects.get(pk=row["pk"])
+    comment.body = comment.author_name = comment.author_email = comment.author_url = ""
+    comment.ip_address = None
+    comment.user_agent = ""
+    if row["moderated_at"] is None:
+        comment.status = status
+    comment.save()
 
 
 def _new_comment(article: Article, node: thread_plan.Node, report: ImportReport) -> Comment:

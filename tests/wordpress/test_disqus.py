@@ -204,3 +204,23 @@ def test_a_dry_run_prints_the_summary_and_saves_nothing(site):
 
     assert "DRY RUN, nothing was saved" in summary
     assert Comment.objects.count() == comments_before
+
+
+def test_a_post_deleted_in_disqus_after_an_import_loses_its_text_and_author(site, tmp_path):
+    run_disqus()
+    later = tmp_path / "later.xml"
+    text = DISQUS.read_text(encoding="utf-8")
+    start = text.index('<post dsq:id="9000001">')
+    deleted_at = text.index("<isDeleted>false</isDeleted>", start)
+    later.write_text(
+        text[:deleted_at] + "<isDeleted>true</isDeleted>" + text[deleted_at + 28 :], "utf-8"
+    )
+
+    run_disqus(later)
+
+    anna = by_dsq_id()[9000001]
+    assert anna.status == Comment.Status.REJECTED
+    assert (anna.body, anna.author_name, anna.author_email, anna.ip_address) == ("", "", "", None)
+    assert anna.get_children().count() == 2  # its replies keep their place
+    assert "Bellissimo" not in Client().get(site[106].get_absolute_url()).content.decode()
+    assert_tree_valid()
