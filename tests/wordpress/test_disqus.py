@@ -3,6 +3,7 @@ fixtures/magazine.xml makes (its articles and their old WordPress addresses)."""
 
 import io
 import re
+import tracemalloc
 
 import pytest
 from django.core.management import call_command
@@ -11,8 +12,11 @@ from django.test import Client
 
 from comments.models import Comment
 from tests.comments.helpers import assert_tree_valid
+from tests.factories import make_article
 from tests.wordpress.conftest import FIXTURES, run_import
+from tests.wordpress.generate import write_disqus_export
 from wordpress.models import WordPressObject
+from wordpress.services import disqus_import
 
 pytestmark = pytest.mark.django_db
 
@@ -224,3 +228,30 @@ def test_a_post_deleted_in_disqus_after_an_import_loses_its_text_and_author(site
     assert anna.get_children().count() == 2  # its replies keep their place
     assert "Bellissimo" not in Client().get(site[106].get_absolute_url()).content.decode()
     assert_tree_valid()
+
+
+def test_a_big_export_is_streamed_in_flat_memory_with_a_progress_counter(tmp_path):
+    article = make_article()
+    link = f"https://rivista.example{article.get_absolute_url()}"
+    small = write_disqus_export(tmp_path / "small.xml", posts=300, link=link)
+    big = write_disqus_export(tmp_path / "big.xml", posts=3000, link=link)
+
+    peaks = []
+    for path in (small, big):
+        tracemalloc.start()
+        try:
+            report = disqus_import(path=path, dry_run=True)
+            peaks.append(tracemalloc.get_traced_memory()[1])
+        finally:
+            tracemalloc.stop()
+        assert report.tallies["comments"].created == report.read["posts"]
+
+    # Memory follows the biggest thread (planned whole), not the file: ten times the posts cost
+    # far less than ten times the memory.
+    assert peaks[1] / peaks[0] < 3, peaks
+    run_disqus(small, "--dry-run")
+    assert run_disqus.progress.splitlines() == [
+        "… 100 posts, 6 threads read",
+        "… 200 posts, 6 threads read",
+        "… 300 posts, 6 threads read",
+    ]
