@@ -103,8 +103,9 @@ class UploadAddresses:
 
 def uploads_relative(attachment: Attachment, addresses: UploadAddresses | None = None) -> str:
     """Where the file sits below wp-content/uploads/ ("2019/05/foto.jpg")."""
-    if attachment.file:
-        return attachment.file
+    if attachment.file:  # WordPress 2.x stored the server's absolute path here
+        file = attachment.file.replace("\\", "/")
+        return uploads_path("/" + file.lstrip("/")) or file.lstrip("/")
     relative = (addresses or UploadAddresses()).relative(attachment.url)
     return relative or unquote(urlsplit(attachment.url).path).rsplit("/", 1)[-1]
 
