@@ -12,7 +12,7 @@ from blog.models import Page
 from blog.pages import path_conflict
 from wordpress import paths
 from wordpress.models import WordPressObject
-from wordpress.report import ImportReport
+from wordpress.moving import ImportReport
 from wordpress.site import DELETED_HERE, Site, digest, our_slug
 from wordpress.text import plain, post_html
 from wordpress.wxr import WxrItem
