@@ -265,4 +265,3 @@ class Promo(TimeStampedModel):
 
 # The editorial desk's models live in their own modules; imported here so Django finds them.
 from blog.editorial import ArticleTransition, Correction, Revision  # noqa: E402, F401
-from blog.pages import Menu, MenuItem, Page, SiteNavigation  # noqa: E402, F401

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "core",
     "media",
     "blog",
+    "pages",
     "comments",
     "newsletter",
     "contact",
