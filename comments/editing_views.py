@@ -11,7 +11,7 @@ from blog.models import Article
 from comments import conf, editing, verification
 from comments.models import Comment
 from comments.own_pending import add_own_pending, own_pending_ids
-from comments.pages import comment_location
+from comments.paging import comment_location
 
 
 class CommentEditForm(forms.Form):

@@ -31,7 +31,7 @@ def render_tree(
 
     Threads holding the viewer's own pending comments are personal: rendered fresh, never
     stored in the shared cache. `rows` (whole threads, each in tree order) renders a part of
-    the tree instead, as comments.pages does. Threads holding a comment the viewer may still
+    the tree instead, as comments.paging does. Threads holding a comment the viewer may still
     edit (`editable`, comments.editing) are personal too: they carry an "Edit" link.
     """
     if rows is None:

@@ -47,7 +47,7 @@ def _suffix() -> str:
 
 
 def page_key(article_id: int, version: int, page: str) -> str:
-    """One page of an article's discussion (comments.pages), under the article's version."""
+    """One page of an article's discussion (comments.paging), under the article's version."""
     return f"comments:page:{article_id}:{version}:{page}:{_suffix()}"
 
 

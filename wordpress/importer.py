@@ -18,7 +18,7 @@ from comments.tree_cache import bump_article_versions
 from wordpress import media, paths
 from wordpress.body_media import BodyMedia
 from wordpress.models import WordPressObject
-from wordpress.pages import PagesImport
+from wordpress.page_import import PagesImport
 from wordpress.report import ImportReport
 from wordpress.site import DELETED_HERE, Site, digest, our_slug, unique_slug
 from wordpress.terms import Vocabulary
