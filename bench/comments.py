@@ -94,14 +94,14 @@ def build_comments(article, count: int, rng: random.Random) -> None:
     from django.db.models import Max
     from django.utils import timezone
 
-    from comments import conf
+    from comments import discussion
     from comments.models import Comment, avatar_colour_for
     from core.sanitizer import render_comment_text
 
     if count <= 0:
         return
     first_tree_id = (Comment.objects.aggregate(top=Max("tree_id"))["top"] or 0) + 1
-    max_level = conf.max_depth() - 1
+    max_level = discussion.max_depth() - 1
     roots = max(1, round(count * 0.3))
     children: dict[int, list[int]] = {i: [] for i in range(count)}
     parent_of: dict[int, int | None] = {}

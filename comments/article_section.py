@@ -10,7 +10,7 @@ from typing import Any
 
 from blog.article_page import ArticlePageExtension
 from blog.models import Article
-from comments import conf, editing, paging, tree_cache
+from comments import conf, discussion, editing, paging, tree_cache
 from comments.following_views import FollowForm
 from comments.forms import CommentForm
 from comments.models import Comment
@@ -132,7 +132,7 @@ def section(context, article: Article) -> str:
 def etag_parts(article: Article) -> tuple:
     return (
         tree_cache.article_version(article.pk),
-        conf.max_depth(),
+        discussion.max_depth(),
         comments_open(article),
     )
 
@@ -148,7 +148,7 @@ def cache_versions(article: Article) -> tuple[str, ...]:
 
 def fresh_until(article: Article) -> float | None:
     """When the article's comments close by age (the page changes then with no save)."""
-    rules = conf.discussion()
+    rules = discussion.current()
     closes = closing_time(article, rules=rules)
     if closes is None or not comments_open(article, rules=rules):
         return None

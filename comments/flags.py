@@ -19,7 +19,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from comments import conf, notifications
+from comments import conf, discussion, notifications
 from comments.models import Comment, CommentFlag
 from core import ratelimit
 
@@ -91,7 +91,7 @@ def comment_flag(
 
 
 def _hide_if_reported_enough(comment: Comment) -> None:
-    threshold = conf.discussion().flag_threshold
+    threshold = discussion.current().flag_threshold
     if not threshold:
         return
     comment = Comment.objects.select_for_update().get(pk=comment.pk)

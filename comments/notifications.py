@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.text import Truncator
 
-from comments import conf
+from comments import discussion
 from comments.models import Comment
 from comments.unsubscribe import make_token
 from core.mail import ListEmailMessage, addresses_with_permission, site_url
@@ -37,7 +37,7 @@ REDACTED = "[…]"
 def comment_held(comment: Comment) -> None:
     """Tell the moderators a comment waits for them."""
     try:
-        if not conf.discussion().notify_moderators:
+        if not discussion.current().notify_moderators:
             return
         messages = _held_messages(comment)
     except Exception:
@@ -91,7 +91,7 @@ def _held_messages(comment: Comment) -> list[EmailMessage]:
 
 
 def _author_message(comment: Comment, *, already_told: set[str]) -> EmailMessage | None:
-    if not conf.discussion().notify_authors:
+    if not discussion.current().notify_authors:
         return None
     author_user = comment.article.author.user
     if author_user is None or not author_user.is_active or not author_user.email:

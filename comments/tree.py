@@ -11,7 +11,7 @@ from itertools import groupby
 
 from django.utils.safestring import mark_safe
 
-from comments import conf, render, tree_cache
+from comments import discussion, render, tree_cache
 from comments.models import Comment
 
 
@@ -44,7 +44,7 @@ def render_tree(
         for thread, is_personal in zip(threads, personal, strict=True)
     ]
     cached = tree_cache.get_threads([f for f in fingerprints if f])
-    reply_level_limit = conf.max_depth() - 1
+    reply_level_limit = discussion.max_depth() - 1
     labels = None
     parts, fresh = [], {}
     for thread, fingerprint in zip(threads, fingerprints, strict=True):

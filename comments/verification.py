@@ -20,7 +20,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from comments import conf, notifications
+from comments import discussion, notifications
 from comments.models import Comment, CommenterAddress
 from core.mail import site_url
 from core.privacy import iso
@@ -113,7 +113,7 @@ def address_confirmation_request(*, comment: Comment, proven_email: str = "") ->
         or email == notifications.normal_email(proven_email)
     ):
         return False
-    if not conf.discussion().auto_approve_returning:
+    if not discussion.current().auto_approve_returning:
         return False
     with transaction.atomic():
         address, _ = CommenterAddress.objects.select_for_update().get_or_create(email=email)
