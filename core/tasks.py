@@ -17,7 +17,7 @@ from django.dispatch import receiver
 from django.tasks import task
 from django.utils import timezone
 
-from core import mail_queue
+from core import mail_data
 from core.models import OutgoingEmail
 from core.signals import worker_started
 
@@ -75,7 +75,7 @@ def send_queued_email(email_id: int) -> str:
     if outgoing is None:
         return "skipped"
     try:
-        message = mail_queue.message_from_data(outgoing.message)
+        message = mail_data.message_from_data(outgoing.message)
         with mailers[outgoing.mailer] as connection:
             connection.send_messages([message])
     except Exception as error:
@@ -87,9 +87,21 @@ def send_queued_email(email_id: int) -> str:
     return "sent"
 
 
+def enqueue_send(pk: int, *, run_after=None) -> bool:
+    """Hand one stored email to the task queue; False if the backend cannot defer (it waits
+    for resume_outgoing, run whenever a worker starts)."""
+    task = send_queued_email
+    if run_after is not None:
+        if not task.get_backend().supports_defer:
+            return False
+        task = task.using(run_after=run_after)
+    task.enqueue(pk)
+    return True
+
+
 def _failed(outgoing: OutgoingEmail, error: Exception) -> str:
-    outgoing.last_error = mail_queue.describe(error)
-    if mail_queue.is_permanent(error) or outgoing.attempts >= setting("EMAIL_MAX_ATTEMPTS"):
+    outgoing.last_error = mail_data.describe(error)
+    if mail_data.is_permanent(error) or outgoing.attempts >= setting("EMAIL_MAX_ATTEMPTS"):
         outgoing.status = OutgoingEmail.Status.FAILED
         outgoing.next_attempt_at = None
         outgoing.save(update_fields=["status", "next_attempt_at", "last_error", "updated"])
@@ -105,7 +117,7 @@ def _failed(outgoing: OutgoingEmail, error: Exception) -> str:
         outgoing.next_attempt_at.isoformat(),
         outgoing.last_error,
     )
-    mail_queue.enqueue_send(outgoing.pk, run_after=outgoing.next_attempt_at)
+    enqueue_send(outgoing.pk, run_after=outgoing.next_attempt_at)
     return "retrying"
 
 
@@ -120,7 +132,7 @@ def email_retry(*, pks) -> int:
         status=OutgoingEmail.Status.QUEUED, attempts=0, next_attempt_at=None, updated=timezone.now()
     )
     for pk in rows:
-        mail_queue.enqueue_send(pk)
+        enqueue_send(pk)
     return len(rows)
 
 
@@ -134,7 +146,7 @@ def resume_outgoing() -> int:
     ).values_list("pk", flat=True)
     count = 0
     for pk in due.iterator():
-        mail_queue.enqueue_send(pk)
+        enqueue_send(pk)
         count += 1
     return count
 
