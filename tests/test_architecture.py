@@ -112,3 +112,132 @@ def test_a_forbidden_import_is_caught(app, source):
 )
 def test_an_allowed_import_passes(app, source):
     assert violations(source, app) == []
+
+
+# --- No import loops inside an app -------------------------------------------------------------
+#
+# Inside an app, modules import one way too: a loop (a imports b, b imports a, maybe through c)
+# means two modules share a piece that belongs below both. Imports at module level (class bodies
+# included: they run at import) must make no loop. An import inside a function runs later and
+# cannot fail at import time, but it is the usual way to hide a loop rather than break it: with
+# function-level imports counted too there must be no loop either, except those listed here with
+# the reason they stay.
+FUNCTION_LEVEL_LOOPS_ALLOWED: dict[tuple[str, ...], str] = {}
+
+
+def module_files(app: str) -> dict[str, Path]:
+    """Dotted name -> file, for every module of the app outside its migrations."""
+    found = {}
+    for path in sorted((ROOT / app).rglob("*.py")):
+        if "migrations" in path.parts:
+            continue
+        parts = list(path.relative_to(ROOT).with_suffix("").parts)
+        if parts[-1] == "__init__":
+            parts.pop()
+        found[".".join(parts)] = path
+    return found
+
+
+def _absolute(node: ast.ImportFrom, name: str, is_package: bool) -> str:
+    if not node.level:
+        return node.module or ""
+    base = name.split(".") if is_package else name.split(".")[:-1]
+    base = base[: len(base) - (node.level - 1)]
+    return ".".join(base + ([node.module] if node.module else []))
+
+
+def module_imports(source: str, name: str, is_package: bool = False):
+    """(imported module or name, at module level?) for every import of a module."""
+
+    def walk(node, module_level):
+        for child in ast.iter_child_nodes(node):
+            inside = module_level and not isinstance(
+                child, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda
+            )
+            if isinstance(child, ast.Import):
+                for alias in child.names:
+                    yield alias.name, inside
+            elif isinstance(child, ast.ImportFrom):
+                module = _absolute(child, name, is_package)
+                for alias in child.names:
+                    yield f"{module}.{alias.name}", inside
+            yield from walk(child, inside)
+
+    yield from walk(ast.parse(source), True)
+
+
+def _resolve(target: str, known) -> str | None:
+    """The module an imported name lives in: `blog.models.Article` -> `blog.models`."""
+    parts = target.split(".")
+    while parts:
+        candidate = ".".join(parts)
+        if candidate in known:
+            return candidate
+        parts.pop()
+    return None
+
+
+def import_graph(app: str, with_function_level: bool) -> dict[str, set[str]]:
+    files = module_files(app)
+    graph = {name: set() for name in files}
+    for name, path in files.items():
+        is_package = path.name == "__init__.py"
+        for target, module_level in module_imports(path.read_text(), name, is_package):
+            if not (module_level or with_function_level):
+                continue
+            resolved = _resolve(target, files)
+            # An app's own package (its empty __init__) is no module to loop through.
+            if resolved is not None and resolved not in (name, app):
+                graph[name].add(resolved)
+    return graph
+
+
+def import_loops(graph: dict[str, set[str]]) -> list[tuple[str, ...]]:
+    """Each group of modules that import one another (strongly connected), sorted."""
+    index, low, stack, on_stack, loops = {}, {}, [], set(), []
+
+    def visit(node):
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for nxt in sorted(graph.get(node, ())):
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in on_stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            group = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                group.append(member)
+                if member == node:
+                    break
+            if len(group) > 1:
+                loops.append(tuple(sorted(group)))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return sorted(loops)
+
+
+def test_no_import_loop_inside_an_app_at_module_level():
+    found = {app: import_loops(import_graph(app, False)) for app in sorted(APPS)}
+    assert {app: loops for app, loops in found.items() if loops} == {}
+
+
+def test_function_level_imports_hide_no_loop_but_the_listed_ones():
+    found = set()
+    for app in sorted(APPS):
+        found.update(import_loops(import_graph(app, True)))
+    assert found == set(FUNCTION_LEVEL_LOOPS_ALLOWED)
+
+
+def test_the_loop_finder_sees_a_loop_through_a_function_level_import(tmp_path):
+    graph = {"a.x": {"a.y"}, "a.y": {"a.z"}, "a.z": {"a.x"}, "a.w": {"a.x"}}
+    assert import_loops(graph) == [("a.x", "a.y", "a.z")]
+    source = "from . import y\ndef f():\n    from a.z import g\n"
+    assert list(module_imports(source, "a.x")) == [("a.y", True), ("a.z.g", False)]
+    assert _resolve("a.z.g", {"a.z", "a"}) == "a.z"
