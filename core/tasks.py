@@ -10,45 +10,31 @@ EMAIL_RETRY_MAX_DELAY), up to EMAIL_MAX_ATTEMPTS, and the OutgoingEmail row keep
 import logging
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.mail import mailers
 from django.db.models import F, Q
 from django.dispatch import receiver
 from django.tasks import task
 from django.utils import timezone
 
-from core import mail_data
+from core import conf, mail_data
 from core.models import OutgoingEmail
 from core.signals import worker_started
 
 logger = logging.getLogger(__name__)
 
-DEFAULTS = {
-    # Attempts per email before it is recorded as failed: with the delays below, about nine
-    # hours of SMTP outage are ridden out.
-    "EMAIL_MAX_ATTEMPTS": 12,
-    "EMAIL_RETRY_DELAY": 30,  # seconds before the second attempt, doubled for each next one
-    "EMAIL_RETRY_MAX_DELAY": 3600,
-    # A send claimed this long ago by a worker that never finished it (killed) is tried again.
-    "EMAIL_CLAIM_TIMEOUT": 600,
-}
 # Transactional email goes ahead of newsletter batches waiting in the same queue.
 EMAIL_PRIORITY = 50
 
 
-def setting(name: str):
-    return getattr(settings, name, DEFAULTS[name])
-
-
 def retry_delay(attempts: int) -> timedelta:
     """How long to wait after the given number of failed attempts."""
-    seconds = setting("EMAIL_RETRY_DELAY") * 2 ** max(attempts - 1, 0)
-    return timedelta(seconds=min(seconds, setting("EMAIL_RETRY_MAX_DELAY")))
+    seconds = conf.get("EMAIL_RETRY_DELAY") * 2 ** max(attempts - 1, 0)
+    return timedelta(seconds=min(seconds, conf.get("EMAIL_RETRY_MAX_DELAY")))
 
 
 def _stale_claim(now) -> Q:
     """A send a worker claimed and never finished (it was killed): anyone may take it."""
-    stale = now - timedelta(seconds=setting("EMAIL_CLAIM_TIMEOUT"))
+    stale = now - timedelta(seconds=conf.get("EMAIL_CLAIM_TIMEOUT"))
     return Q(status=OutgoingEmail.Status.SENDING, claimed_at__lt=stale)
 
 
@@ -101,7 +87,7 @@ def enqueue_send(pk: int, *, run_after=None) -> bool:
 
 def _failed(outgoing: OutgoingEmail, error: Exception) -> str:
     outgoing.last_error = mail_data.describe(error)
-    if mail_data.is_permanent(error) or outgoing.attempts >= setting("EMAIL_MAX_ATTEMPTS"):
+    if mail_data.is_permanent(error) or outgoing.attempts >= conf.get("EMAIL_MAX_ATTEMPTS"):
         outgoing.status = OutgoingEmail.Status.FAILED
         outgoing.next_attempt_at = None
         outgoing.save(update_fields=["status", "next_attempt_at", "last_error", "updated"])

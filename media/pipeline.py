@@ -14,13 +14,14 @@ import shutil
 import warnings
 from pathlib import PurePosixPath
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.template.defaultfilters import filesizeformat, floatformat
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
+
+from media import conf
 
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
 UPLOAD_HELP_TEXT = _("A JPEG, PNG, WebP or GIF image. Metadata such as GPS position is removed.")
@@ -40,7 +41,7 @@ def check_space(size: int | None) -> None:
         free = shutil.disk_usage(root if os.path.isdir(root) else os.path.dirname(root)).free
     except OSError:
         return
-    if free < size * SPACE_FACTOR + settings.IMAGE_MIN_FREE_BYTES:
+    if free < size * SPACE_FACTOR + conf.get("IMAGE_MIN_FREE_BYTES"):
         raise ValidationError(
             _("The server has no space left to store this image; nothing was saved."),
             code="no_space",
@@ -49,7 +50,7 @@ def check_space(size: int | None) -> None:
 
 def _open(file) -> Image.Image:
     """Open an upload with Pillow; every way it can fail becomes a clear ValidationError."""
-    max_bytes = settings.IMAGE_MAX_UPLOAD_BYTES
+    max_bytes = conf.get("IMAGE_MAX_UPLOAD_BYTES")
     if file.size is not None and file.size > max_bytes:
         raise ValidationError(
             _("The file is too large (%(size)s); the limit is %(limit)s."),
@@ -68,14 +69,14 @@ def _open(file) -> Image.Image:
                 )
             width, height = image.size
             frames = getattr(image, "n_frames", 1) if image.format == "GIF" else 1
-            if width * height * frames > settings.IMAGE_MAX_PIXELS:
+            if width * height * frames > conf.get("IMAGE_MAX_PIXELS"):
                 raise ValidationError(
                     _("The image is too large (%(w)s x %(h)s pixels); at most %(mp)s megapixels."),
                     code="too_many_pixels",
                     params={
                         "w": width,
                         "h": height,
-                        "mp": floatformat(settings.IMAGE_MAX_PIXELS / 1_000_000, -1),
+                        "mp": floatformat(conf.get("IMAGE_MAX_PIXELS") / 1_000_000, -1),
                     },
                 )
             image.load()
@@ -164,7 +165,7 @@ def rendition_widths(original_width: int | None) -> list[int]:
     """The rendition widths that exist for an image this wide (never an upscale)."""
     if not original_width:
         return []
-    return [w for w in settings.IMAGE_RENDITION_WIDTHS if w < original_width]
+    return [w for w in conf.get("IMAGE_RENDITION_WIDTHS") if w < original_width]
 
 
 def make_renditions(field_file) -> list[int]:

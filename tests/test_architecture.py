@@ -5,6 +5,7 @@ function, or a module such as `_privacy`). config may import anything: it compos
 """
 
 import ast
+import importlib
 from pathlib import Path
 
 import pytest
@@ -241,3 +242,83 @@ def test_the_loop_finder_sees_a_loop_through_a_function_level_import(tmp_path):
     source = "from . import y\ndef f():\n    from a.z import g\n"
     assert list(module_imports(source, "a.x")) == [("a.y", True), ("a.z.g", False)]
     assert _resolve("a.z.g", {"a.z", "a"}) == "a.z"
+
+
+# --- App settings: defaults in each app's conf.py, read through it -----------------------------
+#
+# One way to read an app setting: `<app>.conf.get("NAME")`, which returns the Django setting when
+# the project sets one and the app's default otherwise. config/settings.py overrides a default
+# (from the environment, when it names the setting) and never restates one.
+SETTINGS_READ_ELSEWHERE = {
+    # Reshaped by the page-policy branch at the same time; its PAGE_CACHE_* defaults and
+    # setting() join core/conf.py when the branches meet.
+    "core/page_cache.py": "PAGE_CACHE_* defaults kept beside the page cache for now",
+}
+
+
+def app_defaults() -> dict[str, str]:
+    """Every app default's name and the module that defines it."""
+    found = {}
+    for module_name in [f"{app}.conf" for app in sorted(APPS) if (ROOT / app / "conf.py").exists()]:
+        for name in importlib.import_module(module_name).DEFAULTS:
+            found[name] = module_name
+    for name in importlib.import_module("core.page_cache").DEFAULTS:
+        found[name] = "core.page_cache"
+    return found
+
+
+def unconditional_assignments(source: str) -> set[str]:
+    names = set()
+    for node in ast.parse(source).body:
+        targets = node.targets if isinstance(node, ast.Assign) else []
+        if isinstance(node, ast.AnnAssign):
+            targets = [node.target]
+        names.update(t.id for t in targets if isinstance(t, ast.Name))
+    return names
+
+
+def settings_reads(source: str, defaults) -> list[tuple[int, str]]:
+    """Where a module reads an app setting around its conf: getattr(settings, "X", default), or
+    settings.X for an X that has an app default."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "getattr"
+            and len(node.args) == 3
+            and isinstance(node.args[0], ast.Name)
+            and node.args[0].id == "settings"
+        ) or (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "settings"
+            and node.attr in defaults
+        ):
+            found.append((node.lineno, ast.unparse(node)))
+    return found
+
+
+def test_settings_py_restates_no_app_default():
+    restated = unconditional_assignments((ROOT / "config" / "settings.py").read_text())
+    defaults = app_defaults()
+    assert {name: defaults[name] for name in restated & set(defaults)} == {}
+
+
+def test_app_settings_are_read_through_their_conf_module():
+    defaults = app_defaults()
+    found = []
+    for app, path in app_modules():
+        where = str(path.relative_to(ROOT))
+        if app in COMPOSERS or path.name == "conf.py" or where in SETTINGS_READ_ELSEWHERE:
+            continue
+        found += [
+            f"{where}:{line}: {code}" for line, code in settings_reads(path.read_text(), defaults)
+        ]
+    assert found == []
+
+
+def test_the_settings_checks_see_a_restated_default_and_a_stray_read():
+    assert unconditional_assignments("A = 1\nif x:\n    B = 2\nC: int = 3\n") == {"A", "C"}
+    source = "x = settings.IMAGE_MAX_PIXELS\ny = getattr(settings, 'FOO', 1)\nz = settings.DEBUG\n"
+    assert [line for line, _ in settings_reads(source, {"IMAGE_MAX_PIXELS"})] == [1, 2]

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 
 from blog.models import Article
 from core.sanitizer import strip_all_tags
+from media import conf as media_conf
 from media import pipeline as images
 from wordpress.report import ImportReport
 from wordpress.wxr import WxrItem
@@ -135,7 +135,7 @@ class Covers:
         """Remove the files this import wrote (when its transaction did not commit)."""
         storage = Article._meta.get_field("cover").storage
         for name in self.stored:
-            for width in settings.IMAGE_RENDITION_WIDTHS:
+            for width in media_conf.get("IMAGE_RENDITION_WIDTHS"):
                 storage.delete(images.rendition_name(name, width))
             storage.delete(name)
         self.stored.clear()
