@@ -6,6 +6,7 @@ function, or a module such as `_privacy`). config may import anything: it compos
 
 import ast
 import importlib
+import re
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,10 @@ ALLOWED = {
     "newsletter": {"core", "blog", "media", "pages"},
     "contact": {"core", "blog", "pages"},
     "wordpress": {"core", "media", "blog", "pages", "comments", "newsletter", "contact"},
+    # The benchmarks (not tests, not shipped): they build sites and measure them through every
+    # app and the composed site's URLs, like an import, but never through a private name.
+    "bench": {"core", "media", "blog", "pages", "comments", "newsletter", "contact", "wordpress"}
+    | {"config"},
 }
 COMPOSERS = {"config"}  # may import every app
 APPS = set(ALLOWED) | COMPOSERS
@@ -77,7 +82,16 @@ def test_every_import_between_apps_follows_the_allowed_arrows():
 
 def test_the_check_reads_the_apps_it_guards():
     read = {app for app, _ in app_modules()}
-    assert {"core", "blog", "pages", "comments", "newsletter", "wordpress", "config"} <= read
+    assert {
+        "core",
+        "blog",
+        "pages",
+        "comments",
+        "newsletter",
+        "wordpress",
+        "config",
+        "bench",
+    } <= read
 
 
 @pytest.mark.parametrize(
@@ -294,6 +308,7 @@ def settings_reads(source: str, defaults) -> list[tuple[int, str]]:
             and isinstance(node.value, ast.Name)
             and node.value.id == "settings"
             and node.attr in defaults
+            and isinstance(node.ctx, ast.Load)  # setting one (a benchmark's run) is no read
         ):
             found.append((node.lineno, ast.unparse(node)))
     return found
@@ -322,3 +337,112 @@ def test_the_settings_checks_see_a_restated_default_and_a_stray_read():
     assert unconditional_assignments("A = 1\nif x:\n    B = 2\nC: int = 3\n") == {"A", "C"}
     source = "x = settings.IMAGE_MAX_PIXELS\ny = getattr(settings, 'FOO', 1)\nz = settings.DEBUG\n"
     assert [line for line, _ in settings_reads(source, {"IMAGE_MAX_PIXELS"})] == [1, 2]
+
+
+# --- Templates follow the arrows too -----------------------------------------------------------
+#
+# A template belongs to the app its folder names (templates/<app>/..., templates/admin/<app>/...,
+# or an app's own templates/ folder). It loads only the tag libraries of its app and of the apps
+# that app may import, and extends or includes only their templates. The frame every public page
+# extends and the admin's frame load several apps' tags: they compose the site, like config, and
+# are named here and in ARCHITECTURE.md. The other templates at the top (error pages, the
+# registration and admin pagination overrides) belong to no app and load no app's tags.
+COMPOSING_TEMPLATES = {"base.html", "admin/base_site.html"}
+_LOAD = re.compile(r"{%\s*load\s+(.+?)\s*%}")
+_USES = re.compile(r"""{%\s*(?:extends|include)\s+["']([^"']+)["']""")
+
+
+def tag_library_owners() -> dict[str, str]:
+    """Each of our tag libraries and the app that owns it (site_nav -> pages)."""
+    return {
+        path.stem: app
+        for app in sorted(APPS)
+        for path in (ROOT / app / "templatetags").glob("*.py")
+        if path.stem != "__init__"
+    }
+
+
+def template_files():
+    """(owner app or None, name as loaders see it, file) for every template of ours."""
+    for path in sorted((ROOT / "templates").rglob("*.html")):
+        name = path.relative_to(ROOT / "templates").as_posix()
+        yield template_owner(name), name, path
+    for app in sorted(APPS):
+        for path in sorted((ROOT / app / "templates").rglob("*.html")):
+            name = path.relative_to(ROOT / app / "templates").as_posix()
+            yield app, name, path
+
+
+def template_owner(name: str) -> str | None:
+    parts = name.split("/")
+    if parts[0] == "admin" and len(parts) > 2 and parts[1] in APPS:
+        return parts[1]
+    return parts[0] if len(parts) > 1 and parts[0] in APPS else None
+
+
+def loaded_libraries(text: str) -> list[str]:
+    found = []
+    for match in _LOAD.finditer(text):
+        words = match.group(1).split()
+        found += words[words.index("from") + 1 :] if "from" in words else words
+    return found
+
+
+def template_violations(owner: str | None, name: str, text: str, owners) -> list[str]:
+    if name in COMPOSING_TEMPLATES:
+        return []
+    allowed = ALLOWED.get(owner, set()) | {owner}
+    found = []
+    for library in loaded_libraries(text):
+        app = owners.get(library)
+        if app is not None and app not in allowed:
+            found.append(f"{name}: {owner or 'no app'} loads {app}'s {library}")
+    for used in _USES.findall(text):
+        app = template_owner(used)
+        if app is not None and app not in allowed:
+            found.append(f"{name}: {owner or 'no app'} uses {app}'s {used}")
+    return found
+
+
+def test_templates_load_only_the_tags_of_apps_their_app_may_import():
+    owners = tag_library_owners()
+    found = []
+    for owner, name, path in template_files():
+        found += template_violations(owner, name, path.read_text(), owners)
+    assert found == []
+
+
+def test_the_composing_templates_exist_and_compose():
+    owners = tag_library_owners()
+    for name in COMPOSING_TEMPLATES:
+        libraries = loaded_libraries((ROOT / "templates" / name).read_text())
+        assert len({owners[lib] for lib in libraries if lib in owners}) > 1, name
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("blog/x.html", "{% load i18n comment_tags %}"),
+        ("blog/x.html", "{% load site_nav %}"),
+        ("pages/x.html", "{% load contact_tags %}"),
+        ("admin/blog/x.html", "{% load comments_admin %}"),
+        ("404.html", "{% load blog_tags %}"),
+        ("media/x.html", '{% include "blog/includes/byline.html" %}'),
+        ("blog/x.html", "{% load article_sections from comment_tags %}"),
+    ],
+)
+def test_a_template_reaching_above_its_app_is_caught(name, text):
+    assert template_violations(template_owner(name), name, text, tag_library_owners()) != []
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("comments/form.html", "{% load i18n site_nav %}"),
+        ("contact/page.html", '{% extends "pages/page_detail.html" %}{% load contact_tags %}'),
+        ("blog/x.html", "{% load i18n static media_tags %}"),
+        ("base.html", "{% load newsletter_tags site_nav blog_tags %}"),
+    ],
+)
+def test_a_template_within_its_arrows_passes(name, text):
+    assert template_violations(template_owner(name), name, text, tag_library_owners()) == []
