@@ -317,5 +317,5 @@ class ArticleAdmin(QuickSelectionMixin, RevisionAdminMixin, admin.ModelAdmin):
         )
 
 
-# Pages, menus and corrections are registered from their own module.
+# Corrections are registered from their own module (the pages app registers pages and menus).
 from blog import admin_desk  # noqa: E402, F401

@@ -28,7 +28,7 @@ from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
-from comments import conf, notifications
+from comments import conf, discussion, notifications
 from comments.models import Comment, CommenterAddress, CommentFlag
 from core import ratelimit
 from core.client_address import network_of
@@ -111,7 +111,7 @@ def comment_flag(
 
 
 def _hide_if_reported_enough(comment: Comment) -> None:
-    threshold = conf.discussion().flag_threshold
+    threshold = discussion.current().flag_threshold
     if not threshold:
         return
     comment = (

@@ -21,7 +21,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from comments import conf, verification
+from comments import discussion, verification
 from comments.models import Comment, DiscussionSettings
 
 # WordPress counts links the same way: an optional href= and an optional scheme before "//".
@@ -80,7 +80,7 @@ def stored_verdict(candidate: Candidate, *, article, user=None) -> tuple[str, st
 def check_comment(
     candidate: Candidate, *, article, user=None, rules: DiscussionSettings | None = None
 ) -> Verdict:
-    rules = rules or conf.discussion()
+    rules = rules or discussion.current()
     if is_trusted(user, article):
         return Verdict(Comment.Status.APPROVED)
     if spam := _first_match(rules.entries(rules.spam_list), candidate):
@@ -102,7 +102,7 @@ def check_comment(
 
 def closing_time(article, *, rules: DiscussionSettings | None = None):
     """When the article's comments close by age (None: the rules never close them)."""
-    rules = rules or conf.discussion()
+    rules = rules or discussion.current()
     if rules.close_after_days:
         return article.publish_at + timedelta(days=rules.close_after_days)
     return None

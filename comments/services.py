@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from blog.models import Article
-from comments import conf, flags, moderation, notifications, verification
+from comments import conf, discussion, flags, moderation, notifications, verification
 from comments.models import Comment, role_of
 from comments.tree_cache import bump_article_versions
 from core.client_address import valid_ip
@@ -246,7 +246,7 @@ def _deepest_allowed(parent: Comment) -> Comment | None:
 
     With a maximum depth of 1 there are no replies: it becomes a new thread, as in WordPress.
     """
-    deepest_parent_level = conf.deepest_parent_level(conf.max_depth())
+    deepest_parent_level = conf.deepest_parent_level(discussion.max_depth())
     if deepest_parent_level < 0:
         return None
     if parent.level <= deepest_parent_level:

@@ -40,7 +40,7 @@ urlpatterns = [
     path("", include("contact.urls")),
     path("", include("blog.urls")),
     # Pages answer whatever address no route above claims: keep this last.
-    path("", include("blog.page_urls")),
+    path("", include("pages.urls")),
 ]
 
 if settings.DEBUG:

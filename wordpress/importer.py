@@ -20,7 +20,7 @@ from wordpress.body_media import BodyMedia
 from wordpress.menus import MenusImport
 from wordpress.models import WordPressObject
 from wordpress.moving import ImportReport
-from wordpress.pages import PagesImport
+from wordpress.page_import import PagesImport
 from wordpress.site import DELETED_HERE, Site, digest, our_slug, unique_slug
 from wordpress.terms import Vocabulary
 from wordpress.text import plain, post_html

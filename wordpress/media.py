@@ -19,6 +19,7 @@ from django.core.files import File
 
 from blog.models import Article
 from core.sanitizer import strip_all_tags
+from media import conf as media_conf
 from media import pipeline as images
 from wordpress.moving import ImportReport
 from wordpress.wxr import WxrItem
@@ -247,7 +248,7 @@ class Covers:
         """Remove the files this import wrote (when its transaction did not commit)."""
         storage = Article._meta.get_field("cover").storage
         for name in self.stored:
-            for width in settings.IMAGE_RENDITION_WIDTHS:
+            for width in media_conf.get("IMAGE_RENDITION_WIDTHS"):
                 storage.delete(images.rendition_name(name, width))
             storage.delete(name)
         self.stored.clear()

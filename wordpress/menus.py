@@ -17,8 +17,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from blog.models import Article, Menu, MenuItem
+from blog.models import Article
 from core.web_address import is_web_address
+from pages.models import Menu, MenuItem
 from wordpress.models import WordPressObject
 from wordpress.site import DELETED_HERE, Site, digest
 from wordpress.terms import Vocabulary

@@ -10,10 +10,11 @@ from operator import or_
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from blog.models import Article, Author, Category, Page, Tag
+from blog.models import Article, Author, Category, Tag
 from comments.models import Comment
 from core.models import TimeStampedModel
 from media.models import Image
+from pages.models import Page
 
 # The object each kind of WordPress record becomes here: a field of WordPressObject each.
 TARGET_FIELDS = ("author", "category", "tag", "article", "comment", "page")

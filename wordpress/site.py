@@ -12,7 +12,8 @@ from urllib.parse import unquote, urlsplit
 
 from django.utils.text import slugify
 
-from blog.models import Article, Category, Page, Tag
+from blog.models import Article, Category, Tag
+from pages.models import Page
 from wordpress import paths
 from wordpress.models import REDIRECT_FIELDS, OldPermalink, WordPressObject
 from wordpress.moving import ImportReport, SourceIds

@@ -25,7 +25,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from blog.models import Article
-from comments import conf
+from comments import conf, discussion
 from comments.models import Comment
 from comments.services import thread_lock_for_insert
 from core.client_address import valid_ip
@@ -148,7 +148,7 @@ def comments_import(
         return False
     mappings, rows = _earlier_imports(incoming, ids)
     nodes = _nodes(article, incoming, mappings, rows, report)
-    max_depth = conf.max_depth()
+    max_depth = discussion.max_depth()
     placed = thread_plan.plan(nodes, max_depth=max_depth, ancestor_at=_ancestor_at)
     _report_placement(placed, max_depth, report, post_label)
 

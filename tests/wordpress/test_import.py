@@ -6,8 +6,9 @@ import pytest
 import time_machine
 from django.test import Client
 
-from blog.models import Article, Author, Category, Page, Tag
+from blog.models import Article, Author, Category, Tag
 from comments.models import Comment
+from pages.models import Page
 from tests.wordpress.conftest import FIXTURES, run_import
 from wordpress.models import WordPressObject
 

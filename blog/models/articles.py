@@ -1,3 +1,5 @@
+"""Articles and what they are filed under (authors, categories, tags), and the promo banner."""
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -226,8 +228,6 @@ class Article(TimeStampedModel):
 
     @property
     def correction_list(self):
-        from blog.editorial import corrections_of
-
         return corrections_of(self)
 
 
@@ -263,6 +263,17 @@ class Promo(TimeStampedModel):
         return self.text
 
 
-# The editorial desk's models live in their own modules; imported here so Django finds them.
-from blog.editorial import ArticleTransition, Correction, Revision  # noqa: E402, F401
-from blog.pages import Menu, MenuItem, Page, SiteNavigation  # noqa: E402, F401
+def corrections_of(article) -> list[models.Model]:
+    """An article's corrections, oldest first, read at most once per article object.
+
+    Uses a prefetch when there is one (feeds), and skips the query when the article came with
+    has_corrections=False (the article page annotates it in the query it already makes).
+    """
+    prefetched = getattr(article, "_prefetched_objects_cache", {}).get("corrections")
+    if prefetched is not None:
+        return list(prefetched)
+    if getattr(article, "has_corrections", True) is False or article.pk is None:
+        return []
+    if not hasattr(article, "_correction_list"):
+        article._correction_list = list(article.corrections.all())
+    return article._correction_list

@@ -7,7 +7,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from blog.models import Menu, MenuItem, Page
+from pages.models import Menu, MenuItem, Page
 from tests.factories import find_elements, make_article, make_category, make_user
 
 pytestmark = pytest.mark.django_db
@@ -108,7 +108,7 @@ def test_editor_builds_a_menu_in_the_admin(client):
         "items-0-page": str(page.pk),
         "items-0-url": "",
     }
-    response = client.post(reverse("admin:blog_menu_add"), data)
+    response = client.post(reverse("admin:pages_menu_add"), data)
     assert response.status_code == 302
     assert 'href="/contatti/"' in client.get("/").text
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('wordpress', '0003_pages'),
+        ('wordpress', '0004_page_moved_to_pages_app'),
     ]
 
     operations = [

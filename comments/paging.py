@@ -21,7 +21,7 @@ from django.core.cache import cache
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from comments import conf, tree_cache
+from comments import conf, discussion, tree_cache
 from comments.models import Comment, CommentOrder, DefaultPage
 from comments.tree import RenderedTree, render_tree
 
@@ -107,7 +107,7 @@ class CommentPage:
 
 
 def parse_order(raw: str | None) -> str:
-    default = conf.discussion().default_order
+    default = discussion.current().default_order
     return raw if raw in CommentOrder.values else default
 
 
@@ -118,7 +118,7 @@ def parse_number(raw: str | None) -> int | None:
 
 
 def _per_page() -> int | None:
-    rules = conf.discussion()
+    rules = discussion.current()
     return max(1, rules.threads_per_page) if rules.page_comments else None
 
 
@@ -206,7 +206,7 @@ def comment_page(
     editable=frozenset(),
 ) -> CommentPage:
     """One page of an article's discussion; `number` None is the page shown by default."""
-    rules = conf.discussion()
+    rules = discussion.current()
     order = order if order in CommentOrder.values else rules.default_order
     key = None
     if not own_pending and not editable:
@@ -258,7 +258,7 @@ def comment_page(
 
 def page_number_of(comment: Comment, *, order: str | None = None, own_pending=frozenset()) -> int:
     """The page showing `comment`'s thread, in `order` (the default order when None)."""
-    rules = conf.discussion()
+    rules = discussion.current()
     order = order if order in CommentOrder.values else rules.default_order
     per_page = _per_page()
     if per_page is None:
@@ -280,7 +280,7 @@ def page_number_of(comment: Comment, *, order: str | None = None, own_pending=fr
 
 def comment_location(comment: Comment, *, own_pending=frozenset()) -> str:
     """Where a comment is read: its article, the page holding it by default, its anchor."""
-    rules = conf.discussion()
+    rules = discussion.current()
     article_url = comment.article.get_absolute_url()
     number = page_number_of(comment, own_pending=own_pending)
     if rules.page_comments:

@@ -1,4 +1,4 @@
-"""Public views of pages and of the corrections list; editors' page preview."""
+"""Public views of pages; editors' page preview; the pages a search lists above its articles."""
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.db.models import Q
@@ -6,10 +6,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.generic import ListView
 
-from blog import conf
-from blog.models import Correction, Page, visible_condition
+from pages.models import Page
 
 PAGES_IN_SEARCH = 5
 
@@ -29,7 +27,7 @@ def page_detail(request, path):
 @staff_member_required
 def page_preview(request, pk):
     """Editors see a draft page as readers will; never cached, never indexed."""
-    if not request.user.has_perm("blog.view_page"):
+    if not request.user.has_perm("pages.view_page"):
         raise Http404(_("No such page."))
     page = get_object_or_404(Page, pk=pk)
     response = render_page(request, page, preview=True)
@@ -46,20 +44,3 @@ def search_pages(query: str):
     for word in words:
         condition &= Q(title__icontains=word) | Q(body__icontains=word)
     return Page.objects.published().filter(condition).order_by("path")[:PAGES_IN_SEARCH]
-
-
-class CorrectionListView(ListView):
-    """/rettifiche/: every correction and update on a published article, newest first."""
-
-    template_name = "blog/correction_list.html"
-    context_object_name = "corrections"
-
-    def get_paginate_by(self, queryset):
-        return conf.get("BLOG_ARTICLES_PER_PAGE") * 2
-
-    def get_queryset(self):
-        return (
-            Correction.objects.filter(visible_condition("article__"))
-            .select_related("article")
-            .order_by("-created", "-pk")
-        )

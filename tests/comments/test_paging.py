@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from comments.models import Comment
-from comments.pages import comment_page
+from comments.paging import comment_page
 from tests.factories import make_article, make_comment, post_form_data
 
 pytestmark = pytest.mark.django_db

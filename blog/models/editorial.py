@@ -1,7 +1,7 @@
 """The editorial desk's records: status transitions, revisions, corrections.
 
-Imported by blog.models (so Django finds the models); the writes that create them are in
-blog.services.
+Imported by the blog.models package (so Django finds the models); the writes that create them
+are in blog.services.
 """
 
 from django.conf import settings
@@ -11,6 +11,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from blog.models.articles import Article
 from core.models import TimeStampedModel
 
 
@@ -50,8 +51,6 @@ class ArticleTransition(models.Model):
         return f"{self.article_id}: {self.from_status} → {self.to_status}"
 
     def status_label(self, value: str) -> str:
-        from blog.models import Article
-
         return str(dict(Article.Status.choices).get(value, value))
 
     @property
@@ -117,19 +116,3 @@ class Correction(TimeStampedModel):
     @staticmethod
     def list_url():
         return reverse("blog:corrections")
-
-
-def corrections_of(article) -> list[Correction]:
-    """An article's corrections, oldest first, read at most once per article object.
-
-    Uses a prefetch when there is one (feeds), and skips the query when the article came with
-    has_corrections=False (the article page annotates it in the query it already makes).
-    """
-    prefetched = getattr(article, "_prefetched_objects_cache", {}).get("corrections")
-    if prefetched is not None:
-        return list(prefetched)
-    if getattr(article, "has_corrections", True) is False or article.pk is None:
-        return []
-    if not hasattr(article, "_correction_list"):
-        article._correction_list = list(article.corrections.all())
-    return article._correction_list

@@ -1,8 +1,9 @@
-"""The page catch-all: included last in config/urls.py, so every other route wins."""
+"""Editors' page preview, and the page catch-all: included last in config/urls.py, so every
+other route wins."""
 
 from django.urls import path, register_converter
 
-from blog import page_views
+from pages import views
 
 
 class PagePathConverter:
@@ -22,4 +23,7 @@ register_converter(PagePathConverter, "pagepath")
 
 app_name = "pages"
 
-urlpatterns = [path("<pagepath:path>/", page_views.page_detail, name="page")]
+urlpatterns = [
+    path("anteprima/pagina/<int:pk>/", views.page_preview, name="preview"),
+    path("<pagepath:path>/", views.page_detail, name="page"),
+]

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from blog.models import Page
+from pages.models import Page
 from tests.factories import make_article, make_user
 
 pytestmark = pytest.mark.django_db
@@ -111,7 +111,7 @@ def test_search_finds_published_pages(client):
 def test_admin_refuses_a_colliding_address_with_a_message(client):
     client.force_login(make_user(groups=["Editors"]))
     response = client.post(
-        reverse("admin:blog_page_add"),
+        reverse("admin:pages_page_add"),
         {
             "title": "Categorie",
             "slug": "categoria",
@@ -129,7 +129,7 @@ def test_admin_refuses_a_colliding_address_with_a_message(client):
 )
 def test_only_editors_manage_pages_and_menus(client, group, allowed):
     client.force_login(make_user(groups=[group]))
-    for name in ("admin:blog_page_add", "admin:blog_menu_add", "admin:blog_correction_add"):
+    for name in ("admin:pages_page_add", "admin:pages_menu_add", "admin:blog_correction_add"):
         status = client.get(reverse(name)).status_code
         assert (status == 200) is allowed, (name, status)
 
@@ -143,9 +143,9 @@ def test_page_saves_are_versioned_in_the_admin(client):
         "status": "published",
         "order": 0,
     }
-    assert client.post(reverse("admin:blog_page_add"), data).status_code == 302
+    assert client.post(reverse("admin:pages_page_add"), data).status_code == 302
     page = Page.objects.get(slug="contatti")
-    versions = client.get(reverse("admin:blog_page_versions", args=[page.pk]))
+    versions = client.get(reverse("admin:pages_page_versions", args=[page.pk]))
     assert versions.status_code == 200
     assert "Contatti" in versions.text
 
@@ -177,5 +177,5 @@ def test_a_page_shows_library_images_as_articles_do_and_the_library_knows(client
     response = client.post(reverse("admin:media_image_delete", args=[image.pk]), {"post": "yes"})
     assert Image.objects.filter(pk=image.pk).exists()
     assert find_elements(
-        response.content.decode(), "a", href=reverse("admin:blog_page_change", args=[page.pk])
+        response.content.decode(), "a", href=reverse("admin:pages_page_change", args=[page.pk])
     )

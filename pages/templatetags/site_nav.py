@@ -2,12 +2,12 @@
 
 from django import template
 
-from blog import navigation
+from pages import navigation
 
 register = template.Library()
 
 
-@register.inclusion_tag("blog/includes/menu.html", takes_context=True)
+@register.inclusion_tag("pages/includes/menu.html", takes_context=True)
 def site_menu(context, location):
     request = context.get("request")
     return {
@@ -17,7 +17,7 @@ def site_menu(context, location):
     }
 
 
-@register.inclusion_tag("blog/includes/privacy_link.html", takes_context=True)
+@register.inclusion_tag("pages/includes/privacy_link.html", takes_context=True)
 def privacy_policy_link(context):
     """ "Privacy policy" linking to the designated page; nothing when there is none."""
     return {"privacy": navigation.privacy_page(context.get("request"))}

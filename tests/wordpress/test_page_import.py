@@ -2,7 +2,7 @@
 
 import pytest
 
-from blog.models import Page
+from pages.models import Page
 from tests.wordpress.conftest import run_import
 
 pytestmark = pytest.mark.django_db

@@ -1,10 +1,17 @@
 """The demo's pages ("Chi siamo", "Contatti", "Privacy", "Cookie") and its two menus.
 
+Run by load_demo after the blog's demo (the header menu links its categories).
+
 Safe to run again: pages are found by address and their text brought back to what is written
 here; a menu gets its links only when it is first created, so an editor's changes stay.
 """
 
-from blog.models import Category, Menu, MenuItem, Page
+from typing import TextIO
+
+from django.db import transaction
+
+from blog.models import Category
+from pages.models import Menu, MenuItem, Page
 
 PAGES = [
     {
@@ -118,3 +125,11 @@ def load_menus(pages: dict[str, Page], counts: dict[str, int]) -> None:
         for order, slug in enumerate(("chi-siamo", "contatti", "privacy", "cookie"), start=1):
             MenuItem.objects.create(menu=footer, page=pages[slug], order=order)
     counts["menus"] += created
+
+
+@transaction.atomic
+def load(stdout: TextIO | None = None) -> dict[str, int]:
+    """Create or refresh the demo pages and menus; return how many of each are new."""
+    counts = {"pages": 0, "menus": 0}
+    load_menus(load_pages(counts), counts)
+    return counts

@@ -1,8 +1,11 @@
 """Pages ("Chi siamo", "Privacy"...) with a hierarchy, and the header and footer menus.
 
-Imported by blog.models so that Django finds the models. A page lives at its full path of slugs
-(/chi-siamo/redazione/), matched last of all URLs; Page.clean() refuses a path that any other
-route of the site already answers (article, archive, feed, app), so a page never hides one.
+A page lives at its full path of slugs (/chi-siamo/redazione/), matched last of all URLs;
+Page.clean() refuses a path that any other route of the site already answers (article, archive,
+feed, app), so a page never hides one.
+
+The tables keep the names they had when these models lived in blog (Meta.db_table): the move
+to this app changed no row (pages.migrations.0001 and blog.migrations.0011).
 """
 
 import re
@@ -16,22 +19,10 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel
 from core.sanitizer import clean_article_html
+from pages import layouts
 
 PAGE_VIEW_NAME = "pages:page"
 MAX_DEPTH = 4
-DEFAULT_TEMPLATE = "blog/page_detail.html"
-
-# Layouts a page may use, like WordPress's page templates: another app adds its own from its
-# AppConfig.ready() (the contact app adds the contact form) with register_page_template().
-_page_templates: dict[str, object] = {}
-
-
-def register_page_template(template_name: str, label) -> None:
-    _page_templates[template_name] = label
-
-
-def page_template_choices() -> list[tuple[str, object]]:
-    return [("", _("Standard page")), *_page_templates.items()]
 
 
 class PageQuerySet(models.QuerySet):
@@ -81,6 +72,7 @@ class Page(TimeStampedModel):
     objects = PageQuerySet.as_manager()
 
     class Meta:
+        db_table = "blog_page"
         ordering = ["path"]
         verbose_name = _("page")
         verbose_name_plural = _("pages")
@@ -102,7 +94,7 @@ class Page(TimeStampedModel):
 
     def clean(self):
         super().clean()
-        if self.template and self.template not in _page_templates:
+        if self.template and not layouts.is_registered(self.template):
             raise ValidationError({"template": _("This layout is not available.")})
         if not self.slug:
             return
@@ -141,11 +133,10 @@ class Page(TimeStampedModel):
         return reverse(PAGE_VIEW_NAME, kwargs={"path": self.path})
 
     def template_names(self) -> list[str]:
-        chosen = self.template if self.template in _page_templates else ""
-        return [chosen, DEFAULT_TEMPLATE] if chosen else [DEFAULT_TEMPLATE]
+        return layouts.template_names(self.template)
 
     def get_preview_url(self):
-        return reverse("blog:page-preview", kwargs={"pk": self.pk})
+        return reverse("pages:preview", kwargs={"pk": self.pk})
 
     @property
     def is_public(self) -> bool:
@@ -218,6 +209,7 @@ class Menu(models.Model):
     location = models.CharField(_("location"), max_length=10, choices=Location.choices, unique=True)
 
     class Meta:
+        db_table = "blog_menu"
         ordering = ["location"]
         verbose_name = _("menu")
         verbose_name_plural = _("menus")
@@ -266,6 +258,7 @@ class MenuItem(models.Model):
     TARGETS = ("page", "category", "tag", "author", "url")
 
     class Meta:
+        db_table = "blog_menuitem"
         ordering = ["order", "pk"]
         verbose_name = _("menu link")
         verbose_name_plural = _("menu links")
@@ -320,7 +313,7 @@ class MenuItem(models.Model):
 class SiteNavigation(models.Model):
     """The menus and the privacy link as the public pages show them, in one row.
 
-    Rebuilt whenever a page, menu, link or linked item changes (blog.navigation), so a page
+    Rebuilt whenever a page, menu, link or linked item changes (pages.navigation), so a page
     reads it in one query, or in none when it rides on a query the page makes anyway (the
     article page's). One row, pk 1.
     """
@@ -329,6 +322,7 @@ class SiteNavigation(models.Model):
     updated = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
+        db_table = "blog_sitenavigation"
         verbose_name = _("site navigation")
         verbose_name_plural = _("site navigation")
 

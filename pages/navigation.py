@@ -2,15 +2,15 @@
 
 build() reads the menus and the privacy page; rebuild() stores the result in the one
 SiteNavigation row and in the cache. Saving or deleting a page, menu, menu link, category, tag or
-author rebuilds it (connected in blog.apps), so every process sees the same menus at its next
+author rebuilds it (connected in pages.apps), so every process sees the same menus at its next
 request. current() serves it from the cache, from the row the article page already read with
-its article (conditional.with_site_state), or from the row.
+its article (blog.conditional.with_site_state, through blog.site_row), or from the row.
 """
 
 from django.core.cache import cache
 
 from blog.content_version import content_version
-from blog.models import Menu, MenuItem, Page, SiteNavigation
+from pages.models import Menu, MenuItem, Page, SiteNavigation
 
 CACHE_SECONDS = 24 * 3600
 _MISSING = object()

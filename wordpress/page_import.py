@@ -8,8 +8,7 @@ updated (its slug stays), one exported unchanged is left as edited here.
 
 from urllib.parse import unquote
 
-from blog.models import Page
-from blog.pages import path_conflict
+from pages.models import Page, path_conflict
 from wordpress import paths
 from wordpress.models import WordPressObject
 from wordpress.moving import ImportReport
