@@ -5,7 +5,7 @@ import re
 import pytest
 from django.core.management.base import CommandError
 
-from blog import navigation
+from pages import navigation
 from tests.wordpress.conftest import run_import
 from wordpress.menus import Menu, MenuItem
 from wordpress.models import WordPressObject
