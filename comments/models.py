@@ -14,6 +14,7 @@ from mptt.querysets import TreeQuerySet
 
 from blog.models import Article
 from comments.conf import MAX_DEPTH_LIMIT
+from comments.identity import commenter_key
 from core.models import TimeStampedModel, initials_of
 from core.sanitizer import render_comment_text
 from core.web_address import WEB_SCHEMES
@@ -71,6 +72,19 @@ class Comment(MPTTModel, TimeStampedModel):
         REJECTED = "rejected", _("Rejected")
         SPAM = "spam", _("Spam")
 
+    class Rule(models.TextChoices):
+        """Which automatic rule decided a comment's status (held_reason says what matched)."""
+
+        NONE = "", _("None")
+        SPAM_LIST = "spam_list", _("Spam list")
+        MANUAL = "manual", _("Manual approval")
+        LINKS = "links", _("Links")
+        HOLD_LIST = "hold_list", _("Hold list")
+        NOT_RETURNING = "not_returning", _("Not a returning commenter")
+        STANDING = "standing", _("New or unreliable commenter")
+        REPORTS = "reports", _("Reports from readers")
+        SUSPENDED = "suspended", _("Suspended commenter")
+
     article = models.ForeignKey(
         Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="comments"
     )
@@ -124,6 +138,18 @@ class Comment(MPTTModel, TimeStampedModel):
         blank=True,
         help_text=_("Which discussion rule held this comment or marked it as spam."),
     )
+    held_rule = models.CharField(
+        _("rule"),
+        max_length=16,
+        choices=Rule.choices,
+        default=Rule.NONE,
+        blank=True,
+        editable=False,
+        help_text=_("The automatic rule that held this comment, hid it or marked it as spam."),
+    )
+    # The commenter's record (comments.selectors): their account, else a keyed hash of their
+    # address (comments.identity), never the address itself. Derived on save.
+    commenter = models.CharField(_("commenter"), max_length=48, blank=True, editable=False)
     notify_on_reply = models.BooleanField(_("notify me of replies"), default=False)
     edited_at = models.DateTimeField(
         _("edited"), null=True, blank=True, editable=False, help_text=_("Last edit by its author.")
@@ -179,6 +205,23 @@ class Comment(MPTTModel, TimeStampedModel):
             models.Index(fields=["article", "status", "-created", "-id"], name="comment_feed_idx"),
             # Personal data by address, whatever its case (author_email__iexact: UPPER = UPPER).
             models.Index(Upper("author_email"), name="comment_email_upper_idx"),
+            # A commenter's record: counts by status, their newest comments, the filtered list.
+            models.Index(
+                fields=["commenter", "status"],
+                name="comment_commenter_status_idx",
+                condition=~models.Q(commenter=""),
+            ),
+            models.Index(
+                fields=["commenter", "-created", "-id"],
+                name="comment_commenter_recent_idx",
+                condition=~models.Q(commenter=""),
+            ),
+            # The queue filtered by the rule that decided.
+            models.Index(
+                fields=["held_rule", "-created", "-id"],
+                name="comment_rule_recent_idx",
+                condition=~models.Q(held_rule=""),
+            ),
             # clear_old_ips: only the rows that still hold an IP address or a user agent.
             models.Index(
                 fields=["created"],
@@ -214,6 +257,7 @@ class Comment(MPTTModel, TimeStampedModel):
         """What is stored beside the typed fields; bulk inserts (imports) call it too."""
         self.body_html = render_comment_text(self.body)
         self.avatar_colour = avatar_colour_for(self.author_email or self.author_name)
+        self.commenter = commenter_key(user_id=self.user_id, email=self.author_email)
 
     def get_absolute_url(self):
         """The permanent address (comments.permalink): it redirects to the page showing it."""
@@ -341,6 +385,23 @@ class DiscussionSettings(models.Model):
         choices=CommentOrder.choices,
         help_text=_("Readers may choose another order with the links above the comments."),
     )
+    standing_low = models.SmallIntegerField(
+        _("hold commenters whose standing is below"),
+        help_text=_(
+            "Standing: +1 for each approved comment, -1 for each rejected or spam. Below this "
+            "mark every comment of the commenter is held. 1 holds every new commenter; 0 only "
+            "those with more removed comments than approved."
+        ),
+    )
+    standing_high = models.SmallIntegerField(
+        _("trust commenters whose standing is at least"),
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "From this mark, a commenter with an account or a confirmed address skips manual "
+            "approval (the spam list, links and the hold list still apply) and readers' reports "
+            "send their comments to the moderators instead of off the page."
+        ),
+    )
     updated = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
@@ -352,6 +413,11 @@ class DiscussionSettings(models.Model):
                 name="discussion_max_depth_range",
             ),
             models.CheckConstraint(condition=models.Q(pk=1), name="discussion_settings_singleton"),
+            models.CheckConstraint(
+                condition=models.Q(standing_low__lt=models.F("standing_high")),
+                name="discussion_standing_low_below_high",
+                violation_error_message=_("The low mark must be below the high mark."),
+            ),
         ]
 
     def __str__(self):
@@ -384,6 +450,8 @@ class DiscussionSettings(models.Model):
             default_order=conf.get("COMMENTS_DEFAULT_ORDER"),
             edit_window_minutes=conf.get("COMMENTS_EDIT_WINDOW_MINUTES"),
             flag_threshold=conf.get("COMMENTS_FLAG_THRESHOLD"),
+            standing_low=conf.get("COMMENTS_STANDING_LOW"),
+            standing_high=conf.get("COMMENTS_STANDING_HIGH"),
         )
 
     @staticmethod
@@ -533,3 +601,7 @@ class CommenterAddress(models.Model):
 
     def __str__(self):
         return self.email
+
+
+# The moderators' desk keeps its own models in their own module (re-exported here).
+from comments.desk_models import ModerationAction  # noqa: E402, F401

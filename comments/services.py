@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from blog.models import Article
-from comments import conf, flags, moderation, notifications, verification
-from comments.models import Comment, role_of
+from comments import conf, flags, moderation, moderation_log, notifications, verification
+from comments.models import Comment, ModerationAction, role_of
 from comments.tree_cache import bump_article_versions
 from core.client_address import valid_ip
 from core.text import clean_text
@@ -197,7 +197,9 @@ def _insert(
             )
         _check_can_reply(parent)
 
-    status, held_reason = moderation.stored_verdict(candidate, article=article, user=user)
+    status, held_reason, held_rule = moderation.stored_verdict(
+        candidate, article=article, user=user
+    )
     comment = Comment(
         article=article,
         parent=parent,
@@ -211,6 +213,7 @@ def _insert(
         notify_on_reply=notify_on_reply,
         status=status,
         held_reason=held_reason,
+        held_rule=held_rule,
         author_role=role_of(user, article),
     )
     comment.save()
@@ -261,6 +264,10 @@ def comment_set_status(*, comment: Comment, status: str, moderator=None) -> Comm
         # Notifications go out when a held comment is approved (WordPress's unapproved ->
         # approved), not again when a comment comes back from spam or the bin.
         approving = status == Comment.Status.APPROVED and comment.status == Comment.Status.PENDING
+        moderation_log.status_change_log(
+            comments=[comment], status=status, moderator=moderator,
+            previous={comment.pk: comment.status},
+        )  # fmt: skip
         comment.status = status
         comment.moderated_by = moderator
         comment.moderated_at = timezone.now()
@@ -289,6 +296,10 @@ def comments_set_status(*, comments, status: str, moderator=None) -> int:
             status=status, moderated_by=moderator, moderated_at=now, updated=now
         )
         flags.flags_resolve(comment_ids=[comment.pk for comment in targets], status=status)
+        moderation_log.status_change_log(
+            comments=targets, status=status, moderator=moderator,
+            previous={comment.pk: comment.status for comment in targets},
+        )  # fmt: skip
         bump_article_versions(*{comment.article_id for comment in targets})
         approved = []
         for comment in targets:
@@ -353,6 +364,10 @@ def comment_delete(*, comment: Comment, moderator=None) -> str:
         except Comment.DoesNotExist:
             return DeleteOutcome.DELETED  # Someone deleted it meanwhile.
         if comment.is_leaf_node():
+            moderation_log.actions_log(
+                comments=[comment], kind=ModerationAction.Kind.DELETED, moderator=moderator,
+                previous={comment.pk: comment.status},
+            )  # fmt: skip
             comment.delete()
             return DeleteOutcome.DELETED
         if comment.status in (Comment.Status.APPROVED, Comment.Status.PENDING):
