@@ -79,6 +79,8 @@ def erase_comments(email: str) -> int:
         notify_on_reply=False,
         # A hold or spam list entry that matched may quote the address or the IP.
         held_reason="",
+        # Their record goes with them: the key was derived from the address or the account.
+        commenter="",
         avatar_colour=avatar_colour_for(""),
         updated=timezone.now(),
     )
