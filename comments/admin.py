@@ -519,6 +519,7 @@ class DiscussionSettingsAdmin(admin.ModelAdmin):
         ),
         (_("Editing"), {"fields": ["edit_window_minutes"]}),
         (_("Reports from readers"), {"fields": ["flag_threshold"]}),
+        (_("Commenters' standing"), {"fields": ["standing_low", "standing_high"]}),
     ]
 
     def has_add_permission(self, request):
