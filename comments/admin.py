@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from blog.models import visible_condition
 from comments import admin_search, flags
 from comments.admin_filters import ArticleAutocompleteFilter
-from comments.desk_admin import CommenterFilter, CommenterRecordMixin
+from comments.desk_admin import CommenterFilter, CommenterRecordMixin, SuspendActionMixin
 from comments.models import (
     Comment,
     CommenterAddress,
@@ -123,7 +123,11 @@ class CommentRevisionInline(ReadOnlyInline):
 
 @admin.register(Comment)
 class CommentAdmin(
-    CommenterRecordMixin, QuickSelectionMixin, PersonalDataActionsMixin, admin.ModelAdmin
+    CommenterRecordMixin,
+    SuspendActionMixin,
+    QuickSelectionMixin,
+    PersonalDataActionsMixin,
+    admin.ModelAdmin,
 ):
     """The moderation queue: newest first, each comment shown in its thread."""
 
@@ -163,6 +167,7 @@ class CommentAdmin(
         "reject",
         "mark_spam",
         "restore",
+        "suspend_commenters",
         "delete_selected",
         "export_personal_data",
         "erase_personal_data",

@@ -6,16 +6,27 @@ in a fixed number of queries whatever the number of comments. Addresses appear o
 moderators allowed to see personal data; the commenter's key is a hash and never shown.
 """
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.db.models import Case, Count, IntegerField, OuterRef, Subquery, Sum, Value, When
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from comments.models import Comment
+from comments.identity import is_account
+from comments.models import Comment, Suspension
 from comments.selectors import REMOVED, commenter_record
+from comments.suspensions import (
+    Period,
+    commenters_suspend,
+    label_for,
+    suspended_pending_to_spam,
+    suspensions_lift,
+)
 
 COMMENTER_PARAMETER = "commenter_of"
 
@@ -136,3 +147,163 @@ class CommenterRecordMixin:
                 **(extra_context or {}),
             }
         return super().change_view(request, object_id, form_url, extra_context)
+
+
+class SuspendForm(forms.Form):
+    period = forms.ChoiceField(label=_("For how long"), choices=Period.CHOICES, initial="7")
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=300,
+        help_text=_("For the moderators; the commenter is only told they cannot comment."),
+    )
+    include_network = forms.BooleanField(
+        label=_("Also refuse comments from their IP network (/24 or /64)"), required=False
+    )
+    spam_pending = forms.BooleanField(
+        label=_("Send their pending comments to spam"), required=False, initial=True
+    )
+
+
+class SuspendActionMixin:
+    """The comment queue's "suspend the commenters" action: a form, then one service call."""
+
+    def has_suspend_permission(self, request) -> bool:
+        return request.user.has_perm("comments.change_comment") and request.user.has_perm(
+            "comments.add_suspension"
+        )
+
+    @admin.action(permissions=["suspend"], description=_("Suspend the commenters"))
+    def suspend_commenters(self, request, queryset):
+        form = SuspendForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            data = form.cleaned_data
+            made = commenters_suspend(
+                comments=queryset,
+                reason=data["reason"],
+                ends_at=Period.end(data["period"]),
+                moderator=request.user,
+                include_network=data["include_network"],
+                spam_pending=data["spam_pending"],
+            )
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d commenter suspended.", "%(count)d commenters suspended.", len(made)
+                )
+                % {"count": len(made)},
+                messages.SUCCESS,
+            )
+            return None
+        request.current_app = self.admin_site.name
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Suspend the commenters"),
+            "subtitle": None,
+            "opts": self.opts,
+            "form": form,
+            "people": sorted({label_for(c) for c in queryset.select_related("user")}),
+            "queryset": queryset,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "media": self.media,
+        }
+        return TemplateResponse(request, "admin/comments/comment/suspend.html", context)
+
+
+class ActiveFilter(admin.SimpleListFilter):
+    title = _("in force")
+    parameter_name = "active"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("In force")), ("no", _("Ended or lifted"))]
+
+    def queryset(self, request, queryset):
+        active = Suspension.objects.active().values("pk")
+        if self.value() == "yes":
+            return queryset.filter(pk__in=active)
+        if self.value() == "no":
+            return queryset.exclude(pk__in=active)
+        return queryset
+
+
+@admin.register(Suspension)
+class SuspensionAdmin(admin.ModelAdmin):
+    """Suspensions and bans, made from the comment queue; here they are read, shortened,
+    lengthened or lifted, and their commenters' pending comments sent to spam."""
+
+    list_display = ["label", "kind", "reason", "starts_at", "ends_at", "state", "created_by"]
+    list_filter = [ActiveFilter]
+    list_select_related = ["created_by"]
+    search_fields = ["label", "reason"]
+    fields = [
+        "label",
+        "comment_link",
+        "ip_network",
+        "reason",
+        "starts_at",
+        "ends_at",
+        "lifted_at",
+        "created_by",
+    ]
+    readonly_fields = [
+        "label",
+        "comment_link",
+        "ip_network",
+        "starts_at",
+        "lifted_at",
+        "created_by",
+    ]
+    actions = ["lift", "spam_pending"]
+
+    def has_add_permission(self, request):
+        return False  # suspensions start from a comment in the queue
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # lifted, never erased: the log keeps what happened
+
+    @admin.display(description=_("who"))
+    def kind(self, suspension):
+        if suspension.commenter and suspension.ip_network:
+            return gettext("Commenter and network")
+        if suspension.ip_network:
+            return gettext("Network")
+        return gettext("Account") if is_account(suspension.commenter) else gettext("Address")
+
+    @admin.display(description=_("state"))
+    def state(self, suspension):
+        if suspension.lifted_at:
+            return gettext("Lifted")
+        if not suspension.is_active():
+            return gettext("Ended")
+        return gettext("Banned") if suspension.is_ban else gettext("Suspended")
+
+    @admin.display(description=_("from the comment"))
+    def comment_link(self, suspension):
+        if suspension.comment_id is None:
+            return "—"
+        return format_html(
+            '<a href="{}">#{}</a>',
+            reverse("admin:comments_comment_change", args=[suspension.comment_id]),
+            suspension.comment_id,
+        )
+
+    @admin.action(permissions=["change"], description=_("Lift the selected suspensions"))
+    def lift(self, request, queryset):
+        count = suspensions_lift(suspensions=queryset, moderator=request.user)
+        self.message_user(
+            request,
+            ngettext("%(count)d suspension lifted.", "%(count)d suspensions lifted.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    @admin.action(permissions=["change"], description=_("Send their pending comments to spam"))
+    def spam_pending(self, request, queryset):
+        count = suspended_pending_to_spam(suspensions=list(queryset), moderator=request.user)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d comment marked as spam.", "%(count)d comments marked as spam.", count
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )

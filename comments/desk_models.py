@@ -58,3 +58,81 @@ class ModerationAction(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.comment_id or '—'}"
+
+
+class SuspensionQuerySet(models.QuerySet):
+    def active(self, now=None):
+        """In force now: not lifted by a moderator, and not past its end (an end lifts itself:
+        nothing has to run for it)."""
+        now = now or timezone.now()
+        return self.filter(lifted_at__isnull=True).filter(
+            models.Q(ends_at__isnull=True) | models.Q(ends_at__gt=now)
+        )
+
+
+class Suspension(models.Model):
+    """A commenter suspended for a period, or banned for good (no end), with a reason.
+
+    Who: a commenter key (comments.identity: an account, or the keyed hash of an address, never
+    the address), and/or an IP network. The label names them for moderators without an address.
+    """
+
+    commenter = models.CharField(_("commenter"), max_length=48, blank=True, editable=False)
+    ip_network = models.CharField(
+        _("IP network"),
+        max_length=64,
+        blank=True,
+        help_text=_("Also refuse comments from this network (e.g. 198.51.100.0/24)."),
+    )
+    label = models.CharField(_("commenter"), max_length=150, editable=False)
+    comment = models.ForeignKey(
+        "comments.Comment",
+        verbose_name=_("from the comment"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    reason = models.CharField(_("reason"), max_length=300)
+    starts_at = models.DateTimeField(_("from"), default=timezone.now, editable=False)
+    ends_at = models.DateTimeField(
+        _("until"), null=True, blank=True, help_text=_("Empty: banned for good.")
+    )
+    lifted_at = models.DateTimeField(_("lifted"), null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+
+    objects = SuspensionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_at", "-pk"]
+        verbose_name = _("suspension")
+        verbose_name_plural = _("suspensions")
+        indexes = [
+            models.Index(fields=["commenter", "ends_at"], name="suspension_commenter_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(commenter="") | ~models.Q(ip_network=""),
+                name="suspension_names_someone",
+            ),
+        ]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def is_ban(self) -> bool:
+        return self.ends_at is None
+
+    def is_active(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.lifted_at is None and (self.ends_at is None or self.ends_at > now)

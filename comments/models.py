@@ -604,4 +604,4 @@ class CommenterAddress(models.Model):
 
 
 # The moderators' desk keeps its own models in their own module (re-exported here).
-from comments.desk_models import ModerationAction  # noqa: E402, F401
+from comments.desk_models import ModerationAction, Suspension  # noqa: E402, F401

@@ -28,7 +28,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from comments import conf, selectors, verification
+from comments import conf, selectors, suspensions, verification
 from comments.identity import commenter_key
 from comments.models import Comment, DiscussionSettings
 
@@ -122,6 +122,8 @@ def check_comment(
     rules = rules or conf.discussion()
     if is_trusted(user, article):
         return Verdict(Comment.Status.APPROVED)
+    if _suspended_quietly(candidate, user=user):
+        return Verdict(Comment.Status.SPAM, _("suspended commenter"), Rule.SUSPENDED)
     if spam := _first_match(rules.entries(rules.spam_list), candidate):
         return Verdict(Comment.Status.SPAM, _("word in the spam list: “%s”") % spam, Rule.SPAM_LIST)
     standing = standing_for(candidate, user=user, rules=rules)
@@ -130,6 +132,16 @@ def check_comment(
     if rules.require_approval and not standing.trusted:
         return Verdict(Comment.Status.PENDING, _("every comment is approved by hand"), Rule.MANUAL)
     return _content_verdict(candidate, user=user, rules=rules, standing=standing)
+
+
+def _suspended_quietly(candidate: Candidate, *, user) -> bool:
+    """A suspended commenter known only by a typed address: taken, straight to spam (a refusal
+    would tell whoever typed the address something about its owner; comments.suspensions)."""
+    check = suspensions.suspension_check(
+        user=user, email=candidate.author_email, proven_email=candidate.proven_email,
+        ip_address=candidate.ip_address,
+    )  # fmt: skip
+    return check.silent or check.refuse
 
 
 def _content_verdict(candidate: Candidate, *, user, rules, standing: Standing) -> Verdict:

@@ -10,7 +10,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from blog.models import Article
-from comments import conf, flags, moderation, moderation_log, notifications, verification
+from comments import (
+    conf,
+    flags,
+    moderation,
+    moderation_log,
+    notifications,
+    suspensions,
+    verification,
+)
 from comments.models import Comment, ModerationAction, role_of
 from comments.tree_cache import bump_article_versions
 from core.client_address import valid_ip
@@ -100,6 +108,9 @@ def comment_post(
     check_article_open(article)
     check_body(body)
     check_website(author_url)
+    check_not_suspended(
+        user=user, author_email=author_email, proven_email=proven_email, ip_address=ip_address
+    )
     with transaction.atomic():
         parent = _reply_target(article, parent_id)
         check_not_duplicate(
@@ -128,6 +139,18 @@ def check_article_open(article: Article) -> None:
         raise CommentRefused(_("This article is not available."), status=404)
     if not moderation.comments_open(article):
         raise CommentRefused(_("Comments are closed on this article."), status=403)
+
+
+def check_not_suspended(
+    *, user, author_email: str, proven_email: str, ip_address: str | None
+) -> None:
+    """A suspended commenter's post is refused, neutrally, when the refusal says nothing they
+    have not proved (comments.suspensions); the form keeps their text."""
+    check = suspensions.suspension_check(
+        user=user, email=author_email, proven_email=proven_email, ip_address=ip_address
+    )
+    if check.refuse:
+        raise CommentRefused(suspensions.REFUSAL, status=403)
 
 
 def check_body(body: str) -> None:
