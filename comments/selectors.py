@@ -12,7 +12,7 @@ from datetime import datetime
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q
 
 from comments.identity import commenter_key, is_account
-from comments.models import Comment, CommenterAddress, CommentFlag, ModerationAction
+from comments.models import Comment, CommenterAddress, CommentFlag, ModerationAction, Suspension
 
 RECENT = 20
 REMOVED = (Comment.Status.REJECTED, Comment.Status.SPAM)
@@ -67,6 +67,7 @@ class CommenterRecord:
     last: datetime | None = None
     recent: list = field(default_factory=list)
     actions: list = field(default_factory=list)
+    suspension: Suspension | None = None  # the one in force now, if any
 
     @property
     def total(self) -> int:
@@ -80,7 +81,7 @@ class CommenterRecord:
 
 
 def commenter_record(comment: Comment, *, show_address: bool) -> CommenterRecord:
-    """The record of the commenter who wrote `comment`: five queries, however many comments.
+    """The record of the commenter who wrote `comment`: six queries, however many comments.
 
     The typed address appears only with `show_address` (the moderator's permission to see
     personal data); the key, a hash, is never shown as anything.
@@ -119,4 +120,5 @@ def commenter_record(comment: Comment, *, show_address: bool) -> CommenterRecord
         .select_related("moderator")
         .order_by("-created", "-pk")[:RECENT]
     )
+    record.suspension = Suspension.objects.active().filter(commenter=key).order_by("ends_at").last()
     return record

@@ -181,3 +181,10 @@ def test_the_suspension_pages_never_show_an_address(moderator_client):
     ):
         page = moderator_client.get(url).text
         assert "Troll" in page and EMAIL not in page and comment.commenter[2:] not in page
+
+
+def test_the_record_says_the_commenter_is_suspended(moderator_client):
+    comment = make_comment(make_article(), author_email=EMAIL)
+    suspend(commenter=comment.commenter, days=None)
+    page = moderator_client.get(reverse("admin:comments_comment_change", args=[comment.pk])).text
+    assert "Bandito: insulti" in page
