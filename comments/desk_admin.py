@@ -109,7 +109,8 @@ class CommenterRecordMixin:
             )
         )
 
-    @admin.display(description=_("commenter's record"), ordering="commenter_standing")
+    # Not sortable: ordering by it would compute every commenter's standing in the table.
+    @admin.display(description=_("commenter's record"))
     def commenter_column(self, comment):
         if not comment.commenter:
             return "—"

@@ -194,12 +194,15 @@ def test_the_migration_fills_the_key_of_existing_comments():
     assert by_account.commenter == f"u:{user.pk}"
 
 
-def test_erasing_a_persons_data_forgets_their_key():
+def test_erasing_a_persons_data_forgets_their_key_in_comments_and_the_log(moderator):
     from comments.privacy import erase_comments
+    from comments.services import comment_set_status
 
     comment = comment_post(
         article=make_article(), body="Da cancellare", author_name="A", author_email=EMAIL
     )
+    comment_set_status(comment=comment, status="approved", moderator=moderator)
     erase_comments(EMAIL)
     comment.refresh_from_db()
     assert comment.commenter == ""
+    assert ModerationAction.objects.get().commenter == ""
