@@ -47,9 +47,12 @@ class CommenterFilter(admin.SimpleListFilter):
         if not self.value():
             return None
         try:
-            return int(self.value())
+            comment_id = int(self.value())
         except (TypeError, ValueError) as error:
             raise IncorrectLookupParameters(error) from error
+        if not 0 < comment_id < 2**63:  # beyond a bigint the database itself would refuse
+            raise IncorrectLookupParameters(self.value())
+        return comment_id
 
     def lookups(self, request, model_admin):
         comment_id = self._comment_id()

@@ -206,3 +206,9 @@ def test_erasing_a_persons_data_forgets_their_key_in_comments_and_the_log(modera
     comment.refresh_from_db()
     assert comment.commenter == ""
     assert ModerationAction.objects.get().commenter == ""
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "-3", "99999999999999999999999"])
+def test_a_forged_commenter_filter_is_no_server_error(moderator_client, value):
+    response = moderator_client.get(queue_url(), {"commenter_of": value})
+    assert response.status_code in (200, 302)

@@ -188,3 +188,23 @@ def test_the_record_says_the_commenter_is_suspended(moderator_client):
     suspend(commenter=comment.commenter, days=None)
     page = moderator_client.get(reverse("admin:comments_comment_change", args=[comment.pk])).text
     assert "Bandito: insulti" in page
+
+
+@pytest.mark.parametrize("period", ["forever", "-1", ""])
+def test_a_forged_period_is_refused_in_the_form_not_a_server_error(client, period):
+    moderator = make_user(groups=["Moderators"])
+    client.force_login(moderator)
+    comment = make_comment(make_article())
+    data = {"action": "suspend_commenters", "_selected_action": [comment.pk], "apply": "yes"}
+    response = client.post(QUEUE, data | {"period": period, "reason": "x"})
+    assert response.status_code == 200 and not Suspension.objects.exists()
+
+
+def test_a_moderator_lengthens_a_suspension_on_its_page(moderator_client):
+    comment = make_comment(make_article())
+    suspension = suspend(commenter=comment.commenter)
+    url = reverse("admin:comments_suspension_change", args=[suspension.pk])
+    response = moderator_client.post(url, {"reason": "Recidivo", "ends_at_0": "", "ends_at_1": ""})
+    assert response.status_code == 302
+    suspension.refresh_from_db()
+    assert (suspension.reason, suspension.is_ban) == ("Recidivo", True)
