@@ -18,7 +18,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from comments.identity import is_account
-from comments.models import Comment, Suspension
+from comments.models import Comment, ModerationAction, Suspension
 from comments.selectors import REMOVED, commenter_record
 from comments.suspensions import (
     Period,
@@ -310,4 +310,36 @@ class SuspensionAdmin(admin.ModelAdmin):
             )
             % {"count": count},
             messages.SUCCESS,
+        )
+
+
+@admin.register(ModerationAction)
+class ModerationActionAdmin(admin.ModelAdmin):
+    """The moderators' log, read-only: who did what to which comment, and when."""
+
+    list_display = ["created", "moderator", "kind", "comment_link", "note"]
+    list_filter = ["kind"]
+    list_select_related = ["moderator"]
+    date_hierarchy = None
+    ordering = ["-created", "-pk"]
+    fields = ["created", "moderator", "kind", "previous_status", "comment_link", "note"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("comment"))
+    def comment_link(self, action):
+        if action.comment_id is None:
+            return "—"
+        return format_html(
+            '<a href="{}">#{}</a>',
+            reverse("admin:comments_comment_change", args=[action.comment_id]),
+            action.comment_id,
         )

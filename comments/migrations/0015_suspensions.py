@@ -6,11 +6,16 @@ from django.conf import settings
 from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
 
-DESK_PERMISSIONS = ("view_suspension", "add_suspension", "change_suspension")
+DESK_PERMISSIONS = (
+    "view_suspension",
+    "add_suspension",
+    "change_suspension",
+    "view_moderationaction",
+)
 
 
 def grant_desk(apps, schema_editor):
-    """Moderators and Editors suspend commenters and lift suspensions."""
+    """Moderators and Editors suspend commenters, lift suspensions and read the log."""
     for app_config in apps.get_app_configs():
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)

@@ -212,3 +212,16 @@ def test_erasing_a_persons_data_forgets_their_key_in_comments_and_the_log(modera
 def test_a_forged_commenter_filter_is_no_server_error(moderator_client, value):
     response = moderator_client.get(queue_url(), {"commenter_of": value})
     assert response.status_code in (200, 302)
+
+
+def test_the_moderators_log_is_readable_but_never_editable(moderator_client, moderator):
+    comment = make_comment(make_article(), status="pending")
+    moderator_client.post(queue_url(), {"action": "approve", "_selected_action": [comment.pk]})
+    (action,) = ModerationAction.objects.all()
+    log = moderator_client.get(reverse("admin:comments_moderationaction_changelist"))
+    assert log.status_code == 200 and moderator.get_username() in log.text
+    url = reverse("admin:comments_moderationaction_change", args=[action.pk])
+    assert moderator_client.post(url, {"note": "riscritto"}).status_code == 403
+    delete = reverse("admin:comments_moderationaction_delete", args=[action.pk])
+    assert moderator_client.post(delete, {"post": "yes"}).status_code == 403
+    assert ModerationAction.objects.get().note == ""
