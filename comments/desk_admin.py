@@ -261,6 +261,17 @@ class SuspensionAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # suspensions start from a comment in the queue
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if form.changed_data:
+            ModerationAction.objects.create(
+                comment_id=obj.comment_id,
+                commenter=obj.commenter,
+                moderator=request.user,
+                kind=ModerationAction.Kind.AMENDED,
+                note=obj.reason[:200],
+            )
+
     def has_delete_permission(self, request, obj=None):
         return False  # lifted, never erased: the log keeps what happened
 

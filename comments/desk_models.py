@@ -24,6 +24,7 @@ class ModerationAction(models.Model):
         DELETED = "deleted", _("Deleted")
         SUSPENDED = "suspended", _("Suspended the commenter")
         LIFTED = "lifted", _("Lifted a suspension")
+        AMENDED = "amended", _("Changed a suspension")
 
     comment = models.ForeignKey(
         "comments.Comment",

@@ -40,7 +40,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('commenter', models.CharField(blank=True, editable=False, max_length=48, verbose_name='commenter')),
-                ('kind', models.CharField(choices=[('approved', 'Approved'), ('rejected', 'Rejected'), ('spam', 'Marked as spam'), ('pending', 'Returned to pending'), ('deleted', 'Deleted'), ('suspended', 'Suspended the commenter'), ('lifted', 'Lifted a suspension')], max_length=10, verbose_name='action')),
+                ('kind', models.CharField(choices=[('approved', 'Approved'), ('rejected', 'Rejected'), ('spam', 'Marked as spam'), ('pending', 'Returned to pending'), ('deleted', 'Deleted'), ('suspended', 'Suspended the commenter'), ('lifted', 'Lifted a suspension'), ('amended', 'Changed a suspension')], max_length=10, verbose_name='action')),
                 ('previous_status', models.CharField(blank=True, max_length=10, verbose_name='status before')),
                 ('note', models.CharField(blank=True, max_length=200, verbose_name='note')),
                 ('created', models.DateTimeField(default=django.utils.timezone.now, verbose_name='when')),

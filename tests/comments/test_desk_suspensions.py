@@ -208,3 +208,5 @@ def test_a_moderator_lengthens_a_suspension_on_its_page(moderator_client):
     assert response.status_code == 302
     suspension.refresh_from_db()
     assert (suspension.reason, suspension.is_ban) == ("Recidivo", True)
+    (logged,) = ModerationAction.objects.filter(kind="amended")
+    assert logged.note == "Recidivo" and logged.commenter == comment.commenter
