@@ -506,7 +506,7 @@ class CommentAdmin(
 class DiscussionSettingsAdmin(admin.ModelAdmin):
     """WordPress's Settings > Discussion: one row, always pk 1; the list opens its form.
 
-    Saving it takes effect on the next request: conf.discussion() is forgotten on save.
+    Saving it takes effect on the next request: discussion.current() is forgotten on save.
     """
 
     fieldsets = [

@@ -2,7 +2,7 @@
 
 Technical knobs (rate limits, form timing, cache lifetimes) come from Django settings. The rules
 moderators tune live in the DiscussionSettings row, defaulting to Django settings until someone
-saves it; discussion() serves it from the cache.
+saves it; comments.discussion serves it from the cache.
 """
 
 from django.conf import settings
@@ -79,20 +79,6 @@ def clamp_depth(value) -> int:
     return max(1, min(MAX_DEPTH_LIMIT, int(value)))
 
 
-def discussion():
-    """The discussion settings in force: the saved row, or the defaults from Django settings."""
-    from comments.models import DiscussionSettings
-
-    current = cache.get(DISCUSSION_CACHE_KEY)
-    if current is None:
-        current = (
-            DiscussionSettings.objects.filter(pk=DiscussionSettings.SINGLETON_PK).first()
-            or DiscussionSettings.from_django_settings()
-        )
-        cache.set(DISCUSSION_CACHE_KEY, current, timeout=None)
-    return current
-
-
 # The core.versions name moved whenever the discussion settings change: pages kept whole
 # (core.page_cache) depend on it, since the rules change every comment section.
 DISCUSSION_VERSION = "comments:discussion"
@@ -101,8 +87,3 @@ DISCUSSION_VERSION = "comments:discussion"
 def forget_discussion() -> None:
     cache.delete(DISCUSSION_CACHE_KEY)
     versions.bump(DISCUSSION_VERSION)
-
-
-def max_depth() -> int:
-    """How many levels a thread may have (roots are level 1), 1 to 10."""
-    return clamp_depth(discussion().max_depth)

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from comments import conf, moderation, notifications, session_lists
+from comments import discussion, moderation, notifications, session_lists
 from comments.models import Comment, CommentRevision
 
 SESSION_KEY = "comments_editable"
@@ -32,7 +32,7 @@ class EditRefused(Exception):
 
 
 def window() -> timedelta:
-    return timedelta(minutes=conf.discussion().edit_window_minutes)
+    return timedelta(minutes=discussion.current().edit_window_minutes)
 
 
 def remember_posted(request, comment: Comment) -> None:
@@ -86,7 +86,7 @@ def check_can_edit(request, comment: Comment) -> None:
     ):
         raise EditRefused(_("This comment was removed by a moderator and cannot be edited."))
     if timezone.now() - comment.created > window():
-        minutes = conf.discussion().edit_window_minutes
+        minutes = discussion.current().edit_window_minutes
         raise EditRefused(
             _("The time to edit this comment is over: comments can be edited for %d minutes.")
             % minutes

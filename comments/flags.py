@@ -28,7 +28,7 @@ from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
-from comments import conf, notifications, selectors
+from comments import conf, discussion, notifications, selectors
 from comments.models import Comment, CommentFlag
 from core import ratelimit
 from core.client_address import network_of
@@ -111,7 +111,7 @@ def comment_flag(
 
 
 def _hide_if_reported_enough(comment: Comment) -> None:
-    threshold = conf.discussion().flag_threshold
+    threshold = discussion.current().flag_threshold
     if not threshold:
         return
     comment = (
@@ -188,7 +188,7 @@ def commenter_in_good_standing(comment: Comment) -> bool:
     if not key or not selectors.is_proven(key=key, email=comment.author_email):
         return False
     standing = selectors.commenter_standing(key, exclude_pk=comment.pk)
-    return standing >= conf.discussion().standing_high
+    return standing >= discussion.current().standing_high
 
 
 def flags_resolve(*, comment_ids, status: str) -> int:

@@ -28,7 +28,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from comments import conf, selectors, suspensions, verification
+from comments import discussion, selectors, suspensions, verification
 from comments.identity import commenter_key
 from comments.models import Comment, DiscussionSettings
 
@@ -119,7 +119,7 @@ def standing_for(candidate: Candidate, *, user, rules: DiscussionSettings) -> St
 def check_comment(
     candidate: Candidate, *, article, user=None, rules: DiscussionSettings | None = None
 ) -> Verdict:
-    rules = rules or conf.discussion()
+    rules = rules or discussion.current()
     if is_trusted(user, article):
         return Verdict(Comment.Status.APPROVED)
     if _suspended_quietly(candidate, user=user):
@@ -170,7 +170,7 @@ def _content_verdict(candidate: Candidate, *, user, rules, standing: Standing) -
 
 def closing_time(article, *, rules: DiscussionSettings | None = None):
     """When the article's comments close by age (None: the rules never close them)."""
-    rules = rules or conf.discussion()
+    rules = rules or discussion.current()
     if rules.close_after_days:
         return article.publish_at + timedelta(days=rules.close_after_days)
     return None

@@ -17,6 +17,11 @@ def comments_of(email: str):
     return Comment.objects.filter(author_email__iexact=email)
 
 
+def count_comments(email: str) -> int:
+    """How many comments erasing the address anonymizes (the export groups them by article)."""
+    return comments_of(email).count()
+
+
 def export_comments(email: str) -> list[dict]:
     """The comments of an address grouped by article, in thread order within each article."""
     comments = (

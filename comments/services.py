@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from blog.models import Article
 from comments import (
     conf,
+    discussion,
     flags,
     moderation,
     moderation_log,
@@ -272,7 +273,7 @@ def _deepest_allowed(parent: Comment) -> Comment | None:
 
     With a maximum depth of 1 there are no replies: it becomes a new thread, as in WordPress.
     """
-    deepest_parent_level = conf.deepest_parent_level(conf.max_depth())
+    deepest_parent_level = conf.deepest_parent_level(discussion.max_depth())
     if deepest_parent_level < 0:
         return None
     if parent.level <= deepest_parent_level:
