@@ -20,13 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from comments.identity import is_account
 from comments.models import Comment, ModerationAction, Suspension
 from comments.selectors import REMOVED, commenter_record
-from comments.suspensions import (
-    Period,
-    commenters_suspend,
-    label_for,
-    suspended_pending_to_spam,
-    suspensions_lift,
-)
+from comments.services import commenters_suspend, suspended_pending_to_spam
+from comments.suspensions import Period, label_for, suspensions_lift
 
 COMMENTER_PARAMETER = "commenter_of"
 

@@ -20,9 +20,9 @@ from comments import (
     suspensions,
     verification,
 )
-from comments.models import Comment, ModerationAction, role_of
+from comments.models import Comment, ModerationAction, Suspension, role_of
 from comments.tree_cache import bump_article_versions
-from core.client_address import valid_ip
+from core.client_address import network_of, valid_ip
 from core.text import clean_text
 from core.web_address import is_web_address
 
@@ -397,3 +397,49 @@ def comment_delete(*, comment: Comment, moderator=None) -> str:
         if comment.status in (Comment.Status.APPROVED, Comment.Status.PENDING):
             comment_set_status(comment=comment, status=Comment.Status.REJECTED, moderator=moderator)
     return DeleteOutcome.PLACEHOLDER
+
+
+def commenters_suspend(
+    *,
+    comments,
+    reason: str,
+    ends_at,
+    moderator,
+    include_network: bool = False,
+    spam_pending: bool = False,
+) -> list[Suspension]:
+    """Suspend the commenters who wrote `comments` (one suspension per commenter, or per network
+    when it has no key), logging it; optionally send their pending comments to spam."""
+
+    with transaction.atomic():
+        chosen: dict[str, Comment] = {}
+        for comment in comments.select_related("user").order_by("-created", "-pk"):
+            network = (network_of(comment.ip_address) or "") if include_network else ""
+            if comment.commenter or network:
+                chosen.setdefault(comment.commenter or f"net:{network}", comment)
+        made = []
+        for comment in chosen.values():
+            network = (network_of(comment.ip_address) or "") if include_network else ""
+            made.append(
+                Suspension.objects.create(
+                    commenter=comment.commenter, ip_network=network,
+                    label=suspensions.label_for(comment), comment=comment, reason=reason[:300], ends_at=ends_at, created_by=moderator,
+                )
+            )  # fmt: skip
+            moderation_log.actions_log(
+                comments=[comment], kind=ModerationAction.Kind.SUSPENDED, moderator=moderator,
+                note=reason,
+            )  # fmt: skip
+        if spam_pending:
+            suspended_pending_to_spam(suspensions=made, moderator=moderator)
+    return made
+
+
+def suspended_pending_to_spam(*, suspensions, moderator) -> int:
+    """Every pending comment of the suspended commenters goes to spam, in one action (logged
+    per comment by the moderation service)."""
+    keys = {s.commenter for s in suspensions if s.commenter}
+    if not keys:
+        return 0
+    pending = Comment.objects.filter(commenter__in=keys, status=Comment.Status.PENDING)
+    return comments_set_status(comments=pending, status=Comment.Status.SPAM, moderator=moderator)
