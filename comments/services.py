@@ -422,10 +422,15 @@ def commenters_suspend(
             network = (network_of(comment.ip_address) or "") if include_network else ""
             made.append(
                 Suspension.objects.create(
-                    commenter=comment.commenter, ip_network=network,
-                    label=suspensions.label_for(comment), comment=comment, reason=reason[:300], ends_at=ends_at, created_by=moderator,
+                    commenter=comment.commenter,
+                    ip_network=network,
+                    label=suspensions.label_for(comment),
+                    comment=comment,
+                    reason=reason[:300],
+                    ends_at=ends_at,
+                    created_by=moderator,
                 )
-            )  # fmt: skip
+            )
             moderation_log.actions_log(
                 comments=[comment], kind=ModerationAction.Kind.SUSPENDED, moderator=moderator,
                 note=reason,
