@@ -28,6 +28,11 @@ DEFAULTS = {
     "COMMENTS_DEFAULT_ORDER": "oldest",
     "COMMENTS_EDIT_WINDOW_MINUTES": 10,
     "COMMENTS_FLAG_THRESHOLD": 3,
+    # A commenter's standing (comments.selectors): +1 per approved comment, -1 per rejected or
+    # spam. Below the low mark every comment is held; from the high mark an account or a proven
+    # address skips manual approval and is protected from report-hiding.
+    "COMMENTS_STANDING_LOW": 0,
+    "COMMENTS_STANDING_HIGH": 5,
     # Technical settings.
     "COMMENTS_MIN_SECONDS": 3,
     "COMMENTS_MAX_FORM_AGE": 2 * 24 * 3600,
@@ -35,10 +40,9 @@ DEFAULTS = {
     "COMMENTS_RATE_WINDOW": 60,
     "COMMENTS_FLAG_RATE_LIMIT": 10,  # reports per address and hour
     "COMMENTS_FLAG_MIN_SECONDS": 2,
-    # Reports from readers: a comment by someone with this many approved comments (a proven
-    # address or an account) goes to the moderators instead of off the page; a reader (account
-    # or network) with this many dismissed reports, more than acted on, stops counting.
-    "COMMENTS_FLAG_GOOD_STANDING": 5,
+    # Reports from readers: a comment by a commenter in good standing (COMMENTS_STANDING_HIGH)
+    # goes to the moderators instead of off the page; a reader (account or network) with this
+    # many dismissed reports, more than acted on, stops counting.
     "COMMENTS_FLAG_DISMISSED_LIMIT": 3,
     # Mail that public forms make us send. Per client address: follow requests per window, and
     # address confirmations a client's held comments may send per window. Per mailbox (case

@@ -112,18 +112,18 @@ def comment_edit(*, comment: Comment, body: str, user=None, proven_email: str = 
             user_agent=comment.user_agent,
             proven_email=proven_email,
         )
-        status, held_reason = moderation.stored_verdict(
+        status, held_reason, held_rule = moderation.stored_verdict(
             candidate, article=comment.article, user=user
         )
         CommentRevision.objects.create(comment=comment, body=comment.body, status=comment.status)
         was_approved = comment.status == Comment.Status.APPROVED
         comment.body = body
         comment.edited_at = timezone.now()
-        comment.status, comment.held_reason = status, held_reason
+        comment.status, comment.held_reason, comment.held_rule = status, held_reason, held_rule
         comment.save(
             update_fields=[
                 "body", "body_html", "avatar_colour", "edited_at", "status", "held_reason",
-                "updated",
+                "held_rule", "updated",
             ]
         )  # fmt: skip
         if comment.status == Comment.Status.PENDING and was_approved:

@@ -135,8 +135,7 @@ def check_media_dir(media_dir: Path) -> None:
     has even stripped them. The import reads the files; the library keeps clean copies.
     """
     folder = media_dir.resolve()
-    for name in ("MEDIA_ROOT", "STATIC_ROOT"):
-        root = getattr(settings, name, None)
+    for name, root in (("MEDIA_ROOT", settings.MEDIA_ROOT), ("STATIC_ROOT", settings.STATIC_ROOT)):
         if root and folder.is_relative_to(Path(root).resolve()):
             raise MediaDirRefused(
                 f"--media-dir {media_dir} is inside {name} ({root}), a folder the site serves "

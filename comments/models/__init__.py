@@ -1,7 +1,7 @@
 """The comments app's models, a module per concern: the comment with its earlier versions and
 readers' reports on it (comment.py), the discussion settings, the followers, the commenters'
-addresses. Imported here so Django finds them and `from comments.models import Comment` reads as
-it always did."""
+addresses, the moderators' desk (its log and suspensions). Imported here so Django finds them
+and `from comments.models import Comment` reads as it always did."""
 
 from comments.models.addresses import CommenterAddress
 from comments.models.comment import (
@@ -14,6 +14,7 @@ from comments.models.comment import (
     avatar_colour_for,
     role_of,
 )
+from comments.models.desk import ModerationAction, Suspension
 from comments.models.discussion import CommentOrder, DefaultPage, DiscussionSettings
 from comments.models.following import DiscussionFollower
 
@@ -29,6 +30,8 @@ __all__ = [
     "DefaultPage",
     "DiscussionFollower",
     "DiscussionSettings",
+    "ModerationAction",
+    "Suspension",
     "avatar_colour_for",
     "role_of",
 ]

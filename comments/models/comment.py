@@ -13,6 +13,7 @@ from mptt.models import MPTTModel, TreeForeignKey
 from mptt.querysets import TreeQuerySet
 
 from blog.models import Article
+from comments.identity import commenter_key
 from core.models import TimeStampedModel, initials_of
 from core.sanitizer import render_comment_text
 from core.web_address import WEB_SCHEMES
@@ -70,6 +71,19 @@ class Comment(MPTTModel, TimeStampedModel):
         REJECTED = "rejected", _("Rejected")
         SPAM = "spam", _("Spam")
 
+    class Rule(models.TextChoices):
+        """Which automatic rule decided a comment's status (held_reason says what matched)."""
+
+        NONE = "", _("None")
+        SPAM_LIST = "spam_list", _("Spam list")
+        MANUAL = "manual", _("Manual approval")
+        LINKS = "links", _("Links")
+        HOLD_LIST = "hold_list", _("Hold list")
+        NOT_RETURNING = "not_returning", _("Not a returning commenter")
+        STANDING = "standing", _("New or unreliable commenter")
+        REPORTS = "reports", _("Reports from readers")
+        SUSPENDED = "suspended", _("Suspended commenter")
+
     article = models.ForeignKey(
         Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="comments"
     )
@@ -123,6 +137,18 @@ class Comment(MPTTModel, TimeStampedModel):
         blank=True,
         help_text=_("Which discussion rule held this comment or marked it as spam."),
     )
+    held_rule = models.CharField(
+        _("rule"),
+        max_length=16,
+        choices=Rule.choices,
+        default=Rule.NONE,
+        blank=True,
+        editable=False,
+        help_text=_("The automatic rule that held this comment, hid it or marked it as spam."),
+    )
+    # The commenter's record (comments.selectors): their account, else a keyed hash of their
+    # address (comments.identity), never the address itself. Derived on save.
+    commenter = models.CharField(_("commenter"), max_length=48, blank=True, editable=False)
     notify_on_reply = models.BooleanField(_("notify me of replies"), default=False)
     edited_at = models.DateTimeField(
         _("edited"), null=True, blank=True, editable=False, help_text=_("Last edit by its author.")
@@ -178,6 +204,23 @@ class Comment(MPTTModel, TimeStampedModel):
             models.Index(fields=["article", "status", "-created", "-id"], name="comment_feed_idx"),
             # Personal data by address, whatever its case (author_email__iexact: UPPER = UPPER).
             models.Index(Upper("author_email"), name="comment_email_upper_idx"),
+            # A commenter's record: counts by status, their newest comments, the filtered list.
+            models.Index(
+                fields=["commenter", "status"],
+                name="comment_commenter_status_idx",
+                condition=~models.Q(commenter=""),
+            ),
+            models.Index(
+                fields=["commenter", "-created", "-id"],
+                name="comment_commenter_recent_idx",
+                condition=~models.Q(commenter=""),
+            ),
+            # The queue filtered by the rule that decided.
+            models.Index(
+                fields=["held_rule", "-created", "-id"],
+                name="comment_rule_recent_idx",
+                condition=~models.Q(held_rule=""),
+            ),
             # clear_old_ips: only the rows that still hold an IP address or a user agent.
             models.Index(
                 fields=["created"],
@@ -213,6 +256,7 @@ class Comment(MPTTModel, TimeStampedModel):
         """What is stored beside the typed fields; bulk inserts (imports) call it too."""
         self.body_html = render_comment_text(self.body)
         self.avatar_colour = avatar_colour_for(self.author_email or self.author_name)
+        self.commenter = commenter_key(user_id=self.user_id, email=self.author_email)
 
     def get_absolute_url(self):
         """The permanent address (comments.permalink): it redirects to the page showing it."""

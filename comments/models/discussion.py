@@ -110,6 +110,23 @@ class DiscussionSettings(models.Model):
         choices=CommentOrder.choices,
         help_text=_("Readers may choose another order with the links above the comments."),
     )
+    standing_low = models.SmallIntegerField(
+        _("hold commenters whose standing is below"),
+        help_text=_(
+            "Standing: +1 for each approved comment, -1 for each rejected or spam. Below this "
+            "mark every comment of the commenter is held. 1 holds every new commenter; 0 only "
+            "those with more removed comments than approved."
+        ),
+    )
+    standing_high = models.SmallIntegerField(
+        _("trust commenters whose standing is at least"),
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "From this mark, a commenter with an account or a confirmed address skips manual "
+            "approval (the spam list, links and the hold list still apply) and readers' reports "
+            "send their comments to the moderators instead of off the page."
+        ),
+    )
     updated = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
@@ -121,6 +138,11 @@ class DiscussionSettings(models.Model):
                 name="discussion_max_depth_range",
             ),
             models.CheckConstraint(condition=models.Q(pk=1), name="discussion_settings_singleton"),
+            models.CheckConstraint(
+                condition=models.Q(standing_low__lt=models.F("standing_high")),
+                name="discussion_standing_low_below_high",
+                violation_error_message=_("The low mark must be below the high mark."),
+            ),
         ]
 
     def __str__(self):
@@ -151,6 +173,8 @@ class DiscussionSettings(models.Model):
             default_order=conf.get("COMMENTS_DEFAULT_ORDER"),
             edit_window_minutes=conf.get("COMMENTS_EDIT_WINDOW_MINUTES"),
             flag_threshold=conf.get("COMMENTS_FLAG_THRESHOLD"),
+            standing_low=conf.get("COMMENTS_STANDING_LOW"),
+            standing_high=conf.get("COMMENTS_STANDING_HIGH"),
         )
 
     @staticmethod

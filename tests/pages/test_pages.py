@@ -151,7 +151,7 @@ def test_page_saves_are_versioned_in_the_admin(client):
 
 
 def test_a_file_like_address_is_a_plain_404_not_a_redirect_to_a_page_address(client):
-    assert client.get("/favicon.ico").status_code == 404
+    assert client.get("/apple-touch-icon.png").status_code == 404
 
 
 def test_page_without_its_slash_is_redirected_to_it(client):
