@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "comments",
     "newsletter",
     "contact",
+    "readership",
     "wordpress",
 ]
 

@@ -20,6 +20,7 @@ ALLOWED = {
     "comments": {"core", "blog", "media"},
     "newsletter": {"core", "blog", "media"},
     "contact": {"core", "blog"},
+    "readership": {"core", "blog"},
     "wordpress": {"core", "media", "blog", "comments", "newsletter", "contact"},
 }
 COMPOSERS = {"config"}  # may import every app
