@@ -8,8 +8,12 @@ their numbers and records the last number folded in the same transaction as the 
 A visitor is never stored. Their address, user agent and the site's host go through a keyed
 hash (BLAKE2b) with the day's secret, a random value kept in the cache until the day ends and
 then dropped: the hash says "seen today" for one day and can be linked to nobody, not even by
-us, once the secret is gone. What the cache keeps for it ("seen this object today") expires
-with the day as well. This is the method Plausible and Ghost document.
+us, once the secret is gone. The hash travels in the event; the fold decides whether the
+visitor is new to the page and to the site, and what the cache keeps for that ("seen here
+today") expires an hour after the day. This is the method Plausible and Ghost document.
+
+A beacon costs two round trips to the cache (three in the Redis backend, whose incr checks the
+key first): the number and the line.
 """
 
 import hashlib
@@ -19,15 +23,17 @@ from datetime import date, datetime, time, timedelta
 from django.core.cache import cache
 from django.utils import timezone
 
-from readership.conf import SITE, setting
+from readership.conf import setting
 
 PREFIX = "readership:"
 SEQUENCE = PREFIX + "seq"
 FIELD_SEPARATOR = "\t"
 VIEW = "v"
 SCROLL = "s"
-# Past the end of the day a key lives this long, for a view that began just before midnight.
+# Past the end of the day the secret lives this long, for a view that began just before midnight.
 GRACE_SECONDS = 120
+# ... and who was seen that day this long, so the day's last events are folded against it.
+SEEN_GRACE_SECONDS = 3600
 
 
 def event_key(number: int) -> str:
@@ -44,13 +50,22 @@ def seconds_left_today(now: datetime | None = None) -> int:
     return int((midnight - now).total_seconds()) + GRACE_SECONDS
 
 
+# This process's copy of today's secret (one per day, replaced when the day changes), so a
+# beacon needs no round trip to the cache for it. Every process reads the same secret.
+_salt_of_the_day: dict[date, str] = {}
+
+
 def daily_salt(day: date) -> str:
     """Today's secret: made by the first beacon of the day, gone from the cache after it."""
-    key = salt_key(day)
-    salt = cache.get(key)
+    salt = _salt_of_the_day.get(day)
     if salt is None:
-        cache.add(key, secrets.token_hex(32), timeout=seconds_left_today())
+        key = salt_key(day)
         salt = cache.get(key)
+        if salt is None:
+            cache.add(key, secrets.token_hex(32), timeout=seconds_left_today())
+            salt = cache.get(key)
+        _salt_of_the_day.clear()
+        _salt_of_the_day[day] = salt
     return salt
 
 
@@ -61,16 +76,28 @@ def visitor_digest(*, day: date, address: str, user_agent: str, host: str) -> st
     return hashlib.blake2b(message, key=key, digest_size=16).hexdigest()
 
 
-def first_time_today(day: date, target: str, digest: str) -> bool:
-    """True the first time this visitor reads `target` (or, for SITE, anything) today."""
-    return cache.add(
-        f"{PREFIX}seen:{day.isoformat()}:{target}:{digest}", 1, timeout=seconds_left_today()
-    )
+def seen_key(day: date, target: str, digest: str) -> str:
+    """Present while `digest` has been counted as a visitor of `target` (or of SITE) on `day`;
+    the fold writes it, and it lasts as long as the day and its last folds."""
+    return f"{PREFIX}seen:{day.isoformat()}:{target}:{digest}"
+
+
+def seen_seconds(day: date, now: datetime | None = None) -> int:
+    now = timezone.localtime(now)
+    midnight = datetime.combine(day + timedelta(days=1), time.min, tzinfo=now.tzinfo)
+    return max(int((midnight - now).total_seconds()), 0) + SEEN_GRACE_SECONDS
+
+
+def _next_number() -> int:
+    try:
+        return cache.incr(SEQUENCE)
+    except ValueError:  # the first event ever, or the cache was emptied
+        cache.add(SEQUENCE, 0, timeout=None)
+        return cache.incr(SEQUENCE)
 
 
 def _append(fields: tuple) -> None:
-    cache.add(SEQUENCE, 0, timeout=None)
-    number = cache.incr(SEQUENCE)
+    number = _next_number()
     line = FIELD_SEPARATOR.join(str(field) for field in fields)
     cache.set(event_key(number), line, timeout=setting("READERSHIP_EVENT_SECONDS"))
 
@@ -79,11 +106,7 @@ def record_view(
     *, kind: str, object_id: int, digest: str, referrer: str = "", term: str = "", day=None
 ) -> None:
     day = day or timezone.localdate()
-    new_here = first_time_today(day, f"{kind}:{object_id}", digest)
-    new_on_site = first_time_today(day, SITE, digest)
-    _append(
-        (VIEW, day.isoformat(), kind, object_id, int(new_here), int(new_on_site), referrer, term)
-    )
+    _append((VIEW, day.isoformat(), kind, object_id, digest, referrer, term))
 
 
 def record_scroll(*, kind: str, object_id: int, quarter: int, day=None) -> None:
@@ -96,10 +119,9 @@ def parse_event(line: str) -> tuple | None:
     fields = line.split(FIELD_SEPARATOR)
     try:
         day = date.fromisoformat(fields[1])
-        if fields[0] == VIEW and len(fields) == 8:
-            _, _, kind, object_id, new_here, new_on_site, referrer, term = fields
-            return (VIEW, day, kind, int(object_id), new_here == "1", new_on_site == "1",
-                    referrer, term)  # fmt: skip
+        if fields[0] == VIEW and len(fields) == 7:
+            _, _, kind, object_id, digest, referrer, term = fields
+            return (VIEW, day, kind, int(object_id), digest, referrer, term)
         if fields[0] == SCROLL and len(fields) == 5:
             return (SCROLL, day, fields[2], int(fields[3]), int(fields[4]))
     except (IndexError, ValueError):

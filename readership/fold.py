@@ -32,18 +32,37 @@ IN_FLIGHT_WAIT = 0.2
 
 
 class Sums:
-    """What a batch of events adds to each daily row."""
+    """What a batch of events adds to each daily row. A view's visitor is new for a page (and
+    for the site) unless the cache has seen them there that day: looked up for the whole batch
+    at once, and written back for the whole batch (`first_visits`), so the beacon itself needs
+    no more than to append its event."""
 
-    def __init__(self):
+    def __init__(self, events: list):
         self.counts = defaultdict(Counter)
         self.referrers = Counter()
         self.terms = Counter()
+        wanted = {key for event in events for key in _seen_keys(event)}
+        already = cache.get_many(list(wanted))
+        self.first_visits: dict = {}
+        self._unseen = {key for key in wanted if key not in already}
+        for event in events:
+            self.add(event)
+
+    def _first_visit(self, key: str, day) -> int:
+        if key not in self._unseen:
+            return 0
+        self._unseen.discard(key)
+        self.first_visits.setdefault(day, []).append(key)
+        return 1
 
     def add(self, event: tuple) -> None:
         if event[0] == counting.VIEW:
-            _, day, kind, object_id, new_here, new_on_site, referrer, term = event
-            self.counts[(day, kind, object_id)].update(views=1, visitors=int(new_here))
-            self.counts[(day, SITE, 0)].update(views=1, visitors=int(new_on_site))
+            _, day, kind, object_id, _digest, referrer, term = event
+            here, site = _seen_keys(event)
+            self.counts[(day, kind, object_id)].update(
+                views=1, visitors=self._first_visit(here, day)
+            )
+            self.counts[(day, SITE, 0)].update(views=1, visitors=self._first_visit(site, day))
             if referrer:
                 self.referrers[(day, referrer)] += 1
             if term:
@@ -51,6 +70,21 @@ class Sums:
         else:
             _, day, kind, object_id, quarter = event
             self.counts[(day, kind, object_id)][QUARTER_FIELDS[quarter - 1]] += 1
+
+
+def _seen_keys(event: tuple) -> tuple[str, ...]:
+    if event[0] != counting.VIEW:
+        return ()
+    _, day, kind, object_id, digest = event[:5]
+    return (
+        counting.seen_key(day, f"{kind}:{object_id}", digest),
+        counting.seen_key(day, SITE, digest),
+    )
+
+
+def _remember_visitors(first_visits: dict) -> None:
+    for day, keys in first_visits.items():
+        cache.set_many(dict.fromkeys(keys, 1), timeout=counting.seen_seconds(day))
 
 
 def _read_events(first: int, last: int) -> tuple[list, list[str]]:
@@ -114,10 +148,9 @@ def fold_batch() -> tuple[int, bool]:
         if last <= after:
             return 0, False
         events, keys = _read_events(after + 1, last)
-        sums = Sums()
-        for event in events:
-            sums.add(event)
+        sums = Sums(events)
         _write(sums)
+        _remember_visitors(sums.first_visits)
         mark.last_event = last
         mark.save(update_fields=["last_event"])
     cache.delete_many(keys)
