@@ -18,6 +18,7 @@ key first): the number and the line.
 
 import hashlib
 import secrets
+import time as _time
 from datetime import date, datetime, time, timedelta
 
 from django.core.cache import cache
@@ -50,23 +51,30 @@ def seconds_left_today(now: datetime | None = None) -> int:
     return int((midnight - now).total_seconds()) + GRACE_SECONDS
 
 
-# This process's copy of today's secret (one per day, replaced when the day changes), so a
-# beacon needs no round trip to the cache for it. Every process reads the same secret.
-_salt_of_the_day: dict[date, str] = {}
+# This process's copy of today's secret, so most beacons need no round trip to the cache for
+# it. Every process must hash with the same secret: the copy is checked against the cache every
+# RECHECK_SECONDS (an emptied cache gets a new one) and dropped when the day changes.
+RECHECK_SECONDS = 30
+_salt_copy: dict[date, tuple[str, float]] = {}
 
 
 def daily_salt(day: date) -> str:
     """Today's secret: made by the first beacon of the day, gone from the cache after it."""
-    salt = _salt_of_the_day.get(day)
+    copy = _salt_copy.get(day)
+    if copy is not None and copy[1] > _time.monotonic():
+        return copy[0]
+    key = salt_key(day)
+    salt = cache.get(key)
     if salt is None:
-        key = salt_key(day)
+        cache.add(key, secrets.token_hex(32), timeout=seconds_left_today())
         salt = cache.get(key)
-        if salt is None:
-            cache.add(key, secrets.token_hex(32), timeout=seconds_left_today())
-            salt = cache.get(key)
-        _salt_of_the_day.clear()
-        _salt_of_the_day[day] = salt
+    _salt_copy.clear()
+    _salt_copy[day] = (salt, _time.monotonic() + RECHECK_SECONDS)
     return salt
+
+
+def forget_salt_copy() -> None:
+    _salt_copy.clear()
 
 
 def visitor_digest(*, day: date, address: str, user_agent: str, host: str) -> str:

@@ -20,3 +20,11 @@ def beacon(client, *, user_agent=BROWSER, address=ADDRESS, headers=None, method=
     return send(
         "/r/v", fields, HTTP_USER_AGENT=user_agent, REMOTE_ADDR=address, headers=headers or {}
     )
+
+
+@pytest.fixture(autouse=True)
+def _no_secret_left_from_another_test():
+    """Each test empties the cache; this process's copy of the day's secret goes with it."""
+    from readership.counting import forget_salt_copy
+
+    forget_salt_copy()
