@@ -10,7 +10,9 @@ class ReadershipConfig(AppConfig):
     verbose_name = _("Readership")
 
     def ready(self):
+        from blog import admin_panels
         from core import frame
-        from readership import beacon, staff, tasks  # noqa: F401 - receivers and the fold task
+        from readership import article_panel, beacon, staff, tasks  # noqa: F401 - receivers, task
 
         frame.register_script("readership", beacon.frame_script)
+        admin_panels.register_article_panel("readership", article_panel.article_figures)

@@ -56,3 +56,18 @@ def test_staff_without_permission_cannot_see_the_figures(client):
     client.force_login(make_user(is_staff=True))
     response = client.get(reverse(DASHBOARD))
     assert response.status_code == 403
+
+
+def test_the_article_admin_page_shows_its_own_figures_and_sparkline(admin_client, counted):
+    response = admin_client.get(reverse("admin:blog_article_change", args=[counted.pk]))
+    html = response.content.decode()
+    assert 'class="readership-sparkline"' in html
+    assert "2 " in html.split('class="readership-sparkline"')[1].split("</fieldset>")[0]
+
+
+def test_the_article_figures_need_the_readership_permission(client, counted):
+    editor = make_user(is_staff=True, groups=["Editors"])
+    client.force_login(editor)
+    response = client.get(reverse("admin:blog_article_change", args=[counted.pk]))
+    assert response.status_code == 200
+    assert "readership-sparkline" not in response.content.decode()
