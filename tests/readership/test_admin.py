@@ -2,6 +2,7 @@ import csv
 import io
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
@@ -65,9 +66,16 @@ def test_the_article_admin_page_shows_its_own_figures_and_sparkline(admin_client
     assert "2 " in html.split('class="readership-sparkline"')[1].split("</fieldset>")[0]
 
 
+def test_editors_see_the_dashboard(editor_client, counted):
+    assert editor_client.get(reverse(DASHBOARD)).status_code == 200
+
+
 def test_the_article_figures_need_the_readership_permission(client, counted):
-    editor = make_user(is_staff=True, groups=["Editors"])
-    client.force_login(editor)
+    author = make_user(is_staff=True, groups=["Editors"])
+    author.groups.get(name="Editors").permissions.remove(
+        Permission.objects.get(codename="view_dailycount")
+    )
+    client.force_login(author)
     response = client.get(reverse("admin:blog_article_change", args=[counted.pk]))
     assert response.status_code == 200
     assert "readership-sparkline" not in response.content.decode()
