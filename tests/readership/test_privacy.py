@@ -20,6 +20,14 @@ from tests.readership.conftest import ADDRESS, beacon
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _local_memory_cache(settings):
+    """Every entry and its expiry can be read, and expiry follows the travelling clock."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.clear()
+
+
 USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) Gecko/20100101 Firefox/133.0 UniqueMarker/42"
 
 
