@@ -90,6 +90,10 @@ class ReadershipDashboard(admin.ModelAdmin):
                 (_("Last 7 days"), selectors.top_articles(today - timedelta(days=6), today)),
                 (_("Last 30 days"), selectors.top_articles(today - timedelta(days=29), today)),
             ],
+            "groups": [
+                (_("By author"), selectors.top_groups("author", start, end)),
+                (_("By category"), selectors.top_groups("category", start, end)),
+            ],
             "referrers": selectors.top_referrers(start, end),
             "terms": selectors.top_search_terms(start, end),
             "depth": selectors.reading_depth(start, end),

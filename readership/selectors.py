@@ -83,3 +83,24 @@ def reading_depth(start: date, end: date) -> dict:
         three_quarters=Sum("read_three_quarters"),
         all=Sum("read_all"),
     )
+
+
+# What each grouping of articles is called: the field of Article and the name shown for it.
+GROUPINGS = {"author": "author__display_name", "category": "category__name"}
+
+
+def top_groups(grouping: str, start: date, end: date, limit: int = 10) -> list[dict]:
+    """Views in the period summed per author or per category of the articles read."""
+    views = dict(
+        DailyCount.objects.filter(kind="article", day__range=(start, end))
+        .values("object_id")
+        .annotate(views=Sum("views"))
+        .values_list("object_id", "views")
+    )
+    totals: dict = {}
+    names = Article.objects.filter(pk__in=list(views)).values_list("pk", GROUPINGS[grouping])
+    for pk, name in names:
+        if name:
+            totals[name] = totals.get(name, 0) + views[pk]
+    ranked = sorted(totals.items(), key=lambda item: (-item[1], item[0]))[:limit]
+    return [{"name": name, "views": count} for name, count in ranked]

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from readership.fold import fold
-from tests.factories import make_article, make_user
+from tests.factories import make_article, make_category, make_user
 from tests.readership.conftest import OTHER_BROWSER, beacon
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +16,7 @@ DASHBOARD = "admin:readership_dailycount_changelist"
 
 @pytest.fixture
 def counted(reader):
-    article = make_article(title="Il più letto")
+    article = make_article(title="Il più letto", category=make_category(name="Cronaca"))
     beacon(reader, k="article", i=article.pk, r="news.example.org")
     beacon(reader, k="article", i=article.pk, user_agent=OTHER_BROWSER)
     beacon(reader, k="search", i=0, q="mare")
@@ -31,6 +31,7 @@ def test_dashboard_shows_the_days_figures_plot_and_tables(admin_client, counted)
     assert "<svg" in html and "<polyline" in html
     assert "Il più letto" in html
     assert "news.example.org" in html and "mare" in html
+    assert counted.author.display_name in html and counted.category.name in html
     assert "<script" not in html.split('id="content-main"')[1]
 
 
