@@ -1,4 +1,5 @@
-"""The beacon: what the page sends (beacon.js, or the <noscript> image) and what counts.
+"""The beacon: what the page sends (beacon.js, or the image for readers without JavaScript)
+and what counts.
 
 It answers 204 whatever it was sent, with no database query: every count goes to the shared
 cache (readership.counting). Not counted: robots (bots.py), logged-in staff (staff.py),

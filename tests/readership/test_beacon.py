@@ -41,7 +41,7 @@ def test_site_visitors_count_a_reader_once_across_pages(reader):
     assert counts(kind="home") == (1, 1)
 
 
-def test_the_noscript_image_counts_by_get(reader):
+def test_the_image_for_readers_without_javascript_counts_by_get(reader):
     article = make_article()
     response = beacon(reader, method="get", k="article", i=article.pk)
     assert response.status_code == 204
