@@ -11,10 +11,11 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from readership import plots, selectors
+from readership import article_panel, plots, selectors
 from readership.models import DailyCount
 
 DEFAULT_DAYS = 30
@@ -48,6 +49,22 @@ def csv_response(days: list[dict], start: date, end: date) -> HttpResponse:
 
 @admin.register(DailyCount)
 class ReadershipDashboard(admin.ModelAdmin):
+    def get_urls(self):
+        sparkline = self.admin_site.admin_view(self.article_sparkline)
+        return [
+            path("article/<int:pk>/sparkline.svg", sparkline, name="readership_article_sparkline"),
+            *super().get_urls(),
+        ]
+
+    def article_sparkline(self, request, pk):
+        """The article's views per day as an SVG image: an <img> of ours in the article's page,
+        not markup inside it (the admin pages' security checks allow no inline <svg>)."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        response = HttpResponse(article_panel.sparkline_svg(pk), content_type="image/svg+xml")
+        response["Cache-Control"] = "private, max-age=300"
+        return response
+
     def has_add_permission(self, request):
         return False
 

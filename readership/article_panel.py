@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -11,12 +12,23 @@ from readership import plots, selectors
 PANEL_DAYS = 30
 
 
+def _last_days(pk: int) -> list[dict]:
+    end = timezone.localdate()
+    return selectors.object_days("article", pk, end - timedelta(days=PANEL_DAYS - 1), end)
+
+
+def sparkline_svg(pk: int) -> str:
+    """A standalone SVG document of the article's views per day."""
+    svg = plots.sparkline(
+        [row["views"] for row in _last_days(pk)], label=_("Views per day, last 30 days")
+    )
+    return svg.replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1)
+
+
 def article_figures(request, article) -> str:
     if not request.user.has_perm("readership.view_dailycount"):
         return ""
-    end = timezone.localdate()
-    start = end - timedelta(days=PANEL_DAYS - 1)
-    days = selectors.object_days("article", article.pk, start, end)
+    days = _last_days(article.pk)
     return render_to_string(
         "admin/readership/article_panel.html",
         {
@@ -24,8 +36,6 @@ def article_figures(request, article) -> str:
             "visitors": sum(row["visitors"] for row in days),
             "today": days[-1]["views"],
             "days": PANEL_DAYS,
-            "sparkline": plots.sparkline(
-                [row["views"] for row in days], label=_("Views per day, last 30 days")
-            ),
+            "sparkline_url": reverse("admin:readership_article_sparkline", args=[article.pk]),
         },
     )

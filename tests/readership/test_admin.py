@@ -63,8 +63,13 @@ def test_staff_without_permission_cannot_see_the_figures(client):
 def test_the_article_admin_page_shows_its_own_figures_and_sparkline(admin_client, counted):
     response = admin_client.get(reverse("admin:blog_article_change", args=[counted.pk]))
     html = response.content.decode()
-    assert 'class="readership-sparkline"' in html
-    assert "2 " in html.split('class="readership-sparkline"')[1].split("</fieldset>")[0]
+    assert '<svg class="readership' not in html
+    panel = html.split('class="readership-sparkline"')[1].split("</fieldset>")[0]
+    assert "2 " in panel
+    image = admin_client.get(reverse("admin:readership_article_sparkline", args=[counted.pk]))
+    assert image["Content-Type"] == "image/svg+xml"
+    assert image.content.startswith(b'<svg xmlns="http://www.w3.org/2000/svg"')
+    assert b"<polyline" in image.content
 
 
 def test_editors_see_the_dashboard(editor_client, counted):
@@ -80,3 +85,5 @@ def test_the_article_figures_need_the_readership_permission(client, counted):
     response = client.get(reverse("admin:blog_article_change", args=[counted.pk]))
     assert response.status_code == 200
     assert "readership-sparkline" not in response.content.decode()
+    image = client.get(reverse("admin:readership_article_sparkline", args=[counted.pk]))
+    assert image.status_code == 403
