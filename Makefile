@@ -51,8 +51,11 @@ messages: $(VENV)/.installed
 	$(PY) manage.py makemessages -l it -l en --ignore=.venv --ignore=tests --no-location
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=tests --no-location
 
+# Only what the build and the demo made (all ignored by git): the virtualenv, the SQLite file,
+# uploads, collected static files, npm's folder, test screenshots. tests/test_makefile.py holds
+# it to that.
 clean:
-	rm -rf $(VENV) db.sqlite3 media tests/e2e/node_modules
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-journal db.sqlite3-wal db.sqlite3-shm uploads staticfiles tests/e2e/node_modules test-artifacts
 
 # Production-style server: gunicorn + whitenoise (set SECRET_KEY and ALLOWED_HOSTS, see README).
 serve: $(VENV)/.installed

@@ -29,7 +29,7 @@ def main() -> None:
     from django.test.utils import CaptureQueriesContext
 
     from blog.models import Article
-    from comments import conf
+    from comments import discussion
     from tests.factories import make_article
 
     # Warm means rendered from the cached fragments: a page kept whole for anonymous readers
@@ -37,7 +37,7 @@ def main() -> None:
     settings.PAGE_CACHE_ENABLED = False
     rng = random.Random(20261203)
     reader = Client()
-    per_page = conf.discussion().threads_per_page
+    per_page = discussion.current().threads_per_page
     print(f"Database: {connection.vendor}. Building articles…", file=sys.stderr)
     rows = []
     for size in SIZES:

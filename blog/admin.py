@@ -12,6 +12,7 @@ from js_asset import InlineStyle, Media, Stylesheet
 
 from blog import admin_panels
 from blog.models import Article, Author, Category, Promo, Tag
+from blog.notifications import review_notice_recipients
 from blog.permissions import can_edit_article, can_publish, owns
 from blog.revision_admin import RevisionAdminMixin
 from blog.services import (
@@ -219,14 +220,21 @@ class ArticleAdmin(QuickSelectionMixin, RevisionAdminMixin, admin.ModelAdmin):
         note = form.cleaned_data.get("review_note", "")
         if "_submit_review" in request.POST:
             if article_submit_for_review(article=article, user=request.user):
-                self.message_user(
-                    request,
-                    _("Submitted for review: the editors have been told."),
-                    messages.SUCCESS,
-                )
+                self._say_who_was_told(request)
             return
         wanted = getattr(request, "_article_status_wanted", article.status)
         article_change_status(article=article, status=wanted, user=request.user, note=note)
+
+    def _say_who_was_told(self, request):
+        if review_notice_recipients():
+            message = _("Submitted for review: the editors have been told.")
+            self.message_user(request, message, messages.SUCCESS)
+            return
+        message = _(
+            "Submitted for review, but no editor has an email address, so nobody was told: "
+            "an administrator can add one to an Editors account."
+        )
+        self.message_user(request, message, messages.WARNING)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["show_submit_review"] = (
@@ -312,5 +320,5 @@ class ArticleAdmin(QuickSelectionMixin, RevisionAdminMixin, admin.ModelAdmin):
         )
 
 
-# Pages, menus and corrections are registered from their own module.
+# Corrections are registered from their own module (the pages app registers pages and menus).
 from blog import admin_desk  # noqa: E402, F401

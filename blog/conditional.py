@@ -19,13 +19,13 @@ from datetime import datetime
 from functools import wraps
 
 from django.conf import settings
-from django.db.models import JSONField, Subquery
+from django.db.models import Subquery
 from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, quote_etag
 
-from blog import content_version
-from blog.models import Article, Promo, SiteNavigation
+from blog import content_version, site_row
+from blog.models import Article, Promo
 from core import page_cache
 
 # The query parameters of a listing (its page number); other addresses are not kept.
@@ -90,11 +90,7 @@ def _state(values: Mapping) -> SiteState:
 
 def with_site_state(queryset):
     """Annotate each row with the SiteState, so a page reads it in the query it already makes."""
-    navigation = SiteNavigation.objects.filter(pk=1).values("data")[:1]
-    return queryset.annotate(
-        site_navigation=Subquery(navigation, output_field=JSONField()),
-        **_subqueries(_state_parts()),
-    )
+    return queryset.annotate(**site_row.annotations(), **_subqueries(_state_parts()))
 
 
 def state_of(row) -> SiteState:
@@ -102,9 +98,12 @@ def state_of(row) -> SiteState:
 
 
 def current_state() -> SiteState:
-    """The site state in one query, carried by the navigation's one row."""
+    """The site state in one query, carried by the site's one row (blog.site_row)."""
     parts = _state_parts()
-    row = SiteNavigation.objects.filter(pk=1).values("pk").annotate(**_subqueries(parts)).first()
+    carrier = site_row.carrier()
+    row = None
+    if carrier is not None:
+        row = carrier.values("pk").annotate(**_subqueries(parts)).first()
     if row is None:  # the row is not made yet (a flushed test database): one query a part
         row = {name: query.first() for name, query in parts.items()}
     return _state(row)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import ListView, dates
 
-from blog import article_page, conditional, conf, page_views, search
+from blog import article_page, conditional, conf, search
 from blog.article_page import render_article
 from blog.models import Article, Author, Category, Correction, Tag
 from blog.permissions import can_edit_article
@@ -135,7 +135,7 @@ class SearchView(PublishedArticlesMixin, ListView):
         search.add_headlines(context["articles"], self.query)
         for article in context["articles"]:
             article.search_snippet = search.snippet(article, self.query)
-        context["pages"] = page_views.search_pages(self.query) if self.query else []
+        context.update(search.other_results(self.query))
         return context
 
 

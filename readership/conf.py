@@ -18,7 +18,7 @@ DEFAULTS = {
 # fold drops ids no row has (forged beacons must not fill the table).
 KIND_MODELS = {
     "article": "blog.Article",
-    "page": "blog.Page",
+    "page": "pages.Page",
     "category": "blog.Category",
     "tag": "blog.Tag",
     "author": "blog.Author",
