@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "comments",
     "newsletter",
     "contact",
+    "readership",
     "wordpress",
 ]
 

@@ -38,6 +38,7 @@ urlpatterns = [
     path("", include("comments.urls")),
     path("", include("newsletter.urls")),
     path("", include("contact.urls")),
+    path("", include("readership.urls")),
     path("", include("blog.urls")),
     # Pages answer whatever address no route above claims: keep this last.
     path("", include("pages.urls")),

@@ -72,6 +72,16 @@ contiene un collegamento per disiscriversi con un clic.</p>
 <h2>Modulo di contatto</h2>
 <p>I messaggi che ci invii restano nella casella della redazione per il tempo necessario a
 rispondere.</p>
+<h2>Statistiche di lettura</h2>
+<p>Contiamo da noi, senza cookie e senza servizi di terzi, quante volte è letta ogni pagina,
+da quanti lettori al giorno, da quali siti si arriva (solo il nome del sito, mai l'indirizzo
+completo), le parole cercate nel sito (non quelle che sembrano un indirizzo email o un numero
+di telefono) e fin dove si legge una pagina (in quarti). Per riconoscere lo stesso lettore
+nello stesso giorno calcoliamo un codice da indirizzo IP, user agent e nome del sito con una
+chiave segreta che cambia ogni giorno e viene cancellata a fine giornata: né l'indirizzo IP né
+lo user agent sono conservati, e il codice non permette di risalire a nessuno. Non contiamo i
+robot, la redazione collegata, le anteprime e chi chiede al browser di non essere tracciato
+(Global Privacy Control o Do Not Track).</p>
 <h2>I tuoi diritti</h2>
 <p>Puoi chiedere in ogni momento una copia dei tuoi dati o la loro cancellazione scrivendo
 dalla pagina Contatti.</p>

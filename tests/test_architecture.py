@@ -23,10 +23,21 @@ ALLOWED = {
     "comments": {"core", "blog", "media", "pages"},
     "newsletter": {"core", "blog", "media", "pages"},
     "contact": {"core", "blog", "pages"},
+    "readership": {"core", "blog"},
     "wordpress": {"core", "media", "blog", "pages", "comments", "newsletter", "contact"},
     # The benchmarks (not tests, not shipped): they build sites and measure them through every
     # app and the composed site's URLs, like an import, but never through a private name.
-    "bench": {"core", "media", "blog", "pages", "comments", "newsletter", "contact", "wordpress"}
+    "bench": {
+        "core",
+        "media",
+        "blog",
+        "pages",
+        "comments",
+        "newsletter",
+        "contact",
+        "wordpress",
+        "readership",
+    }
     | {"config"},
 }
 COMPOSERS = {"config"}  # may import every app
