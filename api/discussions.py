@@ -1,13 +1,13 @@
 """The one module of the API that reads comments: an article's discussion, page by page.
 
-Pages, orders, placeholders and badges are the site's own (comments.pages, the same selectors
+Pages, orders, placeholders and badges are the site's own (comments.paging, the same selectors
 the article page renders); a comment becomes JSON here, from the rows the page shows, which
 never hold an email address, an IP address or a user agent (Comment.RENDER_FIELDS).
 """
 
 from django.utils.translation import gettext
 
-from comments import pages, tree_cache
+from comments import paging, tree_cache
 from comments.models import Comment, CommentOrder
 from core.web_address import is_web_address
 
@@ -21,8 +21,8 @@ def version_names(article_id: int) -> list[str]:
 
 def discussion_page(article, *, number: int | None, order: str | None) -> dict:
     """One page of the article's discussion as the site shows it to the public."""
-    page = pages.comment_page(article, number=number, order=order)
-    rows = pages.page_rows(article, page) if page.approved or page.threads else []
+    page = paging.comment_page(article, number=number, order=order)
+    rows = paging.page_rows(article, page) if page.approved or page.threads else []
     labels = _Labels()
     return {
         "count": page.approved,

@@ -1,6 +1,6 @@
-"""Pages and menus: the one module of the API that reads them (they may move to an app of their
-own; then only the imports below change). Only published pages, by list or by id; the menus as
-the public pages show them (blog.navigation: links to drafts already left out)."""
+"""Pages and menus: the one module of the API that reads them (from their own app, `pages`).
+Only published pages, by list or by id; the menus as the public pages show them
+(pages.navigation: links to drafts already left out)."""
 
 from datetime import datetime
 
@@ -11,11 +11,11 @@ from ninja import Router, Schema
 from api import conditional
 from api.articles import Text
 from api.schemas import Problem, SeoOut
-from blog import navigation
-from blog.page_views import search_pages
-from blog.pages import Page
 from blog.search import clean_query
 from media import render
+from pages import navigation
+from pages.models import Page
+from pages.views import search_pages
 
 router = Router()
 

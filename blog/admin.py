@@ -10,6 +10,7 @@ from django_prose_editor.fields import ProseEditorFormField
 from django_prose_editor.widgets import AdminProseEditorWidget
 from js_asset import InlineStyle, Media, Stylesheet
 
+from blog import admin_panels
 from blog.models import Article, Author, Category, Promo, Tag
 from blog.notifications import review_notice_recipients
 from blog.permissions import can_edit_article, can_publish, owns
@@ -245,6 +246,8 @@ class ArticleAdmin(QuickSelectionMixin, RevisionAdminMixin, admin.ModelAdmin):
         if obj is not None and obj.status == Article.Status.PUBLISHED and can_publish(request.user):
             correction_url = reverse("admin:blog_correction_add")
             context["add_correction_url"] = f"{correction_url}?article={obj.pk}"
+        if obj is not None:
+            context["article_panels"] = admin_panels.article_panels(request, obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     @admin.display(description=_("review history"))
@@ -317,5 +320,5 @@ class ArticleAdmin(QuickSelectionMixin, RevisionAdminMixin, admin.ModelAdmin):
         )
 
 
-# Pages, menus and corrections are registered from their own module.
+# Corrections are registered from their own module (the pages app registers pages and menus).
 from blog import admin_desk  # noqa: E402, F401

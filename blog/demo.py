@@ -18,7 +18,6 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageColor, ImageDraw, ImageFont
 
-from blog import demo_pages
 from blog.models import Article, Author, Category, Promo, Tag
 
 FLAGSHIP_SLUG = "il-futuro-del-giornalismo-digitale"
@@ -571,8 +570,6 @@ def load(stdout: TextIO | None = None) -> dict[str, int]:
             "images",
             "promos",
             "accounts",
-            "pages",
-            "menus",
         ),
         0,
     )
@@ -580,7 +577,6 @@ def load(stdout: TextIO | None = None) -> dict[str, int]:
     categories, tags = _load_taxonomy(counts)
     _load_articles(authors, categories, tags, counts)
     _load_promo(counts)
-    demo_pages.load_menus(demo_pages.load_pages(counts), counts)
     _load_accounts(authors, counts, stdout)
     published = Article.objects.published().count()
     _say(stdout, f"Blog demo: {published} articles visible to readers.")

@@ -17,7 +17,9 @@ from django.utils.translation import gettext
 
 from core.sanitizer import strip_all_tags
 
-# Fields kept in every snapshot, per model (app_label.model_name).
+# Fields kept in every snapshot, per model (app_label.model_name). Another app whose saves are
+# kept as revisions adds its model with register_snapshot_fields() from its AppConfig.ready()
+# (pages adds pages.page).
 SNAPSHOT_FIELDS = {
     "blog.article": (
         "title",
@@ -34,20 +36,15 @@ SNAPSHOT_FIELDS = {
         "seo_title",
         "seo_description",
     ),
-    "blog.page": (
-        "title",
-        "slug",
-        "parent",
-        "body",
-        "status",
-        "seo_title",
-        "seo_description",
-    ),
 }
 NOT_RESTORED = frozenset({"status", "publish_at"})
 HTML_FIELDS = frozenset({"body"})
 _BLOCK_END = re.compile(r"</(p|h[1-6]|li|blockquote|pre|figcaption|div)>|<br\s*/?>", re.IGNORECASE)
 _TOKENS = re.compile(r"\n|[^\S\n]+|\w+|[^\w\s]")
+
+
+def register_snapshot_fields(label: str, fields: tuple[str, ...]) -> None:
+    SNAPSHOT_FIELDS[label] = fields
 
 
 def fields_of(obj: models.Model) -> tuple[str, ...]:

@@ -28,8 +28,9 @@ from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
-from comments import conf, notifications
-from comments.models import Comment, CommenterAddress, CommentFlag
+from comments import conf, discussion, notifications, selectors
+from comments.counts import StatusChange, counts_follow
+from comments.models import Comment, CommentFlag
 from core import ratelimit
 from core.client_address import network_of
 
@@ -111,7 +112,7 @@ def comment_flag(
 
 
 def _hide_if_reported_enough(comment: Comment) -> None:
-    threshold = conf.discussion().flag_threshold
+    threshold = discussion.current().flag_threshold
     if not threshold:
         return
     comment = (
@@ -132,7 +133,11 @@ def _hide_if_reported_enough(comment: Comment) -> None:
         return
     comment.status = Comment.Status.PENDING
     comment.held_reason = reason
-    comment.save(update_fields=["status", "held_reason", "updated"])
+    comment.held_rule = Comment.Rule.REPORTS
+    comment.save(update_fields=["status", "held_reason", "held_rule", "updated"])
+    counts_follow(
+        [StatusChange(comment.article_id, comment.tree_id, Comment.Status.APPROVED, comment.status)]
+    )
     transaction.on_commit(lambda: notifications.comment_held(comment))
 
 
@@ -180,22 +185,14 @@ def protected_from_reports(comment: Comment) -> bool:
 
 
 def commenter_in_good_standing(comment: Comment) -> bool:
-    """The one test of a commenter's standing: COMMENTS_FLAG_GOOD_STANDING approved comments
-    besides this one, by the same account, or by the same address once it has proved itself
-    (comments.verification: a typed address alone proves nothing)."""
-    needed = conf.get("COMMENTS_FLAG_GOOD_STANDING")
-    if not needed:
+    """The one test of a commenter's standing (comments.selectors), as the discussion rules use
+    it: at least the high mark, not counting this comment, by an account or by an address that
+    has proved itself (comments.verification: a typed address alone proves nothing)."""
+    key = comment.commenter
+    if not key or not selectors.is_proven(key=key, email=comment.author_email):
         return False
-    earlier = Comment.objects.public().exclude(pk=comment.pk)
-    if comment.user_id is not None:
-        earlier = earlier.filter(user_id=comment.user_id)
-    else:
-        email = notifications.normal_email(comment.author_email)
-        proven = CommenterAddress.objects.filter(email=email, confirmed_at__isnull=False)
-        if not email or not proven.exists():
-            return False
-        earlier = earlier.filter(author_email__iexact=email)
-    return earlier[:needed].count() >= needed
+    standing = selectors.commenter_standing(key, exclude_pk=comment.pk)
+    return standing >= discussion.current().standing_high
 
 
 def flags_resolve(*, comment_ids, status: str) -> int:

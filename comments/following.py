@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import Truncator
 
-from comments import conf, notifications
+from comments import conf, mail
 from comments.models import Comment, DiscussionFollower
 from core import ratelimit
 from core.mail import site_url
@@ -76,7 +76,7 @@ def follower_request(*, article, email: str, frequency: str) -> bool:
     A confirmed follower changing the frequency is asked to confirm again, so nobody can change
     someone else's subscription by typing their address.
     """
-    email = notifications.normal_email(email)
+    email = mail.normal_email(email)
     with transaction.atomic():
         follower, created = DiscussionFollower.objects.select_for_update().get_or_create(
             article=article, email=email, defaults={"frequency": frequency}
@@ -122,7 +122,7 @@ def followers_notify(comment: Comment) -> int:
     """Tell immediate followers about a newly approved comment (after commit). Returns how many
     messages went out; failures are logged, never raised."""
     try:
-        commenter = notifications.normal_email(comment.author_email)
+        commenter = mail.normal_email(comment.author_email)
         followers = list(
             confirmed_followers(comment.article, DiscussionFollower.Frequency.IMMEDIATE).exclude(
                 email=commenter
@@ -223,9 +223,9 @@ def _send(kind: str, follower: DiscussionFollower, extra: dict) -> bool:
                 "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             }
         )
-        message = notifications.render_message(kind, follower.email, context, headers=headers)
+        message = mail.render_message(kind, follower.email, context, headers=headers)
     try:
-        message.send(using=notifications.MAILER)
+        message.send(using=mail.MAILER)
     except Exception:
         logger.exception("Could not send %s to follower %s", kind, follower.pk)
         return False
@@ -241,11 +241,11 @@ def export_follows(email: str) -> list[dict]:
             "asked_at": iso(f.created),
             "confirmed_at": iso(f.confirmed_at),
         }
-        for f in DiscussionFollower.objects.filter(
-            email=notifications.normal_email(email)
-        ).select_related("article")
+        for f in DiscussionFollower.objects.filter(email=mail.normal_email(email)).select_related(
+            "article"
+        )
     ]
 
 
 def erase_follows(email: str) -> int:
-    return DiscussionFollower.objects.filter(email=notifications.normal_email(email)).delete()[0]
+    return DiscussionFollower.objects.filter(email=mail.normal_email(email)).delete()[0]

@@ -58,9 +58,11 @@ INSTALLED_APPS = [
     "core",
     "media",
     "blog",
+    "pages",
     "comments",
     "newsletter",
     "contact",
+    "readership",
     "wordpress",
     "ninja",  # django-ninja: its static files serve the API docs (api/urls.py)
     "api",
@@ -68,6 +70,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outermost of what touches the body: an anonymous reader's page gzipped (core.compression).
+    "core.page_cache.PublicPagesGZipMiddleware",
     # In production, absolute links are built on SITE_URL, not on the Host a client sent.
     "config.security.SiteUrlMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -259,21 +263,11 @@ TASKS = {
         "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
-# Emails: attempts before a send is recorded as failed, the first retry delay (doubled each
-# time, at most an hour), and after how long a send claimed by a killed worker is retried.
-EMAIL_MAX_ATTEMPTS = env_int("EMAIL_MAX_ATTEMPTS", 12)
-EMAIL_RETRY_DELAY = env_int("EMAIL_RETRY_DELAY", 30)
-
 SITE_NAME = env_str("SITE_NAME", "Rivista")
 
-# Images: what an upload may be, and the widths of the renditions served with srcset.
-IMAGE_MAX_UPLOAD_BYTES = env_int("IMAGE_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
-IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)
-IMAGE_RENDITION_WIDTHS = (480, 960, 1440)
-# Uploads are refused while the media folder's disk has less than this left (plus room for them).
-IMAGE_MIN_FREE_BYTES = env_int("IMAGE_MIN_FREE_BYTES", 50 * 1024 * 1024)
-# Embeds: providers added to (or, set to None, removed from) media.conf's allowlist.
-MEDIA_EMBED_PROVIDERS = {}
+# Images (IMAGE_*: upload limits, rendition widths, the free space kept) and embeds
+# (MEDIA_EMBED_PROVIDERS: providers added to, or set to None removed from, the allowlist): the
+# defaults are in media/conf.py.
 # The article editor's media buttons (library image, gallery, embed), loaded as an ES module by
 # django-prose-editor. The tags listed here only matter to its own nh3 sanitizer, which we do
 # not use: every body goes through core.sanitizer, which allows exactly these.
@@ -321,10 +315,16 @@ if PRODUCTION and (
         "https://rivista.example (links in pages, feeds and emails are built on it)."
     )
 
-# App settings: the defaults live in each app's conf module (comments/conf.py,
-# newsletter/conf.py, blog/conf.py, core/page_cache.py); the environment overrides only what
-# it names.
+# App settings: the defaults live in each app's conf module (core/conf.py, media/conf.py,
+# blog/conf.py, comments/conf.py, newsletter/conf.py, contact/conf.py; core/page_cache.py for
+# PAGE_CACHE_*); the environment overrides only what it names. Emails: attempts before a send
+# is recorded as failed and the first retry delay (doubled each time, at most an hour).
 for _name in (
+    "EMAIL_MAX_ATTEMPTS",
+    "EMAIL_RETRY_DELAY",
+    "IMAGE_MAX_UPLOAD_BYTES",
+    "IMAGE_MAX_PIXELS",
+    "IMAGE_MIN_FREE_BYTES",
     "COMMENTS_RATE_LIMIT",
     "NEWSLETTER_CONFIRM_DAYS",
     "NEWSLETTER_RATE_LIMIT",
@@ -384,7 +384,7 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
     # Embedded players, and only those of the allowlisted providers (media.conf): a frame is
     # created only after the reader clicks its placeholder.
-    "frame-src": media_conf.frame_origins(MEDIA_EMBED_PROVIDERS),
+    "frame-src": media_conf.frame_origins(globals().get("MEDIA_EMBED_PROVIDERS")),
     "base-uri": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
     "form-action": [CSP.SELF],

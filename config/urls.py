@@ -39,9 +39,10 @@ urlpatterns = [
     path("", include("comments.urls")),
     path("", include("newsletter.urls")),
     path("", include("contact.urls")),
+    path("", include("readership.urls")),
     path("", include("blog.urls")),
     # Pages answer whatever address no route above claims: keep this last.
-    path("", include("blog.page_urls")),
+    path("", include("pages.urls")),
 ]
 
 if settings.DEBUG:

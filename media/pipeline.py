@@ -16,7 +16,6 @@ import shutil
 import warnings
 from pathlib import PurePosixPath
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -44,7 +43,7 @@ def check_space(size: int | None) -> None:
         free = shutil.disk_usage(root if os.path.isdir(root) else os.path.dirname(root)).free
     except OSError:
         return
-    if free < size * SPACE_FACTOR + settings.IMAGE_MIN_FREE_BYTES:
+    if free < size * SPACE_FACTOR + conf.get("IMAGE_MIN_FREE_BYTES"):
         raise ValidationError(
             _("The server has no space left to store this image; nothing was saved."),
             code="no_space",
@@ -109,20 +108,20 @@ def _frames(image: Image.Image, file) -> int:
 
 def _check_pixels(image: Image.Image, frames: int) -> None:
     width, height = image.size
-    if width * height * frames > settings.IMAGE_MAX_PIXELS:
+    if width * height * frames > conf.get("IMAGE_MAX_PIXELS"):
         raise ValidationError(
             _("The image is too large (%(w)s x %(h)s pixels); at most %(mp)s megapixels."),
             code="too_many_pixels",
             params={
                 "w": width,
                 "h": height,
-                "mp": floatformat(settings.IMAGE_MAX_PIXELS / 1_000_000, -1),
+                "mp": floatformat(conf.get("IMAGE_MAX_PIXELS") / 1_000_000, -1),
             },
         )
 
 
 def _check_size(file) -> None:
-    max_bytes = settings.IMAGE_MAX_UPLOAD_BYTES
+    max_bytes = conf.get("IMAGE_MAX_UPLOAD_BYTES")
     if file.size is not None and file.size > max_bytes:
         raise ValidationError(
             _("The file is too large (%(size)s); the limit is %(limit)s."),
@@ -248,7 +247,7 @@ def rendition_widths(original_width: int | None) -> list[int]:
     """The rendition widths that exist for an image this wide (never an upscale)."""
     if not original_width:
         return []
-    return [w for w in settings.IMAGE_RENDITION_WIDTHS if w < original_width]
+    return [w for w in conf.get("IMAGE_RENDITION_WIDTHS") if w < original_width]
 
 
 def make_renditions(field_file) -> list[int]:

@@ -6,7 +6,6 @@ the reader's request never fails on it and its answer never depends on it.
 """
 
 import logging
-from collections.abc import Callable
 
 from django.conf import settings
 from django.db import transaction
@@ -21,7 +20,9 @@ from core.client_address import valid_ip
 from core.mail import ListEmailMessage, site_url
 from newsletter import conf, tokens
 from newsletter.models import Delivery, Issue, Subscriber, normalise_email
-from newsletter.tokens import TokenInvalid
+from newsletter.rendering import issue_has_content, message_id, render_issue
+from newsletter.tasks import start_issue
+from newsletter.tokens import TokenInvalid, unsubscribe_url, unsubscribe_url_maker
 
 logger = logging.getLogger(__name__)
 
@@ -144,24 +145,6 @@ def confirm_url(subscriber: Subscriber) -> str:
     return site_url(reverse("newsletter:confirm", args=[token]))
 
 
-def unsubscribe_url(subscriber: Subscriber) -> str:
-    """The one-click link every newsletter email carries (body and List-Unsubscribe)."""
-    token = tokens.make_token(subscriber, salt=tokens.UNSUBSCRIBE_SALT)
-    return site_url(reverse("newsletter:unsubscribe", args=[token]))
-
-
-def unsubscribe_url_maker() -> Callable[[Subscriber], str]:
-    """unsubscribe_url() for many subscribers: the URL is reversed once, each call only signs."""
-    placeholder = "__token__"
-    template = site_url(reverse("newsletter:unsubscribe", args=[placeholder]))
-
-    def make(subscriber: Subscriber) -> str:
-        token = tokens.make_token(subscriber, salt=tokens.UNSUBSCRIBE_SALT)
-        return template.replace(placeholder, token)
-
-    return make
-
-
 def _subscriber_for(token: str, *, salt: str, max_age: int | None = None) -> Subscriber:
     pk, fingerprint = tokens.read_token(token, salt=salt, max_age=max_age)
     subscriber = Subscriber.objects.select_for_update().filter(pk=pk).first()
@@ -217,13 +200,9 @@ class IssueNotReady(Exception):
 def issue_schedule(*, issue: Issue, send_at=None) -> Issue:
     """Send an issue at send_at (now if None): the worker starts it then. A scheduled issue may
     be rescheduled; one already going out may not."""
-    from newsletter.tasks import start_issue
-
     issue = Issue.objects.select_for_update().get(pk=issue.pk)
     if issue.status not in (Issue.Status.DRAFT, Issue.Status.SCHEDULED):
         raise IssueNotReady(_("This issue is already being sent or was sent."))
-    from newsletter.rendering import issue_has_content
-
     if not issue_has_content(issue):
         raise IssueNotReady(_("This issue has no published article: there is nothing to send."))
     now = timezone.now()
@@ -263,8 +242,6 @@ def issue_cancel(*, issue: Issue) -> int:
 def issue_send_test(*, issue: Issue, email: str, language: str | None = None) -> None:
     """The issue as a subscriber will get it, to the editor's own address (through the mail
     queue, marked as a test in the subject)."""
-    from newsletter.rendering import message_id, render_issue
-
     probe = Subscriber(pk=0, email=email, language=language or settings.LANGUAGE_CODE)
     rendered = render_issue(issue, language=probe.language)
     message = rendered.message_for(

@@ -21,6 +21,7 @@ SOURCE_DIRS = (
     "comments",
     "newsletter",
     "contact",
+    "readership",
     "wordpress",
     "api",
     "config",

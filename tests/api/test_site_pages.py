@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from blog.models import Menu, MenuItem, Page
+from pages.models import Menu, MenuItem, Page
 
 pytestmark = pytest.mark.django_db
 

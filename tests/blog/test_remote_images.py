@@ -7,9 +7,10 @@ test in tests/newsletter/test_remote_images.py; the rule is media.forms.validate
 import pytest
 from django.urls import reverse
 
-from blog.models import Article, Page
+from blog.models import Article
 from core.sanitizer import article_image_sources
 from media.forms import is_our_image_address, remote_image_sources
+from pages.models import Page
 from tests.factories import article_admin_form_data, make_author, make_library_image, make_user
 from tests.media.conftest import csrf_client
 
@@ -74,7 +75,7 @@ def test_a_page_with_images_from_other_sites_is_refused_and_its_text_kept(editor
         "csrfmiddlewaretoken": token,
     }
 
-    refused_with_text_kept(client.post(reverse("admin:blog_page_add"), data, headers=ENGLISH))
+    refused_with_text_kept(client.post(reverse("admin:pages_page_add"), data, headers=ENGLISH))
     assert not Page.objects.exists()
 
 
@@ -92,7 +93,7 @@ def test_library_images_and_galleries_still_pass(editor_browser):
     assert client.post(reverse("admin:blog_article_add"), data).status_code == 302
     assert f'data-media-id="{lake.pk}"' in Article.objects.get().body
     page = {"title": "Foto", "slug": "foto", "body": body, "status": "draft", "order": 0}
-    response = client.post(reverse("admin:blog_page_add"), {**page, "csrfmiddlewaretoken": token})
+    response = client.post(reverse("admin:pages_page_add"), {**page, "csrfmiddlewaretoken": token})
     assert response.status_code == 302
 
 

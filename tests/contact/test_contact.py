@@ -3,10 +3,10 @@
 import pytest
 from django.urls import reverse
 
-from blog.models import Page
 from contact.forms import ContactForm
 from contact.models import ContactMessage
 from core.privacy import personal_data_erase, personal_data_export
+from pages.models import Page
 from tests.factories import csrf_browser, csrf_post_data, make_user
 
 pytestmark = pytest.mark.django_db

@@ -9,6 +9,7 @@ import pytest
 from django.core.files.storage import FileSystemStorage
 from PIL import Image as PILImage
 
+from media import conf
 from media.models import Image
 from media.pipeline import gif_frame_count
 from tests.factories import make_image_bytes, make_upload, png_bomb
@@ -149,7 +150,7 @@ def test_a_cover_upload_with_the_disk_almost_full_keeps_the_form(client, editor,
 
     from tests.factories import article_admin_form_data, make_author
 
-    full = mock.Mock(free=settings.IMAGE_MIN_FREE_BYTES // 2)
+    full = mock.Mock(free=conf.get("IMAGE_MIN_FREE_BYTES") // 2)
     data = article_admin_form_data(author=make_author(), title="Titolo scritto a mano")
     data["cover"] = make_upload("copertina.jpg", size=(800, 600))
     with mock.patch("media.pipeline.shutil.disk_usage", return_value=full):
@@ -165,7 +166,7 @@ def test_a_cover_upload_with_the_disk_almost_full_keeps_the_form(client, editor,
 def test_a_library_upload_with_the_disk_almost_full_is_refused_before_writing(
     client, editor, settings
 ):
-    full = mock.Mock(free=settings.IMAGE_MIN_FREE_BYTES // 2)
+    full = mock.Mock(free=conf.get("IMAGE_MIN_FREE_BYTES") // 2)
     with mock.patch("media.pipeline.shutil.disk_usage", return_value=full):
         response = upload(client, make_upload("foto.jpg"))
     refused(response, "The server has no space left to store this image; nothing was saved.")
