@@ -39,8 +39,6 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "l
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set in production.")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-# Other sites whose pages may read the JSON API from a browser (api.cors): none unless listed.
-API_CORS_ALLOWED_ORIGINS = env_list("API_CORS_ALLOWED_ORIGINS")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -340,6 +338,9 @@ for _name in (
 ):
     if _name in os.environ:
         globals()[_name] = env_int(_name, 0)
+# Other sites whose pages may read the JSON API from a browser (api.cors; none by default).
+if "API_CORS_ALLOWED_ORIGINS" in os.environ:
+    API_CORS_ALLOWED_ORIGINS = env_list("API_CORS_ALLOWED_ORIGINS")
 if "PAGE_CACHE_ENABLED" in os.environ:  # core/page_cache.py: on unless this says otherwise
     PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", default=True)
 

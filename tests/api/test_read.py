@@ -111,7 +111,7 @@ def test_an_invalid_parameter_is_a_400_problem_naming_it():
 
 def test_detail_has_body_corrections_and_seo():
     article = make_article(seo_description="Per i motori", body="<p>Corpo <em>ricco</em>.</p>")
-    from blog.editorial import Correction
+    from blog.models import Correction
 
     Correction.objects.create(article=article, text="Data sbagliata.")
     body = get(f"/api/v1/articles/{article.pk}/").json()
