@@ -17,6 +17,8 @@ from django.utils.translation.template import templatize
 BASE_DIR = Path(__file__).resolve().parent.parent
 SOURCE_DIRS = (
     "core",
+    "media",
+    "pages",
     "blog",
     "comments",
     "newsletter",
