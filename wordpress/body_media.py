@@ -76,11 +76,12 @@ def _attributes(tag: str) -> dict[str, str]:
 
 @dataclass(slots=True)
 class _Wanted:
-    article_pk: int
+    article_pk: int  # or a page's, when model is Page
     post_id: int
     offset: int
     length: int
     label: str
+    model: type = Article
 
 
 class BodyMedia:
@@ -110,7 +111,10 @@ class BodyMedia:
 
     # Collecting, while the export streams by.
 
-    def want(self, article_pk: int, post_id: int, content: str, label: str) -> None:
+    def want(
+        self, article_pk: int, post_id: int, content: str, label: str, model: type = Article
+    ) -> None:
+        """An article's content (or a page's, with model=Page) to rewrite at the end."""
         if not (any(m in content for m in MARKERS) or _BARE_URL.search(content)):
             return
         if self.spool is None:
@@ -118,7 +122,7 @@ class BodyMedia:
         data = content.encode()
         offset = self.spool.seek(0, 2)
         self.spool.write(data)
-        self.wanted.append(_Wanted(article_pk, post_id, offset, len(data), label))
+        self.wanted.append(_Wanted(article_pk, post_id, offset, len(data), label, model))
 
     # Rewriting, once the export has been read.
 
@@ -130,7 +134,7 @@ class BodyMedia:
             body = self.rewrite(content)
             if self.dry_run:
                 continue
-            article = Article.objects.get(pk=wanted.article_pk)
+            article = wanted.model.objects.get(pk=wanted.article_pk)
             body = post_html(body)
             if body != article.body:
                 article.body = body
@@ -211,7 +215,9 @@ class BodyMedia:
             if attachment is None:
                 self.report.skip(IMAGES, "gallery item not in the export", f"{self.label}: #{pk}")
                 continue
-            image = self.image_for(attachment.url, attachment.alt, attachment.caption)
+            image = self.image_for(
+                attachment.url, attachment.alt, attachment.caption, known=attachment
+            )
             if image is not None:
                 images.append(image)
         return self._gallery(images) if images else match.group(0)
@@ -266,19 +272,29 @@ class BodyMedia:
 
     # The library.
 
-    def image_for(self, url: str, alt: str, caption: str, attrs: dict | None = None):
-        """The library image for an upload's address, imported the first time; None when the
-        file cannot be found or used (reported)."""
+    def image_for(
+        self,
+        url: str,
+        alt: str,
+        caption: str,
+        attrs: dict | None = None,
+        known: Attachment | None = None,
+    ):
+        """The library image for an upload's address, imported the first time (with its
+        attachment's alt text, caption and title); None when the file cannot be found or used
+        (reported)."""
         relative = self.addresses.relative(url)
         if not relative:
             return None
         original = original_path(relative)
         if original in self.images:
             return self.images[original]
-        attachment = self._attachment(attrs)
+        attachment = known or self._attachment(attrs)
+        title = ""
         if attachment is not None:
             alt, caption = alt or attachment.alt, caption or attachment.caption
-        image = self._import(original, relative, url, alt, caption)
+            title = attachment.title
+        image = self._import(original, relative, url, (alt, caption, title))
         self.images[original] = image
         return image
 
@@ -286,7 +302,8 @@ class BodyMedia:
         found = _WP_IMAGE.search((attrs or {}).get("class", ""))
         return self.attachments.get(int(found.group(1))) if found else None
 
-    def _import(self, original: str, relative: str, url: str, alt: str, caption: str):
+    def _import(self, original: str, relative: str, url: str, texts: tuple[str, str, str]):
+        alt, caption, title = texts
         source = self.source()
         known = ImportedFile.objects.filter(source=source, path=original).first()
         if known is not None:
@@ -322,6 +339,7 @@ class BodyMedia:
                         file=upload,
                         alt_text=html.unescape(alt),
                         caption=html.unescape(caption),
+                        title=html.unescape(title),
                         source=url,
                         checksum=checksum,
                     )

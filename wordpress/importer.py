@@ -68,7 +68,7 @@ class Importer:
             addresses=self.covers.addresses,
             source=lambda: self.site.source,
         )
-        self.pages = PagesImport(site=self.site, report=report)
+        self.pages = PagesImport(site=self.site, report=report, body_media=self.body_media)
         self.menus = MenusImport(
             site=self.site, vocabulary=self.vocabulary, locations=menu_locations
         )

@@ -36,6 +36,7 @@ class Attachment:
     alt: str
     caption: str
     parent: int | None = None
+    title: str = ""
 
 
 # Jetpack's image CDN (Photon): https://i0.wp.com/<host>/<path>?resize=...
@@ -195,6 +196,7 @@ class Covers:
             alt=strip_all_tags(item.meta.get("_wp_attachment_image_alt", "")),
             caption=strip_all_tags(item.excerpt),
             parent=item.parent_id,
+            title=strip_all_tags(item.title),
         )
 
     def want(self, article_pk: int, attachment_id: int, label: str) -> None:

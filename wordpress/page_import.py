@@ -55,9 +55,10 @@ def _free_slug(slug: str, parent: Page | None, exclude_pk=None) -> str:
 
 
 class PagesImport:
-    def __init__(self, *, site: Site, report: ImportReport):
+    def __init__(self, *, site: Site, report: ImportReport, body_media=None):
         self.site = site
         self.report = report
+        self.body_media = body_media  # images, galleries and embeds, as in posts
         self.items: list[WxrItem] = []
 
     def want(self, item: WxrItem) -> None:
@@ -108,6 +109,7 @@ class PagesImport:
             page.save()
             self.site.remember(Kind.PAGE, item.post_id, fingerprint, page=page)
             self.report.count("pages", "created")
+            self._want_media(page, item, label)
         else:
             page = mapping.page
             if mapping.digest != fingerprint:
@@ -120,9 +122,17 @@ class PagesImport:
                 mapping.digest = fingerprint
                 mapping.save(update_fields=["digest", "updated"])
                 self.report.count("pages", "updated")
+                self._want_media(page, item, label)
             else:
                 self.report.count("pages", "unchanged")
+        self._redirects(item, page)
+        return page
+
+    def _want_media(self, page: Page, item: WxrItem, label: str) -> None:
+        if self.body_media is not None:
+            self.body_media.want(page.pk, item.post_id, item.content, label, model=Page)
+
+    def _redirects(self, item: WxrItem, page: Page) -> None:
         old_urls = (item.link, item.guid, f"{self.site.base_path}?page_id={item.post_id}")
         for key in dict.fromkeys(paths.key_for_url(url) for url in old_urls):
             self.site.redirect(key, page_id=page.pk)
-        return page
