@@ -268,7 +268,7 @@ class SiteExport:
 
     def _channel(self) -> None:
         site = settings.SITE_URL.rstrip("/")
-        name = getattr(settings, "SITE_NAME", "") or site
+        name = settings.SITE_NAME or site
         self.report.source = site
         self.report.version = f"WXR {WXR_VERSION}"
         self.xml.out.startDocument()
