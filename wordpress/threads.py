@@ -98,10 +98,12 @@ class ImportedComment:
 
 
 def wxr_comments(records, report: ImportReport, post_label: str) -> list[IncomingComment]:
-    """The readers' comments of one post with some text, each once; every other record is
-    reported."""
+    """The readers' comments of one post with some text, each once; an empty one with replies
+    (a removed comment's placeholder, as export_site writes it) keeps its place without text;
+    every other record is reported."""
     wanted: list[IncomingComment] = []
     seen: set[int] = set()
+    parents = {record.parent_id for record in records}
     for record in records:
         kind = record.type.strip().lower()
         if kind in SKIPPED_TYPES:
@@ -114,11 +116,11 @@ def wxr_comments(records, report: ImportReport, post_label: str) -> list[Incomin
             report.skip(KIND, "the same wp:comment_id twice in one post", f"#{record.wp_id}")
         else:
             text = comment_text(record.content)
-            if not text:
+            if not text and record.wp_id not in parents:
                 report.skip(KIND, "empty", f"#{record.wp_id}")
                 continue
             seen.add(record.wp_id)
-            wanted.append(_incoming(record, text))
+            wanted.append(_incoming(record, text) if text else _placeholder(record))
     return wanted
 
 
@@ -127,6 +129,14 @@ def _incoming(record: WxrComment, text: str) -> IncomingComment:
         source_id=record.wp_id, parent_id=record.parent_id, date=record.date, text=text,
         status=status_of(record), state=record.approved, author_name=record.author,
         email=record.email, url=record.url, ip=record.ip,
+    )  # fmt: skip
+
+
+def _placeholder(record: WxrComment) -> IncomingComment:
+    """An empty comment that has replies: its place in the thread, nothing else."""
+    return IncomingComment(
+        source_id=record.wp_id, parent_id=record.parent_id, date=record.date, text="",
+        status=status_of(record), state=record.approved, withdrawn=True,
     )  # fmt: skip
 
 
