@@ -16,8 +16,8 @@ readable by their owner only, and never inside a folder the site serves.
 
 Bodies refer to library images by id (data-media-id); the export writes each as an <img> of the
 image's absolute address with WordPress's wp-image-<attachment id> class, a gallery as a
-[gallery ids="…"] of attachments, an embed as a wp:embed block: what WordPress shows, and what
-`import_wordpress` brings back into the library.
+wp:gallery block of attachments (its caption kept), an embed as a wp:embed block: what
+WordPress shows, and what `import_wordpress` brings back into the library.
 """
 
 import json
@@ -69,7 +69,8 @@ ITERATOR_CHUNK = 200
 
 _IMG = re.compile(r"<img\b[^>]*\bdata-media-id=\"(\d+)\"[^>]*>", re.IGNORECASE)
 _ALT = re.compile(r"\balt=\"([^\"]*)\"")
-_GALLERY = re.compile(r"<figure\b[^>]*\bdata-gallery=\"([\d,]*)\"[^>]*>.*?</figure>", re.DOTALL)
+_GALLERY = re.compile(r"<figure\b[^>]*\bdata-gallery=\"([\d,]*)\"[^>]*>(.*?)</figure>", re.DOTALL)
+_FIGCAPTION = re.compile(r"<figcaption>(.*?)</figcaption>", re.DOTALL)
 _EMBED = re.compile(
     r"<figure\b[^>]*\bdata-embed=\"([\w-]*)\"[^>]*>\s*<a\b[^>]*\bhref=\"([^\"]*)\"[^>]*>"
     r"(.*?)</a>\s*</figure>",
@@ -237,7 +238,8 @@ class SiteExport:
         self.report = report
         self.ids = Ids.of_this_site()
         self.uploads = Uploads(output_dir / "uploads")
-        self.image_files: dict[int, tuple[str, str]] = {}  # image pk -> (address, attachment)
+        # image pk -> (address, attachment id, alt text)
+        self.image_files: dict[int, tuple[str, int, str]] = {}
 
     def run(self) -> None:
         check_output_dir(self.output_dir)
@@ -433,7 +435,7 @@ class SiteExport:
             relative = self.uploads.add(image.file, image.uploaded_at)
             address = absolute(image.file.url)
             post_id = self.ids.image + image.pk
-            self.image_files[image.pk] = (address, post_id)
+            self.image_files[image.pk] = (address, post_id, image.alt_text)
             self._attachment(
                 post_id,
                 image.title or PurePosixPath(relative).stem,
@@ -736,18 +738,37 @@ class SiteExport:
         found = self.image_files.get(int(match.group(1)))
         if found is None:
             return match.group(0)
-        address, post_id = found
+        address, post_id, _ = found
         alt = _ALT.search(match.group(0))
         alt_text = alt.group(1) if alt else ""
         return f'<img src="{escape(address)}" alt="{alt_text}" class="wp-image-{post_id}">'
 
     def _gallery(self, match: re.Match) -> str:
-        ids = [
-            str(self.image_files[int(pk)][1])
+        """A gallery block as WordPress's editor writes it (its caption kept)."""
+        images = [
+            self.image_files[int(pk)]
             for pk in match.group(1).split(",")
             if pk.isdigit() and int(pk) in self.image_files
         ]
-        return f'[gallery ids="{",".join(ids)}"]' if ids else ""
+        if not images:
+            return ""
+        caption = _FIGCAPTION.search(match.group(2))
+        items = "".join(
+            f'<li class="blocks-gallery-item"><figure><img src="{escape(address)}" '
+            f'alt="{escape(alt)}" data-id="{post_id}" class="wp-image-{post_id}"/></figure></li>'
+            for address, post_id, alt in images
+        )
+        options = json.dumps({"ids": [post_id for _, post_id, _ in images], "linkTo": "none"})
+        return (
+            f"<!-- wp:gallery {options} -->\n"
+            f'<figure class="wp-block-gallery"><ul class="blocks-gallery-grid">{items}</ul>'
+            + (
+                f'<figcaption class="blocks-gallery-caption">{caption.group(1)}</figcaption>'
+                if caption
+                else ""
+            )
+            + "</figure>\n<!-- /wp:gallery -->"
+        )
 
 
 def _media_absolute(match: re.Match) -> str:

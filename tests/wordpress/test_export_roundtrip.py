@@ -5,8 +5,9 @@ What WordPress's format cannot carry, and so is not compared after the round tri
 - a scheduled article is "future" there, which imports as published at the same (future) date;
 - the SEO title (_yoast_wpseo_title is written, import_wordpress reads only the description);
 - a page's template and its "privacy policy" flag (theme and site options, not in a WXR);
-- a library image's credit and source, and the caption of a gallery (the [gallery] shortcode
-  has none); the import records the old address as an image's source;
+- a library image's credit, source and upload date (an attachment has a date, but the import
+  dates the library copy by the import and records the old address as its source); a
+  gallery's alignment (it comes back wide);
 - a menu entry pointing at an author (WordPress menus have none): a custom link to the author's
   page; the order numbers of menu entries (WordPress numbers a menu's entries 1, 2, 3…; the order
   of entries under one parent is kept);
@@ -76,7 +77,8 @@ def site():
     body = (
         '<p>Primo paragrafo con <a href="/chi-siamo/">un link</a>.</p>'
         + figure(lake, "Un lago")
-        + f'<figure data-gallery="{hills.pk},{woods.pk}" data-align="wide"></figure>'
+        + f'<figure data-gallery="{hills.pk},{woods.pk}" data-align="wide">'
+        + "<figcaption>Il viaggio</figcaption></figure>"
         + f'<figure data-embed="youtube"><a href="{EMBED}">Il video</a></figure>'
         + "<p>Fine.</p>"
     )
@@ -268,7 +270,7 @@ def test_the_wxr_is_what_wordpress_writes(site, tmp_path):
     assert post.status == "publish" and post.excerpt == "Il lago visto da vicino."
     assert 'src="http://' in post.content and "data-media-id" not in post.content
     assert 'href="/chi-siamo/"' in post.content  # links to our pages as they were
-    assert "[gallery ids=" in post.content and "<!-- wp:embed" in post.content
+    assert "<!-- wp:gallery" in post.content and "<!-- wp:embed" in post.content
     assert {c.approved for c in post.comments} == {"1", "0", "spam", "trash"}
     assert sum(1 for c in post.comments if c.email) == len(post.comments) - 1  # one withdrawn
     cover = next(a for a in by_type["attachment"] if a.parent_id == post.post_id)
