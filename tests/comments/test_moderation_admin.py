@@ -77,6 +77,9 @@ def change_form_data(comment, **overrides) -> dict:
         "body": comment.body,
         "_save": "Save",
     }
+    for inline in ("flags", "revisions"):  # the read-only records' management forms
+        count = str(getattr(comment, inline).count())
+        data |= {f"{inline}-TOTAL_FORMS": count, f"{inline}-INITIAL_FORMS": count}
     if comment.notify_on_reply:
         data["notify_on_reply"] = "on"
     data.update(overrides)
