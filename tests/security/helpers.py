@@ -10,7 +10,15 @@ from tests.factories import post_form_data
 # error lists, the admin's error note, the error pages' heading and text, "Comments are closed."
 # where the form would be, and any role="alert".
 MESSAGE_CLASSES = frozenset(
-    {"form-errors", "field-error", "errorlist", "errornote", "error-page", "comments-closed"}
+    {
+        "form-errors",
+        "field-error",
+        "errorlist",
+        "errornote",
+        "error-page",
+        "comments-closed",
+        "error",  # a file the media upload refused, with the reason
+    }
 )
 VOID_ELEMENTS = frozenset(
     {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}

@@ -47,7 +47,7 @@ from tests.security.fuzzing import (
     examples,
     mostly,
 )
-from tests.security.helpers import form_fields
+from tests.security.helpers import form_fields, refusal_message
 from tests.security.xss_vectors import FIELD_ABUSE
 
 pytestmark = pytest.mark.django_db
@@ -292,3 +292,11 @@ def test_every_form_fuzzed_whole_never_fails(request, surface, data):
 
 def test_the_field_abuse_corpus_is_in_the_run():
     assert set(FIELD_ABUSE) <= set(CORPUS)
+
+
+def test_a_follow_request_without_a_frequency_says_so_beside_the_choice(follow):
+    """Found by the run: the refusal came back with the error nowhere on the page."""
+    response = follow.post({"follow-frequency": ""}, headers={"accept-language": "en"})
+
+    assert response.status_code == 400
+    assert "This field is required." in refusal_message(response.text)
