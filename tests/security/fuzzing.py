@@ -98,7 +98,9 @@ def assert_handled(response):
     if 300 <= status < 400:
         assert on_this_site(response["Location"]), response["Location"]
     elif status >= 400 and response.get("Content-Type", "").startswith("application/json"):
-        assert json.loads(response.content)["errors"], response.content  # what the script shows
+        payload = json.loads(response.content)  # what the upload script shows, file by file
+        said = payload.get("errors") or [r["errors"] for r in payload.get("results", ())]
+        assert said and all(said), response.content
     elif status == 403 and b"CSRF" in response.content:
         pass  # Django's own CSRF failure page: it says so, in its <h1> (no 403_csrf.html yet)
     elif status >= 400:
