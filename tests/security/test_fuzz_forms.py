@@ -25,12 +25,12 @@ from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
-from blog.models import Page
 from comments.flag_views import FlagForm
 from comments.following_views import FollowForm
 from comments.models import Comment
 from contact.forms import ContactForm
 from newsletter.models import Issue
+from pages.models import Page
 from tests.factories import (
     make_article,
     make_comment,
