@@ -95,6 +95,7 @@ def read_form(client, page_url, containing, **extra) -> dict:
 def _limits_out_of_the_way(settings, one_rendition_width, unobserved_templates):
     settings.COMMENTS_RATE_LIMIT = 1_000_000
     settings.COMMENTS_FLAG_RATE_LIMIT = 1_000_000
+    settings.COMMENTS_FOLLOW_RATE_LIMIT = 1_000_000
     settings.CONTACT_RATE_LIMIT = 1_000_000
     settings.NEWSLETTER_RATE_LIMIT = 1_000_000
     settings.NEWSLETTER_MAILS_PER_ADDRESS = 1_000_000
