@@ -22,6 +22,7 @@ POSTS_EACH = 3
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("patient_sqlite_writers")
 def test_readers_posting_during_an_import_never_share_its_tree_ids(settings, monkeypatch):
     settings.COMMENTS_REQUIRE_APPROVAL = False
     settings.COMMENTS_MAX_DEPTH = 5
