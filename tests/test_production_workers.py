@@ -10,6 +10,9 @@ import pytest
 
 from tests.test_production_server import free_port, gunicorn, manage, production_env
 
+# One worker starts this module's server once (pytest-xdist --dist loadgroup).
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("production-workers")]
+
 LOADS = 15
 SITE = "https://rivista.example"
 

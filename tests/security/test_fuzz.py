@@ -150,6 +150,7 @@ def timestamps(site):
 # The comment form.
 
 
+@pytest.mark.slow
 @examples(120)
 @given(data=st.data())
 def test_comment_form_never_fails_and_explains_every_refusal(client, site, data):
@@ -184,6 +185,7 @@ def test_comment_form_never_fails_and_explains_every_refusal(client, site, data)
 # The newsletter form and the links in emails.
 
 
+@pytest.mark.slow
 @examples(60)
 @given(data=st.data())
 def test_newsletter_form_never_fails_and_explains_every_refusal(client, site, data):
@@ -220,6 +222,7 @@ TOKENS = st.one_of(
 )
 
 
+@pytest.mark.slow
 @examples(60)
 @given(data=st.data())
 def test_links_from_emails_with_any_token_never_fail(client, site, data):
@@ -245,6 +248,7 @@ def test_links_from_emails_with_any_token_never_fail(client, site, data):
 # Search and every public view.
 
 
+@pytest.mark.slow
 @examples(60)
 @given(query=ANY_TEXT, page=st.one_of(st.just(None), NUMBERISH, SHORT_TEXT))
 def test_search_never_fails(client, site, query, page):
@@ -297,6 +301,7 @@ QUERY = st.dictionaries(
 )
 
 
+@pytest.mark.slow
 @examples(160)
 @given(data=st.data())
 def test_public_views_with_random_paths_never_fail(client, site, data):
