@@ -15,7 +15,8 @@ import pytest
 
 from tests.smtp_server import free_port
 
-# One worker starts this module's server once (pytest-xdist --dist loadgroup).
+# One pytest-xdist worker runs the production-server modules (--dist loadgroup): it starts each
+# module's server once, and two servers never compete for the cores.
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("production-server")]
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -23,8 +24,9 @@ GUNICORN = Path(sys.executable).with_name("gunicorn")
 
 
 def fetch(url: str, **headers):
+    # A minute: a gunicorn worker loads the app on its first request, slow on a busy machine.
     request = urllib.request.Request(url, headers={"Host": "127.0.0.1", **headers})
-    with urllib.request.urlopen(request, timeout=10) as response:
+    with urllib.request.urlopen(request, timeout=60) as response:
         return response.status, dict(response.headers), response.read()
 
 
