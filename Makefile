@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run worker test install lint format messages clean serve bench bench-pages bench-newsletter bench-scale load axe
+.PHONY: run worker test install lint format messages clean serve bench bench-pages bench-wire bench-newsletter bench-scale bench-readership load axe
 
 # The demo site and one background worker (emails, newsletter issues); Ctrl-C stops both.
 run: $(VENV)/.installed
@@ -55,8 +55,11 @@ messages: $(VENV)/.installed
 	$(PY) manage.py makemessages -l it -l en --ignore=.venv --ignore=tests --no-location
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=tests --no-location
 
+# Only what the build and the demo made (all ignored by git): the virtualenv, the SQLite file,
+# uploads, collected static files, npm's folder, test screenshots. tests/test_makefile.py holds
+# it to that.
 clean:
-	rm -rf $(VENV) db.sqlite3 media tests/e2e/node_modules
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-journal db.sqlite3-wal db.sqlite3-shm uploads staticfiles tests/e2e/node_modules test-artifacts
 
 # Production-style server: gunicorn + whitenoise (set SECRET_KEY and ALLOWED_HOSTS, see README).
 serve: $(VENV)/.installed
@@ -72,6 +75,10 @@ bench: $(VENV)/.installed
 bench-pages: $(VENV)/.installed
 	$(PY) -m bench.comment_pages
 
+# The 1,000-comment page over HTTP: bytes and time with gzip, br and no encoding.
+bench-wire: $(VENV)/.installed
+	$(PY) -m bench.wire
+
 # Newsletter benchmark (not part of the tests): 100,000 subscribers, a local SMTP sink, two
 # workers, one killed half-way. SQLite by default, DATABASE_URL for PostgreSQL.
 bench-newsletter: $(VENV)/.installed
@@ -81,6 +88,11 @@ bench-newsletter: $(VENV)/.installed
 # in <name>_small and <name>_large (kept between runs); BENCH_SCALE=0.05 for a quick look.
 bench-scale: $(VENV)/.installed
 	$(PY) -m bench.scale
+
+# Readership beacons (not part of the tests): gunicorn, Redis from REDIS_URL (default
+# 127.0.0.1:6390/14), beacons/s, latency and the folded counts checked against what was sent.
+bench-readership: $(VENV)/.installed
+	$(PY) -m bench.readership $(BENCH_ARGS)
 
 # Load test (not part of the tests): gunicorn with production settings and PostgreSQL from
 # DATABASE_URL (a fresh <name>_load database), 32 users reading and commenting for 60 s.

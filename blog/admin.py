@@ -10,7 +10,9 @@ from django_prose_editor.fields import ProseEditorFormField
 from django_prose_editor.widgets import AdminProseEditorWidget
 from js_asset import InlineStyle, Media, Stylesheet
 
+from blog import admin_panels
 from blog.models import Article, Author, Category, Promo, Tag
+from blog.notifications import review_notice_recipients
 from blog.permissions import can_edit_article, can_publish, owns
 from blog.revision_admin import RevisionAdminMixin
 from blog.services import (
@@ -21,6 +23,7 @@ from blog.services import (
 )
 from core.admin_lists import QuickSelectionMixin
 from media import editor as media_editor
+from media.forms import validate_no_remote_images
 
 PROSE_EDITOR_EXTENSIONS = {
     "Bold": True,
@@ -73,7 +76,8 @@ def body_formfield(db_field, *, with_media: bool = True, **kwargs) -> ProseEdito
     """The rich-text editor for a body (articles, pages, a newsletter's intro).
 
     It offers what the sanitizer keeps, and the model sanitizes on every save; `with_media`
-    adds the library's image, gallery and embed buttons.
+    adds the library's image, gallery and embed buttons. Every body refuses images from other
+    sites (media.forms.validate_no_remote_images), the form coming back as typed.
     """
     extensions = PROSE_EDITOR_EXTENSIONS | (media_editor.extensions() if with_media else {})
     return ProseEditorFormField(
@@ -82,6 +86,7 @@ def body_formfield(db_field, *, with_media: bool = True, **kwargs) -> ProseEdito
         # Built by hand, so the admin flavour must be asked for (its CSS fits the admin).
         widget=ArticleBodyWidget,
         config={"extensions": extensions},
+        validators=[validate_no_remote_images, *kwargs.pop("validators", [])],
         **kwargs,
     )
 
@@ -215,14 +220,21 @@ class ArticleAdmin(QuickSelectionMixin, RevisionAdminMixin, admin.ModelAdmin):
         note = form.cleaned_data.get("review_note", "")
         if "_submit_review" in request.POST:
             if article_submit_for_review(article=article, user=request.user):
-                self.message_user(
-                    request,
-                    _("Submitted for review: the editors have been told."),
-                    messages.SUCCESS,
-                )
+                self._say_who_was_told(request)
             return
         wanted = getattr(request, "_article_status_wanted", article.status)
         article_change_status(article=article, status=wanted, user=request.user, note=note)
+
+    def _say_who_was_told(self, request):
+        if review_notice_recipients():
+            message = _("Submitted for review: the editors have been told.")
+            self.message_user(request, message, messages.SUCCESS)
+            return
+        message = _(
+            "Submitted for review, but no editor has an email address, so nobody was told: "
+            "an administrator can add one to an Editors account."
+        )
+        self.message_user(request, message, messages.WARNING)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["show_submit_review"] = (
@@ -234,6 +246,8 @@ class ArticleAdmin(QuickSelectionMixin, RevisionAdminMixin, admin.ModelAdmin):
         if obj is not None and obj.status == Article.Status.PUBLISHED and can_publish(request.user):
             correction_url = reverse("admin:blog_correction_add")
             context["add_correction_url"] = f"{correction_url}?article={obj.pk}"
+        if obj is not None:
+            context["article_panels"] = admin_panels.article_panels(request, obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     @admin.display(description=_("review history"))
@@ -306,5 +320,5 @@ class ArticleAdmin(QuickSelectionMixin, RevisionAdminMixin, admin.ModelAdmin):
         )
 
 
-# Pages, menus and corrections are registered from their own module.
+# Corrections are registered from their own module (the pages app registers pages and menus).
 from blog import admin_desk  # noqa: E402, F401

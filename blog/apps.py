@@ -9,7 +9,7 @@ class BlogConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
-        from blog import checks, content_version, media_uses, models, navigation  # noqa: F401 - checks register themselves
+        from blog import checks, content_version, media_uses, models  # noqa: F401 - checks register themselves
         from media.models import Image
 
         for model in (
@@ -18,9 +18,6 @@ class BlogConfig(AppConfig):
             models.Category,
             models.Tag,
             models.Promo,
-            models.Page,
-            models.Menu,
-            models.MenuItem,
             models.Correction,
             # A library image replaced, re-captioned or deleted changes every article showing it.
             Image,
@@ -32,21 +29,11 @@ class BlogConfig(AppConfig):
             post_delete.connect(
                 content_version.content_changed, sender=model, dispatch_uid=uid + "_delete"
             )
-        for model in (models.Article, models.Page):
-            uid = f"blog_media_uses_{model.__name__}"
-            post_save.connect(media_uses.body_saved, sender=model, dispatch_uid=uid + "_save")
-            post_delete.connect(media_uses.body_deleted, sender=model, dispatch_uid=uid + "_delete")
-        for model in (
-            models.Page,
-            models.Menu,
-            models.MenuItem,
-            models.Category,
-            models.Tag,
-            models.Author,
-        ):
-            uid = f"blog_navigation_{model.__name__}"
-            post_save.connect(navigation.rebuild, sender=model, dispatch_uid=uid + "_save")
-            post_delete.connect(navigation.rebuild, sender=model, dispatch_uid=uid + "_delete")
+        uid = "blog_media_uses_Article"
+        post_save.connect(media_uses.body_saved, sender=models.Article, dispatch_uid=uid + "_save")
+        post_delete.connect(
+            media_uses.body_deleted, sender=models.Article, dispatch_uid=uid + "_delete"
+        )
         m2m_changed.connect(
             content_version.content_changed,
             sender=models.Article.tags.through,

@@ -1,31 +1,41 @@
-"""Conditional GET for anonymous readers: ETag and Last-Modified, answered with 304.
+"""The one policy for public blog pages: which layer answers a request, decided once.
 
-A validator is built from everything that can change what an anonymous reader sees: the blog's
-content version (bumped by signals on any change), the newest publication time among visible
-articles (a scheduled article going live changes pages without any save), the active promo,
-the language, the CSRF secret the page embeds, plus what the page adds (an article's comment
-version, whether its comments are still open). Logged-in users and visitors with a session get
-no validators: their pages may hold something personal.
+A request for a public page is answered by exactly one of these, chosen from the request alone
+before anything is read (`PagePolicy.of`), then, once the content is read, from whether the
+page holds something for this visitor alone (`Page.is_personal`):
 
-The same pages are kept whole for anonymous readers (core.page_cache): `keep_or_render` is the
-one place a blog page is kept, with the versions that retire it and the moment it changes by
-itself (`SiteState.next_change`).
+- KEPT: an anonymous reader (core.page_cache.is_anonymous_reader, the one rule) at an address
+  the page cache keeps: the kept page (no query, no template), else a 304, else the page
+  rendered once and kept for the next reader.
+- VALIDATED: an anonymous reader at another address (a tracking parameter) or with the page
+  cache off: a 304, else the page rendered with its validators.
+- RENDERED: everyone else (logged in, a session, any other cookie, not a GET): the page rendered
+  for them, no validators.
+- A page that is personal after all (the article page asks its extensions) is rendered for this
+  visitor, `Cache-Control: private`, whatever the layer.
+
+One ETag and one Last-Modified per page (`validators`): built from everything that changes what
+an anonymous reader sees (the blog's content version, the newest publication time among visible
+articles, the active promo, the language, plus what the page adds: an article's comment
+version, whether its comments are still open), joined by core.page_cache.etag with the CSRF
+secret the page embeds. A kept page and a rendered one carry the same ETag.
 """
 
 import hashlib
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from functools import wraps
 
-from django.conf import settings
-from django.db.models import JSONField, Subquery
+from django.db.models import Subquery
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_cache_control
-from django.utils.http import http_date, quote_etag
+from django.utils.http import http_date
 
-from blog import content_version
-from blog.models import Article, Promo, SiteNavigation
+from blog import content_version, site_row
+from blog.models import Article, Promo
 from core import page_cache
 
 # The query parameters of a listing (its page number); other addresses are not kept.
@@ -56,9 +66,7 @@ def _state_parts() -> dict:
         .values_list("publish_at", flat=True)[:1],
         "site_promo_pk": promo.values_list("pk", flat=True)[:1],
         "site_promo_updated": promo.values_list("updated", flat=True)[:1],
-        "site_next_publish": Article.objects.filter(
-            status=Article.Status.PUBLISHED, publish_at__gt=now
-        )
+        "site_next_publish": Article.objects.scheduled()
         .order_by("publish_at")
         .values_list("publish_at", flat=True)[:1],
         "site_next_promo_start": promos.filter(active_from__gt=now)
@@ -90,11 +98,7 @@ def _state(values: Mapping) -> SiteState:
 
 def with_site_state(queryset):
     """Annotate each row with the SiteState, so a page reads it in the query it already makes."""
-    navigation = SiteNavigation.objects.filter(pk=1).values("data")[:1]
-    return queryset.annotate(
-        site_navigation=Subquery(navigation, output_field=JSONField()),
-        **_subqueries(_state_parts()),
-    )
+    return queryset.annotate(**site_row.annotations(), **_subqueries(_state_parts()))
 
 
 def state_of(row) -> SiteState:
@@ -102,24 +106,30 @@ def state_of(row) -> SiteState:
 
 
 def current_state() -> SiteState:
-    """The site state in one query, carried by the navigation's one row."""
+    """The site state in one query, carried by the site's one row (blog.site_row)."""
     parts = _state_parts()
-    row = SiteNavigation.objects.filter(pk=1).values("pk").annotate(**_subqueries(parts)).first()
+    carrier = site_row.carrier()
+    row = None
+    if carrier is not None:
+        row = carrier.values("pk").annotate(**_subqueries(parts)).first()
     if row is None:  # the row is not made yet (a flushed test database): one query a part
         row = {name: query.first() for name, query in parts.items()}
     return _state(row)
 
 
-def is_anonymous_reader(request) -> bool:
-    return (
-        request.method in ("GET", "HEAD")
-        and not request.user.is_authenticated
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
-    )
+@dataclass(frozen=True)
+class Validators:
+    """A page's one ETag (before the visitor's CSRF secret is joined to it) and Last-Modified."""
+
+    etag_base: str
+    last_modified: int  # a whole-second timestamp
+
+    def etag(self, request: HttpRequest) -> str:
+        return page_cache.etag(self.etag_base, request)
 
 
-def validators(request, state: SiteState, page_parts=(), change_times=()) -> tuple[str, int]:
-    """(quoted ETag, Last-Modified as a whole-second timestamp). No queries."""
+def validators(request, state: SiteState, page_parts=(), change_times=()) -> Validators:
+    """What a page's validators are made of. No queries."""
     key = [
         request.get_full_path(),
         content_version.content_version(),
@@ -127,81 +137,120 @@ def validators(request, state: SiteState, page_parts=(), change_times=()) -> tup
         state.promo_pk,
         state.promo_updated.timestamp() if state.promo_updated else 0,
         translation.get_language(),
-        page_cache.csrf_secret(request),
         *page_parts,
     ]
-    etag = hashlib.blake2b(repr(key).encode(), digest_size=16).hexdigest()
+    etag_base = hashlib.blake2b(repr(key).encode(), digest_size=16).hexdigest()
     moments = [content_version.last_changed(), *change_times]
     for moment in (state.newest, state.promo_updated):
         if moment is not None:
             moments.append(moment.timestamp())
     last_modified = int(max((m for m in moments if m), default=0.0)) + 1
-    return quote_etag(etag), last_modified
+    return Validators(etag_base, last_modified)
 
 
-def not_modified(request, state: SiteState, page_parts=(), change_times=()):
-    """A 304 when the reader's copy is current, else None."""
-    etag, last_modified = validators(request, state, page_parts, change_times)
-    return get_conditional_response(request, etag=etag, last_modified=last_modified)
+@dataclass
+class Page:
+    """A public page, as the policy needs it: how to render it and what it depends on."""
+
+    # Renders the page; `personal` is what the policy found (None: the page asks itself).
+    render: Callable[[bool | None], HttpResponse]
+    # The site state, when it came with the page's content (else read when first needed).
+    site_state: SiteState | None = None
+    page_parts: tuple = ()  # what else is in the ETag
+    change_times: tuple = ()  # what else may move Last-Modified
+    depends_on: tuple[str, ...] = ()  # core.versions names that retire the kept page
+    fresh_until: tuple = ()  # when the page changes by itself (timestamps or None)
+    is_personal: Callable[[], bool] = field(default=lambda: False)
+
+    @property
+    def state(self) -> SiteState:
+        if self.site_state is None:
+            self.site_state = current_state()
+        return self.site_state
+
+    def validators(self, request) -> Validators:
+        return validators(request, self.state, self.page_parts, self.change_times)
+
+    def next_change(self) -> float | None:
+        moments = [m for m in (self.state.next_change, *self.fresh_until) if m is not None]
+        return min(moments, default=None)
 
 
-def add_validators(
-    request, response, state: SiteState, page_parts=(), change_times=(), *, personal: bool = False
-):
-    """Put the validators on a fresh 200 that holds nothing personal (the view says which)."""
+class Layer(StrEnum):
+    KEPT = "kept"
+    VALIDATED = "validated"
+    RENDERED = "rendered"
+
+
+@dataclass(frozen=True)
+class PagePolicy:
+    """Which layer answers this request (see the module's docstring)."""
+
+    layer: Layer
+    params: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, request, params=()) -> "PagePolicy":
+        """Decided from the request alone; `params` are the query parameters the page reads."""
+        params = tuple(params)
+        if not page_cache.is_anonymous_reader(request):
+            return cls(Layer.RENDERED, params)
+        if page_cache.can_keep(request, params):
+            return cls(Layer.KEPT, params)
+        return cls(Layer.VALIDATED, params)
+
+    def kept_page(self, request) -> HttpResponse | None:
+        """The kept page, when this request is answered from the page cache and it has one."""
+        return page_cache.serve(request, self.params) if self.layer is Layer.KEPT else None
+
+    def answer(self, request, page: Page) -> HttpResponse:
+        """The page, a 304, or the page kept for the next reader: as the layer says."""
+        if self.layer is Layer.RENDERED:
+            return page.render(None)
+        if page.is_personal():
+            return page.render(True)
+        page_validators = page.validators(request)
+        unchanged = get_conditional_response(
+            request,
+            etag=page_validators.etag(request),
+            last_modified=page_validators.last_modified,
+        )
+        if unchanged is not None:
+            return unchanged
+        if self.layer is Layer.KEPT:
+            return page_cache.render_and_keep(
+                request,
+                lambda: page.render(False),
+                depends_on=(content_version.NAME, *page.depends_on),
+                fresh_until=page.next_change(),
+                last_modified=page_validators.last_modified,
+                etag_base=page_validators.etag_base,
+            )
+        return add_validators(request, page.render(False), page_validators)
+
+
+def add_validators(request, response, page_validators: Validators):
+    """Put the validators on a fresh 200 of a page that holds nothing personal."""
     if hasattr(response, "render") and not response.is_rendered:
         response.render()  # the CSRF secret is known once the page took its token
-    if response.status_code == 200 and not personal:
-        etag, last_modified = validators(request, state, page_parts, change_times)
-        response["ETag"] = etag
-        response["Last-Modified"] = http_date(last_modified)
+    if response.status_code == 200:
+        response["ETag"] = page_validators.etag(request)
+        response["Last-Modified"] = http_date(page_validators.last_modified)
         # Stored, but asked about again every time: comments must never look stale.
         patch_cache_control(response, no_cache=True)
     return response
 
 
-def keep_or_render(
-    request,
-    render,
-    state: SiteState,
-    params=(),
-    *,
-    page_parts=(),
-    change_times=(),
-    depends_on=(),
-    fresh_until=(),
-):
-    """An anonymous reader's page that holds nothing personal: kept for every reader when the
-    address allows it (core.page_cache), else rendered with its validators."""
-    if not page_cache.can_keep(request, params):
-        return add_validators(request, render(), state, page_parts, change_times)
-    moments = [m for m in (state.next_change, *fresh_until) if m is not None]
-    return page_cache.render_and_keep(
-        request,
-        render,
-        depends_on=(content_version.NAME, *depends_on),
-        fresh_until=min(moments, default=None),
-        last_modified=validators(request, state, page_parts, change_times)[1],
-    )
-
-
 def conditional_page(view):
-    """For listings: a kept page costs no query; else the site state costs one, then 304 or
-    the page (kept for the next reader)."""
+    """For listings: a kept page costs no query; else, for an anonymous reader, the site state
+    costs one, then 304 or the page (kept for the next reader)."""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        if not is_anonymous_reader(request):
-            return view(request, *args, **kwargs)
-        kept = page_cache.serve(request, LISTING_PARAMS)
+        policy = PagePolicy.of(request, LISTING_PARAMS)
+        kept = policy.kept_page(request)
         if kept is not None:
             return kept
-        state = current_state()
-        unchanged = not_modified(request, state)
-        if unchanged is not None:
-            return unchanged
-        return keep_or_render(
-            request, lambda: view(request, *args, **kwargs), state, LISTING_PARAMS
-        )
+        return policy.answer(request, Page(render=lambda personal: view(request, *args, **kwargs)))
 
     return wrapped

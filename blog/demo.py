@@ -18,13 +18,20 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageColor, ImageDraw, ImageFont
 
-from blog import demo_pages
 from blog.models import Article, Author, Category, Promo, Tag
 
 FLAGSHIP_SLUG = "il-futuro-del-giornalismo-digitale"
 DEMO_PASSWORD = "demo-password-123"  # noqa: S105 - only ever set when settings.DEBUG is on.
 EDITOR_USERNAME = "redazione"
 AUTHOR_USERNAME = "autore"
+MODERATOR_USERNAME = "moderazione"
+# Staff accounts, their group and an address (a reserved domain, RFC 2606: nothing is
+# delivered; the demo prints mail on the console), so the notices they get can be seen.
+DEMO_ACCOUNTS = (
+    (EDITOR_USERNAME, "Editors", "redazione@rivista.example"),
+    (AUTHOR_USERNAME, "Authors", "autore@rivista.example"),
+    (MODERATOR_USERNAME, "Moderators", "moderazione@rivista.example"),
+)
 AUTHOR_ACCOUNT_SLUG = "marco-benedetti"
 
 AVATAR_SIZE = 512
@@ -526,14 +533,16 @@ def _load_accounts(authors: dict[str, Author], counts: dict[str, int], stdout) -
     if not settings.DEBUG:
         _say(stdout, "DEBUG is off: demo staff accounts skipped.")
         return
-    accounts = [(EDITOR_USERNAME, "Editors"), (AUTHOR_USERNAME, "Authors")]
-    for username, group_name in accounts:
+    for username, group_name, email in DEMO_ACCOUNTS:
         user = User.objects.filter(username=username).first()
         if user is None:
             user = User.objects.create_user(
-                username=username, password=DEMO_PASSWORD, is_staff=True
+                username=username, email=email, password=DEMO_PASSWORD, is_staff=True
             )
             counts["accounts"] += 1
+        elif not user.email:  # made by an earlier demo, before its accounts had an address
+            user.email = email
+            user.save(update_fields=["email"])
         user.groups.add(Group.objects.get(name=group_name))
     author = authors[AUTHOR_ACCOUNT_SLUG]
     user = User.objects.get(username=AUTHOR_USERNAME)
@@ -543,9 +552,9 @@ def _load_accounts(authors: dict[str, Author], counts: dict[str, int], stdout) -
     writes_as = f", writes as {author.display_name}" if author.user_id == user.pk else ""
     _say(
         stdout,
-        f"DEBUG is on: demo staff accounts {EDITOR_USERNAME} (Editors) and {AUTHOR_USERNAME} "
-        f"(Authors{writes_as}), password {DEMO_PASSWORD!r} unless changed since they were "
-        "created.",
+        f"DEBUG is on: demo staff accounts {EDITOR_USERNAME} (Editors), {AUTHOR_USERNAME} "
+        f"(Authors{writes_as}) and {MODERATOR_USERNAME} (Moderators), password "
+        f"{DEMO_PASSWORD!r} unless changed since they were created.",
     )
 
 
@@ -561,8 +570,6 @@ def load(stdout: TextIO | None = None) -> dict[str, int]:
             "images",
             "promos",
             "accounts",
-            "pages",
-            "menus",
         ),
         0,
     )
@@ -570,7 +577,6 @@ def load(stdout: TextIO | None = None) -> dict[str, int]:
     categories, tags = _load_taxonomy(counts)
     _load_articles(authors, categories, tags, counts)
     _load_promo(counts)
-    demo_pages.load_menus(demo_pages.load_pages(counts), counts)
     _load_accounts(authors, counts, stdout)
     published = Article.objects.published().count()
     _say(stdout, f"Blog demo: {published} articles visible to readers.")

@@ -86,8 +86,9 @@ class _ArticlesFeed(Feed):
         )
 
     def item_title(self, article):
-        # Titles are HTML in feed readers (Django's convention, see its item_title).
-        return escape(article.title)
+        # Plain text: the feed writer escapes it for XML once. Django's default item_title
+        # escapes it for HTML as well, so readers showed "L&#x27;arte" for "L'arte".
+        return article.title
 
     def item_description(self, article):
         # Corrections and updates travel with the item, as on the page.
@@ -231,10 +232,10 @@ class ArticleCommentsFeed(Feed):
         return article_page.feed_items(article, COMMENTS_PER_FEED)
 
     def item_title(self, comment):
-        return escape(
-            _("%(name)s on «%(title)s»")
-            % {"name": comment.display_name, "title": comment.article.title}
-        )
+        return _("%(name)s on «%(title)s»") % {
+            "name": comment.display_name,
+            "title": comment.article.title,
+        }
 
     def item_description(self, comment):
         return comment.body_html  # sanitized when the comment was saved

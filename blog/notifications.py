@@ -24,9 +24,18 @@ def editor_addresses() -> list[str]:
     return addresses_with_permission(PUBLISH_PERMISSION)
 
 
+def review_notice_recipients() -> list[str]:
+    """Who a submission for review tells: nobody while the notices are off or while no editor
+    has an address (the admin then says so instead of claiming the editors were told)."""
+    if not conf.get("BLOG_NOTIFY_REVIEW"):
+        return []
+    return editor_addresses()
+
+
 def article_submitted(article) -> None:
     """Tell every editor, one message each, that an article waits for review."""
-    if not conf.get("BLOG_NOTIFY_REVIEW"):
+    recipients = review_notice_recipients()
+    if not recipients:
         return
     try:
         with translation.override(settings.LANGUAGE_CODE):
@@ -46,7 +55,7 @@ def article_submitted(article) -> None:
                 to=[to],
                 headers={"Auto-Submitted": "auto-generated"},
             )
-            for to in editor_addresses()
+            for to in recipients
         ]
     except Exception:
         logger.exception("Could not prepare the review notifications for article %s", article.pk)

@@ -13,10 +13,13 @@ from django.db import models
 from django.utils.dateparse import parse_datetime
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 from core.sanitizer import strip_all_tags
 
-# Fields kept in every snapshot, per model (app_label.model_name).
+# Fields kept in every snapshot, per model (app_label.model_name). Another app whose saves are
+# kept as revisions adds its model with register_snapshot_fields() from its AppConfig.ready()
+# (pages adds pages.page).
 SNAPSHOT_FIELDS = {
     "blog.article": (
         "title",
@@ -33,20 +36,15 @@ SNAPSHOT_FIELDS = {
         "seo_title",
         "seo_description",
     ),
-    "blog.page": (
-        "title",
-        "slug",
-        "parent",
-        "body",
-        "status",
-        "seo_title",
-        "seo_description",
-    ),
 }
 NOT_RESTORED = frozenset({"status", "publish_at"})
 HTML_FIELDS = frozenset({"body"})
 _BLOCK_END = re.compile(r"</(p|h[1-6]|li|blockquote|pre|figcaption|div)>|<br\s*/?>", re.IGNORECASE)
 _TOKENS = re.compile(r"\n|[^\S\n]+|\w+|[^\w\s]")
+
+
+def register_snapshot_fields(label: str, fields: tuple[str, ...]) -> None:
+    SNAPSHOT_FIELDS[label] = fields
 
 
 def fields_of(obj: models.Model) -> tuple[str, ...]:
@@ -149,7 +147,10 @@ def diff(model: type[models.Model], old: dict, new: dict, *, describe=None) -> l
 
 
 def describe_value(field, value):
-    """Ids to names for display: a category's name, a list of tag names, a status label."""
+    """Ids to names for display: a category's name, a list of tag names, a status label,
+    yes or no in the reader's language for a checkbox."""
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
     if value in (None, "", []):
         return value
     if field.many_to_many:

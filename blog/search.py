@@ -20,6 +20,7 @@ import html
 import re
 import secrets
 import unicodedata
+from collections.abc import Callable, Iterable
 from functools import reduce
 from operator import add, and_
 
@@ -38,6 +39,20 @@ from django.utils.safestring import SafeString, mark_safe
 
 from blog.models import Article
 from core.paginators import CappedCountPaginator
+
+# Other results the search page lists above the articles, by their name in the template's
+# context: an app above blog adds its own from its AppConfig.ready() (pages adds its pages).
+_other_results: dict[str, Callable[[str], Iterable]] = {}
+
+
+def register_other_results(name: str, finder: Callable[[str], Iterable]) -> None:
+    _other_results[name] = finder
+
+
+def other_results(query: str) -> dict[str, Iterable]:
+    """Each registered kind of result for `query` (none for an empty query)."""
+    return {name: finder(query) if query else [] for name, finder in _other_results.items()}
+
 
 MAX_QUERY_LENGTH = 200
 SEARCH_CONFIG = "italian"

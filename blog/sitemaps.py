@@ -23,7 +23,7 @@ from django.http import HttpResponse
 from django.urls import reverse
 
 from blog import content_version as blog_cache
-from blog.models import Article, Author, Category, Page, Tag
+from blog.models import Article, Author, Category, Tag
 from blog.seo import last_modified
 
 ARTICLES_PER_SECTION = 10_000
@@ -116,24 +116,19 @@ class HomeSitemap(Sitemap):
         )
 
 
-class PageSitemap(Sitemap):
-    changefreq = "monthly"
-
-    def items(self):
-        return Page.objects.published().only("path", "updated").order_by("path")
-
-    def lastmod(self, page):
-        return page.updated
-
-
 SITEMAPS = {
     "home": HomeSitemap,
     "articles": ArticleSitemap,
     "categories": CategorySitemap,
     "tags": TagSitemap,
     "authors": AuthorSitemap,
-    "pages": PageSitemap,
 }
+
+
+def register_section(name: str, sitemap: type[Sitemap]) -> None:
+    """A section of the sitemap from an app above blog (pages adds "pages"), from its
+    AppConfig.ready(): it is listed after blog's own and cached with them."""
+    SITEMAPS[name] = sitemap
 
 
 def _cached(view):

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from blog import feeds, page_views, views
+from blog import correction_views, feeds, views
 
 
 class TwoDigitConverter:
@@ -58,6 +58,5 @@ urlpatterns = [
     ),
     path("cerca/", views.SearchView.as_view(), name="search"),
     path("anteprima/<int:pk>/", views.article_preview, name="article-preview"),
-    path("anteprima/pagina/<int:pk>/", page_views.page_preview, name="page-preview"),
-    path("rettifiche/", page_views.CorrectionListView.as_view(), name="corrections"),
+    path("rettifiche/", correction_views.CorrectionListView.as_view(), name="corrections"),
 ]

@@ -9,11 +9,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import ListView, dates
 
-from blog import article_page, conditional, conf, page_views, search
+from blog import article_page, conditional, conf, search
 from blog.article_page import render_article
 from blog.models import Article, Author, Category, Correction, Tag
 from blog.permissions import can_edit_article
-from core import page_cache
 
 
 class CappedListingPaginator(Paginator):
@@ -135,13 +134,16 @@ class SearchView(PublishedArticlesMixin, ListView):
         search.add_headlines(context["articles"], self.query)
         for article in context["articles"]:
             article.search_snippet = search.snippet(article, self.query)
-        context["pages"] = page_views.search_pages(self.query) if self.query else []
+        context.update(search.other_results(self.query))
         return context
 
 
 def article_detail(request, year, month, slug, day=None):
-    # An anonymous reader's page kept whole: no query, no template.
-    kept = page_cache.serve(request, article_page.page_params())
+    """Read top to bottom: the policy decides from the request which layer answers (see
+    blog.conditional), the kept page answers before any query, else the article is read (the
+    site state comes with it) and the policy answers with it."""
+    policy = conditional.PagePolicy.of(request, article_page.page_params())
+    kept = policy.kept_page(request)
     if kept is not None:
         return kept
     article = get_object_or_404(
@@ -150,35 +152,26 @@ def article_detail(request, year, month, slug, day=None):
         .annotate(has_corrections=Exists(Correction.objects.filter(article=OuterRef("pk")))),
         slug=slug,
     )
-    request.site_navigation = article.site_navigation  # the menus came with the article
     canonical = article.get_absolute_url()
     if request.path != canonical:
         # /YYYY/MM/slug/, or a date that moved: one permanent address per article.
         return redirect(canonical, permanent=True)
-    if not conditional.is_anonymous_reader(request):
-        return render_article(request, article)
+    return policy.answer(request, _article_page(request, article))
 
-    # The site state came with the article: a 304 costs this one query.
+
+def _article_page(request, article) -> conditional.Page:
+    """The article page as the policy reads it; the menus and promo came with the article."""
+    request.site_navigation = article.site_navigation
     request.active_promo_pk = article.site_promo_pk
-    state = conditional.state_of(article)
-    page_parts = (article.updated.timestamp(), *article_page.etag_parts(article))
-    change_times = (article.updated.timestamp(), *article_page.last_changed(article))
-    unchanged = conditional.not_modified(request, state, page_parts, change_times)
-    if unchanged is not None:
-        return unchanged
-    # The view decides, before rendering, whether the page is this visitor's alone.
-    personal = article_page.is_personal(request, article, {})
-    if personal:
-        return render_article(request, article, personal=True)
-    return conditional.keep_or_render(
-        request,
-        lambda: render_article(request, article, personal=False),
-        state,
-        article_page.page_params(),
-        page_parts=page_parts,
-        change_times=change_times,
+    return conditional.Page(
+        render=lambda personal: render_article(request, article, personal=personal),
+        site_state=conditional.state_of(article),
+        page_parts=(article.updated.timestamp(), *article_page.etag_parts(article)),
+        change_times=(article.updated.timestamp(), *article_page.last_changed(article)),
         depends_on=article_page.cache_versions(article),
         fresh_until=article_page.fresh_until(article),
+        # The view decides, before rendering, whether the page is this visitor's alone.
+        is_personal=lambda: article_page.is_personal(request, article, {}),
     )
 
 

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from blog.models import visible_condition
 from comments import admin_search, flags
 from comments.admin_filters import ArticleAutocompleteFilter
+from comments.desk_admin import CommenterFilter, CommenterRecordMixin, SuspendActionMixin
 from comments.models import (
     Comment,
     CommenterAddress,
@@ -121,7 +122,13 @@ class CommentRevisionInline(ReadOnlyInline):
 
 
 @admin.register(Comment)
-class CommentAdmin(QuickSelectionMixin, PersonalDataActionsMixin, admin.ModelAdmin):
+class CommentAdmin(
+    CommenterRecordMixin,
+    SuspendActionMixin,
+    QuickSelectionMixin,
+    PersonalDataActionsMixin,
+    admin.ModelAdmin,
+):
     """The moderation queue: newest first, each comment shown in its thread."""
 
     inlines = [CommentFlagInline, CommentRevisionInline]
@@ -134,6 +141,7 @@ class CommentAdmin(QuickSelectionMixin, PersonalDataActionsMixin, admin.ModelAdm
         "depth_label",
         "status",
         "held_reason",
+        "commenter_column",
         "address_confirmed",
         "open_flags",
         "created",
@@ -142,7 +150,13 @@ class CommentAdmin(QuickSelectionMixin, PersonalDataActionsMixin, admin.ModelAdm
     # At a million comments: an autocomplete box for the article (not every article listed),
     # no exact total of the whole table beside the filtered count, no date drill-down (DISTINCT
     # dates over every row), and a search every part of which an index serves (admin_search).
-    list_filter = ["status", ReportedFilter, ArticleAutocompleteFilter]
+    list_filter = [
+        "status",
+        "held_rule",
+        ReportedFilter,
+        ArticleAutocompleteFilter,
+        CommenterFilter,
+    ]
     show_full_result_count = False
     paginator = CappedCountPaginator
     list_select_related = ["article", "parent"]
@@ -153,6 +167,7 @@ class CommentAdmin(QuickSelectionMixin, PersonalDataActionsMixin, admin.ModelAdm
         "reject",
         "mark_spam",
         "restore",
+        "suspend_commenters",
         "delete_selected",
         "export_personal_data",
         "erase_personal_data",
@@ -163,6 +178,7 @@ class CommentAdmin(QuickSelectionMixin, PersonalDataActionsMixin, admin.ModelAdm
         "parent_link",
         "thread_link",
         "held_reason",
+        "held_rule",
         "body_html_preview",
         "edited_at",
         "user",
@@ -175,7 +191,16 @@ class CommentAdmin(QuickSelectionMixin, PersonalDataActionsMixin, admin.ModelAdm
     fieldsets = [
         (
             None,
-            {"fields": ["article_link", "parent_link", "thread_link", "status", "held_reason"]},
+            {
+                "fields": [
+                    "article_link",
+                    "parent_link",
+                    "thread_link",
+                    "status",
+                    "held_rule",
+                    "held_reason",
+                ]
+            },
         ),
         (
             _("Comment"),
@@ -481,7 +506,7 @@ class CommentAdmin(QuickSelectionMixin, PersonalDataActionsMixin, admin.ModelAdm
 class DiscussionSettingsAdmin(admin.ModelAdmin):
     """WordPress's Settings > Discussion: one row, always pk 1; the list opens its form.
 
-    Saving it takes effect on the next request: conf.discussion() is forgotten on save.
+    Saving it takes effect on the next request: discussion.current() is forgotten on save.
     """
 
     fieldsets = [
@@ -499,6 +524,7 @@ class DiscussionSettingsAdmin(admin.ModelAdmin):
         ),
         (_("Editing"), {"fields": ["edit_window_minutes"]}),
         (_("Reports from readers"), {"fields": ["flag_threshold"]}),
+        (_("Commenters' standing"), {"fields": ["standing_low", "standing_high"]}),
     ]
 
     def has_add_permission(self, request):

@@ -25,15 +25,23 @@ class CommentsConfig(AppConfig):
         )
         setting_changed.connect(signals.django_setting_changed, dispatch_uid="comments_settings")
         registry.register(
-            "comments", exporter=privacy.export_comments, eraser=privacy.erase_comments
+            "comments",
+            label=_("Comments (anonymized: the text stays and every thread keeps its shape)"),
+            exporter=privacy.export_comments,
+            eraser=privacy.erase_comments,
+            counter=privacy.count_comments,
         )
         registry.register(
             "commenter_addresses",
+            label=_("Confirmations of the address as a returning commenter"),
             exporter=verification.export_addresses,
             eraser=verification.erase_addresses,
         )
         registry.register(
-            "discussion_follows", exporter=following.export_follows, eraser=following.erase_follows
+            "discussion_follows",
+            label=_("Discussions followed by email"),
+            exporter=following.export_follows,
+            eraser=following.erase_follows,
         )
         article_page.register(article_section.EXTENSION)
         # A correction or update of an article is told to those who follow its discussion.

@@ -10,7 +10,7 @@ from typing import Any
 
 from blog.article_page import ArticlePageExtension
 from blog.models import Article
-from comments import conf, editing, pages, tree_cache
+from comments import conf, discussion, editing, paging, tree_cache
 from comments.following_views import FollowForm
 from comments.forms import CommentForm
 from comments.models import Comment
@@ -33,19 +33,19 @@ def _page_asked(request, article, own_pending: frozenset) -> tuple[int | None, s
     """The page and order the address asks for. A reply link (?replytocom=ID) carries no page:
     it opens the page holding the comment replied to."""
     params = request.GET if request is not None else {}
-    order = pages.parse_order(params.get(pages.ORDER_PARAM))
-    number = pages.parse_number(params.get(pages.PAGE_PARAM))
+    order = paging.parse_order(params.get(paging.ORDER_PARAM))
+    number = paging.parse_number(params.get(paging.PAGE_PARAM))
     raw_reply = params.get("replytocom", "")
     if number is None and raw_reply.isascii() and raw_reply.isdigit():
         target = Comment.objects.filter(
             pk=int(raw_reply), article=article, status=Comment.Status.APPROVED
         ).first()
         if target is not None:
-            number = pages.page_number_of(target, order=order, own_pending=own_pending)
+            number = paging.page_number_of(target, order=order, own_pending=own_pending)
     return number, order
 
 
-def current_page(request, article: Article) -> pages.CommentPage:
+def current_page(request, article: Article) -> paging.CommentPage:
     """The comment page this request shows, computed once (the head and the section use it)."""
     memo = getattr(request, "comment_pages", None)
     if memo is None:
@@ -56,14 +56,14 @@ def current_page(request, article: Article) -> pages.CommentPage:
         own_pending = own_pending_ids(request, article.pk)
         editable = editing.editable_ids(request, article.pk)
         number, order = _page_asked(request, article, own_pending)
-        memo[article.pk] = pages.comment_page(
+        memo[article.pk] = paging.comment_page(
             article, number=number, order=order, own_pending=own_pending, editable=editable
         )
     return memo[article.pk]
 
 
 def canonical_query(request, article: Article) -> str:
-    """ "?pagina=N" on a comment page other than the default one, else "" (see comments.pages)."""
+    """ "?pagina=N" on a comment page other than the default one, else "" (see comments.paging)."""
     return current_page(request, article).canonical_query
 
 
@@ -132,7 +132,7 @@ def section(context, article: Article) -> str:
 def etag_parts(article: Article) -> tuple:
     return (
         tree_cache.article_version(article.pk),
-        conf.max_depth(),
+        discussion.max_depth(),
         comments_open(article),
     )
 
@@ -148,7 +148,7 @@ def cache_versions(article: Article) -> tuple[str, ...]:
 
 def fresh_until(article: Article) -> float | None:
     """When the article's comments close by age (the page changes then with no save)."""
-    rules = conf.discussion()
+    rules = discussion.current()
     closes = closing_time(article, rules=rules)
     if closes is None or not comments_open(article, rules=rules):
         return None
@@ -176,7 +176,7 @@ EXTENSION = ArticlePageExtension(
     last_changed=last_changed,
     feed_items=feed_items,
     canonical_query=canonical_query,
-    page_params=(pages.PAGE_PARAM, pages.ORDER_PARAM),
+    page_params=(paging.PAGE_PARAM, paging.ORDER_PARAM),
     cache_versions=cache_versions,
     fresh_until=fresh_until,
 )

@@ -2,7 +2,7 @@
 
 Technical knobs (rate limits, form timing, cache lifetimes) come from Django settings. The rules
 moderators tune live in the DiscussionSettings row, defaulting to Django settings until someone
-saves it; discussion() serves it from the cache.
+saves it; comments.discussion serves it from the cache.
 """
 
 from django.conf import settings
@@ -28,6 +28,11 @@ DEFAULTS = {
     "COMMENTS_DEFAULT_ORDER": "oldest",
     "COMMENTS_EDIT_WINDOW_MINUTES": 10,
     "COMMENTS_FLAG_THRESHOLD": 3,
+    # A commenter's standing (comments.selectors): +1 per approved comment, -1 per rejected or
+    # spam. Below the low mark every comment is held; from the high mark an account or a proven
+    # address skips manual approval and is protected from report-hiding.
+    "COMMENTS_STANDING_LOW": 0,
+    "COMMENTS_STANDING_HIGH": 5,
     # Technical settings.
     "COMMENTS_MIN_SECONDS": 3,
     "COMMENTS_MAX_FORM_AGE": 2 * 24 * 3600,
@@ -35,6 +40,23 @@ DEFAULTS = {
     "COMMENTS_RATE_WINDOW": 60,
     "COMMENTS_FLAG_RATE_LIMIT": 10,  # reports per address and hour
     "COMMENTS_FLAG_MIN_SECONDS": 2,
+    # Reports from readers: a comment by a commenter in good standing (COMMENTS_STANDING_HIGH)
+    # goes to the moderators instead of off the page; a reader (account or network) with this
+    # many dismissed reports, more than acted on, stops counting.
+    "COMMENTS_FLAG_DISMISSED_LIMIT": 3,
+    # Mail that public forms make us send. Per client address: follow requests per window, and
+    # address confirmations a client's held comments may send per window. Per mailbox (case
+    # folded, `+tag` dropped, across the whole site, whoever asks), per COMMENTS_MAILBOX_WINDOW:
+    # follow confirmations, address confirmations, reply notices. Past a cap nothing is sent and
+    # the answer is the same.
+    "COMMENTS_FOLLOW_RATE_LIMIT": 5,
+    "COMMENTS_FOLLOW_RATE_WINDOW": 10 * 60,
+    "COMMENTS_PROOF_MAILS_PER_CLIENT": 5,
+    "COMMENTS_PROOF_CLIENT_WINDOW": 3600,
+    "COMMENTS_FOLLOW_MAILS_PER_MAILBOX": 3,
+    "COMMENTS_PROOF_MAILS_PER_MAILBOX": 3,
+    "COMMENTS_REPLY_MAILS_PER_MAILBOX": 10,
+    "COMMENTS_MAILBOX_WINDOW": 24 * 3600,
     "COMMENTS_DUPLICATE_CHECK": True,
     "COMMENTS_REMEMBER_AGE": 365 * 24 * 3600,
     "COMMENTS_TREE_CACHE_SECONDS": 24 * 3600,
@@ -57,20 +79,6 @@ def clamp_depth(value) -> int:
     return max(1, min(MAX_DEPTH_LIMIT, int(value)))
 
 
-def discussion():
-    """The discussion settings in force: the saved row, or the defaults from Django settings."""
-    from comments.models import DiscussionSettings
-
-    current = cache.get(DISCUSSION_CACHE_KEY)
-    if current is None:
-        current = (
-            DiscussionSettings.objects.filter(pk=DiscussionSettings.SINGLETON_PK).first()
-            or DiscussionSettings.from_django_settings()
-        )
-        cache.set(DISCUSSION_CACHE_KEY, current, timeout=None)
-    return current
-
-
 # The core.versions name moved whenever the discussion settings change: pages kept whole
 # (core.page_cache) depend on it, since the rules change every comment section.
 DISCUSSION_VERSION = "comments:discussion"
@@ -79,8 +87,3 @@ DISCUSSION_VERSION = "comments:discussion"
 def forget_discussion() -> None:
     cache.delete(DISCUSSION_CACHE_KEY)
     versions.bump(DISCUSSION_VERSION)
-
-
-def max_depth() -> int:
-    """How many levels a thread may have (roots are level 1), 1 to 10."""
-    return clamp_depth(discussion().max_depth)

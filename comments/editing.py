@@ -15,7 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from comments import conf, moderation, notifications, session_lists
+from comments import discussion, moderation, notifications, session_lists
+from comments.counts import StatusChange, counts_follow
 from comments.models import Comment, CommentRevision
 
 SESSION_KEY = "comments_editable"
@@ -32,7 +33,7 @@ class EditRefused(Exception):
 
 
 def window() -> timedelta:
-    return timedelta(minutes=conf.discussion().edit_window_minutes)
+    return timedelta(minutes=discussion.current().edit_window_minutes)
 
 
 def remember_posted(request, comment: Comment) -> None:
@@ -86,7 +87,7 @@ def check_can_edit(request, comment: Comment) -> None:
     ):
         raise EditRefused(_("This comment was removed by a moderator and cannot be edited."))
     if timezone.now() - comment.created > window():
-        minutes = conf.discussion().edit_window_minutes
+        minutes = discussion.current().edit_window_minutes
         raise EditRefused(
             _("The time to edit this comment is over: comments can be edited for %d minutes.")
             % minutes
@@ -112,20 +113,22 @@ def comment_edit(*, comment: Comment, body: str, user=None, proven_email: str = 
             user_agent=comment.user_agent,
             proven_email=proven_email,
         )
-        status, held_reason = moderation.stored_verdict(
+        status, held_reason, held_rule = moderation.stored_verdict(
             candidate, article=comment.article, user=user
         )
         CommentRevision.objects.create(comment=comment, body=comment.body, status=comment.status)
-        was_approved = comment.status == Comment.Status.APPROVED
+        before = comment.status
+        was_approved = before == Comment.Status.APPROVED
         comment.body = body
         comment.edited_at = timezone.now()
-        comment.status, comment.held_reason = status, held_reason
+        comment.status, comment.held_reason, comment.held_rule = status, held_reason, held_rule
         comment.save(
             update_fields=[
                 "body", "body_html", "avatar_colour", "edited_at", "status", "held_reason",
-                "updated",
+                "held_rule", "updated",
             ]
         )  # fmt: skip
+        counts_follow([StatusChange(comment.article_id, comment.tree_id, before, status)])
         if comment.status == Comment.Status.PENDING and was_approved:
             transaction.on_commit(lambda: notifications.comment_held(comment))
     return comment

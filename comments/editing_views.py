@@ -8,10 +8,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from blog.models import Article
-from comments import conf, editing, verification
+from comments import discussion, editing, verification
 from comments.models import Comment
 from comments.own_pending import add_own_pending, own_pending_ids
-from comments.pages import comment_location
+from comments.paging import comment_location
 
 
 class CommentEditForm(forms.Form):
@@ -64,6 +64,6 @@ def edit_comment(request, comment_id: int):
         "form": form,
         "comment": comment,
         "article": comment.article,
-        "minutes": conf.discussion().edit_window_minutes,
+        "minutes": discussion.current().edit_window_minutes,
     }
     return render(request, "comments/edit.html", context, status=status)

@@ -2,10 +2,12 @@
 comment or a daily digest, one-click unsubscribe.
 
 Nothing a visitor sees depends on whether an address already follows: asking again sends a new
-confirmation (at most one a day per address and article) and shows the same "check your inbox"
-page. Confirmation links expire after a week; unsubscribe links never do. Messages go one
-recipient at a time and name nobody's address. Those who ticked "notify me of replies" when
-commenting keep that separate behaviour (comments.notifications).
+confirmation (at most one a day per address and article, and at most
+COMMENTS_FOLLOW_MAILS_PER_MAILBOX a day per mailbox over the whole site, `+tag`s and case
+folded) and shows the same "check your inbox" page. Confirmation links expire after a week;
+unsubscribe links never do. Messages go one recipient at a time and name nobody's address.
+Those who ticked "notify me of replies" when commenting keep that separate behaviour
+(comments.notifications).
 """
 
 import logging
@@ -18,8 +20,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import Truncator
 
-from comments import notifications
+from comments import conf, mail
 from comments.models import Comment, DiscussionFollower
+from core import ratelimit
 from core.mail import site_url
 from core.privacy import iso
 
@@ -30,6 +33,9 @@ UNSUBSCRIBE_SALT = "comments.follow.unsubscribe"
 CONFIRM_MAX_AGE = timedelta(days=7)
 ASK_AGAIN_AFTER = timedelta(days=1)
 DIGEST_MAX_COMMENTS = 50
+MAILBOX_CAP = ratelimit.PerMailbox(
+    "comments-follow", conf, "COMMENTS_FOLLOW_MAILS_PER_MAILBOX", "COMMENTS_MAILBOX_WINDOW"
+)
 
 
 def confirm_token(follower: DiscussionFollower, frequency: str) -> str:
@@ -70,7 +76,7 @@ def follower_request(*, article, email: str, frequency: str) -> bool:
     A confirmed follower changing the frequency is asked to confirm again, so nobody can change
     someone else's subscription by typing their address.
     """
-    email = notifications.normal_email(email)
+    email = mail.normal_email(email)
     with transaction.atomic():
         follower, created = DiscussionFollower.objects.select_for_update().get_or_create(
             article=article, email=email, defaults={"frequency": frequency}
@@ -81,6 +87,9 @@ def follower_request(*, article, email: str, frequency: str) -> bool:
         if not created:
             follower.created = now
             follower.save(update_fields=["created"])
+    if not MAILBOX_CAP.allow(email):
+        logger.info("Follow confirmation for follower %s not sent: mailbox cap", follower.pk)
+        return False
     link = site_url(reverse("comments:follow-confirm", args=[confirm_token(follower, frequency)]))
     return _send(
         "follow_confirm",
@@ -113,7 +122,7 @@ def followers_notify(comment: Comment) -> int:
     """Tell immediate followers about a newly approved comment (after commit). Returns how many
     messages went out; failures are logged, never raised."""
     try:
-        commenter = notifications.normal_email(comment.author_email)
+        commenter = mail.normal_email(comment.author_email)
         followers = list(
             confirmed_followers(comment.article, DiscussionFollower.Frequency.IMMEDIATE).exclude(
                 email=commenter
@@ -214,9 +223,9 @@ def _send(kind: str, follower: DiscussionFollower, extra: dict) -> bool:
                 "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             }
         )
-        message = notifications.render_message(kind, follower.email, context, headers=headers)
+        message = mail.render_message(kind, follower.email, context, headers=headers)
     try:
-        message.send(using=notifications.MAILER)
+        message.send(using=mail.MAILER)
     except Exception:
         logger.exception("Could not send %s to follower %s", kind, follower.pk)
         return False
@@ -232,11 +241,11 @@ def export_follows(email: str) -> list[dict]:
             "asked_at": iso(f.created),
             "confirmed_at": iso(f.confirmed_at),
         }
-        for f in DiscussionFollower.objects.filter(
-            email=notifications.normal_email(email)
-        ).select_related("article")
+        for f in DiscussionFollower.objects.filter(email=mail.normal_email(email)).select_related(
+            "article"
+        )
     ]
 
 
 def erase_follows(email: str) -> int:
-    return DiscussionFollower.objects.filter(email=notifications.normal_email(email)).delete()[0]
+    return DiscussionFollower.objects.filter(email=mail.normal_email(email)).delete()[0]

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from comments import conf
+from comments import conf, discussion
 from core.botcheck import BotCheckedForm
 from core.web_address import is_web_address
 
@@ -62,7 +62,7 @@ class CommentForm(BotCheckedForm):
         self.article = article
         self.account = user if user is not None and user.is_authenticated else None
         super().__init__(*args, **kwargs)
-        if conf.discussion().allow_anonymous or self.account is not None:
+        if discussion.current().allow_anonymous or self.account is not None:
             self.fields["author_name"].required = False
             self.fields["author_email"].required = False
         if self.account is not None:

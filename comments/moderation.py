@@ -4,27 +4,36 @@ check_comment() follows the order of WordPress's wp_allow_comment() / check_comm
 
 0. the article's own author and moderators (logged in) are trusted: approved;
 1. the spam list: a match goes straight to spam;
-2. manual approval of every comment: held;
-3. N or more links in the text: held;
-4. the hold list: held;
-5. returning authors, when that rule is on: approved only with an earlier approved comment from
+2. standing below the discussion's low mark (comments.selectors): held, "new or unreliable";
+3. manual approval of every comment: held, unless the commenter is trusted by standing (at
+   least the high mark, with an account or this browser's proven address);
+4. N or more links in the text: held;
+5. the hold list: held;
+6. returning authors, when that rule is on: approved only with an earlier approved comment from
    the same proven person (their account, or an address confirmed by a link sent to it; see
-   comments.verification), otherwise held: a typed email proves nothing;
-6. otherwise: approved.
+   comments.verification), otherwise held: a typed email proves nothing. Trusted by standing
+   passes too;
+7. otherwise: approved.
+
+Every verdict names its rule (Comment.Rule) and says what matched; both are stored with the
+comment, in the site's language, for the moderators' queue.
 """
 
 import re
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import NamedTuple
 
 from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from comments import conf, verification
+from comments import discussion, selectors, suspensions, verification
+from comments.identity import commenter_key
 from comments.models import Comment, DiscussionSettings
 
 # WordPress counts links the same way: an optional href= and an optional scheme before "//".
+Rule = Comment.Rule
 LINK_RE = re.compile(r"""(href\s*=\s*['"]?)?(https?:)?//""", re.IGNORECASE)
 
 
@@ -32,6 +41,15 @@ LINK_RE = re.compile(r"""(href\s*=\s*['"]?)?(https?:)?//""", re.IGNORECASE)
 class Verdict:
     status: str
     reason: str = ""
+    rule: str = Comment.Rule.NONE
+
+
+class StoredVerdict(NamedTuple):
+    """A verdict as a comment stores it: status, held_reason, held_rule."""
+
+    status: str
+    reason: str
+    rule: str
 
 
 @dataclass(frozen=True)
@@ -69,40 +87,90 @@ def is_trusted(user, article) -> bool:
     return article.author.user_id == user.pk
 
 
-def stored_verdict(candidate: Candidate, *, article, user=None) -> tuple[str, str]:
-    """(status, held reason) as a comment stores them: the reason is for moderators, so in the
-    site's language rather than the commenter's, and at most 200 characters ("" if approved)."""
+def stored_verdict(candidate: Candidate, *, article, user=None) -> StoredVerdict:
+    """(status, held reason, rule) as a comment stores them: the reason is for moderators, so in
+    the site's language rather than the commenter's, and at most 200 characters ("" if
+    approved)."""
     with translation.override(settings.LANGUAGE_CODE):
         verdict = check_comment(candidate, article=article, user=user)
-        return verdict.status, str(verdict.reason)[:200]
+        return StoredVerdict(verdict.status, str(verdict.reason)[:200], verdict.rule)
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where the candidate stands with the rules: below the low mark, or trusted by standing."""
+
+    low: bool = False
+    trusted: bool = False
+
+
+def standing_for(candidate: Candidate, *, user, rules: DiscussionSettings) -> Standing:
+    """The commenter's standing (one aggregate query) against the discussion's marks. Trust
+    needs proof: an account, or the address this browser proved; a typed one only ever counts
+    against its owner's record, never for it."""
+    authenticated = user is not None and user.is_authenticated
+    key = commenter_key(user_id=user.pk if authenticated else None, email=candidate.author_email)
+    score = selectors.commenter_standing(key)
+    email = candidate.author_email.strip().lower()
+    proven = authenticated or (bool(email) and email == candidate.proven_email.strip().lower())
+    return Standing(low=score < rules.standing_low, trusted=proven and score >= rules.standing_high)
 
 
 def check_comment(
     candidate: Candidate, *, article, user=None, rules: DiscussionSettings | None = None
 ) -> Verdict:
-    rules = rules or conf.discussion()
+    rules = rules or discussion.current()
     if is_trusted(user, article):
         return Verdict(Comment.Status.APPROVED)
+    if _suspended_quietly(candidate, user=user):
+        return Verdict(Comment.Status.SPAM, _("suspended commenter"), Rule.SUSPENDED)
     if spam := _first_match(rules.entries(rules.spam_list), candidate):
-        return Verdict(Comment.Status.SPAM, _("spam list: “%s”") % spam)
-    if rules.require_approval:
-        return Verdict(Comment.Status.PENDING, _("every comment is approved by hand"))
-    if rules.hold_link_count and count_links(candidate.body) >= rules.hold_link_count:
-        return Verdict(Comment.Status.PENDING, _("%d links or more") % rules.hold_link_count)
+        return Verdict(Comment.Status.SPAM, _("word in the spam list: “%s”") % spam, Rule.SPAM_LIST)
+    standing = standing_for(candidate, user=user, rules=rules)
+    if standing.low:
+        return Verdict(Comment.Status.PENDING, _("new or unreliable commenter"), Rule.STANDING)
+    if rules.require_approval and not standing.trusted:
+        return Verdict(Comment.Status.PENDING, _("every comment is approved by hand"), Rule.MANUAL)
+    return _content_verdict(candidate, user=user, rules=rules, standing=standing)
+
+
+def _suspended_quietly(candidate: Candidate, *, user) -> bool:
+    """A suspended commenter known only by a typed address: taken, straight to spam (a refusal
+    would tell whoever typed the address something about its owner; comments.suspensions)."""
+    check = suspensions.suspension_check(
+        user=user, email=candidate.author_email, proven_email=candidate.proven_email,
+        ip_address=candidate.ip_address,
+    )  # fmt: skip
+    return check.silent or check.refuse
+
+
+def _content_verdict(candidate: Candidate, *, user, rules, standing: Standing) -> Verdict:
+    """The rules that look at what was written, then at who is returning."""
+    links = count_links(candidate.body)
+    if rules.hold_link_count and links >= rules.hold_link_count:
+        return Verdict(Comment.Status.PENDING, _("%d links") % links, Rule.LINKS)
     if held := _first_match(rules.entries(rules.hold_list), candidate):
-        return Verdict(Comment.Status.PENDING, _("hold list: “%s”") % held)
-    if rules.auto_approve_returning and not verification.is_returning_commenter(
-        email=candidate.author_email, user=user, proven_email=candidate.proven_email
+        return Verdict(
+            Comment.Status.PENDING, _("word in the hold list: “%s”") % held, Rule.HOLD_LIST
+        )
+    if (
+        rules.auto_approve_returning
+        and not standing.trusted
+        and not verification.is_returning_commenter(
+            email=candidate.author_email, user=user, proven_email=candidate.proven_email
+        )
     ):
         return Verdict(
-            Comment.Status.PENDING, _("not a returning commenter with a confirmed address")
+            Comment.Status.PENDING,
+            _("not a returning commenter with a confirmed address"),
+            Rule.NOT_RETURNING,
         )
     return Verdict(Comment.Status.APPROVED)
 
 
 def closing_time(article, *, rules: DiscussionSettings | None = None):
     """When the article's comments close by age (None: the rules never close them)."""
-    rules = rules or conf.discussion()
+    rules = rules or discussion.current()
     if rules.close_after_days:
         return article.publish_at + timedelta(days=rules.close_after_days)
     return None

@@ -1,12 +1,15 @@
 """Email notifications about comments. Called by comments.services after commit.
 
-Three messages, each sent to one recipient at a time (never a list of people in To or Cc), in the
+Four messages, each sent to one recipient at a time (never a list of people in To or Cc), in the
 site's language whatever the language of the request that triggered them:
 
 - held: the moderators (active users with an address who may change comments);
+- reported: the moderators, about a reported comment that reports may not take off the page;
 - approved: the article's author, unless the comment is theirs;
 - approved reply: the author of the parent comment, if they asked to be told about replies, with
-  a signed one-click unsubscribe link (List-Unsubscribe, RFC 8058).
+  a signed one-click unsubscribe link (List-Unsubscribe, RFC 8058); at most
+  COMMENTS_REPLY_MAILS_PER_MAILBOX a day per mailbox (`+tag`s and case folded), since the opt-in
+  is a box anybody may tick beside anybody's address.
 
 No message names a commenter's email address or IP. A failure is logged and swallowed: the
 comment is already committed, and the request that posted or approved it must not fail.
@@ -17,33 +20,59 @@ import re
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.text import Truncator
 
-from comments import conf
+from comments import conf, discussion, following, mail
 from comments.models import Comment
 from comments.unsubscribe import make_token
-from core.mail import ListEmailMessage, addresses_with_permission, site_url
+from core import ratelimit
+from core.mail import addresses_with_permission, site_url
 
 logger = logging.getLogger(__name__)
 
-MAILER = "default"
 MODERATE_PERMISSION = "comments.change_comment"
 REDACTED = "[…]"
+REPLY_MAILBOX_CAP = ratelimit.PerMailbox(
+    "comments-reply", conf, "COMMENTS_REPLY_MAILS_PER_MAILBOX", "COMMENTS_MAILBOX_WINDOW"
+)
 
 
 def comment_held(comment: Comment) -> None:
     """Tell the moderators a comment waits for them."""
     try:
-        if not conf.discussion().notify_moderators:
+        if not discussion.current().notify_moderators:
             return
         messages = _held_messages(comment)
     except Exception:
         logger.exception(
             "Could not prepare the held-comment notifications for comment %s", comment.pk
         )
+        return
+    _send(messages, comment)
+
+
+def comment_reported(comment: Comment, *, reason: str) -> None:
+    """Tell the moderators that readers reported a comment that stays on the page (by staff,
+    the article's author or a commenter in good standing: comments.flags) and waits for them."""
+    try:
+        if not discussion.current().notify_moderators:
+            return
+        queue = reverse("admin:comments_comment_changelist") + "?reported=open"
+        with translation.override(settings.LANGUAGE_CODE):
+            context = _context(
+                comment,
+                reason=reason,
+                queue_url=site_url(queue),
+                change_url=site_url(reverse("admin:comments_comment_change", args=[comment.pk])),
+                comment_url=site_url(comment.get_absolute_url()),
+            )
+            messages = [
+                mail.render_message("reported", to, context) for to in moderator_addresses()
+            ]
+    except Exception:
+        logger.exception("Could not prepare the report notifications for comment %s", comment.pk)
         return
     _send(messages, comment)
 
@@ -55,7 +84,9 @@ def comment_approved(comment: Comment) -> None:
         reply = _reply_message(comment)
         if reply is not None:
             messages.append(reply)
-        already_told = {normal_email(address) for message in messages for address in message.to}
+        already_told = {
+            mail.normal_email(address) for message in messages for address in message.to
+        }
         author = _author_message(comment, already_told=already_told)
         if author is not None:
             messages.append(author)
@@ -63,8 +94,6 @@ def comment_approved(comment: Comment) -> None:
         logger.exception("Could not prepare the approval notifications for comment %s", comment.pk)
         return
     _send(messages, comment)
-    from comments import following  # it renders its messages with this module
-
     following.followers_notify(comment)
 
 
@@ -87,22 +116,24 @@ def _held_messages(comment: Comment) -> list[EmailMessage]:
             change_url=site_url(reverse("admin:comments_comment_change", args=[comment.pk])),
             article_url=site_url(article.get_absolute_url()),
         )
-        return [_render("held", to, context) for to in moderator_addresses()]
+        return [mail.render_message("held", to, context) for to in moderator_addresses()]
 
 
 def _author_message(comment: Comment, *, already_told: set[str]) -> EmailMessage | None:
-    if not conf.discussion().notify_authors:
+    if not discussion.current().notify_authors:
         return None
     author_user = comment.article.author.user
     if author_user is None or not author_user.is_active or not author_user.email:
         return None
     if comment.user_id is not None and comment.user_id == author_user.pk:
         return None
-    if normal_email(author_user.email) in already_told | {normal_email(comment.author_email)}:
+    if mail.normal_email(author_user.email) in already_told | {
+        mail.normal_email(comment.author_email)
+    }:
         return None
     with translation.override(settings.LANGUAGE_CODE):
         context = _context(comment, comment_url=site_url(comment.get_absolute_url()))
-        return _render("approved_author", author_user.email, context)
+        return mail.render_message("approved_author", author_user.email, context)
 
 
 def _reply_message(comment: Comment) -> EmailMessage | None:
@@ -114,9 +145,11 @@ def _reply_message(comment: Comment) -> EmailMessage | None:
         return None
     if parent.status != Comment.Status.APPROVED:
         return None  # Nobody is pulled back to a comment moderators took down.
-    if normal_email(parent.author_email) == normal_email(comment.author_email):
+    if mail.normal_email(parent.author_email) == mail.normal_email(comment.author_email):
         return None
     if parent.user_id is not None and parent.user_id == comment.user_id:
+        return None
+    if not REPLY_MAILBOX_CAP.allow(parent.author_email):
         return None
     unsubscribe = site_url(reverse("comments:unsubscribe", args=[make_token(parent)]))
     with translation.override(settings.LANGUAGE_CODE):
@@ -130,7 +163,7 @@ def _reply_message(comment: Comment) -> EmailMessage | None:
             "List-Unsubscribe": f"<{unsubscribe}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         }
-        return _render("reply", parent.author_email, context, headers=headers)
+        return mail.render_message("reply", parent.author_email, context, headers=headers)
 
 
 def _context(comment: Comment, **extra) -> dict:
@@ -144,27 +177,10 @@ def _context(comment: Comment, **extra) -> dict:
     }
 
 
-def render_message(kind: str, to: str, context: dict, *, headers=None) -> ListEmailMessage:
-    """One message to one recipient from comments/email/<kind>_subject.txt and _body.txt."""
-    return _render(kind, to, context, headers=headers)
-
-
-def _render(kind: str, to: str, context: dict, *, headers=None) -> ListEmailMessage:
-    subject = render_to_string(f"comments/email/{kind}_subject.txt", context)
-    body = render_to_string(f"comments/email/{kind}_body.txt", context)
-    return ListEmailMessage(
-        subject=" ".join(subject.split()),  # Headers are one line.
-        body=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[to],
-        headers={"Auto-Submitted": "auto-generated", **(headers or {})},
-    )
-
-
 def _send(messages: list[EmailMessage], comment: Comment) -> None:
     for message in messages:
         try:
-            message.send(using=MAILER)
+            message.send(using=mail.MAILER)
         except Exception:
             # Addresses stay out of the log as well.
             logger.exception("Could not send a notification about comment %s", comment.pk)
@@ -176,8 +192,3 @@ def _redact(text: str, comment: Comment) -> str:
         if secret:
             text = re.sub(re.escape(secret), REDACTED, text, flags=re.IGNORECASE)
     return text
-
-
-def normal_email(address: str) -> str:
-    """An address as the comments app compares and stores it: trimmed, lower case."""
-    return (address or "").strip().lower()

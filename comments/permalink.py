@@ -9,7 +9,7 @@ from django.views.decorators.http import require_safe
 from blog.models import Article
 from comments.models import Comment
 from comments.own_pending import own_pending_ids
-from comments.pages import comment_location
+from comments.paging import comment_location
 
 
 @never_cache

@@ -6,7 +6,7 @@ article, its eraser anonymizes them without tearing any thread.
 
 from django.utils import timezone
 
-from comments.models import Comment, avatar_colour_for
+from comments.models import Comment, ModerationAction, avatar_colour_for
 from comments.tree_cache import bump_article_versions
 from core.mail import site_url
 from core.privacy import iso
@@ -15,6 +15,11 @@ from core.privacy import iso
 def comments_of(email: str):
     """Every comment stored under an address, whatever the letter case it was typed in."""
     return Comment.objects.filter(author_email__iexact=email)
+
+
+def count_comments(email: str) -> int:
+    """How many comments erasing the address anonymizes (the export groups them by article)."""
+    return comments_of(email).count()
 
 
 def export_comments(email: str) -> list[dict]:
@@ -68,6 +73,7 @@ def erase_comments(email: str) -> int:
     """
     comments = comments_of(email)
     article_ids = set(comments.values_list("article_id", flat=True).distinct())
+    keys = set(comments.exclude(commenter="").values_list("commenter", flat=True).distinct())
     count = comments.update(
         author_name="",
         author_email="",
@@ -79,8 +85,12 @@ def erase_comments(email: str) -> int:
         notify_on_reply=False,
         # A hold or spam list entry that matched may quote the address or the IP.
         held_reason="",
+        # Their record goes with them: the key was derived from the address or the account.
+        commenter="",
         avatar_colour=avatar_colour_for(""),
         updated=timezone.now(),
     )
+    # The moderators' log keeps what was done, no longer to whom.
+    ModerationAction.objects.filter(commenter__in=keys).update(commenter="")
     bump_article_versions(*article_ids)
     return count

@@ -14,10 +14,15 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 
-from comments import privacy
-from core.privacy import personal_data_erase, personal_data_export
+from core.privacy import (
+    Tally,
+    found,
+    personal_data_counts,
+    personal_data_erase_each,
+    personal_data_export,
+)
 
 
 def selected_emails(queryset) -> list[str]:
@@ -71,17 +76,11 @@ class PersonalDataActionsMixin:
             return None
         if request.POST.get("post") == "yes":
             with transaction.atomic():
-                count = sum(personal_data_erase(email=email, user=request.user) for email in emails)
-            self.message_user(
-                request,
-                ngettext(
-                    "Personal data erased: %(count)d comment of %(emails)s anonymized.",
-                    "Personal data erased: %(count)d comments of %(emails)s anonymized.",
-                    count,
-                )
-                % {"count": count, "emails": ", ".join(emails)},
-                messages.SUCCESS,
-            )
+                erased = [
+                    (email, found(personal_data_erase_each(email=email, user=request.user)))
+                    for email in emails
+                ]
+            self.message_user(request, _erased_message(erased), messages.SUCCESS)
             return None  # Back to the changelist.
 
         request.current_app = self.admin_site.name
@@ -90,7 +89,11 @@ class PersonalDataActionsMixin:
             "title": _("Erase personal data"),
             "subtitle": None,
             "opts": self.model._meta,
-            "people": [(email, privacy.comments_of(email).count()) for email in emails],
+            # Each address with what erasing it changes, kind by kind (what this user may erase).
+            "people": [
+                (email, found(personal_data_counts(email=email, user=request.user)))
+                for email in emails
+            ],
             "queryset": queryset,
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
             "action_name": "erase_personal_data",
@@ -106,3 +109,12 @@ class PersonalDataActionsMixin:
             _("None of the selected comments has an email address: there is nothing to do."),
             messages.WARNING,
         )
+
+
+def _erased_message(erased: list[tuple[str, list[Tally]]]) -> str:
+    """Each address with what was erased for it, kind by kind, on one line."""
+    people = []
+    for email, tallies in erased:
+        done = ", ".join(f"{tally.label}: {tally.count}" for tally in tallies)
+        people.append(f"{email} ({done or _('nothing')})")
+    return _("Personal data erased: %(people)s.") % {"people": "; ".join(people)}

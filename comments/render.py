@@ -1,16 +1,23 @@
-"""The markup of comment threads, written in Python on purpose.
+"""The markup of comment threads: templates/comments/comment_parts.html, filled in Python.
 
 An article page may hold thousands of comments. A Django template spends several microseconds on
 every variable it resolves (lookup, localisation, escaping), a dozen per comment, and a date
-filter costs more than all of them: for a 1,000-comment page that was most of a second. Here each
-comment is one f-string over a plain database row, every reader-typed field passes through
-escape(), body_html is the sanitizer's stored output, and the labels are translated once per
-render, not once per comment. The markup is the same a template would produce.
+filter costs more than all of them: for a 1,000-comment page that was most of a second. So the
+markup lives in a template file as a few named parts with {slots}, compiled once per process
+into f-strings (`parts`), and each comment fills them from a plain database row: every
+reader-typed field
+passes through escape(), body_html is the sanitizer's stored output, and the labels are
+translated once per render, not once per comment.
 """
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
+from string import Formatter
 
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import escape
@@ -88,6 +95,80 @@ class Labels:
         )
 
 
+PARTS_TEMPLATE = "comments/comment_parts.html"
+_MARKER = re.compile(r"\{# (\w+) #\}")
+
+
+def _compiled(name: str, text: str) -> Callable[..., str] | str:
+    """A part as a function of its slots (keyword arguments) returning the filled text; a part
+    without slots stays its text.
+
+    Compiled once into an f-string, as Jinja2 compiles its templates to Python: a thousand
+    comments fill several parts each, and str.format costs six times an f-string. The source
+    holds only repr() literals of the part's text and its slot names, checked to be identifiers.
+    """
+    pieces, slots = [], []
+    for literal, slot, spec, conversion in Formatter().parse(text):
+        if literal:
+            pieces.append(repr(literal))  # a plain literal beside the f-strings: as written
+        if slot is not None:
+            if not slot.isidentifier() or spec or conversion:
+                raise ValueError(f"{PARTS_TEMPLATE}, part {name}: bad slot {{{slot}}}")
+            pieces.append(f"f'{{{slot}}}'")
+            if slot not in slots:
+                slots.append(slot)
+    if not slots:
+        return text
+    source = f"lambda *, {', '.join(slots)}: f'' {' '.join(pieces)}"
+    return eval(compile(source, PARTS_TEMPLATE, "eval"))  # noqa: S307 (see the docstring)
+
+
+@cache
+def parts() -> dict:
+    """The named parts of PARTS_TEMPLATE (what precedes the first marker is its own comment)."""
+    source = get_template(PARTS_TEMPLATE).template.source
+    pieces = _MARKER.split(source)[1:]
+    return {
+        name: _compiled(name, text) for name, text in zip(pieces[::2], pieces[1::2], strict=True)
+    }
+
+
+def _body(c, own: bool, may_reply: bool, editable: bool, labels: "Labels", part: dict) -> str:
+    """A shown comment: its header (avatar, author, badge, date), text and links."""
+    pk = c.id
+    name = escape(c.author_name) if c.author_name else labels.anonymous
+    badge = labels.badges.get(c.author_role)
+    return part["comment"](
+        pk=pk,
+        colour=c.avatar_colour,
+        avatar=escape(initials_of(c.author_name)),
+        author=part["author_link"](url=escape(c.author_url), name=name)
+        # The database constraint holds this rule too: a link needs both to agree.
+        if is_web_address(c.author_url)
+        else name,
+        badge=part["badge"](role=c.author_role, label=badge) if badge else "",
+        iso=c.created.isoformat(timespec="seconds"),
+        date=escape(labels.dates(c.created)),
+        edited=part["edited"](edited=labels.edited) if c.edited_at else "",
+        awaiting=part["awaiting"](awaiting=labels.awaiting) if own else "",
+        body_html=c.body_html,
+        edit=part["edit"](url=reverse("comments:edit", args=[pk]), edit=labels.edit)
+        if editable
+        else "",
+        reply=part["reply"](pk=pk, name=name, reply_to=labels.reply_to, reply=labels.reply)
+        if may_reply
+        else "",
+        flag=part["flag"](
+            url=f"{labels.flag_url[0]}{pk}{labels.flag_url[1]}",
+            name=name,
+            report_comment=labels.report_comment,
+            report=labels.report,
+        )
+        if c.status == APPROVED
+        else "",
+    )
+
+
 def render_thread(
     rows,
     *,
@@ -97,6 +178,7 @@ def render_thread(
     editable: frozenset = frozenset(),
 ) -> str:
     """One thread (rows in tree order) as <li> items with nested <ol class="children">."""
+    part = parts()
     out = []
     append = out.append
     last = len(rows) - 1
@@ -109,62 +191,15 @@ def render_thread(
             classes += " comment-removed"
         elif own:
             classes += " comment-pending"
-        append(f'<li id="comment-{pk}" class="{classes}">\n')
+        append(part["open"](pk=pk, classes=classes))
         if placeholder:
-            append(f'<p class="comment-removed-note">{labels.removed}</p>\n')
+            append(part["removed"](removed=labels.removed))
         else:
-            name = escape(c.author_name) if c.author_name else labels.anonymous
-            author = (
-                f'<a href="{escape(c.author_url)}" rel="external nofollow ugc noopener">{name}</a>'
-                # The database constraint holds this rule too: a link needs both to agree.
-                if is_web_address(c.author_url)
-                else name
-            )
-            avatar = escape(initials_of(c.author_name))
-            edited = (
-                f' <span class="comment-edited">({labels.edited})</span>' if c.edited_at else ""
-            )
-            badge = labels.badges.get(c.author_role)
-            badge = (
-                f'<span class="comment-badge badge-{c.author_role}">{badge}</span>\n'
-                if badge
-                else ""
-            )
-            append(
-                f'<article class="comment-body" aria-labelledby="comment-{pk}-author">\n'
-                f'<header class="comment-meta"><span class="comment-avatar avatar-c'
-                f'{c.avatar_colour}" aria-hidden="true">{avatar}</span>\n'
-                f'<b id="comment-{pk}-author" class="comment-author">{author}</b>\n{badge}'
-                f'<a class="comment-permalink" href="#comment-{pk}"><time datetime="'
-                f'{c.created.isoformat(timespec="seconds")}">'
-                f"{escape(labels.dates(c.created))}</time></a>{edited}</header>\n"
-            )
-            if own:
-                append(f'<p class="comment-awaiting" role="status">{labels.awaiting}</p>\n')
-            append(f'<div class="comment-content">{c.body_html}</div>\n')
-            if pk in editable:
-                append(
-                    f'<p class="comment-edit"><a class="comment-edit-link" '
-                    f'href="{reverse("comments:edit", args=[pk])}">{labels.edit}</a></p>\n'
-                )
-            if status == APPROVED and level < reply_level_limit:
-                append(
-                    f'<p class="comment-reply"><a class="comment-reply-link" '
-                    f'href="?replytocom={pk}#respond" data-comment-id="{pk}" '
-                    f'data-author="{name}" aria-label="{labels.reply_to} {name}">'
-                    f"{labels.reply}</a></p>\n"
-                )
-            if status == APPROVED:
-                append(
-                    f'<p class="comment-flag"><a class="comment-flag-link" rel="nofollow" '
-                    f'href="{labels.flag_url[0]}{pk}{labels.flag_url[1]}" '
-                    f'aria-label="{labels.report_comment} {name}">'
-                    f"{labels.report}</a></p>\n"
-                )
-            append("</article>\n")
+            may_reply = status == APPROVED and level < reply_level_limit
+            append(_body(c, own, may_reply, pk in editable, labels, part))
         next_level = rows[index + 1].level if index < last else 0
         if next_level > level:
-            append('<ol class="children">\n')
+            append(part["children"])
         else:
-            append("</li>\n" + "</ol></li>\n" * (level - next_level))
+            append(part["close_item"] + part["close_children"] * (level - next_level))
     return "".join(out)

@@ -10,10 +10,20 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from blog.models import Article
-from comments import conf, flags, moderation, notifications, verification
-from comments.models import Comment, role_of
+from comments import (
+    conf,
+    discussion,
+    flags,
+    moderation,
+    moderation_log,
+    notifications,
+    suspensions,
+    verification,
+)
+from comments.counts import StatusChange, counts_follow
+from comments.models import Comment, ModerationAction, Suspension, role_of
 from comments.tree_cache import bump_article_versions
-from core.client_address import valid_ip
+from core.client_address import network_of, valid_ip
 from core.text import clean_text
 from core.web_address import is_web_address
 
@@ -100,6 +110,9 @@ def comment_post(
     check_article_open(article)
     check_body(body)
     check_website(author_url)
+    check_not_suspended(
+        user=user, author_email=author_email, proven_email=proven_email, ip_address=ip_address
+    )
     with transaction.atomic():
         parent = _reply_target(article, parent_id)
         check_not_duplicate(
@@ -128,6 +141,18 @@ def check_article_open(article: Article) -> None:
         raise CommentRefused(_("This article is not available."), status=404)
     if not moderation.comments_open(article):
         raise CommentRefused(_("Comments are closed on this article."), status=403)
+
+
+def check_not_suspended(
+    *, user, author_email: str, proven_email: str, ip_address: str | None
+) -> None:
+    """A suspended commenter's post is refused, neutrally, when the refusal says nothing they
+    have not proved (comments.suspensions); the form keeps their text."""
+    check = suspensions.suspension_check(
+        user=user, email=author_email, proven_email=proven_email, ip_address=ip_address
+    )
+    if check.refuse:
+        raise CommentRefused(suspensions.REFUSAL, status=403)
 
 
 def check_body(body: str) -> None:
@@ -197,7 +222,9 @@ def _insert(
             )
         _check_can_reply(parent)
 
-    status, held_reason = moderation.stored_verdict(candidate, article=article, user=user)
+    status, held_reason, held_rule = moderation.stored_verdict(
+        candidate, article=article, user=user
+    )
     comment = Comment(
         article=article,
         parent=parent,
@@ -211,9 +238,11 @@ def _insert(
         notify_on_reply=notify_on_reply,
         status=status,
         held_reason=held_reason,
+        held_rule=held_rule,
         author_role=role_of(user, article),
     )
     comment.save()
+    counts_follow([StatusChange(article.pk, comment.tree_id, None, comment.status)])
     if comment.status == Comment.Status.PENDING:
         transaction.on_commit(lambda: notifications.comment_held(comment))
         transaction.on_commit(
@@ -246,7 +275,7 @@ def _deepest_allowed(parent: Comment) -> Comment | None:
 
     With a maximum depth of 1 there are no replies: it becomes a new thread, as in WordPress.
     """
-    deepest_parent_level = conf.deepest_parent_level(conf.max_depth())
+    deepest_parent_level = conf.deepest_parent_level(discussion.max_depth())
     if deepest_parent_level < 0:
         return None
     if parent.level <= deepest_parent_level:
@@ -258,13 +287,25 @@ def comment_set_status(*, comment: Comment, status: str, moderator=None) -> Comm
     """Moderate one comment; the page caches of its article follow (signals), and a first
     approval sends the notifications after commit."""
     with transaction.atomic():
+        # The status as stored, under the row's lock: two moderators acting at once count once.
+        before = (
+            Comment.objects.select_for_update()
+            .filter(pk=comment.pk)
+            .values_list("status", flat=True)
+            .first()
+        ) or comment.status
         # Notifications go out when a held comment is approved (WordPress's unapproved ->
         # approved), not again when a comment comes back from spam or the bin.
-        approving = status == Comment.Status.APPROVED and comment.status == Comment.Status.PENDING
+        approving = status == Comment.Status.APPROVED and before == Comment.Status.PENDING
+        moderation_log.status_change_log(
+            comments=[comment], status=status, moderator=moderator,
+            previous={comment.pk: before},
+        )  # fmt: skip
         comment.status = status
         comment.moderated_by = moderator
         comment.moderated_at = timezone.now()
         comment.save(update_fields=["status", "moderated_by", "moderated_at", "updated"])
+        counts_follow([StatusChange(comment.article_id, comment.tree_id, before, status)])
         flags.flags_resolve(comment_ids=[comment.pk], status=status)
         if approving:
             transaction.on_commit(lambda: notifications.comment_approved(comment))
@@ -289,7 +330,15 @@ def comments_set_status(*, comments, status: str, moderator=None) -> int:
             status=status, moderated_by=moderator, moderated_at=now, updated=now
         )
         flags.flags_resolve(comment_ids=[comment.pk for comment in targets], status=status)
+        moderation_log.status_change_log(
+            comments=targets, status=status, moderator=moderator,
+            previous={comment.pk: comment.status for comment in targets},
+        )  # fmt: skip
         bump_article_versions(*{comment.article_id for comment in targets})
+        counts_follow(
+            StatusChange(comment.article_id, comment.tree_id, comment.status, status)
+            for comment in targets
+        )
         approved = []
         for comment in targets:
             if status == Comment.Status.APPROVED and comment.status == Comment.Status.PENDING:
@@ -353,8 +402,65 @@ def comment_delete(*, comment: Comment, moderator=None) -> str:
         except Comment.DoesNotExist:
             return DeleteOutcome.DELETED  # Someone deleted it meanwhile.
         if comment.is_leaf_node():
+            change = StatusChange(comment.article_id, comment.tree_id, comment.status, None)
+            moderation_log.actions_log(
+                comments=[comment], kind=ModerationAction.Kind.DELETED, moderator=moderator,
+                previous={comment.pk: comment.status},
+            )  # fmt: skip
             comment.delete()
+            counts_follow([change])
             return DeleteOutcome.DELETED
         if comment.status in (Comment.Status.APPROVED, Comment.Status.PENDING):
             comment_set_status(comment=comment, status=Comment.Status.REJECTED, moderator=moderator)
     return DeleteOutcome.PLACEHOLDER
+
+
+def commenters_suspend(
+    *,
+    comments,
+    reason: str,
+    ends_at,
+    moderator,
+    include_network: bool = False,
+    spam_pending: bool = False,
+) -> list[Suspension]:
+    """Suspend the commenters who wrote `comments` (one suspension per commenter, or per network
+    when it has no key), logging it; optionally send their pending comments to spam."""
+
+    with transaction.atomic():
+        chosen: dict[str, Comment] = {}
+        for comment in comments.select_related("user").order_by("-created", "-pk"):
+            network = (network_of(comment.ip_address) or "") if include_network else ""
+            if comment.commenter or network:
+                chosen.setdefault(comment.commenter or f"net:{network}", comment)
+        made = []
+        for comment in chosen.values():
+            network = (network_of(comment.ip_address) or "") if include_network else ""
+            made.append(
+                Suspension.objects.create(
+                    commenter=comment.commenter,
+                    ip_network=network,
+                    label=suspensions.label_for(comment),
+                    comment=comment,
+                    reason=reason[:300],
+                    ends_at=ends_at,
+                    created_by=moderator,
+                )
+            )
+            moderation_log.actions_log(
+                comments=[comment], kind=ModerationAction.Kind.SUSPENDED, moderator=moderator,
+                note=reason,
+            )  # fmt: skip
+        if spam_pending:
+            suspended_pending_to_spam(suspensions=made, moderator=moderator)
+    return made
+
+
+def suspended_pending_to_spam(*, suspensions, moderator) -> int:
+    """Every pending comment of the suspended commenters goes to spam, in one action (logged
+    per comment by the moderation service)."""
+    keys = {s.commenter for s in suspensions if s.commenter}
+    if not keys:
+        return 0
+    pending = Comment.objects.filter(commenter__in=keys, status=Comment.Status.PENDING)
+    return comments_set_status(comments=pending, status=Comment.Status.SPAM, moderator=moderator)

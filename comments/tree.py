@@ -11,7 +11,7 @@ from itertools import groupby
 
 from django.utils.safestring import mark_safe
 
-from comments import conf, render, tree_cache
+from comments import discussion, render, tree_cache
 from comments.models import Comment
 
 
@@ -31,7 +31,7 @@ def render_tree(
 
     Threads holding the viewer's own pending comments are personal: rendered fresh, never
     stored in the shared cache. `rows` (whole threads, each in tree order) renders a part of
-    the tree instead, as comments.pages does. Threads holding a comment the viewer may still
+    the tree instead, as comments.paging does. Threads holding a comment the viewer may still
     edit (`editable`, comments.editing) are personal too: they carry an "Edit" link.
     """
     if rows is None:
@@ -44,7 +44,7 @@ def render_tree(
         for thread, is_personal in zip(threads, personal, strict=True)
     ]
     cached = tree_cache.get_threads([f for f in fingerprints if f])
-    reply_level_limit = conf.max_depth() - 1
+    reply_level_limit = discussion.max_depth() - 1
     labels = None
     parts, fresh = [], {}
     for thread, fingerprint in zip(threads, fingerprints, strict=True):

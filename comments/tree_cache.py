@@ -14,7 +14,7 @@ import hashlib
 from django.core.cache import cache
 from django.utils import translation
 
-from comments import conf
+from comments import conf, discussion
 from core import versions
 
 
@@ -43,11 +43,11 @@ def last_changed(article_id: int) -> float | None:
 
 
 def _suffix() -> str:
-    return f"{translation.get_language()}:d{conf.max_depth()}"
+    return f"{translation.get_language()}:d{discussion.max_depth()}"
 
 
 def page_key(article_id: int, version: int, page: str) -> str:
-    """One page of an article's discussion (comments.pages), under the article's version."""
+    """One page of an article's discussion (comments.paging), under the article's version."""
     return f"comments:page:{article_id}:{version}:{page}:{_suffix()}"
 
 

@@ -7,8 +7,10 @@ which left a signed cookie naming the address's row (a number, never the address
 user counts through their account. A stranger typing a regular's address has neither: held.
 
 When a comment is held while that rule is on and its address is not proved by the browser, the
-address is sent one link (at most once a day, so nobody can use the form to flood a stranger's
-inbox). The link opens a page with a button: mail scanners that fetch links confirm nothing.
+address is sent one link (at most once a day per address, COMMENTS_PROOF_MAILS_PER_MAILBOX a day
+per mailbox with `+tag`s and case folded, and COMMENTS_PROOF_MAILS_PER_CLIENT an hour per client
+address, so nobody can use the form to flood a stranger's inbox; the comment is taken the same).
+The link opens a page with a button: mail scanners that fetch links confirm nothing.
 """
 
 import logging
@@ -20,8 +22,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from comments import conf, notifications
+from comments import conf, discussion, mail
 from comments.models import Comment, CommenterAddress
+from core import ratelimit
 from core.mail import site_url
 from core.privacy import iso
 
@@ -33,6 +36,12 @@ ASK_AGAIN_AFTER = timedelta(days=1)
 PROOF_COOKIE = "comments_proof"
 PROOF_SALT = "comments.address-proof"
 PROOF_MAX_AGE = timedelta(days=365)
+CLIENT_LIMIT = ratelimit.PerAddress(
+    "comments-proof", conf, "COMMENTS_PROOF_MAILS_PER_CLIENT", "COMMENTS_PROOF_CLIENT_WINDOW"
+)
+MAILBOX_CAP = ratelimit.PerMailbox(
+    "comments-proof", conf, "COMMENTS_PROOF_MAILS_PER_MAILBOX", "COMMENTS_MAILBOX_WINDOW"
+)
 
 
 def is_returning_commenter(*, email: str, user=None, proven_email: str = "") -> bool:
@@ -40,8 +49,8 @@ def is_returning_commenter(*, email: str, user=None, proven_email: str = "") -> 
     otherwise the typed address when this browser has proved it (see proven_email())."""
     if user is not None and user.is_authenticated:
         return Comment.objects.public().filter(user=user).exists()
-    email = notifications.normal_email(email)
-    if not email or email != notifications.normal_email(proven_email):
+    email = mail.normal_email(email)
+    if not email or email != mail.normal_email(proven_email):
         return False
     return Comment.objects.public().filter(author_email__iexact=email).exists()
 
@@ -94,7 +103,7 @@ def address_confirm(*, address: CommenterAddress) -> CommenterAddress:
 
 def address_mark_confirmed(*, email: str) -> CommenterAddress | None:
     """Another proof of the same kind (a followed opt-in link sent to the address)."""
-    email = notifications.normal_email(email)
+    email = mail.normal_email(email)
     if not email:
         return None
     address, _ = CommenterAddress.objects.get_or_create(email=email)
@@ -106,14 +115,10 @@ def address_confirmation_request(*, comment: Comment, proven_email: str = "") ->
 
     Called after commit. Returns whether a message went out; a failure is logged, not raised.
     """
-    email = notifications.normal_email(comment.author_email)
-    if (
-        not email
-        or comment.user_id is not None
-        or email == notifications.normal_email(proven_email)
-    ):
+    email = mail.normal_email(comment.author_email)
+    if not email or comment.user_id is not None or email == mail.normal_email(proven_email):
         return False
-    if not conf.discussion().auto_approve_returning:
+    if not discussion.current().auto_approve_returning:
         return False
     with transaction.atomic():
         address, _ = CommenterAddress.objects.select_for_update().get_or_create(email=email)
@@ -122,15 +127,18 @@ def address_confirmation_request(*, comment: Comment, proven_email: str = "") ->
             return False
         address.asked_at = now
         address.save(update_fields=["asked_at"])
+    if not (CLIENT_LIMIT.allow(comment.ip_address) and MAILBOX_CAP.allow(email)):
+        logger.info("Address confirmation for comment %s not sent: mail limit", comment.pk)
+        return False
     link = site_url(reverse("comments:confirm-address", args=[make_token(address)]))
     with translation.override(settings.LANGUAGE_CODE):
-        message = notifications.render_message(
+        message = mail.render_message(
             "confirm_address",
             comment.author_email,
             {"site_name": settings.SITE_NAME, "confirm_url": link, "days": LINK_MAX_AGE.days},
         )
     try:
-        message.send(using=notifications.MAILER)
+        message.send(using=mail.MAILER)
     except Exception:
         logger.exception("Could not send the address confirmation for comment %s", comment.pk)
         return False
@@ -144,9 +152,9 @@ def export_addresses(email: str) -> list[dict]:
             "asked_at": iso(a.asked_at),
             "confirmed_at": iso(a.confirmed_at),
         }
-        for a in CommenterAddress.objects.filter(email=notifications.normal_email(email))
+        for a in CommenterAddress.objects.filter(email=mail.normal_email(email))
     ]
 
 
 def erase_addresses(email: str) -> int:
-    return CommenterAddress.objects.filter(email=notifications.normal_email(email)).delete()[0]
+    return CommenterAddress.objects.filter(email=mail.normal_email(email)).delete()[0]

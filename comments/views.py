@@ -11,7 +11,7 @@ from blog.models import Article
 from comments import conf, editing, verification
 from comments.forms import CommentForm
 from comments.own_pending import add_own_pending, own_pending_ids
-from comments.pages import comment_location
+from comments.paging import comment_location
 from comments.remember import forget_commenter, remember_commenter
 from comments.services import CommentRefused, comment_post
 from core import ratelimit

@@ -13,3 +13,5 @@ accesslog = "-"
 errorlog = "-"
 max_requests = 2000
 max_requests_jitter = 200
+# The readership beacon is not written to the access log (no reader's address or agent kept).
+logger_class = "config.gunicorn_logging.AccessLogWithoutBeacons"

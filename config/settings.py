@@ -5,6 +5,7 @@ email, DEBUG on. Production sets DJANGO_ENV=production and must give SECRET_KEY 
 """
 
 import os
+import sys
 import tempfile
 from datetime import timedelta
 from pathlib import Path
@@ -18,6 +19,7 @@ from django_prose_editor.config import html_tags
 from js_asset import static_lazy
 
 from config.env import env_bool, env_int, env_list, env_str, load_dotenv
+from core.dev_server import site_url_from_command_line
 from media import conf as media_conf
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -54,17 +56,24 @@ INSTALLED_APPS = [
     "core",
     "media",
     "blog",
+    "pages",
     "comments",
     "newsletter",
     "contact",
+    "readership",
     "wordpress",
+    "ninja",  # django-ninja: its static files serve the API docs (api/urls.py)
+    "api",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outermost of what touches the body: an anonymous reader's page gzipped (core.compression).
+    "core.page_cache.PublicPagesGZipMiddleware",
     # In production, absolute links are built on SITE_URL, not on the Host a client sent.
     "config.security.SiteUrlMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "api.cors.CorsMiddleware",  # only under /api/, off unless API_CORS_ALLOWED_ORIGINS
     "config.security.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -259,21 +268,11 @@ TASKS = {
         "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
-# Emails: attempts before a send is recorded as failed, the first retry delay (doubled each
-# time, at most an hour), and after how long a send claimed by a killed worker is retried.
-EMAIL_MAX_ATTEMPTS = env_int("EMAIL_MAX_ATTEMPTS", 12)
-EMAIL_RETRY_DELAY = env_int("EMAIL_RETRY_DELAY", 30)
-
 SITE_NAME = env_str("SITE_NAME", "Rivista")
 
-# Images: what an upload may be, and the widths of the renditions served with srcset.
-IMAGE_MAX_UPLOAD_BYTES = env_int("IMAGE_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
-IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)
-IMAGE_RENDITION_WIDTHS = (480, 960, 1440)
-# Uploads are refused while the media folder's disk has less than this left (plus room for them).
-IMAGE_MIN_FREE_BYTES = env_int("IMAGE_MIN_FREE_BYTES", 50 * 1024 * 1024)
-# Embeds: providers added to (or, set to None, removed from) media.conf's allowlist.
-MEDIA_EMBED_PROVIDERS = {}
+# Images (IMAGE_*: upload limits, rendition widths, the free space kept) and embeds
+# (MEDIA_EMBED_PROVIDERS: providers added to, or set to None removed from, the allowlist): the
+# defaults are in media/conf.py.
 # The article editor's media buttons (library image, gallery, embed), loaded as an ES module by
 # django-prose-editor. The tags listed here only matter to its own nh3 sanitizer, which we do
 # not use: every body goes through core.sanitizer, which allows exactly these.
@@ -301,7 +300,13 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # The public address: emails have no request, so their links are built on it (core.mail). In
 # production every absolute link on a page (canonical, OpenGraph, JSON-LD, feeds, sitemap) is
 # built on it too, never on the Host header a client sent (config.security.SiteUrlMiddleware).
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# In development, unless set, the address runserver serves (core.dev_server: `make run
+# PORT=8101` writes email links to port 8101).
+SITE_URL = (
+    env_str("SITE_URL")
+    or (None if PRODUCTION else site_url_from_command_line(sys.argv))
+    or "http://127.0.0.1:8000"
+)
 _site = urlsplit(SITE_URL)
 LINKS_FROM_SITE_URL = env_bool("LINKS_FROM_SITE_URL", default=PRODUCTION)
 if PRODUCTION and (
@@ -315,10 +320,16 @@ if PRODUCTION and (
         "https://rivista.example (links in pages, feeds and emails are built on it)."
     )
 
-# App settings: the defaults live in each app's conf module (comments/conf.py,
-# newsletter/conf.py, blog/conf.py, core/page_cache.py); the environment overrides only what
-# it names.
+# App settings: the defaults live in each app's conf module (core/conf.py, media/conf.py,
+# blog/conf.py, comments/conf.py, newsletter/conf.py, contact/conf.py; core/page_cache.py for
+# PAGE_CACHE_*); the environment overrides only what it names. Emails: attempts before a send
+# is recorded as failed and the first retry delay (doubled each time, at most an hour).
 for _name in (
+    "EMAIL_MAX_ATTEMPTS",
+    "EMAIL_RETRY_DELAY",
+    "IMAGE_MAX_UPLOAD_BYTES",
+    "IMAGE_MAX_PIXELS",
+    "IMAGE_MIN_FREE_BYTES",
     "COMMENTS_RATE_LIMIT",
     "NEWSLETTER_CONFIRM_DAYS",
     "NEWSLETTER_RATE_LIMIT",
@@ -334,6 +345,9 @@ for _name in (
 ):
     if _name in os.environ:
         globals()[_name] = env_int(_name, 0)
+# Other sites whose pages may read the JSON API from a browser (api.cors; none by default).
+if "API_CORS_ALLOWED_ORIGINS" in os.environ:
+    API_CORS_ALLOWED_ORIGINS = env_list("API_CORS_ALLOWED_ORIGINS")
 if "PAGE_CACHE_ENABLED" in os.environ:  # core/page_cache.py: on unless this says otherwise
     PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", default=True)
 
@@ -378,15 +392,19 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
     # Embedded players, and only those of the allowlisted providers (media.conf): a frame is
     # created only after the reader clicks its placeholder.
-    "frame-src": media_conf.frame_origins(MEDIA_EMBED_PROVIDERS),
+    "frame-src": media_conf.frame_origins(globals().get("MEDIA_EMBED_PROVIDERS")),
     "base-uri": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
     "form-action": [CSP.SELF],
 }
 
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    # Django's own "django" logger has a console handler of its own when DEBUG is on: with the
+    # root's, every line under it (each worker task, django.tasks) was written twice.
+    "loggers": {"django": {"handlers": [], "level": LOG_LEVEL, "propagate": True}},
 }

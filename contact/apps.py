@@ -7,12 +7,13 @@ class ContactConfig(AppConfig):
     verbose_name = _("Contact")
 
     def ready(self):
-        from blog.pages import register_page_template
         from contact.privacy import erase_messages, export_messages
         from core import privacy
+        from pages.layouts import register_page_template
 
         privacy.register(
             "contact_messages",
+            label=_("Contact messages"),
             exporter=export_messages,
             eraser=erase_messages,
             export_permission="contact.view_contactmessage",

@@ -2,7 +2,9 @@
 
 One small function, called after commit (contact.services), so moving it to a background task
 is a one-line change. The receipt never repeats what the sender typed: the form cannot be used
-to send somebody else a message of one's choosing. Failures are logged and swallowed.
+to send somebody else a message of one's choosing, and a mailbox gets at most
+CONTACT_RECEIPTS_PER_MAILBOX receipts a day (the message reaches the editors either way).
+Failures are logged and swallowed.
 """
 
 import logging
@@ -14,10 +16,16 @@ from django.urls import reverse
 from django.utils import translation
 
 from blog.notifications import editor_addresses
+from contact import conf
 from contact.models import ContactMessage
+from core import ratelimit
 from core.mail import site_url
 
 logger = logging.getLogger(__name__)
+
+RECEIPT_CAP = ratelimit.PerMailbox(
+    "contact-receipt", conf, "CONTACT_RECEIPTS_PER_MAILBOX", "CONTACT_RECEIPT_WINDOW"
+)
 
 
 def _message(kind: str, to: str, context: dict, **extra) -> EmailMessage:
@@ -46,8 +54,10 @@ def message_received(message: ContactMessage) -> None:
                 _message("editors", to, context, reply_to=[message.email])
                 for to in editor_addresses()
             ]
-        with translation.override(language):
-            outgoing.append(_message("receipt", message.email, {"site_name": settings.SITE_NAME}))
+        if RECEIPT_CAP.allow(message.email):
+            with translation.override(language):
+                context = {"site_name": settings.SITE_NAME}
+                outgoing.append(_message("receipt", message.email, context))
     except Exception:
         logger.exception("Could not prepare the emails for contact message %s", message.pk)
         return

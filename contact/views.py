@@ -6,13 +6,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from blog.models import Page
-from blog.page_views import render_page
 from contact import conf
 from contact.forms import ContactForm
 from contact.services import contact_message_receive
 from core import ratelimit
 from core.client_address import client_ip
+from pages.models import Page
+from pages.views import render_page
 
 PAGE_TEMPLATE = "contact/page.html"
 logger = logging.getLogger(__name__)

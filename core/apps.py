@@ -16,6 +16,7 @@ class CoreConfig(AppConfig):
         # The copies of the emails sent to an address are personal data too.
         privacy.register(
             "emails",
+            label=_("Copies of the emails sent to the address"),
             exporter=export_outgoing_email,
             eraser=erase_outgoing_email,
             export_permission="core.view_outgoingemail",

@@ -36,3 +36,18 @@ def client_ip(request) -> str | None:
         if len(hops) >= proxies:
             return valid_ip(hops[-proxies])
     return valid_ip(request.META.get("REMOTE_ADDR"))
+
+
+def network_of(value: str | None) -> str | None:
+    """The network an address belongs to, as one household or office usually holds it: the /24
+    of an IPv4 address, the /64 of an IPv6 one (an IPv4-mapped IPv6 address counts as IPv4).
+    None when `value` is not an address. For telling different readers apart: one person
+    easily has many addresses of one network, rarely addresses of many."""
+    ip = valid_ip(value)
+    if ip is None:
+        return None
+    address = ipaddress.ip_address(ip)
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    prefix = 24 if address.version == 4 else 64
+    return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False))

@@ -15,9 +15,14 @@ a fresh timestamp), so a reader without JavaScript posts the form as before. A r
 reached for anything personal anyway (a CSRF token outside a hole, a session it changed, a
 cookie it set, a CSP nonce) is served to its visitor but not kept.
 
-Who is served from it: GET and HEAD from a visitor who is not logged in and sends no cookie but
-the CSRF and language ones (a session, a flash message, a remembered commenter all skip it), at
-an address whose query holds only the parameters the view names. Everything else renders.
+Who is an anonymous reader is decided here and nowhere else (`is_anonymous_reader`): GET and
+HEAD from a visitor who is not logged in and sends no cookie but the CSRF and language ones (a
+session, a flash message, a remembered commenter all make the page theirs). Such a reader is
+served from the cache at an address whose query holds only the parameters the view names
+(`can_keep`); blog.conditional gives the same readers ETags and 304s at any address, and nobody
+else either. The ETag is one per page and encoding: made from what the page depends on
+(`etag_base`, given by the view) and the visitor's CSRF secret, whether the page is served kept
+or rendered.
 """
 
 import hashlib
@@ -31,12 +36,13 @@ from functools import cache as memoize
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from django.middleware.gzip import GZipMiddleware
 from django.utils import translation
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, quote_etag
 from django.utils.module_loading import import_string
 
-from core import versions
+from core import compression, versions
 
 DEFAULTS = {
     # Off: every page renders (the ETag/304 answers still work).
@@ -97,13 +103,25 @@ def _cookies_allowed() -> frozenset:
     return frozenset({settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME})
 
 
+def is_anonymous_reader(request: HttpRequest) -> bool:
+    """The one rule for who reads the public pages as everyone does: a GET or HEAD, not logged
+    in, sending no cookie but the CSRF and language ones. Only such readers get validators and
+    kept pages; everyone else gets a page rendered for them."""
+    user = getattr(request, "user", None)  # none on a request refused before authentication
+    return (
+        request.method in ("GET", "HEAD")
+        and user is not None
+        and not user.is_authenticated
+        and set(request.COOKIES) <= _cookies_allowed()
+    )
+
+
 def can_keep(request: HttpRequest, params: Iterable[str] = ()) -> bool:
-    """Whether this request may be answered from (and its page kept in) the page cache."""
+    """Whether this request may be answered from (and its page kept in) the page cache: an
+    anonymous reader at an address whose query holds only `params`."""
     return (
         setting("PAGE_CACHE_ENABLED")
-        and request.method in ("GET", "HEAD")
-        and not request.user.is_authenticated
-        and set(request.COOKIES) <= _cookies_allowed()
+        and is_anonymous_reader(request)
         and set(request.GET) <= set(params)
     )
 
@@ -126,10 +144,15 @@ def csrf_secret(request: HttpRequest) -> str:
     return request.META.get("CSRF_COOKIE") or request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
 
 
-def _etag(entry: dict, request: HttpRequest) -> str:
-    # The page embeds tokens made from the visitor's CSRF secret: a copy is theirs alone.
-    seed = f"{entry['seed']}:{csrf_secret(request)}"
+def etag(etag_base: str, request: HttpRequest) -> str:
+    """The page's one ETag (quoted): what it depends on (`etag_base`, from the view) and the
+    visitor's CSRF secret, since the page embeds tokens made from it: a copy is theirs alone."""
+    seed = f"{etag_base}:{csrf_secret(request)}"
     return quote_etag(hashlib.blake2b(seed.encode(), digest_size=16).hexdigest())
+
+
+def _etag(entry: dict, request: HttpRequest) -> str:
+    return etag(entry["etag_base"], request)
 
 
 def _current(entry: dict) -> bool:
@@ -138,8 +161,9 @@ def _current(entry: dict) -> bool:
     return versions.current(list(entry["versions"])) == entry["versions"]
 
 
-def _fill(request: HttpRequest, entry: dict) -> bytes:
-    """The kept bytes joined with this visitor's values (each hole's value made once)."""
+def _pieces(request: HttpRequest, entry: dict) -> list[bytes]:
+    """The page as served to this visitor: kept text and their values, alternating (each
+    hole's value made once)."""
     values = {}
     pieces = []
     for index, part in enumerate(entry["parts"]):
@@ -151,23 +175,39 @@ def _fill(request: HttpRequest, entry: dict) -> bytes:
             filler, args = entry["holes"][hole_index]
             values[hole_index] = _filler(filler)(request, *args).encode(entry["charset"])
         pieces.append(values[hole_index])
-    return b"".join(pieces)
+    return pieces
+
+
+def _fill(request: HttpRequest, entry: dict) -> bytes:
+    """The kept bytes joined with this visitor's values."""
+    return b"".join(_pieces(request, entry))
 
 
 def _respond(request: HttpRequest, entry: dict) -> HttpResponse:
-    """The kept page with this visitor's values in its holes (a 304 if their copy is current)."""
+    """The kept page with this visitor's values in its holes (a 304 if their copy is current),
+    gzipped as it was kept for a client that accepts it."""
+    gzipped = entry["gzip"] is not None and compression.accepts_gzip(request)
+    # One ETag per encoding, as GZipMiddleware makes it for a rendered page: weak when gzipped.
+    page_etag = _etag(entry, request)
     unchanged = get_conditional_response(
-        request, etag=_etag(entry, request), last_modified=entry["last_modified"]
+        request, etag=page_etag, last_modified=entry["last_modified"]
     )
     if unchanged is not None:
         return unchanged
-    response = HttpResponse(_fill(request, entry), status=entry["status"])
+    pieces = _pieces(request, entry)
+    if gzipped:
+        response = HttpResponse(compression.gzip_spliced(entry["gzip"], pieces))
+        response["Content-Encoding"] = "gzip"
+    else:
+        response = HttpResponse(b"".join(pieces))
+    response.status_code = entry["status"]
     for header, value in entry["headers"]:
         response[header] = value
     # After the fill: a first visit's token came with a new secret, which the ETag must know.
-    response["ETag"] = _etag(entry, request)
+    response["ETag"] = ("W/" if gzipped else "") + _etag(entry, request)
     response["Last-Modified"] = http_date(entry["last_modified"])
     patch_cache_control(response, no_cache=True)  # stored, but asked about every time
+    patch_vary_headers(response, ["Accept-Encoding"])
     return response
 
 
@@ -180,6 +220,9 @@ def serve(request: HttpRequest, params: Iterable[str] = ()) -> HttpResponse | No
         return None
     return _respond(request, entry)
 
+
+# Smaller pages gain less than the gzip frame costs (GZipMiddleware's threshold too).
+MIN_COMPRESSED_SIZE = 200
 
 _KEPT_HEADERS = ("Content-Type", "Content-Language", "X-Robots-Tag", "Link")
 
@@ -204,10 +247,12 @@ def render_and_keep(
     depends_on: Iterable[str],
     fresh_until: float | None = None,
     last_modified: int,
+    etag_base: str,
 ) -> HttpResponse:
     """Render the page with holes for what is personal, keep it if nothing else was, and answer
     this visitor from it. `depends_on` names the versions (core.versions) whose move retires
-    the page; `fresh_until` is when it changes by itself (a timestamp), if ever.
+    the page; `fresh_until` is when it changes by itself (a timestamp), if ever; `last_modified`
+    and `etag_base` are the page's validators, the same a rendered page gets (blog.conditional).
 
     Call it only where can_keep(request, params) holds and the view found nothing personal.
     """
@@ -232,11 +277,26 @@ def render_and_keep(
         "versions": page_versions,
         "fresh_until": fresh_until,
         "last_modified": last_modified,
-        "seed": secrets.token_hex(8),
+        "etag_base": etag_base,
+        # Compressed once, here; a hit splices the visitor's values in (core.compression).
+        "gzip": None,
     }
     if not _keepable(request, response, body):
         # This visitor's page alone: their values in the holes, nothing kept, no validators.
         response.content = _fill(request, entry)
         return response
+    if len(body) >= MIN_COMPRESSED_SIZE:
+        entry["gzip"] = compression.gzip_segments(entry["parts"][::2])
     cache.set(_key(request), entry, timeout=setting("PAGE_CACHE_SECONDS"))
     return _respond(request, entry)
+
+
+class PublicPagesGZipMiddleware(GZipMiddleware):
+    """Django's GZipMiddleware (a random-length name in each gzip header against BREACH) for
+    the pages of anonymous readers only, never one marked private: see core.compression for
+    which pages hold a secret. A kept page comes already compressed and is left as it is."""
+
+    def process_response(self, request, response):
+        if not is_anonymous_reader(request) or "private" in response.get("Cache-Control", ""):
+            return response
+        return super().process_response(request, response)

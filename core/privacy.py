@@ -7,11 +7,19 @@ AppConfig.ready():
 
     from core import privacy
 
-    privacy.register("newsletter", exporter=export_subscriptions, eraser=erase_subscriptions)
+    privacy.register(
+        "newsletter",
+        label=_("Newsletter subscription"),
+        exporter=export_subscriptions,
+        eraser=erase_subscriptions,
+    )
 
 personal_data_export() / personal_data_erase() run every registered kind, so the commands and
 the admin actions (in comments: a person is found from their comments) pick a new kind up with
-no change. Kinds run in the order their apps are installed.
+no change. Kinds run in the order their apps are installed. Each kind reports its own count,
+under its own label: personal_data_counts() says what erasing would change before it is done,
+personal_data_erase_each() what it changed, kind by kind (a person with only a subscription is
+told about a subscription, not about "0 comments").
 """
 
 from collections.abc import Callable
@@ -23,6 +31,7 @@ from django.utils import timezone
 
 Exporter = Callable[[str], object]
 Eraser = Callable[[str], int]
+Counter = Callable[[str], int]
 
 
 @dataclass(frozen=True)
@@ -30,6 +39,10 @@ class DataKind:
     name: str
     exporter: Exporter
     eraser: Eraser | None = None
+    # What the records are called where a person is told what is erased (a lazy translation),
+    # and how many an address has (by default, the rows its exporter lists).
+    label: str = ""
+    counter: Counter | None = None
     # What a staff member needs ("app.codename") to export or erase this kind from the admin:
     # a Moderator asking about a commenter gets the comments, not the newsletter subscription.
     # None: whoever may run the tool at all. Commands (the shell) are not limited.
@@ -47,6 +60,8 @@ def register(
     eraser: Eraser | None = None,
     export_permission: str | None = None,
     erase_permission: str | None = None,
+    label: str = "",
+    counter: Counter | None = None,
 ) -> None:
     """Add (or replace, so a reloaded app does not register twice) a kind of personal data."""
     _kinds[name] = DataKind(
@@ -55,6 +70,8 @@ def register(
         eraser=eraser,
         export_permission=export_permission,
         erase_permission=erase_permission,
+        label=label or name,
+        counter=counter,
     )
 
 
@@ -96,19 +113,49 @@ def personal_data_export(*, email: str, user=None) -> dict:
     return {"email": email, "exported_at": timezone.now().isoformat(), "data": data}
 
 
-def personal_data_erase(*, email: str, user=None) -> int:
-    """Erase (anonymize) what every registered kind holds about an address, in one transaction.
+@dataclass(frozen=True)
+class Tally:
+    """How many records of one kind an address has (or had, once erased)."""
 
-    Returns how many records were changed, all kinds together. With `user` (the admin), only
-    the kinds that user may erase.
-    """
+    name: str
+    label: str
+    count: int
+
+
+def _erasable(user) -> list[DataKind]:
+    return [k for k in kinds() if k.eraser is not None and _allowed(k.erase_permission, user)]
+
+
+def _count(kind: DataKind, email: str) -> int:
+    if kind.counter is not None:
+        return kind.counter(email)
+    return len(kind.exporter(email))
+
+
+def personal_data_counts(*, email: str, user=None) -> list[Tally]:
+    """What erasing an address would change, kind by kind (each kind counts its own records).
+    With `user` (the admin), only the kinds that user may erase."""
+    email = _required_email(email)
+    return [Tally(k.name, str(k.label), _count(k, email)) for k in _erasable(user)]
+
+
+def personal_data_erase_each(*, email: str, user=None) -> list[Tally]:
+    """Erase (anonymize) what every registered kind holds about an address, in one transaction;
+    how many records each kind changed. With `user` (the admin), only the kinds that user may
+    erase."""
     email = _required_email(email)
     with transaction.atomic():
-        return sum(
-            kind.eraser(email)
-            for kind in kinds()
-            if kind.eraser is not None and _allowed(kind.erase_permission, user)
-        )
+        return [Tally(k.name, str(k.label), k.eraser(email)) for k in _erasable(user)]
+
+
+def personal_data_erase(*, email: str, user=None) -> int:
+    """personal_data_erase_each(), as how many records were changed, all kinds together."""
+    return sum(tally.count for tally in personal_data_erase_each(email=email, user=user))
+
+
+def found(tallies: list[Tally]) -> list[Tally]:
+    """The kinds that hold (or held) something: what a person is told about."""
+    return [tally for tally in tallies if tally.count]
 
 
 def is_empty(export: dict) -> bool:

@@ -7,6 +7,7 @@ Linker are not thread-safe: each thread builds and keeps its own.
 import re
 import threading
 from html import unescape
+from html.parser import HTMLParser
 
 import bleach
 from bleach.linkifier import Linker
@@ -118,6 +119,27 @@ def clean_article_html(html: str) -> str:
     if not html:
         return ""
     return _article_cleaner().clean(html).strip()
+
+
+class _ImageSources(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.sources = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "img":
+            src = dict(attrs).get("src")
+            if src and src.strip():
+                self.sources.append(src.strip())
+
+
+def article_image_sources(html: str) -> list[str]:
+    """The address of every image an article body keeps once sanitized, in order: what a
+    reader's browser, or a newsletter reader's mail client, would fetch."""
+    parser = _ImageSources()
+    parser.feed(clean_article_html(html))
+    parser.close()
+    return parser.sources
 
 
 # A little formatting in comments, as readers type it in mail and chat (a small, strict subset

@@ -10,45 +10,31 @@ EMAIL_RETRY_MAX_DELAY), up to EMAIL_MAX_ATTEMPTS, and the OutgoingEmail row keep
 import logging
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.mail import mailers
 from django.db.models import F, Q
 from django.dispatch import receiver
 from django.tasks import task
 from django.utils import timezone
 
-from core import mail_queue
+from core import conf, mail_data
 from core.models import OutgoingEmail
 from core.signals import worker_started
 
 logger = logging.getLogger(__name__)
 
-DEFAULTS = {
-    # Attempts per email before it is recorded as failed: with the delays below, about nine
-    # hours of SMTP outage are ridden out.
-    "EMAIL_MAX_ATTEMPTS": 12,
-    "EMAIL_RETRY_DELAY": 30,  # seconds before the second attempt, doubled for each next one
-    "EMAIL_RETRY_MAX_DELAY": 3600,
-    # A send claimed this long ago by a worker that never finished it (killed) is tried again.
-    "EMAIL_CLAIM_TIMEOUT": 600,
-}
 # Transactional email goes ahead of newsletter batches waiting in the same queue.
 EMAIL_PRIORITY = 50
 
 
-def setting(name: str):
-    return getattr(settings, name, DEFAULTS[name])
-
-
 def retry_delay(attempts: int) -> timedelta:
     """How long to wait after the given number of failed attempts."""
-    seconds = setting("EMAIL_RETRY_DELAY") * 2 ** max(attempts - 1, 0)
-    return timedelta(seconds=min(seconds, setting("EMAIL_RETRY_MAX_DELAY")))
+    seconds = conf.get("EMAIL_RETRY_DELAY") * 2 ** max(attempts - 1, 0)
+    return timedelta(seconds=min(seconds, conf.get("EMAIL_RETRY_MAX_DELAY")))
 
 
 def _stale_claim(now) -> Q:
     """A send a worker claimed and never finished (it was killed): anyone may take it."""
-    stale = now - timedelta(seconds=setting("EMAIL_CLAIM_TIMEOUT"))
+    stale = now - timedelta(seconds=conf.get("EMAIL_CLAIM_TIMEOUT"))
     return Q(status=OutgoingEmail.Status.SENDING, claimed_at__lt=stale)
 
 
@@ -75,7 +61,7 @@ def send_queued_email(email_id: int) -> str:
     if outgoing is None:
         return "skipped"
     try:
-        message = mail_queue.message_from_data(outgoing.message)
+        message = mail_data.message_from_data(outgoing.message)
         with mailers[outgoing.mailer] as connection:
             connection.send_messages([message])
     except Exception as error:
@@ -87,9 +73,21 @@ def send_queued_email(email_id: int) -> str:
     return "sent"
 
 
+def enqueue_send(pk: int, *, run_after=None) -> bool:
+    """Hand one stored email to the task queue; False if the backend cannot defer (it waits
+    for resume_outgoing, run whenever a worker starts)."""
+    task = send_queued_email
+    if run_after is not None:
+        if not task.get_backend().supports_defer:
+            return False
+        task = task.using(run_after=run_after)
+    task.enqueue(pk)
+    return True
+
+
 def _failed(outgoing: OutgoingEmail, error: Exception) -> str:
-    outgoing.last_error = mail_queue.describe(error)
-    if mail_queue.is_permanent(error) or outgoing.attempts >= setting("EMAIL_MAX_ATTEMPTS"):
+    outgoing.last_error = mail_data.describe(error)
+    if mail_data.is_permanent(error) or outgoing.attempts >= conf.get("EMAIL_MAX_ATTEMPTS"):
         outgoing.status = OutgoingEmail.Status.FAILED
         outgoing.next_attempt_at = None
         outgoing.save(update_fields=["status", "next_attempt_at", "last_error", "updated"])
@@ -105,7 +103,7 @@ def _failed(outgoing: OutgoingEmail, error: Exception) -> str:
         outgoing.next_attempt_at.isoformat(),
         outgoing.last_error,
     )
-    mail_queue.enqueue_send(outgoing.pk, run_after=outgoing.next_attempt_at)
+    enqueue_send(outgoing.pk, run_after=outgoing.next_attempt_at)
     return "retrying"
 
 
@@ -120,7 +118,7 @@ def email_retry(*, pks) -> int:
         status=OutgoingEmail.Status.QUEUED, attempts=0, next_attempt_at=None, updated=timezone.now()
     )
     for pk in rows:
-        mail_queue.enqueue_send(pk)
+        enqueue_send(pk)
     return len(rows)
 
 
@@ -134,7 +132,7 @@ def resume_outgoing() -> int:
     ).values_list("pk", flat=True)
     count = 0
     for pk in due.iterator():
-        mail_queue.enqueue_send(pk)
+        enqueue_send(pk)
         count += 1
     return count
 

@@ -13,7 +13,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from media import pipeline
+from media import conf, pipeline
 
 
 class Image(models.Model):
@@ -106,7 +106,7 @@ class Image(models.Model):
     def stored_names(self) -> list[str]:
         """Every file this image has in storage: the original and its renditions."""
         return [self.file.name] + [
-            pipeline.rendition_name(self.file.name, w) for w in settings.IMAGE_RENDITION_WIDTHS
+            pipeline.rendition_name(self.file.name, w) for w in conf.get("IMAGE_RENDITION_WIDTHS")
         ]
 
     def thumbnail_url(self) -> str:

@@ -9,18 +9,21 @@ a WebP still would stop it).
 """
 
 import io
+import itertools
 import os
+import re
 import shutil
 import warnings
 from pathlib import PurePosixPath
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.template.defaultfilters import filesizeformat, floatformat
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
+
+from media import conf
 
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
 UPLOAD_HELP_TEXT = _("A JPEG, PNG, WebP or GIF image. Metadata such as GPS position is removed.")
@@ -40,16 +43,85 @@ def check_space(size: int | None) -> None:
         free = shutil.disk_usage(root if os.path.isdir(root) else os.path.dirname(root)).free
     except OSError:
         return
-    if free < size * SPACE_FACTOR + settings.IMAGE_MIN_FREE_BYTES:
+    if free < size * SPACE_FACTOR + conf.get("IMAGE_MIN_FREE_BYTES"):
         raise ValidationError(
             _("The server has no space left to store this image; nothing was saved."),
             code="no_space",
         )
 
 
-def _open(file) -> Image.Image:
-    """Open an upload with Pillow; every way it can fail becomes a clear ValidationError."""
-    max_bytes = settings.IMAGE_MAX_UPLOAD_BYTES
+# A GIF after its screen descriptor: blocks, each introduced by one byte (Pillow skips others).
+_GIF_BLOCK = re.compile(rb"[!,;]")
+
+
+def _skip_sub_blocks(data: bytes, pos: int) -> int:
+    """The position after a chain of GIF data sub-blocks (a length byte each, 0 to end)."""
+    while pos < len(data) and data[pos]:
+        pos += data[pos] + 1
+    return pos + 1
+
+
+def _table_size(packed: int) -> int:
+    return 3 << ((packed & 7) + 1) if packed & 0x80 else 0
+
+
+def gif_frame_count(data: bytes, limit: int) -> int:
+    """The frames of a GIF as Pillow reads them, counted from the block structure without
+    decoding any, and only up to limit + 1: a file of 400,000 tiny frames costs no more to
+    refuse than one just over the limit."""
+    pos = 13 + _table_size(data[10] if len(data) > 10 else 0)
+    frames = 0
+    while frames <= limit:
+        block = _GIF_BLOCK.search(data, pos)
+        if block is None or block.group() == b";":
+            break
+        pos = block.end()
+        if block.group() == b"!":
+            pos = _skip_sub_blocks(data, pos + 1)  # the label, then the extension's data
+            continue
+        frames += 1
+        packed = data[pos + 8] if pos + 8 < len(data) else 0
+        # The image descriptor, its colour table, the LZW code size, then the pixel data.
+        pos = _skip_sub_blocks(data, pos + 9 + _table_size(packed) + 1)
+    return frames
+
+
+def _frames(image: Image.Image, file) -> int:
+    """How many frames the pipeline would decode: a GIF's are counted, and refused above
+    IMAGE_MAX_FRAMES before any is decoded (other formats keep their first frame only)."""
+    if image.format != "GIF":
+        return 1
+    max_frames = conf.get("IMAGE_MAX_FRAMES")
+    file.seek(0)
+    frames = gif_frame_count(file.read(), max_frames)
+    if frames > max_frames:
+        raise ValidationError(
+            _(
+                "This animation has more than %(max)s frames, the most an image may have. "
+                "Shorten it and upload it again."
+            ),
+            code="too_many_frames",
+            params={"max": max_frames},
+        )
+    return max(frames, 1)
+
+
+def _check_pixels(image: Image.Image, frames: int) -> None:
+    width, height = image.size
+    if width * height * frames > conf.get("IMAGE_MAX_PIXELS"):
+        raise ValidationError(
+            _("The image is too large (%(w)s x %(h)s pixels); at most %(mp)s megapixels."),
+            code="too_many_pixels",
+            params={
+                "w": width,
+                "h": height,
+                "mp": floatformat(conf.get("IMAGE_MAX_PIXELS") / 1_000_000, -1),
+            },
+        )
+
+
+def _check_size(file) -> None:
+    max_bytes = conf.get("IMAGE_MAX_UPLOAD_BYTES")
     if file.size is not None and file.size > max_bytes:
         raise ValidationError(
             _("The file is too large (%(size)s); the limit is %(limit)s."),
@@ -57,6 +129,14 @@ def _open(file) -> Image.Image:
             params={"size": filesizeformat(file.size), "limit": filesizeformat(max_bytes)},
         )
     check_space(file.size)
+
+
+def _open(file) -> Image.Image:
+    """Open an upload with Pillow; every way it can fail becomes a clear ValidationError.
+
+    Nothing is decoded but the first frame, and only once the limits (bytes, frames, frames x
+    pixels) have been checked from the headers."""
+    _check_size(file)
     file.seek(0)
     try:
         with warnings.catch_warnings():
@@ -66,18 +146,8 @@ def _open(file) -> Image.Image:
                 raise ValidationError(
                     _("Upload a JPEG, PNG, WebP or GIF image."), code="invalid_format"
                 )
-            width, height = image.size
-            frames = getattr(image, "n_frames", 1) if image.format == "GIF" else 1
-            if width * height * frames > settings.IMAGE_MAX_PIXELS:
-                raise ValidationError(
-                    _("The image is too large (%(w)s x %(h)s pixels); at most %(mp)s megapixels."),
-                    code="too_many_pixels",
-                    params={
-                        "w": width,
-                        "h": height,
-                        "mp": floatformat(settings.IMAGE_MAX_PIXELS / 1_000_000, -1),
-                    },
-                )
+            _check_pixels(image, _frames(image, file))
+            file.seek(0)
             image.load()
     except ValidationError:
         raise
@@ -133,6 +203,22 @@ def _clean_copy(image: Image.Image) -> Image.Image:
     return clean
 
 
+def _animation(image: Image.Image) -> tuple[Image.Image, str, list[Image.Image]]:
+    """A GIF's frames, clean, with their durations: never more than IMAGE_MAX_FRAMES decoded
+    (_open refused more; the slice holds even if Pillow read the file otherwise)."""
+    frames = []
+    for source in itertools.islice(ImageSequence.Iterator(image), conf.get("IMAGE_MAX_FRAMES")):
+        frame = _clean_copy(source.copy())
+        if frame.mode == "RGB":
+            # Pillow hands the frames after the first as RGB: the GIF encoder's own palette for
+            # them (median cut) takes seconds over a long animation, a fast octree a fraction.
+            # (RGBA frames already get one, with their transparency.)
+            frame = frame.quantize(256, method=Image.Quantize.FASTOCTREE)
+        frame.info["duration"] = source.info.get("duration", 100)
+        frames.append(frame)
+    return frames[0], "GIF", frames[1:]
+
+
 def prepare_upload(field_file) -> None:
     """Before saving a model: replace a new upload with a metadata-free re-encoding."""
     if not field_file or getattr(field_file, "_committed", True):
@@ -140,11 +226,8 @@ def prepare_upload(field_file) -> None:
     upload = field_file.file
     image = _open(upload)
     fmt = image.format
-    if fmt == "GIF" and getattr(image, "n_frames", 1) > 1:
-        frames = [_clean_copy(frame.copy()) for frame in ImageSequence.Iterator(image)]
-        for frame, source in zip(frames, ImageSequence.Iterator(image), strict=True):
-            frame.info["duration"] = source.info.get("duration", 100)
-        data = _encode(frames[0], fmt, frames[1:])
+    if fmt == "GIF" and image.is_animated:
+        data = _encode(*_animation(image))
     else:
         data = _encode(_clean_copy(image), fmt)
     name = PurePosixPath(field_file.name).with_suffix("." + ALLOWED_FORMATS[fmt]).name
@@ -164,7 +247,7 @@ def rendition_widths(original_width: int | None) -> list[int]:
     """The rendition widths that exist for an image this wide (never an upscale)."""
     if not original_width:
         return []
-    return [w for w in settings.IMAGE_RENDITION_WIDTHS if w < original_width]
+    return [w for w in conf.get("IMAGE_RENDITION_WIDTHS") if w < original_width]
 
 
 def make_renditions(field_file) -> list[int]:
@@ -194,4 +277,4 @@ def is_animated(field_file) -> bool:
     if not field_file or not field_file.name.lower().endswith(".gif"):
         return False
     with field_file.open("rb") as handle, Image.open(handle) as image:
-        return getattr(image, "n_frames", 1) > 1
+        return image.is_animated  # reads up to the second frame's header, no further

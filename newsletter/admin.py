@@ -1,3 +1,5 @@
+import math
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -261,7 +263,8 @@ class IssueAdmin(admin.ModelAdmin):
             "confirmed": Subscriber.objects.filter(status=Subscriber.Status.CONFIRMED).count(),
             "article_count": len(issue_articles(issue)),
             "user_email": request.user.email,
-            "refresh": issue.status == Issue.Status.SENDING,
+            "refresh_seconds": _refresh_seconds(issue),
+            "due": issue.status == Issue.Status.SCHEDULED and _is_due(issue),
             "languages": settings.LANGUAGES,
         }
         return TemplateResponse(request, "admin/newsletter/issue/send.html", context)
@@ -290,6 +293,26 @@ class IssueAdmin(admin.ModelAdmin):
             return True
         self.message_user(request, done, messages.SUCCESS)
         return True
+
+
+REFRESH_WHILE_GOING_OUT = 5
+
+
+def _is_due(issue: Issue) -> bool:
+    return issue.send_at is None or issue.send_at <= timezone.now()
+
+
+def _refresh_seconds(issue: Issue) -> int | None:
+    """How soon the send page reloads itself: every few seconds while the issue waits for a
+    worker or goes out, once at its time while it is scheduled for later, never otherwise."""
+    if issue.status == Issue.Status.SENDING:
+        return REFRESH_WHILE_GOING_OUT
+    if issue.status != Issue.Status.SCHEDULED:
+        return None
+    if _is_due(issue):
+        return REFRESH_WHILE_GOING_OUT
+    waiting = (issue.send_at - timezone.now()).total_seconds()
+    return math.ceil(waiting) + REFRESH_WHILE_GOING_OUT
 
 
 @admin.register(Delivery)

@@ -13,6 +13,7 @@ class NewsletterConfig(AppConfig):
 
         privacy.register(
             "newsletter",
+            label=_("Newsletter subscription"),
             exporter=export_subscription,
             eraser=erase_subscription,
             export_permission="newsletter.view_subscriber",

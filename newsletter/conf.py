@@ -8,8 +8,8 @@ DEFAULTS = {
     # Sign-ups accepted from one IP address per window (seconds).
     "NEWSLETTER_RATE_LIMIT": 5,
     "NEWSLETTER_RATE_WINDOW": 10 * 60,
-    # Messages sent to one address per window (seconds), whoever asks: the form cannot be used
-    # to flood somebody's inbox from many IP addresses.
+    # Messages sent to one mailbox per window (seconds), whoever asks: the form cannot be used
+    # to flood somebody's inbox from many IP addresses (`+tag`s and case folded: core.ratelimit).
     "NEWSLETTER_MAILS_PER_ADDRESS": 3,
     "NEWSLETTER_ADDRESS_WINDOW": 24 * 3600,
     # The signed form timestamp: sent sooner than this is a bot, older than this is refused.

@@ -4,8 +4,9 @@ dies on the way.
 1. start_issue (a task, run at the scheduled time) creates one Delivery per confirmed
    subscriber (unique per issue and subscriber) and starts NEWSLETTER_PARALLEL_BATCHES chains.
 2. deliver_batch (a task) claims up to NEWSLETTER_BATCH_SIZE queued deliveries (SELECT ... FOR
-   UPDATE SKIP LOCKED on PostgreSQL, so two workers never claim the same rows), then enqueues
-   itself again. The chain ends when nothing is queued or claimed, and the issue is sent.
+   UPDATE SKIP LOCKED on PostgreSQL, so two workers never claim the same rows), then asks for
+   the next link (newsletter.tasks enqueues it: this module knows no queue). The chain ends
+   when nothing is queued or claimed, and the issue is sent.
 3. A batch keeps NEWSLETTER_SMTP_CONNECTIONS connections open and sends in rounds, one message
    per connection (core.smtp.send_many_then_commit): every envelope, every content, then ONE
    statement marking the round's rows sent, then the end of every message, the line that makes
@@ -28,6 +29,7 @@ import contextlib
 import logging
 import smtplib
 import uuid
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -40,11 +42,12 @@ from django.db.models import F, Min
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from core.mail_queue import describe, is_permanent
+from core.mail_data import describe, is_permanent
 from core.smtp import Outgoing, envelope_address, no_delay, send_many_then_commit, send_then_commit
 from newsletter import conf
 from newsletter.models import Delivery, Issue, Subscriber
 from newsletter.rendering import RenderedIssue, issue_has_content, message_id, render_issue
+from newsletter.tokens import unsubscribe_url_maker
 
 logger = logging.getLogger(__name__)
 
@@ -56,39 +59,35 @@ class SMTPUnavailable(Exception):
     """The mail server cannot be reached: the batch stops and is tried again later."""
 
 
-def enqueue_batch(issue_pk: int, *, delay: float | None = None) -> None:
-    from newsletter.tasks import deliver_batch
+@dataclass(frozen=True)
+class Step:
+    """What a step of the sending did, and what comes next: `batches` more links of the chain,
+    after `delay` seconds (None: at once). newsletter.tasks enqueues them: this module knows
+    the work, not the queue."""
 
-    task = deliver_batch
-    if delay is not None:
-        if not task.get_backend().supports_defer:
-            return  # picked up again when a worker starts (resume_sending)
-        task = task.using(run_after=timezone.now() + timedelta(seconds=delay))
-    task.enqueue(issue_pk)
+    outcome: str
+    batches: int = 0
+    delay: float | None = None
 
 
-def start_issue(issue_pk: int) -> str:
+def start_issue(issue_pk: int) -> Step:
     """Turn a scheduled issue that is due into deliveries, and start sending."""
     with transaction.atomic():
         issue = Issue.objects.select_for_update().filter(pk=issue_pk).first()
         if issue is None or issue.status != Issue.Status.SCHEDULED:
-            return "not scheduled"
+            return Step("not scheduled")
         if issue.send_at is not None and issue.send_at > timezone.now():
-            return "not due"
+            return Step("not due")
         if not issue_has_content(issue):
             issue.status = Issue.Status.CANCELLED
-            issue.note = gettext(
-                "Not sent: none of its articles is published any more and it has no introduction."
-            )
+            issue.note = gettext("Not sent: none of its articles is published any more.")
             issue.save(update_fields=["status", "note", "updated"])
-            return "empty"
+            return Step("empty")
         issue.recipients_count = _create_deliveries(issue)
         issue.status = Issue.Status.SENDING
         issue.started_at = timezone.now()
         issue.save(update_fields=["status", "started_at", "recipients_count", "updated"])
-    for _ in range(conf.get("NEWSLETTER_PARALLEL_BATCHES")):
-        enqueue_batch(issue_pk)
-    return "started"
+    return Step("started", batches=conf.get("NEWSLETTER_PARALLEL_BATCHES"))
 
 
 def _create_deliveries(issue: Issue, chunk: int = 5000) -> int:
@@ -107,11 +106,11 @@ def _create_deliveries(issue: Issue, chunk: int = 5000) -> int:
     return Delivery.objects.filter(issue=issue).count()
 
 
-def deliver_batch(issue_pk: int) -> str:
-    """One link of a sending chain: claim a batch, send it, enqueue the next link."""
+def deliver_batch(issue_pk: int) -> Step:
+    """One link of a sending chain: claim a batch, send it, and ask for the next link."""
     issue = Issue.objects.filter(pk=issue_pk).first()
     if issue is None or issue.status != Issue.Status.SENDING:
-        return "stopped"
+        return Step("stopped")
     _release_stale_claims(issue)
     token = uuid.uuid4().hex
     claimed = _claim(issue, token)
@@ -125,16 +124,12 @@ def deliver_batch(issue_pk: int) -> str:
         logger.warning(
             "Issue %s: mail server unavailable (%s), again in %ss", issue_pk, error, delay
         )
-        enqueue_batch(issue_pk, delay=delay)
-        return "smtp unavailable"
+        return Step("smtp unavailable", batches=1, delay=delay)
     except Exception:
         _release(token)
         logger.exception("Issue %s: a batch failed; it goes back to the queue", issue_pk)
-        enqueue_batch(issue_pk, delay=conf.get("NEWSLETTER_RETRY_DELAY"))
-        return "error"
-    if outcome != "cancelled":
-        enqueue_batch(issue_pk)
-    return outcome
+        return Step("error", batches=1, delay=conf.get("NEWSLETTER_RETRY_DELAY"))
+    return Step(outcome, batches=0 if outcome == "cancelled" else 1)
 
 
 def _claim(issue: Issue, token: str) -> list[int]:
@@ -171,19 +166,18 @@ def _release_stale_claims(issue: Issue) -> int:
     return released
 
 
-def _finish_or_wait(issue: Issue) -> str:
+def _finish_or_wait(issue: Issue) -> Step:
     oldest = Delivery.objects.filter(issue=issue, status=Delivery.Status.CLAIMED).aggregate(
         oldest=Min("claimed_at")
     )["oldest"]
     if oldest is not None:
         # Another batch is out; if its worker died, its rows are ours once the claim is stale.
         wait = (oldest - timezone.now()).total_seconds() + conf.get("NEWSLETTER_CLAIM_TIMEOUT")
-        enqueue_batch(issue.pk, delay=max(wait, 0) + 1)
-        return "waiting"
+        return Step("waiting", batches=1, delay=max(wait, 0) + 1)
     Issue.objects.filter(pk=issue.pk, status=Issue.Status.SENDING).update(
         status=Issue.Status.SENT, finished_at=timezone.now(), updated=timezone.now()
     )
-    return "finished"
+    return Step("finished")
 
 
 class _Batch:
@@ -191,8 +185,6 @@ class _Batch:
     opened once for the whole batch."""
 
     def __init__(self, issue: Issue, token: str):
-        from newsletter.services import unsubscribe_url_maker
-
         self.issue = issue
         self.token = token
         self.rendered: dict[str, RenderedIssue] = {}
@@ -430,19 +422,11 @@ def _failed_one(
     )
 
 
-def resume_sending() -> int:
-    """After a worker (re)starts: a chain for every issue still sending, and a start for every
-    scheduled issue long overdue (their tasks may have died with a worker)."""
-    from newsletter.tasks import start_issue as start_task
-
-    count = 0
-    for pk in Issue.objects.filter(status=Issue.Status.SENDING).values_list("pk", flat=True):
-        enqueue_batch(pk)
-        count += 1
+def to_resume() -> tuple[list[int], list[int]]:
+    """After a worker (re)starts: the issues still sending (each needs a chain) and the
+    scheduled issues long overdue (their start may have died with a worker)."""
+    sending = Issue.objects.filter(status=Issue.Status.SENDING).values_list("pk", flat=True)
     # A start that has been due for a while and has not happened died with a worker.
     overdue = timezone.now() - timedelta(seconds=conf.get("NEWSLETTER_CLAIM_TIMEOUT"))
     due = Issue.objects.filter(status=Issue.Status.SCHEDULED, send_at__lte=overdue)
-    for pk in due.values_list("pk", flat=True):
-        start_task.enqueue(pk)
-        count += 1
-    return count
+    return list(sending), list(due.values_list("pk", flat=True))

@@ -120,8 +120,9 @@ def message_id(issue_pk: int, delivery_pk: int) -> str:
 
 
 def issue_has_content(issue: Issue) -> bool:
-    """Something to send: a published article, or an introduction with text."""
-    return bool(issue_articles(issue)) or bool(strip_tags(issue.intro).strip())
+    """Something to send: at least one published article. An introduction alone is not an
+    issue: it is what is left when every article picked was unpublished."""
+    return bool(issue_articles(issue))
 
 
 def issue_articles(issue: Issue) -> list[Article]:

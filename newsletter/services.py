@@ -6,14 +6,12 @@ the reader's request never fails on it and its answer never depends on it.
 """
 
 import logging
-from collections.abc import Callable
 
 from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -22,11 +20,16 @@ from core.client_address import valid_ip
 from core.mail import ListEmailMessage, site_url
 from newsletter import conf, tokens
 from newsletter.models import Delivery, Issue, Subscriber, normalise_email
-from newsletter.tokens import TokenInvalid
+from newsletter.rendering import issue_has_content, message_id, render_issue
+from newsletter.tasks import start_issue
+from newsletter.tokens import TokenInvalid, unsubscribe_url, unsubscribe_url_maker
 
 logger = logging.getLogger(__name__)
 
 MAILER = "default"
+MAILBOX_CAP = ratelimit.PerMailbox(
+    "newsletter", conf, "NEWSLETTER_MAILS_PER_ADDRESS", "NEWSLETTER_ADDRESS_WINDOW"
+)
 
 __all__ = [
     "IssueNotReady",
@@ -35,6 +38,7 @@ __all__ = [
     "issue_schedule",
     "issue_send_test",
     "subscriber_confirm",
+    "subscriber_for_confirm",
     "subscriber_for_unsubscribe",
     "subscriber_request",
     "subscriber_unsubscribe",
@@ -78,12 +82,30 @@ def subscriber_request(
     return subscriber
 
 
+def _confirm_max_age() -> int:
+    return conf.get("NEWSLETTER_CONFIRM_DAYS") * 24 * 3600
+
+
+def subscriber_for_confirm(*, token: str) -> Subscriber:
+    """Whom a confirmation link is for (TokenInvalid if nobody, or no longer): the page the link
+    opens, which asks for a click before subscriber_confirm() (mail scanners follow links)."""
+    pk, fingerprint = tokens.read_token(token, salt=tokens.CONFIRM_SALT, max_age=_confirm_max_age())
+    subscriber = Subscriber.objects.filter(pk=pk).first()
+    if (
+        subscriber is None
+        or not tokens.matches(subscriber, fingerprint, salt=tokens.CONFIRM_SALT)
+        or subscriber.status == Subscriber.Status.UNSUBSCRIBED
+    ):
+        raise TokenInvalid
+    return subscriber
+
+
 @transaction.atomic
 def subscriber_confirm(*, token: str) -> Subscriber:
-    """Follow the confirmation link. Following it again changes nothing; a link made before the
-    reader unsubscribed no longer works (they sign up again)."""
-    max_age = conf.get("NEWSLETTER_CONFIRM_DAYS") * 24 * 3600
-    subscriber = _subscriber_for(token, salt=tokens.CONFIRM_SALT, max_age=max_age)
+    """Confirm, from the button of the page the confirmation link opens. Confirming again
+    changes nothing; a link made before the reader unsubscribed no longer works (they sign up
+    again)."""
+    subscriber = _subscriber_for(token, salt=tokens.CONFIRM_SALT, max_age=_confirm_max_age())
     if subscriber.status == Subscriber.Status.UNSUBSCRIBED:
         raise TokenInvalid
     if subscriber.status == Subscriber.Status.PENDING:
@@ -123,24 +145,6 @@ def confirm_url(subscriber: Subscriber) -> str:
     return site_url(reverse("newsletter:confirm", args=[token]))
 
 
-def unsubscribe_url(subscriber: Subscriber) -> str:
-    """The one-click link every newsletter email carries (body and List-Unsubscribe)."""
-    token = tokens.make_token(subscriber, salt=tokens.UNSUBSCRIBE_SALT)
-    return site_url(reverse("newsletter:unsubscribe", args=[token]))
-
-
-def unsubscribe_url_maker() -> Callable[[Subscriber], str]:
-    """unsubscribe_url() for many subscribers: the URL is reversed once, each call only signs."""
-    placeholder = "__token__"
-    template = site_url(reverse("newsletter:unsubscribe", args=[placeholder]))
-
-    def make(subscriber: Subscriber) -> str:
-        token = tokens.make_token(subscriber, salt=tokens.UNSUBSCRIBE_SALT)
-        return template.replace(placeholder, token)
-
-    return make
-
-
 def _subscriber_for(token: str, *, salt: str, max_age: int | None = None) -> Subscriber:
     pk, fingerprint = tokens.read_token(token, salt=salt, max_age=max_age)
     subscriber = Subscriber.objects.select_for_update().filter(pk=pk).first()
@@ -149,19 +153,9 @@ def _subscriber_for(token: str, *, salt: str, max_age: int | None = None) -> Sub
     return subscriber
 
 
-def _address_allowance_left(email: str) -> bool:
-    """Count a message to this address; False once it has had its share for the window."""
-    key = (
-        "newsletter:address:"
-        + salted_hmac("newsletter.address-rate", email, algorithm="sha256").hexdigest()
-    )
-    sent = ratelimit.count(key, window=conf.get("NEWSLETTER_ADDRESS_WINDOW"))
-    return sent <= conf.get("NEWSLETTER_MAILS_PER_ADDRESS")
-
-
 def _send(subscriber: Subscriber, kind: str) -> None:
     try:
-        if not _address_allowance_left(subscriber.email):
+        if not MAILBOX_CAP.allow(subscriber.email):
             logger.info("Newsletter: subscriber %s has had enough mail for now", subscriber.pk)
             return
         _message(subscriber, kind).send(using=MAILER)
@@ -206,17 +200,11 @@ class IssueNotReady(Exception):
 def issue_schedule(*, issue: Issue, send_at=None) -> Issue:
     """Send an issue at send_at (now if None): the worker starts it then. A scheduled issue may
     be rescheduled; one already going out may not."""
-    from newsletter.tasks import start_issue
-
     issue = Issue.objects.select_for_update().get(pk=issue.pk)
     if issue.status not in (Issue.Status.DRAFT, Issue.Status.SCHEDULED):
         raise IssueNotReady(_("This issue is already being sent or was sent."))
-    from newsletter.rendering import issue_has_content
-
     if not issue_has_content(issue):
-        raise IssueNotReady(
-            _("This issue has no published articles and no introduction: there is nothing to send.")
-        )
+        raise IssueNotReady(_("This issue has no published article: there is nothing to send."))
     now = timezone.now()
     issue.send_at = max(send_at or now, now)
     issue.status = Issue.Status.SCHEDULED
@@ -254,8 +242,6 @@ def issue_cancel(*, issue: Issue) -> int:
 def issue_send_test(*, issue: Issue, email: str, language: str | None = None) -> None:
     """The issue as a subscriber will get it, to the editor's own address (through the mail
     queue, marked as a test in the subject)."""
-    from newsletter.rendering import message_id, render_issue
-
     probe = Subscriber(pk=0, email=email, language=language or settings.LANGUAGE_CODE)
     rendered = render_issue(issue, language=probe.language)
     message = rendered.message_for(

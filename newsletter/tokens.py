@@ -6,11 +6,14 @@ fingerprint also retires every link when an editor changes the address, and an u
 retires the confirmation links made before it.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core import signing
+from django.urls import reverse
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from core.mail import site_url
 from newsletter.models import Subscriber
 
 CONFIRM_SALT = "newsletter.confirm"
@@ -57,3 +60,21 @@ def read_token(token: str, *, salt: str, max_age: int | None = None) -> tuple[in
 
 def matches(subscriber: Subscriber, fingerprint: str, *, salt: str) -> bool:
     return constant_time_compare(_fingerprint(subscriber, salt), fingerprint)
+
+
+def unsubscribe_url(subscriber: Subscriber) -> str:
+    """The one-click link every newsletter email carries (body and List-Unsubscribe)."""
+    token = make_token(subscriber, salt=UNSUBSCRIBE_SALT)
+    return site_url(reverse("newsletter:unsubscribe", args=[token]))
+
+
+def unsubscribe_url_maker() -> Callable[[Subscriber], str]:
+    """unsubscribe_url() for many subscribers: the URL is reversed once, each call only signs."""
+    placeholder = "__token__"
+    template = site_url(reverse("newsletter:unsubscribe", args=[placeholder]))
+
+    def make(subscriber: Subscriber) -> str:
+        token = make_token(subscriber, salt=UNSUBSCRIBE_SALT)
+        return template.replace(placeholder, token)
+
+    return make

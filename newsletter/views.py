@@ -18,6 +18,7 @@ from newsletter.selectors import archived_issues
 from newsletter.services import (
     TokenInvalid,
     subscriber_confirm,
+    subscriber_for_confirm,
     subscriber_for_unsubscribe,
     subscriber_request,
     subscriber_unsubscribe,
@@ -95,8 +96,16 @@ def _invalid_link(request, error: TokenInvalid):
 
 
 @never_cache
-@require_GET
+@require_http_methods(["GET", "POST"])
 def confirm(request, token: str):
+    """GET asks for a click (mail scanners follow links: they must not subscribe anyone);
+    POST, from the page's button, confirms."""
+    if request.method == "GET":
+        try:
+            subscriber_for_confirm(token=token)
+        except TokenInvalid as error:
+            return _invalid_link(request, error)
+        return render(request, "newsletter/confirm.html", {"token": token})
     try:
         subscriber_confirm(token=token)
     except TokenInvalid as error:

@@ -223,3 +223,24 @@ def make_library_image(*, size=(1600, 1000), fmt="JPEG", name=None, user=None, *
     name = name or f"foto-{next(_seq)}.{'jpg' if fmt == 'JPEG' else fmt.lower()}"
     fields.setdefault("alt_text", "Una foto di prova")
     return image_create(file=make_upload(name, fmt=fmt, size=size), uploaded_by=user, **fields)
+
+
+# A browser as a real server sees it: CSRF checked, errors answered (not raised). The cookie
+# holds a CSRF secret and forms send the same secret back, as Django accepts.
+CSRF_SECRET = "m4ilfl00dTestSecret0123456789abc"
+
+
+def csrf_browser(ip: str = "198.51.100.10", **headers):
+    """A `Client` that checks CSRF like production; post with `csrf_post_data(data)`."""
+    from django.conf import settings
+    from django.test import Client
+
+    browser = Client(
+        enforce_csrf_checks=True, raise_request_exception=False, REMOTE_ADDR=ip, **headers
+    )
+    browser.cookies[settings.CSRF_COOKIE_NAME] = CSRF_SECRET
+    return browser
+
+
+def csrf_post_data(data: dict) -> dict:
+    return {**data, "csrfmiddlewaretoken": CSRF_SECRET}

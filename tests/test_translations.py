@@ -17,11 +17,15 @@ from django.utils.translation.template import templatize
 BASE_DIR = Path(__file__).resolve().parent.parent
 SOURCE_DIRS = (
     "core",
+    "media",
+    "pages",
     "blog",
     "comments",
     "newsletter",
     "contact",
+    "readership",
     "wordpress",
+    "api",
     "config",
     "templates",
 )

@@ -13,14 +13,13 @@ The exported content waits in a temporary file, not in memory. Files written by 
 then fails are deleted.
 """
 
-import glob
 import html
 import json
 import re
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
@@ -31,9 +30,15 @@ from media import pipeline
 from media.embeds import find_embed
 from media.models import Image
 from media.services import file_checksum, image_create, image_files_remove
-from wordpress.media import Attachment, find_upload, original_path, uploads_path
+from wordpress.media import (
+    Attachment,
+    UploadAddresses,
+    find_upload,
+    largest_variant,
+    original_path,
+)
 from wordpress.models import ImportedFile
-from wordpress.report import ImportReport
+from wordpress.moving import ImportReport
 from wordpress.text import post_html
 
 _IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
@@ -69,24 +74,6 @@ def _attributes(tag: str) -> dict[str, str]:
     return attrs
 
 
-_VARIANT_SIZE = re.compile(r"-(\d+)x(\d+)\.\w+$")
-
-
-def largest_variant(media_dir: Path, original: str) -> Path | None:
-    """The biggest of WordPress's size variants of an upload whose original is gone."""
-    relative = PurePosixPath(original)
-    found = []
-    for base in (media_dir, media_dir / "uploads", media_dir / "wp-content" / "uploads"):
-        folder = (base / relative.parent).resolve()
-        if not folder.is_relative_to(media_dir) or not folder.is_dir():
-            continue
-        for candidate in folder.glob(f"{glob.escape(relative.stem)}-*x*{relative.suffix}"):
-            size = _VARIANT_SIZE.search(candidate.name)
-            if size and candidate.is_file():
-                found.append((int(size.group(1)) * int(size.group(2)), candidate))
-    return max(found)[1] if found else None
-
-
 @dataclass(slots=True)
 class _Wanted:
     article_pk: int
@@ -105,6 +92,7 @@ class BodyMedia:
         dry_run: bool,
         keep_remote: bool,
         attachments: dict[int, Attachment],
+        addresses: UploadAddresses,
         source: Callable[[], str],
     ):
         self.report = report
@@ -112,6 +100,7 @@ class BodyMedia:
         self.dry_run = dry_run
         self.keep_remote = keep_remote
         self.attachments = attachments
+        self.addresses = addresses  # which addresses are the export's own uploads
         self.source = source  # the site's key, known once the channel has been read
         self.wanted: list[_Wanted] = []
         self.spool = None
@@ -249,7 +238,7 @@ class BodyMedia:
         src = attrs.get("src", "")
         if not src or "data-media-id" in attrs:
             return tag
-        if not uploads_path(src):
+        if not self.addresses.relative(src):
             if self.keep_remote or not src.lower().startswith(("http://", "https://", "//")):
                 return tag
             self.report.note(IMAGES, "image on another site: made a link", self.label)
@@ -267,7 +256,7 @@ class BodyMedia:
     def _link(self, match: re.Match) -> str:
         tag = match.group(0)
         href = _attributes(tag).get("href", "")
-        relative = uploads_path(href)
+        relative = self.addresses.relative(href)
         if not relative:
             return tag
         image = self.images.get(original_path(relative))
@@ -280,7 +269,7 @@ class BodyMedia:
     def image_for(self, url: str, alt: str, caption: str, attrs: dict | None = None):
         """The library image for an upload's address, imported the first time; None when the
         file cannot be found or used (reported)."""
-        relative = uploads_path(url)
+        relative = self.addresses.relative(url)
         if not relative:
             return None
         original = original_path(relative)
@@ -311,6 +300,7 @@ class BodyMedia:
             or find_upload(self.media_dir, relative)
             or largest_variant(self.media_dir, original)
         )
+        self.report.upload(original, found=path is not None)
         if path is None:
             self.report.skip(IMAGES, "not found under --media-dir: left as it was", original)
             return None
@@ -322,6 +312,7 @@ class BodyMedia:
                 if self.dry_run:
                     pipeline.validate_image_upload(upload)
                     self.report.count(IMAGES, "created")
+                    self.report.upload(original, imported=True)
                     return None
                 if existing is not None:
                     image = existing
@@ -336,6 +327,7 @@ class BodyMedia:
                     )
                     self.created.append(image)
                     self.report.count(IMAGES, "created")
+                    self.report.upload(original, imported=True)
             except ValidationError as exc:
                 self.report.skip(IMAGES, f"not a usable image: {' '.join(exc.messages)}", original)
                 return None

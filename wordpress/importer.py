@@ -6,7 +6,7 @@ unchanged is left as it is, so edits made here survive a second run. An article'
 changes once imported: our own links must not break.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -14,23 +14,23 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from blog.models import Article
+from comments.counts import counts_rebuild
 from comments.tree_cache import bump_article_versions
 from wordpress import media, paths
 from wordpress.body_media import BodyMedia
+from wordpress.menus import MenusImport
 from wordpress.models import WordPressObject
-from wordpress.pages import PagesImport
-from wordpress.report import ImportReport
+from wordpress.moving import ImportReport
+from wordpress.page_import import PagesImport
 from wordpress.site import DELETED_HERE, Site, digest, our_slug, unique_slug
 from wordpress.terms import Vocabulary
 from wordpress.text import plain, post_html
-from wordpress.threads import comments_import
+from wordpress.threads import comments_import, wxr_comments
 from wordpress.wxr import Channel, Record, WxrAuthor, WxrItem, WxrTerm
 
 Kind = WordPressObject.Kind
-PROGRESS_EVERY = 100
 
 SKIPPED_POST_TYPES = {
-    "nav_menu_item": "menu item",
     "revision": "revision",
     "wp_block": "reusable block",
     "wp_navigation": "navigation menu",
@@ -53,10 +53,9 @@ class Importer:
         media_dir: Path | None,
         dry_run: bool,
         keep_remote_images: bool = False,
-        progress: Callable[[ImportReport], None] | None = None,
+        menu_locations: dict[str, str] | None = None,
     ):
         self.report = report
-        self.progress = progress
         self.site = Site(report=report)
         self.vocabulary = Vocabulary(self.site)
         self.covers = media.Covers(report=report, media_dir=media_dir, dry_run=dry_run)
@@ -66,15 +65,21 @@ class Importer:
             dry_run=dry_run,
             keep_remote=keep_remote_images,
             attachments=self.covers.attachments,
+            addresses=self.covers.addresses,
             source=lambda: self.site.source,
         )
         self.pages = PagesImport(site=self.site, report=report)
+        self.menus = MenusImport(
+            site=self.site, vocabulary=self.vocabulary, locations=menu_locations
+        )
 
     def run(self, records: Iterable[Record]) -> None:
         vocabulary = self.vocabulary
         for record in records:
             if isinstance(record, Channel):
                 self.site.read_channel(record)
+                for address in (record.base_blog_url, record.base_site_url, record.link):
+                    self.covers.addresses.add_site(address)
             elif isinstance(record, WxrAuthor):
                 vocabulary.author(record)
             elif isinstance(record, WxrTerm):
@@ -84,19 +89,20 @@ class Importer:
                 self.item(record)
         vocabulary.finish_terms()
         self.pages.import_all()
+        self.menus.import_all()
         self.covers.import_all()
         self.body_media.import_all()
 
     # Posts.
 
     def item(self, item: WxrItem) -> None:
-        self.report.items_read += 1
-        self.report.comments_read += len(item.comments)
-        if self.progress and self.report.items_read % PROGRESS_EVERY == 0:
-            self.progress(self.report)
+        self.report.reading_one("items", also={"comments": len(item.comments)})
         label = f"#{item.post_id} “{plain(item.title)[:40]}”"
         if item.post_type == "page" and item.post_id is not None:
             self.pages.want(item)
+            return
+        if item.post_type == "nav_menu_item" and item.post_id is not None:
+            self.menus.want(item)
             return
         if item.post_id is None:
             reason = "no wp:post_id"
@@ -122,8 +128,8 @@ class Importer:
             return
         if comments_import(
             article=article,
-            records=item.comments,
-            source=self.site.source,
+            incoming=wxr_comments(item.comments, self.report, label),
+            ids=self.site.ids,
             report=self.report,
             post_label=label,
         ):
@@ -230,8 +236,10 @@ class Importer:
 
     def bump_comments(self, article_pk: int) -> None:
         """bulk_create sends no signals: retire the article's cached comment tree ourselves,
-        now and once more after commit (as comments.signals does)."""
+        now and once more after commit (as comments.signals does), and recount what readers
+        see of its discussion (comments.counts)."""
         bump_article_versions(article_pk)
+        counts_rebuild(article_ids=[article_pk])
 
 
 def _int(value) -> int | None:

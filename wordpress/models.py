@@ -10,10 +10,11 @@ from operator import or_
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from blog.models import Article, Author, Category, Page, Tag
+from blog.models import Article, Author, Category, Tag
 from comments.models import Comment
 from core.models import TimeStampedModel
 from media.models import Image
+from pages.models import Page
 
 # The object each kind of WordPress record becomes here: a field of WordPressObject each.
 TARGET_FIELDS = ("author", "category", "tag", "article", "comment", "page")
@@ -38,11 +39,15 @@ class WordPressObject(TimeStampedModel):
         POST = "post", _("post")
         COMMENT = "comment", _("comment")
         PAGE = "page", _("page")
+        MENU_ITEM = "menu_item", _("menu link")
 
     source = models.CharField(
-        _("WordPress site"),
+        _("source"),
         max_length=200,
-        help_text=_("The exported site's address, without http:// or https://."),
+        help_text=_(
+            "Where it came from: a WordPress site's address (without http:// or https://), or "
+            "disqus:<forum>."
+        ),
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     wp_id = models.CharField(
@@ -74,6 +79,14 @@ class WordPressObject(TimeStampedModel):
     page = models.ForeignKey(
         Page, verbose_name=_("page"), on_delete=models.SET_NULL, null=True, blank=True
     )
+    # Menu links are found by their id rather than a foreign key, so that these migrations do
+    # not depend on the app that holds the menus (wordpress.menus is the one module that knows).
+    local_id = models.PositiveBigIntegerField(
+        _("identifier here"),
+        null=True,
+        blank=True,
+        help_text=_("For a menu link: the link made here (empty once deleted here)."),
+    )
 
     class Meta:
         ordering = ["source", "kind", "pk"]
@@ -88,14 +101,15 @@ class WordPressObject(TimeStampedModel):
                 condition=reduce(
                     or_,
                     (
-                        models.Q(kind=kind) & _only(field)
+                        models.Q(kind=kind) & _only(field) & models.Q(local_id__isnull=True)
                         for kind, field in zip(
                             ["author", "category", "tag", "post", "comment", "page"],
                             TARGET_FIELDS,
                             strict=True,
                         )
                     ),
-                ),
+                )
+                | (models.Q(kind="menu_item") & _only(None)),
                 name="wordpress_object_target_of_its_kind",
             ),
         ]
@@ -105,6 +119,8 @@ class WordPressObject(TimeStampedModel):
 
     @property
     def target(self):
+        if self.kind == self.Kind.MENU_ITEM:
+            return self.local_id
         return getattr(self, TARGET_FIELDS[list(self.Kind.values).index(self.kind)])
 
 

@@ -1,16 +1,29 @@
-"""Importing a WordPress site: the one write, used by the import_wordpress command and tests."""
+"""Moving in: a WordPress site, Disqus comments. The writes the commands and tests call."""
 
 from collections.abc import Callable
 from pathlib import Path
 
 from django.db import transaction
 
-from wordpress import wxr
+from wordpress import disqus, wxr
+from wordpress import disqus_import as disqus_import_run
+from wordpress.article_match import MapError, read_map
+from wordpress.disqus import DisqusError
+from wordpress.disqus_import import DisqusImport
 from wordpress.importer import Importer
-from wordpress.report import ImportReport
+from wordpress.media import MediaDirRefused, check_media_dir
+from wordpress.moving import ImportReport
 from wordpress.wxr import WxrError
 
-__all__ = ["ImportReport", "WxrError", "wordpress_import"]
+__all__ = [
+    "DisqusError",
+    "ImportReport",
+    "MapError",
+    "MediaDirRefused",
+    "WxrError",
+    "disqus_import",
+    "wordpress_import",
+]
 
 
 def wordpress_import(
@@ -19,21 +32,25 @@ def wordpress_import(
     media_dir: Path | None = None,
     dry_run: bool = False,
     keep_remote_images: bool = False,
+    menu_locations: dict[str, str] | None = None,
     progress: Callable[[ImportReport], None] | None = None,
 ) -> ImportReport:
     """Import a WXR export, all or nothing, in one transaction.
 
     The file is streamed; a malformed or truncated one, or one declaring XML entities, raises
-    WxrError naming the line, and nothing stays in the database or the media storage. With
+    WxrError naming the line, and nothing stays in the database or the media storage. A
+    `media_dir` the site serves (inside MEDIA_ROOT or STATIC_ROOT) raises MediaDirRefused. With
     `dry_run` everything is done and counted, then rolled back, and no image file is written.
     """
-    report = ImportReport(dry_run=dry_run)
+    if media_dir is not None:
+        check_media_dir(media_dir)
+    report = ImportReport(dry_run=dry_run, progress=progress)
     importer = Importer(
         report=report,
         media_dir=media_dir,
         dry_run=dry_run,
         keep_remote_images=keep_remote_images,
-        progress=progress,
+        menu_locations=menu_locations,
     )
     try:
         with path.open("rb") as file, transaction.atomic():
@@ -44,4 +61,34 @@ def wordpress_import(
         importer.covers.delete_stored()
         importer.body_media.delete_stored()
         raise
+    return report
+
+
+def disqus_import(
+    *,
+    path: Path,
+    map_path: Path | None = None,
+    dry_run: bool = False,
+    progress: Callable[[ImportReport], None] | None = None,
+) -> ImportReport:
+    """Import a Disqus export's posts as threaded comments, all or nothing, in one transaction.
+
+    The --map file is read first (MapError names its rows that lead nowhere); the export is
+    streamed, and a malformed one, or one declaring XML entities, raises DisqusError naming the
+    line before anything is written. With `dry_run` everything is done and counted, then rolled
+    back.
+    """
+    thread_map = read_map(map_path) if map_path is not None else {}
+    report = ImportReport(
+        title="Disqus import",
+        version="Disqus XML",
+        dry_run=dry_run,
+        types=disqus_import_run.TYPES,
+        reading=disqus_import_run.READING,
+        progress=progress,
+    )
+    with path.open("rb") as file, transaction.atomic():
+        DisqusImport(report=report, thread_map=thread_map).run(disqus.read(file, name=path.name))
+        if dry_run:
+            transaction.set_rollback(True)
     return report

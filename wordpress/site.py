@@ -12,10 +12,11 @@ from urllib.parse import unquote, urlsplit
 
 from django.utils.text import slugify
 
-from blog.models import Article, Category, Page, Tag
+from blog.models import Article, Category, Tag
+from pages.models import Page
 from wordpress import paths
 from wordpress.models import REDIRECT_FIELDS, OldPermalink, WordPressObject
-from wordpress.report import ImportReport
+from wordpress.moving import ImportReport, SourceIds
 from wordpress.wxr import SUPPORTED_VERSIONS, Channel
 
 DELETED_HERE = "deleted here after an earlier import"
@@ -58,18 +59,19 @@ class Site:
         self.source = (host + parts.path.rstrip("/"))[:200]
         self.base_path = paths.normalized(unquote(parts.path))
         self.report.source = address
-        self.report.wxr_version = channel.wxr_version
+        self.report.version = f"WXR {channel.wxr_version}" if channel.wxr_version else ""
+        self.ids.source = self.source
         if channel.wxr_version and channel.wxr_version not in SUPPORTED_VERSIONS:
             self.report.warn(f"WXR version {channel.wxr_version} is newer than 1.2: read as 1.2")
 
+    def __post_init__(self):
+        self.ids = SourceIds()
+
     def mapping(self, kind: str, wp_id) -> WordPressObject | None:
-        mappings = WordPressObject.objects.filter(source=self.source, kind=kind)
-        return mappings.filter(wp_id=str(wp_id)).first()
+        return self.ids.mapping(kind, wp_id)
 
     def remember(self, kind: str, wp_id, fingerprint: str, **target) -> None:
-        WordPressObject.objects.create(
-            source=self.source, kind=kind, wp_id=str(wp_id), digest=fingerprint, **target
-        )
+        self.ids.remember(kind, wp_id, fingerprint, **target)
 
     def redirect(self, path: str, **target) -> None:
         """Remember an old address of one object: redirect("/?p=7", article_id=12)."""

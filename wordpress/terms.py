@@ -43,6 +43,7 @@ class Vocabulary:
         self.tags: dict[str, int | None] = {}
         self.category_parents: dict[str, str] = {}
         self.category_ids: dict[int, str] = {}
+        self.tag_ids: dict[int, str] = {}  # WordPress term id -> slug (menus name terms by id)
         self.changed_categories: set[int] = set()
         self.terms_done = False
         self.terms = {
@@ -115,6 +116,8 @@ class Vocabulary:
             self.category_parents[wp_slug] = record.parent_slug.strip()
             if record.term_id:
                 self.category_ids[record.term_id] = wp_slug
+        elif record.term_id:
+            self.tag_ids[record.term_id] = wp_slug
         pk = self.term_pk(record.taxonomy, wp_slug, record.name, record.description)
         if pk is not None and record.taxonomy == "category" and record.term_id:
             self.site.redirect(f"{self.site.base_path}?cat={record.term_id}", category_id=pk)

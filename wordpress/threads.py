@@ -1,4 +1,4 @@
-"""Importing one post's comments into our comment tree.
+"""Importing one discussion's comments (a WordPress post's, a Disqus thread's) into our tree.
 
 Not through comments.services.comment_post: that one applies the rules for readers (rate limits,
 duplicates, closed articles, moderation lists, notifications), none of which applies to
@@ -16,7 +16,7 @@ and only while nobody has moderated them here.
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -25,14 +25,14 @@ from django.db.models import Max
 from django.utils import timezone
 
 from blog.models import Article
-from comments import conf
+from comments import conf, discussion
 from comments.models import Comment
 from comments.services import thread_lock_for_insert
 from core.client_address import valid_ip
 from core.web_address import is_web_address
 from wordpress import thread_plan
 from wordpress.models import WordPressObject
-from wordpress.report import ImportReport
+from wordpress.moving import ImportReport, SourceIds
 from wordpress.text import comment_text, plain
 from wordpress.wxr import WxrComment
 
@@ -60,89 +60,113 @@ def status_of(record: WxrComment) -> str:
     return STATUSES.get(record.approved.strip().lower(), Comment.Status.PENDING)
 
 
-def _label(record: WxrComment) -> str:
-    return f"#{record.wp_id}"
-
-
 def _chunks(values: list, size: int = LOOKUP_CHUNK):
     for start in range(0, len(values), size):
         yield values[start : start + size]
+
+
+@dataclass(slots=True)
+class IncomingComment:
+    """One comment of any source (a WordPress export, a Disqus export), as our tree takes it."""
+
+    source_id: int
+    parent_id: int  # 0: none
+    date: datetime | None
+    text: str  # as a reader would have typed it (wordpress.text.comment_text)
+    status: str
+    state: str  # the source's own status: a change of it updates the comment's status
+    author_name: str = ""
+    email: str = ""
+    url: str = ""
+    ip: str = ""
+    # Deleted by its author at the source: comes as a placeholder (no text, no author), and a
+    # copy imported earlier loses its text and personal data too.
+    withdrawn: bool = False
+
+    @property
+    def label(self) -> str:
+        return f"#{self.source_id}"
 
 
 @dataclass
 class ImportedComment:
     """What a tree node carries from the export to the comment it becomes."""
 
-    record: WxrComment
-    text: str  # the comment's text, from comment_text()
+    incoming: IncomingComment
     mapping: WordPressObject | None  # how an earlier import recorded it, if one did
     row: dict | None  # its row here, if an earlier import created it
+
+
+def wxr_comments(records, report: ImportReport, post_label: str) -> list[IncomingComment]:
+    """The readers' comments of one post with some text, each once; every other record is
+    reported."""
+    wanted: list[IncomingComment] = []
+    seen: set[int] = set()
+    for record in records:
+        kind = record.type.strip().lower()
+        if kind in SKIPPED_TYPES:
+            report.skip(KIND, SKIPPED_TYPES[kind], f"#{record.wp_id}")
+        elif kind not in ("", "comment"):
+            report.skip(KIND, f"comment type “{kind}” (not a reader's comment)", f"#{record.wp_id}")
+        elif record.wp_id <= 0:
+            report.skip(KIND, "no wp:comment_id", post_label)
+        elif record.wp_id in seen:
+            report.skip(KIND, "the same wp:comment_id twice in one post", f"#{record.wp_id}")
+        else:
+            text = comment_text(record.content)
+            if not text:
+                report.skip(KIND, "empty", f"#{record.wp_id}")
+                continue
+            seen.add(record.wp_id)
+            wanted.append(_incoming(record, text))
+    return wanted
+
+
+def _incoming(record: WxrComment, text: str) -> IncomingComment:
+    return IncomingComment(
+        source_id=record.wp_id, parent_id=record.parent_id, date=record.date, text=text,
+        status=status_of(record), state=record.approved, author_name=record.author,
+        email=record.email, url=record.url, ip=record.ip,
+    )  # fmt: skip
 
 
 def comments_import(
     *,
     article: Article,
-    records: list[WxrComment],
-    source: str,
+    incoming: list[IncomingComment],
+    ids: SourceIds,
     report: ImportReport,
     post_label: str,
 ) -> bool:
-    """Import one post's comments into `article`. Returns whether readers could see a change.
+    """Import one discussion's comments into `article`. Returns whether readers could see a
+    change.
 
-    Four phases: keep the records that are readers' comments; find what earlier imports made
-    of them; place them in trees (thread_plan.plan) and report what moved; write.
+    Three phases: find what earlier imports made of them; place them in trees
+    (thread_plan.plan) and report what moved; write.
     """
-    wanted = _wanted(records, report, post_label)
-    if not wanted:
+    if not incoming:
         return False
-    mappings, rows = _earlier_imports(wanted, source)
-    nodes = _nodes(article, wanted, mappings, rows, report)
-    max_depth = conf.max_depth()
+    mappings, rows = _earlier_imports(incoming, ids)
+    nodes = _nodes(article, incoming, mappings, rows, report)
+    max_depth = discussion.max_depth()
     placed = thread_plan.plan(nodes, max_depth=max_depth, ancestor_at=_ancestor_at)
     _report_placement(placed, max_depth, report, post_label)
 
     changed = _update_existing(placed.existing, report)
     if placed.threads:
-        _insert_threads(article, placed.threads, source, report)
+        _insert_threads(article, placed.threads, ids, report)
         changed = True
     for node in placed.grafts:
-        _insert_graft(article, node, source, report)
+        _insert_graft(article, node, ids, report)
         changed = True
     return changed
 
 
-def _wanted(records, report: ImportReport, post_label: str) -> list[tuple[WxrComment, str]]:
-    """The readers' comments with some text, each once; every other record is reported."""
-    wanted: list[tuple[WxrComment, str]] = []
-    seen: set[int] = set()
-    for record in records:
-        kind = record.type.strip().lower()
-        if kind in SKIPPED_TYPES:
-            report.skip(KIND, SKIPPED_TYPES[kind], _label(record))
-        elif kind not in ("", "comment"):
-            report.skip(KIND, f"comment type “{kind}” (not a reader's comment)", _label(record))
-        elif record.wp_id <= 0:
-            report.skip(KIND, "no wp:comment_id", post_label)
-        elif record.wp_id in seen:
-            report.skip(KIND, "the same wp:comment_id twice in one post", _label(record))
-        else:
-            text = comment_text(record.content)
-            if not text:
-                report.skip(KIND, "empty", _label(record))
-            else:
-                seen.add(record.wp_id)
-                wanted.append((record, text))
-    return wanted
-
-
-def _earlier_imports(wanted, source: str) -> tuple[dict[str, WordPressObject], dict[int, dict]]:
+def _earlier_imports(
+    incoming, ids: SourceIds
+) -> tuple[dict[str, WordPressObject], dict[int, dict]]:
     """The mappings earlier imports left for these comments, and the rows they point at."""
-    mappings: dict[str, WordPressObject] = {}
-    for chunk in _chunks([str(record.wp_id) for record, _ in wanted]):
-        for mapping in WordPressObject.objects.filter(
-            source=source, kind=WordPressObject.Kind.COMMENT, wp_id__in=chunk
-        ):
-            mappings[mapping.wp_id] = mapping
+    mappings = ids.mappings(WordPressObject.Kind.COMMENT, [c.source_id for c in incoming])
     rows = {}
     for chunk in _chunks([m.comment_id for m in mappings.values() if m.comment_id]):
         for row in Comment.objects.filter(pk__in=chunk).values(
@@ -152,22 +176,22 @@ def _earlier_imports(wanted, source: str) -> tuple[dict[str, WordPressObject], d
     return mappings, rows
 
 
-def _nodes(article, wanted, mappings, rows, report: ImportReport) -> list[thread_plan.Node]:
+def _nodes(article, incoming, mappings, rows, report: ImportReport) -> list[thread_plan.Node]:
     """One tree node per comment still to import or update here."""
     nodes = []
-    for record, text in wanted:
-        mapping = mappings.get(str(record.wp_id))
+    for comment in incoming:
+        mapping = mappings.get(str(comment.source_id))
         row = None
         if mapping is not None:
             row = rows.get(mapping.comment_id)
             if row is None:
-                report.skip(KIND, "deleted here after an earlier import", _label(record))
+                report.skip(KIND, "deleted here after an earlier import", comment.label)
                 continue
             if row["article_id"] != article.pk:
-                report.skip(KIND, "imported earlier on another article", _label(record))
+                report.skip(KIND, "imported earlier on another article", comment.label)
                 continue
-        if record.date is None:
-            report.note(KIND, "no date in the export: dated as its article", _label(record))
+        if comment.date is None:
+            report.note(KIND, "no date in the export: dated as its article", comment.label)
         existing = None
         if row is not None:
             existing = thread_plan.Existing(
@@ -176,10 +200,10 @@ def _nodes(article, wanted, mappings, rows, report: ImportReport) -> list[thread
             )  # fmt: skip
         nodes.append(
             thread_plan.Node(
-                wp_id=record.wp_id,
-                wp_parent=record.parent_id,
-                date=record.date or article.publish_at,
-                record=ImportedComment(record=record, text=text, mapping=mapping, row=row),
+                wp_id=comment.source_id,
+                wp_parent=comment.parent_id,
+                date=comment.date or article.publish_at,
+                record=ImportedComment(incoming=comment, mapping=mapping, row=row),
                 existing=existing,
             )
         )
@@ -217,15 +241,19 @@ def _ancestor_at(existing: thread_plan.Existing, level: int) -> thread_plan.Exis
 def _update_existing(nodes: list[thread_plan.Node], report: ImportReport) -> bool:
     changed = False
     for node in nodes:
-        record, mapping, row = node.record.record, node.record.mapping, node.record.row
-        if mapping.digest == record.approved:
+        incoming, mapping, row = node.record.incoming, node.record.mapping, node.record.row
+        if mapping.digest == incoming.state:
             report.count(KIND, "unchanged")
             continue
-        mapping.digest = record.approved
+        mapping.digest = incoming.state
         mapping.save(update_fields=["digest", "updated"])
-        status = status_of(record)
-        if row["moderated_at"] is not None:
-            report.note(KIND, "moderated here: kept the status given here", _label(record))
+        status = incoming.status
+        if incoming.withdrawn:
+            _withdraw(row, status)
+            report.count(KIND, "updated")
+            changed = True
+        elif row["moderated_at"] is not None:
+            report.note(KIND, "moderated here: kept the status given here", incoming.label)
             report.count(KIND, "unchanged")
         elif row["status"] != status:
             comment = Comment.objects.get(pk=row["pk"])
@@ -238,9 +266,20 @@ def _update_existing(nodes: list[thread_plan.Node], report: ImportReport) -> boo
     return changed
 
 
+def _withdraw(row: dict, status: str) -> None:
+    """What its author deleted at the source keeps only its place in the thread."""
+    comment = Comment.objects.get(pk=row["pk"])
+    comment.body = comment.author_name = comment.author_email = comment.author_url = ""
+    comment.ip_address = None
+    comment.user_agent = ""
+    if row["moderated_at"] is None:
+        comment.status = status
+    comment.save()
+
+
 def _new_comment(article: Article, node: thread_plan.Node, report: ImportReport) -> Comment:
-    record, text = node.record.record, node.record.text
-    name = plain(record.author)[:100]
+    record = node.record.incoming
+    name = plain(record.author_name)[:100]
     email = record.email.strip()
     try:
         validate_email(email)
@@ -254,8 +293,8 @@ def _new_comment(article: Article, node: thread_plan.Node, report: ImportReport)
         author_name=name,
         author_email=email,
         author_url=url,
-        body=text,
-        status=status_of(record),
+        body=record.text,
+        status=record.status,
         ip_address=_ip_address(record, node.date, report),
         level=node.level,
         lft=node.lft,
@@ -266,7 +305,7 @@ def _new_comment(article: Article, node: thread_plan.Node, report: ImportReport)
     return comment
 
 
-def _ip_address(record: WxrComment, date, report: ImportReport) -> str | None:
+def _ip_address(record: IncomingComment, date, report: ImportReport) -> str | None:
     address = valid_ip(record.ip)
     if address is None:
         return None
@@ -277,18 +316,14 @@ def _ip_address(record: WxrComment, date, report: ImportReport) -> str | None:
     return address
 
 
-def _mapping(source: str, node: thread_plan.Node, comment: Comment) -> WordPressObject:
-    record = node.record.record
-    return WordPressObject(
-        source=source,
-        kind=WordPressObject.Kind.COMMENT,
-        wp_id=str(record.wp_id),
-        digest=record.approved,
-        comment=comment,
+def _mapping(ids: SourceIds, node: thread_plan.Node, comment: Comment) -> WordPressObject:
+    incoming = node.record.incoming
+    return ids.mapping_for(
+        WordPressObject.Kind.COMMENT, incoming.source_id, incoming.state, comment=comment
     )
 
 
-def _insert_threads(article, threads: list[list[thread_plan.Node]], source, report) -> None:
+def _insert_threads(article, threads: list[list[thread_plan.Node]], ids, report) -> None:
     """New threads, in bulk: parents' rows exist before their replies' (one level at a time)."""
     thread_lock_for_insert(None)
     first_tree_id = (Comment.objects.aggregate(top=Max("tree_id"))["top"] or 0) + 1
@@ -306,7 +341,7 @@ def _insert_threads(article, threads: list[list[thread_plan.Node]], source, repo
         Comment.objects.bulk_create(comments, batch_size=BATCH_SIZE)
         _set_dates([(node.date, node.date, node.comment.pk) for node in batch])
         WordPressObject.objects.bulk_create(
-            [_mapping(source, node, node.comment) for node in batch], batch_size=BATCH_SIZE
+            [_mapping(ids, node, node.comment) for node in batch], batch_size=BATCH_SIZE
         )
         report.count(KIND, "created", len(batch))
 
@@ -327,7 +362,7 @@ def _set_dates(rows: list[tuple]) -> None:
         )
 
 
-def _insert_graft(article, node: thread_plan.Node, source, report) -> None:
+def _insert_graft(article, node: thread_plan.Node, ids, report) -> None:
     """A new reply below a comment imported earlier: mptt makes room in that thread only."""
     parent_pk = node.parent.existing.pk if node.parent.existing else node.parent.comment.pk
     parent = Comment.objects.get(pk=parent_pk)
@@ -341,5 +376,5 @@ def _insert_graft(article, node: thread_plan.Node, source, report) -> None:
         Comment.objects.insert_node(comment, parent, position="last-child", save=True)
     _set_dates([(node.date, node.date, comment.pk)])
     node.comment = comment
-    _mapping(source, node, comment).save()
+    _mapping(ids, node, comment).save()
     report.count(KIND, "created")

@@ -12,6 +12,7 @@ http(s)://wordpress.org/export/1.x/ whichever prefix it is given. Unknown elemen
 
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -38,6 +39,12 @@ KEPT_META = frozenset(
         "_wp_attachment_image_alt",
         "_yoast_wpseo_primary_category",
         "_yoast_wpseo_metadesc",
+        # Menu items: what they link to, and where they hang.
+        "_menu_item_type",
+        "_menu_item_object",
+        "_menu_item_object_id",
+        "_menu_item_menu_item_parent",
+        "_menu_item_url",
     }
 )
 
@@ -358,11 +365,45 @@ def _record(data, names: _Names, channel: Channel) -> Record | None:
     return None
 
 
-def read(file: BinaryIO, *, name: str) -> Iterator[Record]:
-    """The records of an export, in file order, the Channel first. Raises WxrError."""
-    parser = DefusedXMLParser(
+def safe_parser() -> DefusedXMLParser:
+    """A parser that refuses entity declarations and external references (no file outside
+    the export is ever read, no "billion laughs")."""
+    return DefusedXMLParser(
         target=TreeBuilder(), forbid_dtd=False, forbid_entities=True, forbid_external=True
     )
+
+
+@contextmanager
+def refusing_bad_xml(name: str, parser: DefusedXMLParser, error=None):
+    """Parse errors and refused entities as `error` (WxrError by default), with the line and
+    column for the person running the import."""
+    error = error or WxrError
+    try:
+        yield
+    except ParseError as exc:
+        line, column = exc.position
+        reason = str(exc).rsplit(":", 1)[0]
+        raise error(
+            f"{name} is not well-formed XML at line {line}, column {column} ({reason}); "
+            "is the file complete? Nothing was imported."
+        ) from None
+    except EntitiesForbidden as exc:
+        raise error(
+            f"{name} declares an XML entity (“{exc.name}”) at line "
+            f"{parser.parser.CurrentLineNumber}: entity declarations are refused, since they can "
+            "read other files or expand without limit, and exports never contain them. "
+            "Nothing was imported."
+        ) from None
+    except (ExternalReferenceForbidden, DTDForbidden) as exc:
+        raise error(
+            f"{name} refers to an external resource ({exc.sysid}) at line "
+            f"{parser.parser.CurrentLineNumber}: refused. Nothing was imported."
+        ) from None
+
+
+def read(file: BinaryIO, *, name: str) -> Iterator[Record]:
+    """The records of an export, in file order, the Channel first. Raises WxrError."""
+    parser = safe_parser()
     names = _Names()
     channel = Channel()
     header_sent = False
@@ -377,7 +418,7 @@ def read(file: BinaryIO, *, name: str) -> Iterator[Record]:
         channel.wxr_version = channel.wxr_version or names.version
         return channel
 
-    try:
+    with refusing_bad_xml(name, parser):
         for data in _channel_children(file, name=name, parser=parser, names=names):
             record = _record(data, names, channel)
             if record is not None:
@@ -385,24 +426,5 @@ def read(file: BinaryIO, *, name: str) -> Iterator[Record]:
                     yield header()
                     header_sent = True
                 yield record
-    except ParseError as exc:
-        line, column = exc.position
-        reason = str(exc).rsplit(":", 1)[0]
-        raise WxrError(
-            f"{name} is not well-formed XML at line {line}, column {column} ({reason}); "
-            "is the file complete? Nothing was imported."
-        ) from None
-    except EntitiesForbidden as exc:
-        raise WxrError(
-            f"{name} declares an XML entity (“{exc.name}”) at line "
-            f"{parser.parser.CurrentLineNumber}: entity declarations are refused, since they can "
-            "read other files or expand without limit, and WordPress exports never contain them. "
-            "Nothing was imported."
-        ) from None
-    except (ExternalReferenceForbidden, DTDForbidden) as exc:
-        raise WxrError(
-            f"{name} refers to an external resource ({exc.sysid}) at line "
-            f"{parser.parser.CurrentLineNumber}: refused. Nothing was imported."
-        ) from None
     if not header_sent:
         yield header()

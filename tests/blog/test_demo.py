@@ -135,6 +135,37 @@ def test_demo_staff_accounts_are_created_when_debug_is_on(settings):
     assert "demo-password-123" in output
 
 
+def test_every_demo_staff_account_has_an_address_and_moderators_have_one(settings):
+    settings.DEBUG = True
+
+    output = run_load_demo()
+
+    accounts = {
+        user.username: (user.email, [group.name for group in user.groups.all()])
+        for user in User.objects.prefetch_related("groups")
+    }
+    assert accounts == {
+        "redazione": ("redazione@rivista.example", ["Editors"]),
+        "autore": ("autore@rivista.example", ["Authors"]),
+        "moderazione": ("moderazione@rivista.example", ["Moderators"]),
+    }
+    assert User.objects.get(username="moderazione").check_password("demo-password-123")
+    assert "moderazione (Moderators)" in output
+
+
+def test_an_account_from_an_earlier_demo_gets_its_address_and_keeps_a_changed_one(settings):
+    settings.DEBUG = True
+    User.objects.create_user(username="redazione", password="x", is_staff=True)
+    User.objects.create_user(
+        username="autore", email="mia@posta.example", password="x", is_staff=True
+    )
+
+    run_load_demo()
+
+    assert User.objects.get(username="redazione").email == "redazione@rivista.example"
+    assert User.objects.get(username="autore").email == "mia@posta.example"
+
+
 def test_no_demo_accounts_when_debug_is_off(settings):
     settings.DEBUG = False
 

@@ -5,6 +5,7 @@ import html
 
 import feedparser
 import pytest
+from defusedxml import minidom
 from django.urls import reverse
 
 from blog import feeds
@@ -43,8 +44,8 @@ def read_feed(client, url, kind):
 
 
 def titles(parsed) -> list[str]:
-    # Feed titles are HTML (Django escapes them, as feed readers expect).
-    return [html.unescape(entry.title) for entry in parsed.entries]
+    # Titles are plain text, escaped once for XML: what the reader reads is what was typed.
+    return [entry.title for entry in parsed.entries]
 
 
 def comments_feed_url(article, kind):
@@ -118,6 +119,38 @@ def test_article_without_lead_is_described_by_the_start_of_its_body_as_text(clie
     assert summary.startswith("Inizio Grassetto e parola0")
     assert "<strong>" not in summary and "<h2>" not in summary
     assert "parola100" not in summary  # an excerpt, not the whole body
+
+
+def titles_in_xml(raw: str) -> list[str]:
+    """The text of each item's or entry's <title>, as an XML parser reads it."""
+    document = minidom.parseString(raw)
+    items = document.getElementsByTagName("item") or document.getElementsByTagName("entry")
+    return [item.getElementsByTagName("title")[0].firstChild.data for item in items]
+
+
+TRICKY_TITLE = 'L\'arte di Tom & Jerry: "virgolette" e <b>parentesi</b>'
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_title_with_an_apostrophe_and_an_ampersand_reads_as_typed(client, kind):
+    make_article(title=TRICKY_TITLE)
+
+    parsed, raw = read_feed(client, url_of("feed", kind), kind)
+
+    assert titles(parsed) == [TRICKY_TITLE]
+    assert titles_in_xml(raw) == [TRICKY_TITLE]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_comment_title_with_an_apostrophe_and_an_ampersand_reads_as_typed(client, kind):
+    article = make_article(title=TRICKY_TITLE)
+    make_comment(article, author_name="Dell'Orto & figli")
+
+    parsed, raw = read_feed(client, comments_feed_url(article, kind), kind)
+
+    assert titles_in_xml(raw) == [f"Dell'Orto & figli su «{TRICKY_TITLE}»"]
+    assert titles(parsed) == [f"Dell'Orto & figli su «{TRICKY_TITLE}»"]
+    assert parsed.feed.title == f"Commenti su «{TRICKY_TITLE}»"
 
 
 def test_site_feed_has_absolute_links_and_the_site_title(client, settings):

@@ -123,6 +123,41 @@ def test_author_submits_from_the_form_and_can_no_longer_edit(client, author_user
     assert b'name="_submit_review"' not in client.get(change_url(article)).content
 
 
+def messages_of(response) -> list[tuple[str, str]]:
+    return [(message.level_tag, str(message)) for message in response.context["messages"]]
+
+
+def test_submitting_says_the_editors_were_told_when_one_has_an_address(client, author_user, editor):
+    article = make_draft(author=author_user.author)
+    client.force_login(author_user)
+
+    response = client.post(
+        change_url(article), form_data_for(article, _submit_review="1"), follow=True
+    )
+
+    assert ("success", "Inviato in revisione: la redazione è stata avvisata.") in messages_of(
+        response
+    )
+
+
+def test_submitting_warns_when_no_editor_has_an_address(client, author_user, mailoutbox):
+    make_user(groups=["Editors"], email="")
+    article = make_draft(author=author_user.author)
+    client.force_login(author_user)
+
+    response = client.post(
+        change_url(article), form_data_for(article, _submit_review="1"), follow=True
+    )
+
+    article.refresh_from_db()
+    assert article.status == Article.Status.REVIEW
+    said = messages_of(response)
+    [warning] = [text for level, text in said if level == "warning"]
+    assert "nessun redattore ha un indirizzo email" in warning
+    assert not any("avvisata" in text for level, text in said)
+    assert mailoutbox == []
+
+
 def test_author_can_submit_a_new_article_straight_away(client, author_user):
     client.force_login(author_user)
     response = client.post(ADD, article_admin_form_data(title="Appena scritto", _submit_review="1"))

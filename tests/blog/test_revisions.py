@@ -73,6 +73,27 @@ def test_compare_shows_a_readable_diff_of_changed_fields(client, editor):
     assert changed == {"title", "body", "tags"}
 
 
+def test_a_checkbox_reads_yes_or_no_in_the_diff(client, editor):
+    article = make_draft()
+    post_edit(client, article, comments_enabled="on")
+    data = form_data_for(article)
+    data.pop("comments_enabled", None)
+    assert client.post(urls(article)["change"], data).status_code == 302
+    old, new = versions_of(article)
+    assert (old.data["comments_enabled"], new.data["comments_enabled"]) == (True, False)
+
+    response = client.get(
+        urls(article)["versions_compare"],
+        {"old": old.pk, "new": new.pk},
+        headers={"accept-language": "it"},
+    )
+
+    [row] = [row for row in response.context["changed"] if row.name == "comments_enabled"]
+    assert str(row.html) == "<del>Sì</del><ins>No</ins>"
+    diff = response.content.decode().split("version-diff")[1]
+    assert "True" not in diff and "False" not in diff
+
+
 def test_diff_escapes_what_was_typed(client, editor):
     article = make_draft()
     post_edit(client, article, title="a")

@@ -107,6 +107,7 @@ def test_form_is_grouped_like_wordpress_discussion_settings(editor_client):
         "Comment pages",
         "Editing",
         "Reports from readers",
+        "Commenters' standing",
     ]
 
 

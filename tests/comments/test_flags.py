@@ -6,11 +6,19 @@ import pytest
 import time_machine
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from comments.flag_views import FlagForm
-from comments.models import Comment, CommentFlag
+from comments.models import Comment, CommenterAddress, CommentFlag
 from comments.services import comment_set_status
-from tests.factories import make_article, make_comment, make_user
+from tests.factories import (
+    csrf_browser,
+    csrf_post_data,
+    make_article,
+    make_author,
+    make_comment,
+    make_user,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mail_at_once")]
 
@@ -95,7 +103,7 @@ def test_enough_different_readers_hide_the_comment_pending_review(comment, setti
     report(comment, ip="198.51.100.1", reason="spam")  # the same reader again: not counted
     comment.refresh_from_db()
     assert comment.status == Comment.Status.APPROVED
-    report(comment, ip="198.51.100.2")
+    report(comment, ip="203.0.113.2")  # another network
     comment.refresh_from_db()
     assert comment.status == Comment.Status.PENDING
     assert comment.held_reason == "segnalato da 2 lettori"
@@ -140,7 +148,7 @@ def test_moderators_dismiss_or_act_on_reports(comment, settings, decision, state
     if decision == "approved":
         # Dismissed reports no longer count: the next reader alone is one report, not two.
         settings.COMMENTS_FLAG_THRESHOLD = 2
-        report(comment, ip="198.51.100.99")
+        report(comment, ip="203.0.113.99")
         comment.refresh_from_db()
         assert comment.status == Comment.Status.APPROVED
 
@@ -154,7 +162,7 @@ def test_a_comment_not_published_cannot_be_reported(comment):
 def test_reports_never_hide_a_comment_when_the_threshold_is_zero(comment, settings):
     settings.COMMENTS_FLAG_THRESHOLD = 0
     for n in range(4):
-        report(comment, ip=f"198.51.100.{n}")
+        report(comment, ip=f"198.51.{n}.1")
     comment.refresh_from_db()
     assert comment.status == Comment.Status.APPROVED
 
@@ -173,3 +181,126 @@ def test_bulk_moderation_resolves_the_reports_too(comment, settings, decision, s
     comments_set_status(comments=Comment.objects.filter(pk=comment.pk), status=decision)
 
     assert set(CommentFlag.objects.values_list("state", flat=True)) == {state}
+
+
+# Reports cannot censor: networks, not addresses, count; some comments go to the moderators
+# instead of off the page; readers whose reports keep being dismissed stop counting.
+
+
+def report_from(comment, ip: str, **fields):
+    """A report as a real server gets it: CSRF checked, errors answered."""
+    data = csrf_post_data(flag_data(comment, **fields))
+    return csrf_browser(ip).post(reverse("comments:flag", args=[comment.pk]), data, headers=EN)
+
+
+def reported_by(comment, ips) -> Comment:
+    for ip in ips:
+        assert report_from(comment, ip).status_code == 200
+    comment.refresh_from_db()
+    return comment
+
+
+ONE_24 = ["198.51.100.1", "198.51.100.77", "198.51.100.250"]
+ONE_64 = ["2001:db8:5:6::1", "2001:db8:5:6:aaaa::2", "2001:db8:5:6:ffff:1:2:3"]
+THREE_NETWORKS = ["198.51.100.1", "203.0.113.1", "2001:db8:9:9::1"]
+
+
+@pytest.fixture
+def threshold_3(settings):
+    settings.COMMENTS_FLAG_THRESHOLD = 3
+
+
+@pytest.mark.usefixtures("threshold_3")
+@pytest.mark.parametrize("ips", [ONE_24, ONE_64], ids=["ipv4-24", "ipv6-64"])
+def test_three_addresses_of_one_network_do_not_hide_a_comment(comment, ips):
+    assert reported_by(comment, ips).status == Comment.Status.APPROVED
+    assert CommentFlag.objects.filter(comment=comment, state="open").count() == 3
+    assert "Un commento discutibile." in Client().get(comment.article.get_absolute_url()).text
+
+
+@pytest.mark.usefixtures("threshold_3")
+def test_three_networks_hide_a_comment(comment):
+    assert reported_by(comment, THREE_NETWORKS).status == Comment.Status.PENDING
+    assert "Un commento discutibile." not in Client().get(comment.article.get_absolute_url()).text
+
+
+@pytest.mark.usefixtures("threshold_3")
+def test_accounts_count_one_each_whatever_their_network(comment):
+    for _ in range(3):
+        browser = csrf_browser("198.51.100.5")
+        browser.force_login(make_user(is_staff=False))
+        data = csrf_post_data(flag_data(comment))
+        assert browser.post(reverse("comments:flag", args=[comment.pk]), data).status_code == 200
+    assert CommentFlag.objects.values("source").distinct().count() == 3
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.PENDING
+
+
+def staff_comment(article):
+    return make_comment(article, user=make_user(is_staff=True), body="Dalla redazione.")
+
+
+def author_comment(article):
+    return make_comment(article, user=article.author.user, body="Dalla autrice.")
+
+
+def good_standing_comment(article):
+    """A reader with a proven address and five approved comments before this one."""
+    CommenterAddress.objects.create(email="habitue@example.org", confirmed_at=timezone.now())
+    for _ in range(5):
+        make_comment(article, author_email="Habitue@example.org")
+    return make_comment(article, author_email="habitue@example.org", body="Da una habitué.")
+
+
+@pytest.mark.usefixtures("threshold_3")
+@pytest.mark.parametrize(
+    "make", [staff_comment, author_comment, good_standing_comment], ids=["staff", "author", "good"]
+)
+def test_protected_comments_go_to_the_moderators_with_their_reports_not_off_the_page(
+    make, mailoutbox, settings, capture
+):
+    settings.COMMENTS_NOTIFY_MODERATORS = True
+    article = make_article(author=make_author(user=make_user(is_staff=False)))
+    moderator = make_user(groups=["Moderators"], email="moderatrice@example.org")
+    protected = make(article)
+    mailoutbox.clear()
+
+    with capture():
+        assert reported_by(protected, THREE_NETWORKS).status == Comment.Status.APPROVED
+
+    assert protected.body in Client().get(article.get_absolute_url()).text
+    (told,) = mailoutbox
+    assert told.to == [moderator.email] and protected.body in told.body
+    assert "?reported=open" in told.body
+    browser = Client()
+    browser.force_login(moderator)
+    queue = browser.get(reverse("admin:comments_comment_changelist") + "?reported=open").text
+    assert protected.body in queue
+    with capture():
+        reported_by(protected, ["192.0.2.1"])  # a fourth report: the moderators were told already
+    assert len(mailoutbox) == 1
+
+
+@pytest.mark.usefixtures("threshold_3")
+def test_a_typed_address_with_many_approved_comments_but_never_proved_is_not_protected(comment):
+    for _ in range(5):
+        make_comment(comment.article, author_email=comment.author_email)
+    assert reported_by(comment, THREE_NETWORKS).status == Comment.Status.PENDING
+
+
+@pytest.mark.usefixtures("threshold_3")
+def test_a_reader_whose_reports_moderators_keep_dismissing_stops_counting(settings):
+    settings.COMMENTS_FLAG_DISMISSED_LIMIT = 3
+    settings.COMMENTS_FLAG_THRESHOLD = 1
+    article = make_article()
+    nag = "198.51.100.9"
+    for _ in range(3):  # each report hides (threshold 1); a moderator puts it back
+        target = reported_by(make_comment(article), [nag])
+        assert target.status == Comment.Status.PENDING
+        comment_set_status(comment=target, status="approved")
+
+    settings.COMMENTS_FLAG_THRESHOLD = 3
+    target = make_comment(article, body="Un parere scomodo.")
+    # The nag (from another address of the same network) and two others: two counted, not three.
+    assert reported_by(target, ["198.51.100.10", "203.0.113.1", "192.0.2.1"]).status == "approved"
+    assert reported_by(target, ["2001:db8::1"]).status == Comment.Status.PENDING

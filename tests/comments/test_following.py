@@ -133,6 +133,28 @@ def test_daily_followers_get_one_digest_of_what_is_new(client, capture, article,
     assert len(mailoutbox) == 1  # nothing new since
 
 
+def test_the_unsubscribe_link_asks_first_and_a_mail_scanner_unsubscribes_nobody(
+    client, capture, article, mailoutbox
+):
+    followed(client, article, mailoutbox)
+    with capture():
+        make_comment(article)
+    path = re.search(
+        r"https://rivista\.example(/\S+)", mailoutbox[0].extra_headers["List-Unsubscribe"]
+    )
+    url = path.group(1).rstrip(">")
+
+    asked = Client().get(url, headers=EN)  # what a link scanner does
+
+    assert asked.status_code == 200
+    assert "Stop following the discussion?" in asked.text
+    assert f'<form method="post" action="{url}">' in asked.text  # its button
+    assert DiscussionFollower.objects.filter(confirmed_at__isnull=False).count() == 1
+    done = Client(enforce_csrf_checks=True, raise_request_exception=False).post(url, headers=EN)
+    assert done.status_code == 200 and "You are unsubscribed" in done.text
+    assert not DiscussionFollower.objects.exists()
+
+
 def test_one_click_unsubscribe_stops_everything(client, capture, article, mailoutbox):
     followed(client, article, mailoutbox)
     with capture():

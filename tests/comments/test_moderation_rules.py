@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from comments import conf
+from comments import discussion
 from comments.models import Comment, DiscussionSettings
 from comments.moderation import Candidate, check_comment, comments_open, count_links
 from comments.services import CommentRefused, comment_post
@@ -203,14 +203,14 @@ def test_name_and_email_become_optional_when_anonymous_comments_are_allowed(sett
 
 def test_saved_discussion_settings_win_over_django_settings_on_the_next_request(settings):
     settings.COMMENTS_MAX_DEPTH = 5
-    assert conf.max_depth() == 5
+    assert discussion.max_depth() == 5
     row = DiscussionSettings.from_django_settings()
     row.max_depth = 2
     row.save()
-    assert conf.max_depth() == 2
+    assert discussion.max_depth() == 2
     row.max_depth = 7
     row.save()
-    assert conf.max_depth() == 7
+    assert discussion.max_depth() == 7
 
 
 def test_discussion_settings_are_a_single_row():

@@ -226,7 +226,11 @@ def test_erase_command_asks_first_and_no_changes_nothing(people, monkeypatch):
 
     output = run("erase_personal_data", EMAIL)
 
-    assert "3 comments of mario.rossi@example.it will be anonymized" in questions[0]
+    assert "This erases the personal data of mario.rossi@example.it:" in questions[0]
+    assert (
+        "Comments (anonymized: the text stays and every thread keeps its shape): 3"
+        in (questions[0])
+    )
     assert "nothing was changed" in output
     assert stored(people["mine"]) == before and tree_snapshot() == tree
 
@@ -236,14 +240,15 @@ def test_erase_command_erases_after_yes(people, monkeypatch):
 
     output = run("erase_personal_data", EMAIL.upper())
 
-    assert "3 comments of MARIO.ROSSI@EXAMPLE.IT anonymized" in output
+    assert "Personal data of MARIO.ROSSI@EXAMPLE.IT erased:" in output
+    assert "Comments (anonymized: the text stays and every thread keeps its shape): 3" in output
     assert not Comment.objects.filter(author_email__iexact=EMAIL).exists()
 
 
 def test_erase_command_with_yes_does_not_ask(people, monkeypatch):
     monkeypatch.setattr("builtins.input", lambda prompt: pytest.fail("asked"))
 
-    assert "3 comments" in run("erase_personal_data", EMAIL, "--yes")
+    assert "every thread keeps its shape): 3" in run("erase_personal_data", EMAIL, "--yes")
     assert all(after["author_name"] == "" for after in stored(people["mine"]).values())
 
 
@@ -353,7 +358,8 @@ def test_the_erase_action_asks_for_confirmation_first(moderator_client, people):
         t.name for t in response.templates
     ]
     html = response.text
-    assert f"{EMAIL}: 3 comments" in html  # every comment of the address, not only the selected
+    # Every comment of the address, not only the selected one.
+    assert "Comments (anonymized: the text stays and every thread keeps its shape): 3" in html
     assert 'name="post" value="yes"' in html
     assert stored(people["mine"] + people["others"]) == before
 

@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.test import Client
 from django.urls import reverse
 
-from comments.models import Comment
+from comments.models import Comment, ModerationAction, Suspension
 from tests.factories import (
     make_article,
     make_author,
@@ -74,10 +74,12 @@ def test_moderator_is_refused_the_discussion_settings():
     )
 
 
-def test_moderator_is_refused_every_admin_list_but_the_comments():
+def test_moderator_is_refused_every_admin_list_but_the_comments_and_suspensions():
     client = logged_in("Moderators")
+    assert client.get(reverse("admin:comments_suspension_changelist")).status_code == 200
+    assert client.get(reverse("admin:comments_moderationaction_changelist")).status_code == 200
     for model in admin.site._registry:
-        if model is Comment:
+        if model in (Comment, Suspension, ModerationAction):
             continue
         url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
         assert client.get(url).status_code == 403, url

@@ -3,6 +3,7 @@
 import pytest
 from django.utils import translation
 
+from comments import discussion
 from comments.models import Comment
 from comments.services import CommentRefused, comment_post, comment_set_status
 from tests.factories import make_article, make_comment, make_draft, make_scheduled
@@ -106,12 +107,11 @@ def test_maximum_depth_of_one_makes_every_reply_a_new_thread(settings):
 
 
 def test_maximum_depth_is_clamped_to_ten(settings):
-    from comments import conf
 
     settings.COMMENTS_MAX_DEPTH = 50
-    assert conf.max_depth() == 10
+    assert discussion.max_depth() == 10
     settings.COMMENTS_MAX_DEPTH = 0
-    assert conf.max_depth() == 1
+    assert discussion.max_depth() == 1
 
 
 def test_duplicate_comment_is_refused_but_allowed_on_another_article():

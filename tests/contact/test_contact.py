@@ -3,11 +3,11 @@
 import pytest
 from django.urls import reverse
 
-from blog.models import Page
 from contact.forms import ContactForm
 from contact.models import ContactMessage
 from core.privacy import personal_data_erase, personal_data_export
-from tests.factories import make_user
+from pages.models import Page
+from tests.factories import csrf_browser, csrf_post_data, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -180,3 +180,24 @@ def test_a_database_that_refuses_the_write_is_a_503_that_keeps_the_message(page,
     assert response["Retry-After"]
     assert "could not be saved just now" in response.text
     assert "Nel terzo paragrafo la data è sbagliata." in response.text
+
+
+def test_receipts_are_capped_per_mailbox_and_the_answer_is_the_same(
+    page, mailoutbox, settings, django_capture_on_commit_callbacks
+):
+    """Many clients writing under `+tag`s of one mailbox: it gets its share of receipts, the
+    editors every message, and each sender the same answer."""
+    settings.CONTACT_RECEIPTS_PER_MAILBOX = 3
+    editor = make_user(groups=["Editors"], email="capo@example.org")
+    answers = set()
+    for n in range(20):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = csrf_browser(f"10.4.{n}.1").post(
+                SEND, csrf_post_data(form_data(**{"contact-email": f"Vittima+{n}@X.org"}))
+            )
+        answers.add((response.status_code, response["Location"]))
+    assert answers == {(302, reverse("contact:sent"))}
+    assert ContactMessage.objects.count() == 20
+    receipts = [m for m in mailoutbox if m.to != [editor.email]]
+    assert len(receipts) == 3
+    assert len(mailoutbox) - len(receipts) == 20

@@ -27,7 +27,12 @@ def keep(request, body, *, depends_on=("prova:contenuto",), fresh_until=None, **
         return response
 
     return page_cache.render_and_keep(
-        request, render, depends_on=depends_on, fresh_until=fresh_until, last_modified=1
+        request,
+        render,
+        depends_on=depends_on,
+        fresh_until=fresh_until,
+        last_modified=1,
+        etag_base="prova",
     )
 
 
@@ -67,7 +72,9 @@ def test_a_render_that_set_a_cookie_is_not_kept():
         response.set_cookie("preferenza", "1")
         return response
 
-    response = page_cache.render_and_keep(request, render, depends_on=(), last_modified=1)
+    response = page_cache.render_and_keep(
+        request, render, depends_on=(), last_modified=1, etag_base="prova"
+    )
 
     assert response.cookies["preferenza"].value == "1"
     assert page_cache.serve(anonymous_get()) is None

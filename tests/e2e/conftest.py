@@ -98,6 +98,7 @@ GROUP_MIGRATIONS = [
     ("newsletter", "0002_editors_permissions", "grant"),
     ("newsletter", "0004_editors_send_issues", "grant"),
     ("contact", "0002_editors_read_the_inbox", "grant"),
+    ("readership", "0002_editors_see_the_figures", "grant"),
 ]
 
 

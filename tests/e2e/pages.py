@@ -171,8 +171,8 @@ def build_editorial_pages(article) -> dict:
     """Pages with a hierarchy, the two menus, the privacy and contact pages, corrections."""
     from django.contrib.auth.models import User
 
-    from blog.models import Menu, MenuItem, Page
     from blog.services import correction_add
+    from pages.models import Menu, MenuItem, Page
 
     about = Page.objects.create(
         title="Chi siamo", slug="chi-siamo", status="published", body="<p>Una redazione.</p>"

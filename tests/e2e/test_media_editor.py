@@ -87,3 +87,76 @@ def test_an_image_uploaded_from_the_chooser_goes_straight_to_its_details(editor_
     assert dialog.locator(".media-details-preview").get_attribute("src") == image.file.url
     dialog.get_by_role("button", name="Chiudi").click()
     dialog.wait_for(state="detached")
+
+
+def insert_image(page, title, alt):
+    page.get_by_role("button", name="Immagine dalla libreria").click()
+    dialog = page.locator("dialog.media-dialog")
+    dialog.locator(".media-card", has_text=title).click()
+    dialog.get_by_label("Testo alternativo (obbligatorio)").fill(alt)
+    dialog.get_by_role("button", name="Inserisci").click()
+    dialog.wait_for(state="detached")
+
+
+def test_typing_after_each_insertion_never_replaces_the_figure(editor_page):
+    """The editor left an inserted figure selected: the first key typed replaced it. The cursor
+    now goes to a paragraph after the figure, whether the editor was empty, the cursor at the
+    end of a paragraph, or the figure just changed through its dialog."""
+    page = editor_page
+    author = make_author(display_name="Giulia Neri")
+    lake = make_library_image(title="Lago di Como")
+    hills = make_library_image(title="Colline")
+    log_in(page, next_path="/admin/blog/article/add/")
+    editor = page.locator(".prose-editor .ProseMirror[contenteditable=true]")
+    editor.wait_for()
+    editor.click()
+
+    # Into the empty editor (its empty paragraph is replaced by the figure).
+    insert_image(page, "Lago di Como", "Il lago")
+    page.keyboard.type("Dopo la foto.")
+    assert editor.locator(f'img[data-media-id="{lake.pk}"]').count() == 1
+
+    page.get_by_role("button", name="Galleria").click()
+    dialog = page.locator("dialog.media-dialog")
+    dialog.locator(".media-card", has_text="Lago di Como").click()
+    dialog.locator(".media-card", has_text="Colline").click()
+    dialog.get_by_role("button", name="Inserisci la galleria").click()
+    dialog.wait_for(state="detached")
+    page.keyboard.type("Dopo la galleria.")
+
+    page.get_by_role("button", name="Video o audio (incorporato)").click()
+    dialog = page.locator("dialog.media-dialog")
+    dialog.locator("input[type=url]").fill("https://vimeo.com/76979871")
+    dialog.locator("input[type=text]").fill("Il film")
+    dialog.get_by_role("button", name="Inserisci").click()
+    dialog.wait_for(state="detached")
+    page.keyboard.type("Dopo il video.")
+
+    # Changed through its dialog: the cursor leaves the figure too.
+    editor.locator("figure", has=page.locator(f'img[data-media-id="{lake.pk}"]')).click()
+    page.get_by_role("button", name="Immagine dalla libreria").click()
+    dialog = page.locator("dialog.media-dialog")
+    dialog.get_by_label("Didascalia").fill("Como, dicembre")
+    dialog.get_by_role("button", name="Aggiorna").click()
+    dialog.wait_for(state="detached")
+    page.keyboard.type("Ancora. ")
+
+    page.fill("#id_title", "Figure e testo")
+    choose_author(page, author)
+    page.click("input[name=_save]")
+    page.wait_for_url("**/admin/blog/article/")
+
+    body = Article.objects.get(title="Figure e testo").body
+    figures_and_text = [
+        f'<img data-media-id="{lake.pk}"',
+        "Como, dicembre</figcaption></figure>",
+        "<p>Ancora. Dopo la foto.</p>",
+        f'<figure data-gallery="{lake.pk},{hills.pk}"',
+        "<p>Dopo la galleria.</p>",
+        '<figure data-embed="vimeo"><a href="https://vimeo.com/76979871">Il film</a></figure>',
+        "<p>Dopo il video.</p>",
+    ]
+    positions = [body.find(part) for part in figures_and_text]
+    assert -1 not in positions, body
+    assert positions == sorted(positions), body
+    assert page.evaluate("window.__cspViolations") == []

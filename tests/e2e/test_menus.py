@@ -3,7 +3,7 @@ submenu that opens for the keyboard on wide screens."""
 
 import pytest
 
-from blog.models import Menu, MenuItem, Page
+from pages.models import Menu, MenuItem, Page
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

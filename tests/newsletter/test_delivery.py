@@ -183,6 +183,21 @@ def test_an_issue_whose_articles_were_all_unpublished_is_stopped_with_a_note(smt
     assert not Delivery.objects.exists()
 
 
+def test_an_issue_left_with_only_its_introduction_is_stopped_with_a_note(smtp_outgoing):
+    article = make_article()
+    issue = make_issue(articles=[article], intro="<p>Buongiorno, ecco il numero.</p>")
+    make_subscriber("a@example.com")
+    issue_schedule(issue=issue)
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.DRAFT)
+
+    run_worker()
+
+    issue.refresh_from_db()
+    assert issue.status == Issue.Status.CANCELLED
+    assert smtp_outgoing.messages == []
+    assert not Delivery.objects.exists()
+
+
 def test_an_invalid_address_and_a_refused_recipient_are_recorded(issue, smtp_outgoing):
     make_subscriber("good@example.com")
     make_subscriber("refused@example.com")

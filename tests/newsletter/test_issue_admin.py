@@ -179,6 +179,64 @@ def test_an_empty_issue_cannot_be_sent_and_says_why(client, editor):
     assert Issue.objects.get().status == Issue.Status.DRAFT
 
 
+def test_an_issue_with_an_introduction_but_no_published_article_is_refused(client, editor):
+    issue = make_issue(articles=[make_draft()], intro="<p>Solo due righe di saluto.</p>")
+    make_subscriber("a@example.com")
+
+    response = client.post(url("send", issue), {"action": "now"}, follow=True)
+
+    assert "nessun articolo pubblicato" in response.content.decode()
+    assert Issue.objects.get().status == Issue.Status.DRAFT
+    assert not Delivery.objects.exists()
+
+
+def refresh_seconds(page: str) -> int | None:
+    (meta,) = find_elements(page, "meta", **{"http-equiv": "refresh"}) or [None]
+    return None if meta is None else int(dict(meta.attributes)["content"])
+
+
+def test_after_send_now_the_page_shows_progress_and_refreshes_until_a_worker_starts(client, editor):
+    issue = make_issue(articles=[make_article()])
+    make_subscriber("a@example.com")
+    make_subscriber("b@example.com")
+
+    page = client.post(url("send", issue), {"action": "now"}, follow=True).content.decode()
+
+    assert Issue.objects.get().status == Issue.Status.SCHEDULED  # no worker has run yet
+    assert refresh_seconds(page) == 5
+    assert find_elements(page, "progress", max="2", value="0")
+    assert "in attesa di un processo in background" in page
+
+
+def test_a_page_of_an_issue_scheduled_for_later_refreshes_when_it_is_due(client, editor):
+    issue = make_issue(articles=[make_article()])
+    when = timezone.localtime() + timedelta(hours=2)
+    client.post(url("send", issue), {"action": "schedule", "send_at": f"{when:%Y-%m-%dT%H:%M}"})
+
+    page = client.get(url("send", issue)).content.decode()
+
+    assert 2 * 3600 - 120 < refresh_seconds(page) <= 2 * 3600 + 5
+    assert find_elements(page, "progress", value="0")
+
+
+def test_the_page_of_an_issue_going_out_shows_progress_and_refreshes(client, editor):
+    issue = make_issue(articles=[make_article()], status=Issue.Status.SENDING)
+    for email in ("a@example.com", "b@example.com"):
+        Delivery.objects.create(issue=issue, subscriber=make_subscriber(email))
+    Delivery.objects.filter(subscriber__email="a@example.com").update(status=Delivery.Status.SENT)
+
+    page = client.get(url("send", issue)).content.decode()
+
+    assert refresh_seconds(page) == 5
+    assert find_elements(page, "progress", max="2", value="1")
+
+
+def test_the_page_of_a_draft_or_a_sent_issue_does_not_refresh(client, editor):
+    for status in (Issue.Status.DRAFT, Issue.Status.SENT):
+        issue = make_issue(articles=[make_article()], status=status)
+        assert refresh_seconds(client.get(url("send", issue)).content.decode()) is None
+
+
 def test_sending_needs_the_permission(client):
     user = make_user(email="viewer@example.com")
     from django.contrib.auth.models import Permission

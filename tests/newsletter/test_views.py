@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from core.text import clean_text
 from newsletter.models import Subscriber
-from tests.factories import find_elements, make_article
+from tests.factories import csrf_browser, csrf_post_data, find_elements, make_article
 from tests.newsletter.helpers import confirm_path, signup_data, unsubscribe_path
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +36,18 @@ def post(client, django_capture_on_commit_callbacks):
 def email_input(html: str):
     (field,) = find_elements(html, "input", name="newsletter-email")
     return dict(field.attributes)
+
+
+def confirm(message):
+    """What the reader does with a confirmation email: open the link, press the button (a
+    browser holding the page's CSRF cookie and token)."""
+    browser = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    path = confirm_path(message)
+    page = browser.get(path, headers=ENGLISH)
+    if page.status_code != 200:
+        return page
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    return browser.post(path, {"csrfmiddlewaretoken": token}, headers=ENGLISH)
 
 
 def text_of(html: str, tag: str, **attrs) -> str:
@@ -116,19 +128,42 @@ def test_nobody_is_confirmed_until_the_link_is_followed(post, mailoutbox, client
     post(signup_data("lettrice@example.com"))
     assert not Subscriber.objects.filter(status=Subscriber.Status.CONFIRMED).exists()
 
-    response = client.get(confirm_path(mailoutbox[0]), headers=ENGLISH)
+    response = confirm(mailoutbox[0])
 
     assert response.status_code == 200
     assert "Subscription confirmed" in response.text
     assert Subscriber.objects.get().status == Subscriber.Status.CONFIRMED
 
 
-def test_following_the_confirmation_link_twice_is_fine(post, mailoutbox, client):
-    post(signup_data())
+def test_a_mail_scanner_following_the_confirmation_link_confirms_nothing(post, mailoutbox):
+    post(signup_data("lettrice@example.com"))
     path = confirm_path(mailoutbox[0])
 
-    first = client.get(path, headers=ENGLISH)
-    second = client.get(path, headers=ENGLISH)
+    asked = Client().get(path, headers=ENGLISH)  # what a link scanner does
+
+    assert asked.status_code == 200
+    assert "Confirm your subscription" in asked.text
+    assert find_elements(asked.text, "form", method="post", action=path)  # its button
+    assert Subscriber.objects.get().status == Subscriber.Status.PENDING
+    assert confirm(mailoutbox[0]).status_code == 200  # the reader's click
+    assert Subscriber.objects.get().status == Subscriber.Status.CONFIRMED
+
+
+def test_the_confirmation_button_needs_the_page_csrf_token(post, mailoutbox):
+    post(signup_data())
+    browser = Client(enforce_csrf_checks=True, raise_request_exception=False)
+
+    refused = browser.post(confirm_path(mailoutbox[0]))
+
+    assert refused.status_code == 403
+    assert Subscriber.objects.get().status == Subscriber.Status.PENDING
+
+
+def test_following_the_confirmation_link_twice_is_fine(post, mailoutbox, client):
+    post(signup_data())
+
+    first = confirm(mailoutbox[0])
+    second = confirm(mailoutbox[0])
 
     assert first.status_code == second.status_code == 200
     assert "Subscription confirmed" in second.text
@@ -194,7 +229,7 @@ def test_same_answer_for_new_pending_confirmed_and_unsubscribed_addresses(
 
 def test_answer_pages_never_show_the_address(post, mailoutbox, client):
     response = post(signup_data("segreta.lettrice@example.com"), follow=True)
-    confirmed = client.get(confirm_path(mailoutbox[0]), headers=ENGLISH)
+    confirmed = confirm(mailoutbox[0])
     unsubscribed = client.get(unsubscribe_path(mailoutbox[0]), headers=ENGLISH)
 
     for page in (response, confirmed, unsubscribed):
@@ -346,7 +381,7 @@ def test_unsubscribe_link_asks_on_get_and_takes_the_reader_off_the_list_on_post(
     post, mailoutbox, client
 ):
     post(signup_data())
-    client.get(confirm_path(mailoutbox[0]))
+    confirm(mailoutbox[0])
 
     # A mail scanner following the link changes nothing: the page asks.
     asked = client.get(unsubscribe_path(mailoutbox[0]), headers=ENGLISH)
@@ -381,7 +416,7 @@ def test_one_click_unsubscribe_post_works_without_a_csrf_token(post, mailoutbox)
 
 def test_resubscribing_after_unsubscribe_needs_a_new_confirmation(post, mailoutbox, client):
     post(signup_data())
-    client.get(confirm_path(mailoutbox[0]))
+    confirm(mailoutbox[0])
     client.post(unsubscribe_path(mailoutbox[0]))
 
     response = post(signup_data())
@@ -393,7 +428,7 @@ def test_resubscribing_after_unsubscribe_needs_a_new_confirmation(post, mailoutb
     assert client.get(confirm_path(mailoutbox[0])).status_code == 400
     subscriber.refresh_from_db()
     assert subscriber.status == Subscriber.Status.PENDING
-    assert client.get(confirm_path(mailoutbox[-1])).status_code == 200
+    assert confirm(mailoutbox[-1]).status_code == 200
     subscriber.refresh_from_db()
     assert subscriber.status == Subscriber.Status.CONFIRMED
 
@@ -416,3 +451,20 @@ def test_link_pages_are_never_cached(post, mailoutbox, client):
     response = client.get(confirm_path(mailoutbox[0]))
 
     assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
+
+
+def test_150_plus_addresses_of_one_mailbox_from_150_clients_get_three_mails(
+    settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    """The mailbox cap holds across client addresses, `+tag`s and case; the answer is the same
+    whether a mail went out or not."""
+    settings.NEWSLETTER_MAILS_PER_ADDRESS = 3
+    answers = set()
+    for n in range(150):
+        browser = csrf_browser(f"10.3.{n}.1")
+        with django_capture_on_commit_callbacks(execute=True):
+            response = browser.post(SIGNUP, csrf_post_data(signup_data(f"Vittima+{n}@X.org")))
+        answers.add((response.status_code, response["Location"]))
+
+    assert answers == {(302, CHECK_INBOX)}
+    assert len(mailoutbox) == 3

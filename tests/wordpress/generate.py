@@ -72,3 +72,44 @@ if __name__ == "__main__":
 
     # python -m tests.wordpress.generate OUT.xml COMMENTS
     print(write_export(Path(sys.argv[1]), comments=int(sys.argv[2])))
+
+
+DISQUS_HEADER = """<?xml version="1.0" encoding="utf-8"?>
+<disqus xmlns="http://disqus.com" xmlns:dsq="http://disqus.com/disqus-internals">
+"""
+DISQUS_THREAD = """  <thread dsq:id="{id}"><id /><forum>grande</forum><link>{link}</link>
+    <title>Filo {id}</title><createdAt>2020-01-01T09:00:00Z</createdAt></thread>
+"""
+DISQUS_POST = """  <post dsq:id="{id}"><id /><message><![CDATA[<p>{text}</p>]]></message>
+    <createdAt>2020-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}:00Z</createdAt>
+    <isDeleted>false</isDeleted><isSpam>false</isSpam>
+    <author><email>lettore{id}@example.com</email><name>Lettore {id}</name></author>
+    <thread dsq:id="{thread}" />{parent}</post>
+"""
+
+
+def write_disqus_export(path: Path, *, posts: int, link: str, per_thread: int = 50) -> Path:
+    """A Disqus export with `posts` posts, `per_thread` in each thread (all on the article at
+    `link`), 30% of them starting a conversation; threads first, then posts, as Disqus writes."""
+    rng = random.Random(1)
+    threads = posts // per_thread
+    with path.open("w", encoding="utf-8") as out:
+        out.write(DISQUS_HEADER)
+        for thread in range(1, threads + 1):
+            out.write(DISQUS_THREAD.format(id=thread, link=link))
+        post_id = 0
+        for thread in range(1, threads + 1):
+            ids: list[int] = []
+            for k in range(per_thread):
+                post_id += 1
+                parent = rng.choice(ids) if ids and rng.random() > 0.3 else 0
+                out.write(
+                    DISQUS_POST.format(
+                        id=post_id, text=TEXT * 2, thread=thread, month=1 + k // 28,
+                        day=1 + k % 28, hour=k % 24, minute=rng.randrange(60),
+                        parent=f'<parent dsq:id="{parent}" />' if parent else "",
+                    )
+                )  # fmt: skip
+                ids.append(post_id)
+        out.write("</disqus>\n")
+    return path

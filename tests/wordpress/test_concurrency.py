@@ -4,10 +4,12 @@ On PostgreSQL the import takes the new-thread advisory lock comment_post takes, 
 until it commits; on SQLite the import's IMMEDIATE transaction makes writers queue.
 """
 
+import io
 import threading
 import time
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 
 from comments.models import Comment
@@ -21,9 +23,23 @@ READERS = 4
 POSTS_EACH = 3
 
 
+def run_disqus_import() -> None:
+    call_command("import_disqus", str(FIXTURES / "disqus.xml"), stdout=io.StringIO())
+
+
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("patient_sqlite_writers")
 def test_readers_posting_during_an_import_never_share_its_tree_ids(settings, monkeypatch):
+    readers_post_during(lambda: run_import(FIXTURES / "deep-thread.xml"), settings, monkeypatch)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_readers_posting_during_a_disqus_import_never_share_its_tree_ids(settings, monkeypatch):
+    run_import(FIXTURES / "magazine.xml")  # the articles the Disqus threads belong to
+    readers_post_during(run_disqus_import, settings, monkeypatch)
+
+
+def readers_post_during(run, settings, monkeypatch) -> None:
     settings.COMMENTS_REQUIRE_APPROVAL = False
     settings.COMMENTS_MAX_DEPTH = 5
     article = make_article()
@@ -58,7 +74,7 @@ def test_readers_posting_during_an_import_never_share_its_tree_ids(settings, mon
     readers = [threading.Thread(target=reader, args=(i,)) for i in range(READERS)]
     for thread in readers:
         thread.start()
-    run_import(FIXTURES / "deep-thread.xml")
+    run()
     for thread in readers:
         thread.join(60)
 

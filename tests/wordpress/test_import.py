@@ -6,8 +6,9 @@ import pytest
 import time_machine
 from django.test import Client
 
-from blog.models import Article, Author, Category, Page, Tag
+from blog.models import Article, Author, Category, Tag
 from comments.models import Comment
+from pages.models import Page
 from tests.wordpress.conftest import FIXTURES, run_import
 from wordpress.models import WordPressObject
 
@@ -47,14 +48,14 @@ def test_posts_in_every_status_become_articles_with_the_right_visibility():
     }
 
 
-def test_attachments_and_menu_items_are_skipped_with_their_reason_pages_imported():
+def test_attachments_and_a_menu_item_without_a_link_are_skipped_with_their_reason():
     summary = run_import(MAGAZINE)
 
     assert Article.objects.count() == 6
     assert not Article.objects.filter(title__in=["Chi siamo", "Home", "Una spiaggia"]).exists()
     assert Page.objects.filter(title="Chi siamo", path="chi-siamo").exists()
     assert "attachment (imported where a post uses it): 2" in summary
-    assert "menu item: 1" in summary
+    assert "menu items: no link in the export: 1" in summary
     assert "comments: on a page (pages take no comments here): 1" in summary
     assert not Comment.objects.filter(author_name="Visitatore").exists()
 

@@ -112,3 +112,18 @@ def test_without_media_dir_covers_are_noted_and_a_later_run_adds_them(uploads):
     run_import(MAGAZINE, "--media-dir", str(uploads))
 
     assert article(101).cover
+
+
+def test_an_old_export_naming_the_servers_absolute_path_finds_the_file(tmp_path, uploads):
+    export = tmp_path / "export.xml"
+    export.write_text(
+        MAGAZINE.read_text(encoding="utf-8").replace(
+            "<![CDATA[2024/05/spiaggia.jpg]]>",
+            "<![CDATA[/var/www/rivista/wp-content/uploads/2024/05/spiaggia.jpg]]>",
+        ),
+        encoding="utf-8",
+    )
+
+    run_import(export, "--media-dir", str(uploads))
+
+    assert article(101).cover

@@ -135,3 +135,30 @@ def test_a_failure_after_covers_were_written_removes_the_files(tmp_path, setting
 
     assert nothing_imported()
     assert media_files(settings) == []
+
+
+@pytest.mark.parametrize("root", ["MEDIA_ROOT", "STATIC_ROOT"])
+def test_a_media_dir_the_site_serves_is_refused_and_nothing_imported(tmp_path, settings, root):
+    served = tmp_path / "servita"
+    setattr(settings, root, served)
+    uploads = served / "wp-content" / "uploads" / "2024" / "05"
+    uploads.mkdir(parents=True)
+    (uploads / "spiaggia.jpg").write_bytes(make_image_bytes(size=(800, 600)))
+
+    for media_dir in (served, served / "wp-content" / "uploads"):
+        with pytest.raises(CommandError) as refused:
+            run_import(FIXTURES / "magazine.xml", "--media-dir", str(media_dir))
+        message = str(refused.value)
+        assert f"is inside {root}" in message
+        assert "GPS position" in message and "would be public" in message
+        assert nothing_imported()
+
+
+def test_a_media_dir_reached_through_a_link_into_media_root_is_refused(tmp_path, settings):
+    (tmp_path / "media" / "uploads").mkdir(parents=True)
+    link = tmp_path / "export-uploads"
+    link.symlink_to(tmp_path / "media" / "uploads")
+
+    with pytest.raises(CommandError, match="is inside MEDIA_ROOT"):
+        run_import(FIXTURES / "magazine.xml", "--media-dir", str(link))
+    assert nothing_imported()

@@ -23,7 +23,7 @@ def peak_memory_of_import(path) -> int:
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert report.comments_read == report.tallies["comments"].created
+    assert report.read["comments"] == report.tallies["comments"].created
     return peak
 
 

@@ -10,9 +10,9 @@ from blog import demo
 class Command(BaseCommand):
     help = "Fill the database with Italian demo content. Safe to run again: nothing is duplicated."
 
-    # Apps whose `<app>.demo.load(stdout=...)` runs after the blog's, in this order: comments
-    # need the articles to exist.
-    followers = ("comments",)
+    # Apps whose `<app>.demo.load(stdout=...)` runs after the blog's, in this order: the pages'
+    # menus link the blog's categories, comments need the articles to exist.
+    followers = ("pages", "comments")
 
     def handle(self, *args, **options):
         counts = demo.load(stdout=self.stdout)

@@ -1,17 +1,23 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
-from comments import privacy
 from comments.management.commands._privacy import email_argument
-from core.privacy import is_empty, personal_data_erase, personal_data_export
+from core.privacy import Tally, found, personal_data_counts, personal_data_erase_each
+
+
+def tally_lines(tallies: list[Tally]) -> str:
+    """One line per kind of data, with its count: what the person is told about."""
+    return "\n".join(f"  - {tally.label}: {tally.count}" for tally in tallies)
 
 
 class Command(BaseCommand):
     help = (
-        "Anonymize every comment of an email address, matched ignoring case (like WordPress's "
-        "Erase Personal Data): name, email, website, IP address and user agent are cleared, the "
-        "text stays and every thread keeps its shape."
+        "Erase everything stored about an email address, matched ignoring case (like "
+        "WordPress's Erase Personal Data): comments are anonymized (name, email, website, IP "
+        "address and user agent are cleared, the text stays and every thread keeps its shape); "
+        "the newsletter subscription, contact messages, followed discussions and the copies of "
+        "the emails sent to the address are deleted. Each kind is listed with its count, before "
+        "and after."
     )
 
     def add_arguments(self, parser):
@@ -27,36 +33,23 @@ class Command(BaseCommand):
 
     def handle(self, *args, email: str, yes: bool, **options):
         email = email_argument(email)
-        if is_empty(personal_data_export(email=email)):
+        stored = found(personal_data_counts(email=email))
+        if not stored:
             self.stdout.write(_("Nothing is stored for %(email)s.") % {"email": email})
             return
-        if not yes and not self.confirmed(email):
+        if not yes and not self.confirmed(email, stored):
             self.stdout.write(_("Erasure cancelled: nothing was changed."))
             return
-        count = personal_data_erase(email=email)
-        self.stdout.write(
-            self.style.SUCCESS(
-                ngettext(
-                    "%(count)d comment of %(email)s anonymized.",
-                    "%(count)d comments of %(email)s anonymized.",
-                    count,
-                )
-                % {"count": count, "email": email}
-            )
-        )
+        erased = personal_data_erase_each(email=email)
+        heading = _("Personal data of %(email)s erased:") % {"email": email}
+        self.stdout.write(self.style.SUCCESS(f"{heading}\n{tally_lines(found(erased))}"))
 
-    def confirmed(self, email: str) -> bool:
-        count = privacy.comments_of(email).count()
-        question = ngettext(
-            "%(count)d comment of %(email)s will be anonymized: name, email, website, IP address "
-            "and user agent are cleared, the text stays. This cannot be undone.",
-            "%(count)d comments of %(email)s will be anonymized: name, email, website, IP address "
-            "and user agent are cleared, the text stays. This cannot be undone.",
-            count,
-        ) % {"count": count, "email": email}
+    def confirmed(self, email: str, stored: list[Tally]) -> bool:
+        heading = _("This erases the personal data of %(email)s:") % {"email": email}
+        warning = _("This cannot be undone.")
         prompt = _("Type 'yes' to continue, or 'no' to cancel: ")
         try:
-            answer = input(f"{question}\n{prompt}")
+            answer = input(f"{heading}\n{tally_lines(stored)}\n{warning}\n{prompt}")
         except EOFError:
             raise CommandError(
                 _("No answer to the confirmation: use --yes to erase without asking.")

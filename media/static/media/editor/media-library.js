@@ -29,6 +29,40 @@ function format(text, values) {
   return text.replace(/%\((\w+)\)s/g, (_, key) => values[key])
 }
 
+// After a figure is inserted or changed through its dialog, the cursor goes after it: into the
+// paragraph that follows when it is empty (or, after a change, any text block that follows), else
+// into a new empty paragraph. Left selected, as the editor leaves an inserted atom, the figure
+// would be replaced by the first key typed.
+function cursorAfterFigure(type, { intoText }) {
+  return ({ tr, state, commands, dispatch }) => {
+    const figure = tr.selection.node
+    if (!dispatch || !figure || figure.type.name !== type) return true
+    const after = tr.selection.to
+    const $after = tr.doc.resolve(after)
+    const next = $after.nodeAfter
+    const paragraph = state.schema.nodes.paragraph
+    if (!(next && next.isTextblock && (intoText || next.content.size === 0))) {
+      if (!$after.parent.canReplaceWith($after.index(), $after.index(), paragraph)) return true
+      tr.insert(after, paragraph.create())
+    }
+    return commands.setTextSelection(after + 1)
+  }
+}
+
+function insertFigure(editor, type, attrs) {
+  editor
+    .chain()
+    .focus()
+    .insertContentAt(editor.state.selection.to, { type, attrs })
+    .command(cursorAfterFigure(type, { intoText: false }))
+    .scrollIntoView()
+    .run()
+}
+
+function updateFigure(editor, type, attrs) {
+  editor.chain().focus().updateAttributes(type, attrs).command(cursorAfterFigure(type, { intoText: true })).run()
+}
+
 // One modal dialog at a time, removed when closed.
 let closeLabel = "Close"
 
@@ -202,8 +236,8 @@ function chooseImage(editor, options, current) {
   openDialog(labels.image, (dialog) => {
     const insert = (attrs) => {
       const { editing, ...values } = attrs
-      if (editing) editor.chain().focus().updateAttributes("mediaImage", values).run()
-      else editor.chain().focus().insertContentAt(editor.state.selection.to, { type: "mediaImage", attrs: values }).run()
+      if (editing) updateFigure(editor, "mediaImage", values)
+      else insertFigure(editor, "mediaImage", values)
     }
     const showDetails = (attrs, back) => {
       dialog.querySelector(".media-browser, .media-details-form")?.remove()
@@ -270,8 +304,8 @@ function chooseGallery(editor, options, current) {
         return
       }
       const attrs = { ids: Array.from(picked.keys()).join(","), caption: caption.value.trim(), align: align.value }
-      if (current) editor.chain().focus().updateAttributes("mediaGallery", attrs).run()
-      else editor.chain().focus().insertContentAt(editor.state.selection.to, { type: "mediaGallery", attrs }).run()
+      if (current) updateFigure(editor, "mediaGallery", attrs)
+      else insertFigure(editor, "mediaGallery", attrs)
       dialog.close()
     })
     refresh()
@@ -321,8 +355,8 @@ function chooseEmbed(editor, options, current) {
         return
       }
       const attrs = { url: url.value.trim(), title: title.value.trim() || provider.name, provider: provider.key }
-      if (current) editor.chain().focus().updateAttributes("mediaEmbed", attrs).run()
-      else editor.chain().focus().insertContentAt(editor.state.selection.to, { type: "mediaEmbed", attrs }).run()
+      if (current) updateFigure(editor, "mediaEmbed", attrs)
+      else insertFigure(editor, "mediaEmbed", attrs)
       dialog.close()
     })
     dialog.append(form)

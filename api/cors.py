@@ -1,0 +1,52 @@
+"""Cross-origin reads of the API, off unless API_CORS_ALLOWED_ORIGINS names origins.
+
+Only under /api/, only for reading (GET, HEAD, and the OPTIONS preflight a browser sends first),
+never with credentials: the API answers the same to everyone, so no cookie needs to go along.
+"""
+
+from django.http import HttpResponse
+
+from api import conf
+
+API_PREFIX = "/api/"
+ALLOWED_METHODS = "GET, HEAD, OPTIONS"
+EXPOSED_HEADERS = "ETag, Last-Modified"
+PREFLIGHT_MAX_AGE = 24 * 60 * 60
+
+
+def allowed_origin(origin: str | None) -> str | None:
+    """The value of Access-Control-Allow-Origin for `origin`, or None when it may not read."""
+    allowed = conf.get("API_CORS_ALLOWED_ORIGINS")
+    if not origin or not allowed:
+        return None
+    if "*" in allowed:
+        return "*"
+    return origin if origin in allowed else None
+
+
+class CorsMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path.startswith(API_PREFIX):
+            return self.get_response(request)
+        origin = allowed_origin(request.headers.get("Origin"))
+        preflight = (
+            request.method == "OPTIONS" and "Access-Control-Request-Method" in request.headers
+        )
+        if preflight and origin:
+            response = HttpResponse(status=204)
+            response["Access-Control-Allow-Methods"] = ALLOWED_METHODS
+            response["Access-Control-Allow-Headers"] = "If-None-Match, If-Modified-Since"
+            response["Access-Control-Max-Age"] = str(PREFLIGHT_MAX_AGE)
+        else:
+            response = self.get_response(request)
+        if origin:
+            response["Access-Control-Allow-Origin"] = origin
+            response["Access-Control-Expose-Headers"] = EXPOSED_HEADERS
+        if conf.get("API_CORS_ALLOWED_ORIGINS"):
+            # The answer depends on Origin when some origins may read and others may not.
+            vary = response.get("Vary")
+            response["Vary"] = f"{vary}, Origin" if vary else "Origin"
+        return response

@@ -1,0 +1,106 @@
+"""Reads of the daily rows for the editors' dashboard and the article's own figures."""
+
+from datetime import date, timedelta
+
+from django.db.models import Sum
+
+from blog.models import Article
+from readership.conf import SITE
+from readership.models import DailyCount, DailyReferrer, DailySearchTerm
+
+MAX_DAYS = 2 * 366
+
+
+def site_days(start: date, end: date) -> list[dict]:
+    """One entry per day from start to end, days without a row counted as zero."""
+    rows = {
+        row["day"]: row
+        for row in DailyCount.objects.filter(
+            kind=SITE, object_id=0, day__range=(start, end)
+        ).values("day", "views", "visitors")
+    }
+    days = []
+    day = start
+    while day <= end:
+        days.append(rows.get(day, {"day": day, "views": 0, "visitors": 0}))
+        day += timedelta(days=1)
+    return days
+
+
+def object_days(kind: str, object_id: int, start: date, end: date) -> list[dict]:
+    rows = {
+        row["day"]: row
+        for row in DailyCount.objects.filter(
+            kind=kind, object_id=object_id, day__range=(start, end)
+        ).values("day", "views", "visitors")
+    }
+    return [
+        rows.get(start + timedelta(days=n), {"day": start + timedelta(days=n), "views": 0,
+                                             "visitors": 0})
+        for n in range((end - start).days + 1)
+    ]  # fmt: skip
+
+
+def top_articles(start: date, end: date, limit: int = 10) -> list[dict]:
+    """The most read articles in the period, with their titles, most views first."""
+    rows = list(
+        DailyCount.objects.filter(kind="article", day__range=(start, end))
+        .values("object_id")
+        .annotate(views=Sum("views"), visitors=Sum("visitors"))
+        .order_by("-views", "object_id")[:limit]
+    )
+    articles = Article.objects.in_bulk([row["object_id"] for row in rows])
+    return [
+        {**row, "article": articles[row["object_id"]]}
+        for row in rows
+        if row["object_id"] in articles
+    ]
+
+
+def top_referrers(start: date, end: date, limit: int = 10) -> list[dict]:
+    return list(
+        DailyReferrer.objects.filter(day__range=(start, end))
+        .values("domain")
+        .annotate(views=Sum("views"))
+        .order_by("-views", "domain")[:limit]
+    )
+
+
+def top_search_terms(start: date, end: date, limit: int = 10) -> list[dict]:
+    return list(
+        DailySearchTerm.objects.filter(day__range=(start, end))
+        .values("term")
+        .annotate(searches=Sum("searches"))
+        .order_by("-searches", "term")[:limit]
+    )
+
+
+def reading_depth(start: date, end: date) -> dict:
+    """How many article readers scrolled at most to each quarter, in the period."""
+    return DailyCount.objects.filter(kind="article", day__range=(start, end)).aggregate(
+        quarter=Sum("read_quarter"),
+        half=Sum("read_half"),
+        three_quarters=Sum("read_three_quarters"),
+        all=Sum("read_all"),
+    )
+
+
+# What each grouping of articles is called: the field of Article and the name shown for it.
+GROUPINGS = {"author": "author__display_name", "category": "category__name"}
+
+
+def top_groups(grouping: str, start: date, end: date, limit: int = 10) -> list[dict]:
+    """Views in the period summed per author or per category of the articles read."""
+    views = dict(
+        DailyCount.objects.filter(kind="article", day__range=(start, end))
+        .values("object_id")
+        .annotate(views=Sum("views"))
+        .values_list("object_id", "views")
+    )
+    totals: dict = {}
+    names = Article.objects.filter(pk__in=list(views)).values_list("pk", GROUPINGS[grouping])
+    for pk, name in names:
+        if name:
+            totals[name] = totals.get(name, 0) + views[pk]
+    ranked = sorted(totals.items(), key=lambda item: (-item[1], item[0]))[:limit]
+    return [{"name": name, "views": count} for name, count in ranked]

@@ -1,0 +1,222 @@
+"""A Disqus export into threaded comments: one run, called by wordpress.services.disqus_import.
+
+The file is read once, to the end, before anything is written: threads are kept (a few strings
+each), posts wait in a temporary file grouped by thread, so a malformed file is refused before
+the database is touched and memory follows the biggest thread, not the file. Then each thread is
+matched to an article (the --map file, its link: our address or an old WordPress one, or its
+identifier) and its posts go through the same tree planning and locked inserts as the WordPress
+import's comments (wordpress.threads). Posts are remembered per forum ("disqus:<forum>"), so a
+second run creates nothing twice.
+"""
+
+import json
+import tempfile
+from array import array
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from blog.models import Article
+from comments.models import Comment
+from comments.tree_cache import bump_article_versions
+from wordpress.article_match import article_at, article_for_identifier
+from wordpress.disqus import DisqusPost, DisqusThread, Record
+from wordpress.moving import ImportReport, SourceIds
+from wordpress.text import comment_text, plain
+from wordpress.threads import IncomingComment, comments_import
+
+THREADS, COMMENTS = "threads", "comments"
+TYPES = (THREADS, COMMENTS)
+READING = ("posts", "threads")
+
+
+@dataclass(slots=True)
+class _Thread:
+    record: DisqusThread | None  # None while only its posts have been read
+    offsets: array  # where its posts wait in the spool
+
+    @property
+    def label(self) -> str:
+        title = plain(self.record.title)[:40]
+        return f"{self.record.link or self.record.identifier or self.record.dsq_id} “{title}”"
+
+
+def _state(post: DisqusPost) -> str:
+    if post.is_deleted:
+        return "deleted"
+    if post.is_spam:
+        return "spam"
+    return "approved" if post.is_approved else "pending"
+
+
+STATUS_OF_STATE = {
+    "deleted": Comment.Status.REJECTED,  # shown as "Comment removed" where replies are visible
+    "spam": Comment.Status.SPAM,
+    "approved": Comment.Status.APPROVED,
+    "pending": Comment.Status.PENDING,
+}
+
+
+class DisqusImport:
+    def __init__(self, *, report: ImportReport, thread_map: dict[str, int]):
+        self.report = report
+        self.thread_map = thread_map
+        self.threads: dict[str, _Thread] = {}
+        self.orphans: dict[str, int] = {}  # posts of threads not in the file, per thread id
+        self.spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed by run()
+        self.forums: set[str] = set()
+
+    # Reading the whole file first.
+
+    def run(self, records: Iterable[Record]) -> None:
+        try:
+            for record in records:
+                if isinstance(record, DisqusThread):
+                    self.thread(record)
+                else:
+                    self.post(record)
+            self.report.source = ", ".join(sorted(self.forums)) or "Disqus"
+            self.import_threads()
+        finally:
+            self.spool.close()
+
+    def thread(self, record: DisqusThread) -> None:
+        self.report.reading_one("threads")
+        if not record.dsq_id:
+            self.report.skip(THREADS, "no dsq:id", record.link or record.title)
+            return
+        if record.forum:
+            self.forums.add(record.forum)
+        known = self.threads.get(record.dsq_id)
+        if known is not None:
+            known.record = record  # posts may come first: their thread is now known
+        else:
+            self.threads[record.dsq_id] = _Thread(record, array("q"))
+
+    def post(self, record: DisqusPost) -> None:
+        self.report.reading_one("posts")
+        label = f"post of {record.created:%Y-%m-%d %H:%M}" if record.created else "a post"
+        if not record.dsq_id.isdigit():
+            reason = "no dsq:id" if not record.dsq_id else "a dsq:id that is not a number"
+            self.report.skip(COMMENTS, reason, f"{label}, thread {record.thread_id or '?'}")
+            return
+        if not record.thread_id:
+            self.report.skip(COMMENTS, "no thread", f"#{record.dsq_id}")
+            return
+        thread = self.threads.get(record.thread_id)
+        if thread is None:  # perhaps later in the file
+            thread = self.threads[record.thread_id] = _Thread(None, array("q"))
+        offset = self.spool.seek(0, 2)
+        self.spool.write(_dump(record))
+        thread.offsets.append(offset)
+
+    # Then thread by thread.
+
+    def import_threads(self) -> None:
+        for dsq_id, thread in self.threads.items():
+            if thread.record is None:
+                for _ in thread.offsets:
+                    self.report.skip(COMMENTS, "its thread is not in the file", f"thread {dsq_id}")
+            elif not thread.offsets:
+                self.report.skip(THREADS, "no posts", thread.label)
+            else:
+                self.import_thread(thread)
+
+    def import_thread(self, thread: _Thread) -> None:
+        article = self._match(thread.record)
+        if article is None:
+            self.report.skip(THREADS, "no article here for it (map it with --map)", thread.label)
+            for _ in thread.offsets:
+                self.report.skip(COMMENTS, "on a thread that matches no article", thread.label)
+            return
+        incoming = self.incoming(thread)
+        ids = SourceIds(f"disqus:{thread.record.forum or 'disqus'}"[:200])
+        changed = comments_import(
+            article=article,
+            incoming=incoming,
+            ids=ids,
+            report=self.report,
+            post_label=f"thread {thread.label}",
+        )
+        if changed:
+            bump_article_versions(article.pk)
+        self.report.count(THREADS, "updated" if changed else "unchanged")
+
+    def _match(self, record: DisqusThread) -> Article | None:
+        for key in (record.dsq_id, record.link, record.identifier):
+            if key and key in self.thread_map:
+                return Article.objects.get(pk=self.thread_map[key])
+        article = article_at(record.link) if record.link else None
+        return article or article_for_identifier(record.identifier)
+
+    def incoming(self, thread: _Thread) -> list[IncomingComment]:
+        """The thread's posts as comments: each once, a deleted one only where replies need it
+        (as a placeholder, without its text or author)."""
+        posts: dict[int, DisqusPost] = {}
+        for offset in thread.offsets:
+            self.spool.seek(offset)
+            post = _load(self.spool.readline())
+            if int(post.dsq_id) in posts:
+                self.report.skip(COMMENTS, "the same dsq:id twice", f"#{post.dsq_id}")
+            else:
+                posts[int(post.dsq_id)] = post
+        needed = _deleted_with_replies(posts)
+        wanted = []
+        for source_id, post in posts.items():
+            if post.is_deleted and source_id not in needed:
+                self.report.skip(COMMENTS, "deleted in Disqus, with no replies", f"#{source_id}")
+                continue
+            comment = _incoming(source_id, post)
+            if not comment.text and not post.is_deleted:
+                self.report.skip(COMMENTS, "empty", f"#{source_id}")
+                continue
+            wanted.append(comment)
+        return wanted
+
+
+def _incoming(source_id: int, post: DisqusPost) -> IncomingComment:
+    state = _state(post)
+    parent = int(post.parent_id) if post.parent_id.isdigit() else 0
+    if post.is_deleted:  # what its author removed stays removed: a placeholder only
+        return IncomingComment(
+            source_id=source_id, parent_id=parent, date=post.created, text="",
+            status=STATUS_OF_STATE[state], state=state, withdrawn=True,
+        )  # fmt: skip
+    return IncomingComment(
+        source_id=source_id, parent_id=parent, date=post.created,
+        text=comment_text(post.message), status=STATUS_OF_STATE[state], state=state,
+        author_name=post.name or post.username, email=post.email, ip=post.ip,
+    )  # fmt: skip
+
+
+def _deleted_with_replies(posts: dict[int, DisqusPost]) -> set[int]:
+    """Deleted posts below which a kept post hangs: they stay, as placeholders."""
+    needed: set[int] = set()
+    for post in posts.values():
+        if post.is_deleted:
+            continue
+        seen: set[int] = set()
+        parent = posts.get(int(post.parent_id)) if post.parent_id.isdigit() else None
+        while parent is not None and parent.is_deleted:
+            parent_id = int(parent.dsq_id)
+            if parent_id in needed or parent_id in seen:
+                break
+            needed.add(parent_id)
+            seen.add(parent_id)
+            parent = posts.get(int(parent.parent_id)) if parent.parent_id.isdigit() else None
+    return needed
+
+
+_FIELDS = DisqusPost.__slots__
+
+
+def _dump(post: DisqusPost) -> bytes:
+    values = [getattr(post, name) for name in _FIELDS]
+    return json.dumps(values, default=lambda moment: moment.isoformat()).encode() + b"\n"
+
+
+def _load(line: bytes) -> DisqusPost:
+    post = DisqusPost(**dict(zip(_FIELDS, json.loads(line), strict=True)))
+    if post.created is not None:
+        post.created = datetime.fromisoformat(post.created)
+    return post
