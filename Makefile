@@ -16,11 +16,15 @@ run: $(VENV)/.installed
 worker: $(VENV)/.installed
 	$(PY) manage.py worker
 
+# The suite runs in parallel: PYTEST_WORKERS pytest-xdist workers (auto: one per core; 0: in this
+# process), each with its own test database and, with REDIS_URL, its own Redis database (see
+# config/settings.py). PYTEST_ARGS adds pytest options, e.g. PYTEST_ARGS='-m "not slow"'.
+PYTEST_WORKERS ?= auto
 test: $(VENV)/.installed
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 install: $(VENV)/.installed
 

@@ -91,6 +91,7 @@ def timestamps(site):
 # The comment form.
 
 
+@pytest.mark.slow
 @examples(120)
 @given(data=st.data())
 def test_comment_form_never_fails_and_explains_every_refusal(client, site, data):
@@ -125,6 +126,7 @@ def test_comment_form_never_fails_and_explains_every_refusal(client, site, data)
 # The newsletter form and the links in emails.
 
 
+@pytest.mark.slow
 @examples(60)
 @given(data=st.data())
 def test_newsletter_form_never_fails_and_explains_every_refusal(client, site, data):
@@ -161,6 +163,7 @@ TOKENS = st.one_of(
 )
 
 
+@pytest.mark.slow
 @examples(60)
 @given(data=st.data())
 def test_links_from_emails_with_any_token_never_fail(client, site, data):
@@ -186,6 +189,7 @@ def test_links_from_emails_with_any_token_never_fail(client, site, data):
 # Search and every public view.
 
 
+@pytest.mark.slow
 @examples(60)
 @given(query=ANY_TEXT, page=st.one_of(st.just(None), NUMBERISH, SHORT_TEXT))
 def test_search_never_fails(client, site, query, page):
@@ -238,6 +242,7 @@ QUERY = st.dictionaries(
 )
 
 
+@pytest.mark.slow
 @examples(160)
 @given(data=st.data())
 def test_public_views_with_random_paths_never_fail(client, site, data):
