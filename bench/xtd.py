@@ -8,7 +8,8 @@ and renders the tree there (bench.xtd_site); then this process builds the same t
 (bench.tree_shape, same seed) for Rivista and times its cold article page as `make bench` does
 (test client, every middleware, every cache cleared). The headline ratio is conservative: xtd's
 figure is the comment tree alone, Rivista's the whole page; the second line subtracts Rivista's
-empty article page.
+empty article page. These machines are noisy (xtd's figure moved from 590 to 940 ms between two
+runs): read the ratio, and run it twice.
 """
 
 import json
