@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run worker test install lint format messages clean serve bench bench-pages bench-wire bench-newsletter bench-scale bench-readership load axe
+.PHONY: run worker test install lint format messages clean serve bench bench-pages bench-wire bench-newsletter bench-scale bench-readership bench-xtd load axe
 
 # The demo site and one background worker (emails, newsletter issues); Ctrl-C stops both.
 run: $(VENV)/.installed
@@ -16,11 +16,15 @@ run: $(VENV)/.installed
 worker: $(VENV)/.installed
 	$(PY) manage.py worker
 
+# The suite runs in parallel: PYTEST_WORKERS pytest-xdist workers (auto: one per core; 0: in this
+# process), each with its own test database and, with REDIS_URL, its own Redis database (see
+# config/settings.py). PYTEST_ARGS adds pytest options, e.g. PYTEST_ARGS='-m "not slow"'.
+PYTEST_WORKERS ?= auto
 test: $(VENV)/.installed
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 install: $(VENV)/.installed
 
@@ -52,10 +56,10 @@ messages: $(VENV)/.installed
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=tests --no-location
 
 # Only what the build and the demo made (all ignored by git): the virtualenv, the SQLite file,
-# uploads, collected static files, npm's folder, test screenshots. tests/test_makefile.py holds
-# it to that.
+# uploads, collected static files, npm's folder, test screenshots, bench-xtd's virtualenv.
+# tests/test_makefile.py holds it to that.
 clean:
-	rm -rf $(VENV) db.sqlite3 db.sqlite3-journal db.sqlite3-wal db.sqlite3-shm uploads staticfiles tests/e2e/node_modules test-artifacts
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-journal db.sqlite3-wal db.sqlite3-shm uploads staticfiles tests/e2e/node_modules test-artifacts .bench-venv-xtd
 
 # Production-style server: gunicorn + whitenoise (set SECRET_KEY and ALLOWED_HOSTS, see README).
 serve: $(VENV)/.installed
@@ -74,6 +78,11 @@ bench-pages: $(VENV)/.installed
 # The 1,000-comment page over HTTP: bytes and time with gzip, br and no encoding.
 bench-wire: $(VENV)/.installed
 	$(PY) -m bench.wire
+
+# Rivista against django-comments-xtd on the same 1,000-comment tree, cold, in one run; xtd is
+# installed once from PyPI in its own virtualenv, .bench-venv-xtd/.
+bench-xtd: $(VENV)/.installed
+	$(PY) -m bench.xtd
 
 # Newsletter benchmark (not part of the tests): 100,000 subscribers, a local SMTP sink, two
 # workers, one killed half-way. SQLite by default, DATABASE_URL for PostgreSQL.

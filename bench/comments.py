@@ -17,30 +17,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.tree_shape import SEED, body, tree_shape
+
 SIZES = (0, 10, 100, 1_000, 10_000)
-BODY_WORDS = [
-    "redazione",
-    "articolo",
-    "lettori",
-    "commento",
-    "giornalismo",
-    "notizia",
-    "fonte",
-    "verifica",
-    "dato",
-    "inchiesta",
-    "cronaca",
-    "politica",
-    "cultura",
-    "scienza",
-    "ambiente",
-    "città",
-    "regione",
-    "mercato",
-    "lavoro",
-    "scuola",
-    "futuro",
-]
 
 
 def relax_comment_rules(settings) -> None:
@@ -78,18 +57,10 @@ def setup_django() -> Path:
     return workdir
 
 
-def body(rng: random.Random) -> str:
-    words = []
-    while sum(len(w) + 1 for w in words) < 300:
-        words.append(rng.choice(BODY_WORDS))
-    return " ".join(words).capitalize() + "."
-
-
 def build_comments(article, count: int, rng: random.Random) -> None:
     """Insert `count` approved comments as valid nested sets in bulk, as new threads.
 
-    30% are thread roots; each reply picks a random earlier comment of a random thread whose
-    level is below the maximum depth, so threads reach the maximum depth.
+    The shape is bench.tree_shape's (shared with bench.xtd_site).
     """
     from django.db.models import Max
     from django.utils import timezone
@@ -103,22 +74,8 @@ def build_comments(article, count: int, rng: random.Random) -> None:
         return
     first_tree_id = (Comment.objects.aggregate(top=Max("tree_id"))["top"] or 0) + 1
     max_level = discussion.max_depth() - 1
-    roots = max(1, round(count * 0.3))
-    children: dict[int, list[int]] = {i: [] for i in range(count)}
-    parent_of: dict[int, int | None] = {}
-    levels: dict[int, int] = {}
-    thread_nodes: list[list[int]] = []
-    for i in range(count):
-        if i < roots:
-            parent_of[i], levels[i] = None, 0
-            thread_nodes.append([i])
-            continue
-        thread = rng.choice(thread_nodes)
-        candidates = [n for n in thread if levels[n] < max_level]
-        parent = rng.choice(candidates)
-        parent_of[i], levels[i] = parent, levels[parent] + 1
-        children[parent].append(i)
-        thread.append(i)
+    shape = tree_shape(count, rng, max_level)
+    roots, parent_of, levels, children = shape.roots, shape.parent_of, shape.levels, shape.children
 
     objects: dict[int, Comment] = {}
     now = timezone.now()
@@ -221,7 +178,7 @@ def main() -> None:
     from comments.services import comment_post
     from tests.factories import make_article
 
-    rng = random.Random(20261129)
+    rng = random.Random(SEED)
     reader = Client()
     # Posting cost as the rest of the site grows: first with 100 comments elsewhere...
     target = make_article(title="Articolo di misura", slug="bench-target")

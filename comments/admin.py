@@ -9,14 +9,23 @@ from collections import defaultdict
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.auth import get_permission_codename
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, Subquery
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+)
 from django.db.models.functions import Lower
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -44,6 +53,7 @@ from core.admin_lists import QuickSelectionMixin
 from core.paginators import CappedCountPaginator
 
 EMPTY = "—"
+EARLIER_SHOWN = 3  # earlier versions per row in the queue
 MODERATION_LOCATIONS = [admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM]
 
 
@@ -91,13 +101,25 @@ class ReportedFilter(admin.SimpleListFilter):
 
 
 class ReadOnlyInline(admin.TabularInline):
-    """A record kept for moderators to read: nothing added, changed or deleted here."""
+    """A record kept for moderators to read: nothing added, changed or deleted here.
+
+    It is part of the comment, so whoever may see the comment reads it: the record's own model
+    permissions (which no group is given, and which no admin page of its own would use) are
+    not asked for.
+    """
 
     extra = 0
     can_delete = False
 
     def get_readonly_fields(self, request, obj=None):
         return self.fields
+
+    def has_view_permission(self, request, obj=None):
+        opts = self.parent_model._meta
+        return any(
+            request.user.has_perm(f"{opts.app_label}.{get_permission_codename(action, opts)}")
+            for action in ("view", "change")
+        )
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -135,6 +157,7 @@ class CommentAdmin(
 
     list_display = [
         "excerpt",
+        "earlier_versions",
         "author_name",
         "article_title",
         "in_reply_to",
@@ -144,6 +167,7 @@ class CommentAdmin(
         "commenter_column",
         "address_confirmed",
         "open_flags",
+        "report_reasons",
         "created",
         "thread_link",
     ]
@@ -262,6 +286,51 @@ class CommentAdmin(
     def open_flags(self, comment):
         """Open reports from readers; their reasons are on the comment's page."""
         return comment.open_flags or ""
+
+    def get_changelist_instance(self, request):
+        # The page's reports and earlier versions in two queries, whatever its length: only
+        # the rows shown, never the whole selection an action may act on.
+        changelist = super().get_changelist_instance(request)
+        changelist.result_list = changelist.result_list.prefetch_related(
+            Prefetch(
+                "flags",
+                CommentFlag.objects.filter(state=CommentFlag.State.OPEN),
+                to_attr="open_flag_list",
+            ),
+            Prefetch("revisions", to_attr="revision_list"),
+        )
+        return changelist
+
+    @admin.display(description=_("why reported"))
+    def report_reasons(self, comment):
+        """The open reports' reasons and details, as readers gave them."""
+        return format_html_join(
+            "",
+            '<div class="comment-report">{}</div>',
+            (
+                (
+                    ": ".join(
+                        filter(None, [flag.get_reason_display(), Truncator(flag.text).chars(120)])
+                    ),
+                )
+                for flag in getattr(comment, "open_flag_list", ())
+            ),
+        )
+
+    @admin.display(description=_("earlier versions"))
+    def earlier_versions(self, comment):
+        """What its author's edits replaced, newest first; all of it on the comment's page."""
+        revisions = getattr(comment, "revision_list", ())
+        shown = format_html_join(
+            "",
+            '<div class="comment-earlier-version">{}</div>',
+            ((Truncator(revision.body).chars(80),) for revision in revisions[:EARLIER_SHOWN]),
+        )
+        hidden = len(revisions) - EARLIER_SHOWN
+        if hidden <= 0:
+            return shown
+        more = ngettext("and %(count)d more", "and %(count)d more", hidden) % {"count": hidden}
+        return format_html("{}<div>{}</div>", shown, more)
 
     @admin.display(description=_("confirmed address"), boolean=True, ordering="address_confirmed")
     def address_confirmed(self, comment):

@@ -22,6 +22,7 @@ from comments.models import Comment, ModerationAction, Suspension
 from comments.selectors import REMOVED, commenter_record
 from comments.services import commenters_suspend, suspended_pending_to_spam
 from comments.suspensions import Period, label_for, suspensions_lift
+from core.admin_lists import ReadOnlyAdminMixin
 
 COMMENTER_PARAMETER = "commenter_of"
 
@@ -320,7 +321,7 @@ class SuspensionAdmin(admin.ModelAdmin):
 
 
 @admin.register(ModerationAction)
-class ModerationActionAdmin(admin.ModelAdmin):
+class ModerationActionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The moderators' log, read-only: who did what to which comment, and when."""
 
     list_display = ["created", "moderator", "kind", "comment_link", "note"]
@@ -330,15 +331,6 @@ class ModerationActionAdmin(admin.ModelAdmin):
     ordering = ["-created", "-pk"]
     fields = ["created", "moderator", "kind", "previous_status", "comment_link", "note"]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("comment"))
     def comment_link(self, action):

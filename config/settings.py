@@ -157,6 +157,13 @@ if PRODUCTION and not REDIS_URL:
         "REDIS_URL must be set in production: every worker and management command must share "
         "one cache (moderation, discussion settings, rate limits), e.g. redis://127.0.0.1:6379/0."
     )
+if REDIS_URL and os.environ.get("PYTEST_XDIST_WORKER"):
+    # Parallel tests (pytest-xdist workers gw0, gw1, ...): each worker its own Redis database,
+    # counted on from the one REDIS_URL names, since every test empties the cache (FLUSHDB)
+    # and must not empty another worker's. Servers the tests start are given this URL.
+    _redis = urlsplit(REDIS_URL)
+    _redis_db = int(_redis.path.strip("/") or 0) + int(os.environ["PYTEST_XDIST_WORKER"][2:])
+    REDIS_URL = _redis._replace(path=f"/{_redis_db}").geturl()
 if REDIS_URL:
     CACHES = {
         "default": {

@@ -21,3 +21,17 @@ class QuickSelectionMixin:
             str(obj.pk),
             label,
         )
+
+
+class ReadOnlyAdminMixin:
+    """An admin list of records nobody writes by hand (logs, deliveries, figures): it may be
+    viewed with the view permission, never added to, changed or deleted from the admin."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

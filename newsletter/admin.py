@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csp import csp_override
 
 from blog.admin import body_formfield
-from core.admin_lists import QuickSelectionMixin
+from core.admin_lists import QuickSelectionMixin, ReadOnlyAdminMixin
 from core.paginators import CappedCountPaginator
 from newsletter import export
 from newsletter.models import Delivery, Issue, IssueArticle, Subscriber, normalise_email
@@ -316,7 +316,7 @@ def _refresh_seconds(issue: Issue) -> int | None:
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(QuickSelectionMixin, admin.ModelAdmin):
+class DeliveryAdmin(ReadOnlyAdminMixin, QuickSelectionMixin, admin.ModelAdmin):
     """Who got an issue, who did not and why: a record, never edited by hand."""
 
     list_display = ["issue", "subscriber", "status", "attempts", "sent_at", "note"]
@@ -325,12 +325,3 @@ class DeliveryAdmin(QuickSelectionMixin, admin.ModelAdmin):
     search_fields = ["subscriber__email"]
     show_full_result_count = False
     paginator = CappedCountPaginator
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

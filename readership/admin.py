@@ -15,6 +15,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_lists import ReadOnlyAdminMixin
 from readership import article_panel, plots, selectors
 from readership.models import DailyCount
 
@@ -48,7 +49,7 @@ def csv_response(days: list[dict], start: date, end: date) -> HttpResponse:
 
 
 @admin.register(DailyCount)
-class ReadershipDashboard(admin.ModelAdmin):
+class ReadershipDashboard(ReadOnlyAdminMixin, admin.ModelAdmin):
     def get_urls(self):
         sparkline = self.admin_site.admin_view(self.article_sparkline)
         return [
@@ -64,15 +65,6 @@ class ReadershipDashboard(admin.ModelAdmin):
         response = HttpResponse(article_panel.sparkline_svg(pk), content_type="image/svg+xml")
         response["Cache-Control"] = "private, max-age=300"
         return response
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def changelist_view(self, request, extra_context=None):
         if not self.has_view_or_change_permission(request):

@@ -80,6 +80,28 @@ def smtp_server():
 
 
 @pytest.fixture
+def patient_sqlite_writers(monkeypatch):
+    """On SQLite, the connections a test's threads open wait up to a minute for the write lock
+    instead of the 5 s of config/settings.py. For storms of writers, which test that trees stay
+    valid: on a starved machine (parallel workers on two cores) a writer can wait 5 s for its
+    turn, and the refusal that then follows has its own tests (tests/comments/test_faults.py)."""
+    from django.db import connection
+
+    options = connection.settings_dict.get("OPTIONS", {})
+    if "timeout" in options:  # the dict every new connection reads, in any thread
+        monkeypatch.setitem(options, "timeout", 60)
+
+
+@pytest.fixture
+def refusing_port():
+    """A loopback port where a connection is refused for the whole test (a server that is down)."""
+    from tests.smtp_server import refusing_port
+
+    with refusing_port() as port:
+        yield port
+
+
+@pytest.fixture
 def database_tasks(settings, transactional_db):
     """The production task backend (the queue in the database), for tests that run the worker:
     call run_worker() to process every task that is due, as `manage.py worker` would."""

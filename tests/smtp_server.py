@@ -6,6 +6,7 @@
 `server.messages` holds every accepted message as an email.message.Message, in order.
 """
 
+import contextlib
 import email
 import email.policy
 import socket
@@ -18,6 +19,16 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def refusing_port():
+    """A loopback port that refuses every connection while the block runs: bound but never
+    listening, so no server (another pytest-xdist worker's, say) can take it meanwhile, as it
+    could a port free_port() has let go."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        yield sock.getsockname()[1]
 
 
 class RecordingHandler:

@@ -15,13 +15,18 @@ import pytest
 
 from tests.smtp_server import free_port
 
+# One pytest-xdist worker runs the production-server modules (--dist loadgroup): it starts each
+# module's server once, and two servers never compete for the cores.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("production-server")]
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 
 
 def fetch(url: str, **headers):
+    # A minute: a gunicorn worker loads the app on its first request, slow on a busy machine.
     request = urllib.request.Request(url, headers={"Host": "127.0.0.1", **headers})
-    with urllib.request.urlopen(request, timeout=10) as response:
+    with urllib.request.urlopen(request, timeout=60) as response:
         return response.status, dict(response.headers), response.read()
 
 
@@ -29,9 +34,13 @@ def production_env(tmp_path, port: int, **extra) -> dict:
     """The environment of the README's production command, on a loopback port.
 
     Production needs a shared cache (REDIS_URL): tests that start it skip without one. Each
-    server gets its own key prefix, so runs sharing a Redis database never see each other.
+    server gets its own key prefix, so runs sharing a Redis database never see each other, and
+    the Redis database of this test process (its own under pytest-xdist, see config/settings.py):
+    the cache another worker's tests empty is not this server's.
     """
-    redis_url = os.environ.get("REDIS_URL")
+    from django.conf import settings
+
+    redis_url = settings.REDIS_URL
     if not redis_url:
         pytest.skip("production needs a shared cache: run with REDIS_URL=redis://...")
     return {

@@ -10,6 +10,10 @@ import pytest
 
 from tests.test_production_server import free_port, gunicorn, manage, production_env
 
+# One pytest-xdist worker runs the production-server modules (--dist loadgroup): it starts each
+# module's server once, and two servers never compete for the cores.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("production-server")]
+
 LOADS = 15
 SITE = "https://rivista.example"
 
@@ -17,7 +21,7 @@ SITE = "https://rivista.example"
 def get(base: str, path: str) -> tuple[int, dict, str]:
     """A fresh connection per request, so the requests spread over the workers."""
     host, port = urllib.parse.urlsplit(base).netloc.split(":")
-    connection = http.client.HTTPConnection(host, int(port), timeout=10)
+    connection = http.client.HTTPConnection(host, int(port), timeout=60)
     connection.request("GET", path, headers={"Host": "127.0.0.1"})
     response = connection.getresponse()
     body = response.read().decode()
@@ -27,7 +31,7 @@ def get(base: str, path: str) -> tuple[int, dict, str]:
 
 def post(base: str, path: str, fields: dict, cookie: str) -> int:
     host, port = urllib.parse.urlsplit(base).netloc.split(":")
-    connection = http.client.HTTPConnection(host, int(port), timeout=10)
+    connection = http.client.HTTPConnection(host, int(port), timeout=60)
     connection.request(
         "POST",
         path,

@@ -34,7 +34,7 @@ def run_python(code, **env_overrides):
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in CONFIG_VARIABLES and not k.startswith("DJANGO_")
+        if k not in CONFIG_VARIABLES and not k.startswith(("DJANGO_", "PYTEST_"))
     }
     env["IGNORE_DOTENV"] = "1"  # a developer's .env must not change what is tested
     env.update(env_overrides)

@@ -17,6 +17,8 @@ from tests.factories import make_article, make_comment
 THREADS = 8
 POSTS_PER_THREAD = 25
 
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("patient_sqlite_writers")]
+
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_roots_and_deep_replies_keep_every_tree_valid(settings):

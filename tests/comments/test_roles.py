@@ -5,6 +5,8 @@ from django.contrib import admin
 from django.test import Client
 from django.urls import reverse
 
+from comments.editing import comment_edit
+from comments.flags import comment_flag
 from comments.models import Comment, ModerationAction, Suspension
 from tests.factories import (
     make_article,
@@ -180,3 +182,82 @@ def test_editor_edits_the_discussion_settings():
     response = client.get(SETTINGS, follow=True)
     assert response.status_code == 200
     assert 'name="max_depth"' in response.text
+
+
+# What moderators moderate with: readers' reports and the versions an edit replaced.
+
+
+@pytest.fixture
+def reported_and_edited():
+    """An approved comment its author edited twice, then reported by two readers."""
+    comment = make_comment(make_article(), body="Prima stesura del commento.")
+    comment_edit(comment=comment, body="Seconda stesura del commento.")
+    comment_edit(comment=comment, body="Testo attuale del commento.")
+    comment_flag(comment=comment, reason="abuse", ip_address="198.51.100.1")
+    comment_flag(
+        comment=comment, reason="other", text="Insulta un altro lettore.", ip_address="203.0.113.9"
+    )
+    return comment
+
+
+def moderation_page(client, page: str, comment) -> str:
+    url = QUEUE if page == "queue" else reverse("admin:comments_comment_change", args=[comment.pk])
+    response = client.get(url, headers={"accept-language": "en"})
+    assert response.status_code == 200
+    return response.text
+
+
+@pytest.mark.parametrize("page", ["comment", "queue"])
+@pytest.mark.parametrize("group", ["Moderators", "Editors"])
+def test_moderators_and_editors_read_reports_and_earlier_versions(group, page, reported_and_edited):
+    html = moderation_page(logged_in(group), page, reported_and_edited)
+
+    assert "Abusive or hateful" in html
+    assert "Something else" in html and "Insulta un altro lettore." in html
+    assert "Prima stesura del commento." in html
+    assert "Seconda stesura del commento." in html
+
+
+def test_the_queue_shows_earlier_versions_and_reasons_without_a_query_per_comment(
+    reported_and_edited,
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = logged_in("Moderators")
+    with CaptureQueriesContext(connection) as one:
+        client.get(QUEUE)
+    for _ in range(4):
+        comment = make_comment(reported_and_edited.article)
+        comment_edit(comment=comment, body="Corretto.")
+        comment_flag(comment=comment, reason="spam", ip_address="192.0.2.7")
+    with CaptureQueriesContext(connection) as five:
+        client.get(QUEUE)
+    assert len(five) == len(one)
+
+
+def test_the_records_stay_read_only_for_moderators(reported_and_edited):
+    client = logged_in("Moderators")
+    html = client.get(reverse("admin:comments_comment_change", args=[reported_and_edited.pk])).text
+    assert 'name="flags-0-reason"' not in html
+    assert 'name="revisions-0-body"' not in html
+    assert 'name="flags-TOTAL_FORMS"' in html  # the inline is there, with nothing to submit
+
+
+def test_authors_still_read_neither_reports_nor_earlier_versions(reported_and_edited):
+    client = logged_in("Authors")
+    for url in [QUEUE, reverse("admin:comments_comment_change", args=[reported_and_edited.pk])]:
+        response = client.get(url)
+        assert response.status_code == 403, url
+        assert "Insulta un altro lettore." not in response.text
+        assert "Prima stesura del commento." not in response.text
+
+
+def test_the_queue_shows_the_latest_earlier_versions_and_counts_the_rest():
+    comment = make_comment(make_article(), body="Versione 0.")
+    for n in range(1, 6):
+        comment_edit(comment=comment, body=f"Versione {n}.")
+    html = logged_in("Moderators").get(QUEUE).text  # Italian, the site's language
+    assert all(f"Versione {n}." in html for n in (2, 3, 4, 5))  # the current text and 3 before
+    assert "Versione 0." not in html and "Versione 1." not in html
+    assert "e altre 2" in html

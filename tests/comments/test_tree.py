@@ -87,6 +87,7 @@ def test_mixed_workload_leaves_a_tree_rebuild_does_not_change():
     assert_tree_valid()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("count", [10, 500])
 def test_article_page_fetches_the_whole_tree_in_one_query(client, settings, count):
     settings.COMMENTS_THREADS_PER_PAGE = 500  # the whole tree on one page
@@ -109,6 +110,7 @@ def test_article_page_fetches_the_whole_tree_in_one_query(client, settings, coun
     assert len(cold.captured_queries) <= 5
 
 
+@pytest.mark.slow
 def test_query_count_is_the_same_for_10_and_500_comments(client):
     counts = {}
     for count in (10, 500):

@@ -103,14 +103,14 @@ def test_a_refusing_server_leads_to_retries_with_the_real_worker_not_loss(
     assert DBTaskResult.objects.successful().count() == 3
 
 
-def test_smtp_down_keeps_the_email_queued_with_a_later_attempt(settings, database_tasks):
-    from tests.smtp_server import free_port
-
+def test_smtp_down_keeps_the_email_queued_with_a_later_attempt(
+    settings, database_tasks, refusing_port
+):
     settings.MAILERS = {
         **settings.MAILERS,
         "outgoing": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": "127.0.0.1", "port": free_port(), "use_tls": False, "timeout": 2},
+            "OPTIONS": {"host": "127.0.0.1", "port": refusing_port, "use_tls": False, "timeout": 2},
         },
     }
     send_mail("Oggetto", "Corpo", "redazione@example.com", ["anna@example.com"])

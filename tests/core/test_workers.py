@@ -25,7 +25,8 @@ def work(worker_id: str, errors: list) -> None:
         connection.close()
 
 
-@pytest.mark.usefixtures("database_tasks")
+@pytest.mark.slow
+@pytest.mark.usefixtures("database_tasks", "patient_sqlite_writers")
 def test_two_workers_at_once_send_every_email_once():
     for n in range(40):
         send_mail(f"Messaggio {n}", "Corpo", "redazione@example.com", [f"r{n}@example.com"])

@@ -35,6 +35,16 @@ def _chromium_path() -> str | None:
     )
 
 
+def pytest_collection_modifyitems(items):
+    """A browser module's tests run on one pytest-xdist worker (--dist loadgroup), which starts
+    Chromium once for them (the browser fixture is per module), and are marked slow."""
+    here = Path(__file__).resolve().parent
+    for item in items:
+        if item.path.parent == here:
+            item.add_marker(pytest.mark.xdist_group(f"e2e-{item.path.stem}"))
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="module")
 def browser():
     sync_api = pytest.importorskip("playwright.sync_api")

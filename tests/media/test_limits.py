@@ -33,6 +33,7 @@ def refused(response, message):
     assert message in response.content.decode()
 
 
+@pytest.mark.slow
 def test_a_40_megapixel_photo_is_accepted_with_renditions(client, editor):
     response = upload(client, make_upload("grande.jpg", size=(7720, 5180)))  # 39.99 MP
 

@@ -233,14 +233,12 @@ def test_a_temporary_refusal_is_retried_and_delivered_once(issue, smtp_outgoing)
     assert Delivery.objects.filter(attempts=2).count() == 1
 
 
-def test_smtp_down_puts_the_batch_back_and_waits(settings, issue):
-    from tests.smtp_server import free_port
-
+def test_smtp_down_puts_the_batch_back_and_waits(settings, issue, refusing_port):
     settings.MAILERS = {
         **settings.MAILERS,
         "outgoing": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": "127.0.0.1", "port": free_port(), "use_tls": False, "timeout": 2},
+            "OPTIONS": {"host": "127.0.0.1", "port": refusing_port, "use_tls": False, "timeout": 2},
         },
     }
     make_subscriber("a@example.com")
@@ -326,12 +324,10 @@ def test_an_address_outside_ascii_goes_through_the_email_package_in_the_same_bat
 
 
 def test_a_server_that_takes_one_connection_still_gets_the_whole_issue(
-    settings, issue, smtp_outgoing, monkeypatch, caplog
+    settings, issue, smtp_outgoing, monkeypatch, caplog, refusing_port
 ):
-    from tests.smtp_server import free_port
-
     nowhere = smtp_outgoing.mailer()
-    nowhere["OPTIONS"] = {**nowhere["OPTIONS"], "port": free_port(), "timeout": 1}
+    nowhere["OPTIONS"] = {**nowhere["OPTIONS"], "port": refusing_port, "timeout": 1}
     settings.MAILERS = {**settings.MAILERS, "nowhere": nowhere}
     settings.NEWSLETTER_SMTP_CONNECTIONS = 3
     settings.NEWSLETTER_PARALLEL_BATCHES = 1

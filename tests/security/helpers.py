@@ -10,7 +10,15 @@ from tests.factories import post_form_data
 # error lists, the admin's error note, the error pages' heading and text, "Comments are closed."
 # where the form would be, and any role="alert".
 MESSAGE_CLASSES = frozenset(
-    {"form-errors", "field-error", "errorlist", "errornote", "error-page", "comments-closed"}
+    {
+        "form-errors",
+        "field-error",
+        "errorlist",
+        "errornote",
+        "error-page",
+        "comments-closed",
+        "error",  # a file the media upload refused, with the reason
+    }
 )
 VOID_ELEMENTS = frozenset(
     {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
@@ -105,3 +113,81 @@ def element_texts(html: str) -> dict[str, str]:
 def element_text(html: str, element_id: str) -> str:
     """The text inside the element with this id ("" if there is none)."""
     return element_texts(html).get(element_id, "")
+
+
+class _Forms(HTMLParser):
+    """What a browser submits from each form of a page: its named inputs, text areas and
+    selects, with the values they hold (checked boxes and radios only, the selected option or
+    the first)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.forms: list[list[tuple[str, str]]] = []
+        self.fields: list[tuple[str, str]] | None = None  # the form being read
+        self.textarea: list | None = None  # [name, parts] while in one
+        self.select: list | None = None  # [name, first option, selected option]
+        self.option: list | None = None  # [value or None, text parts, selected]
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.fields = []
+            self.forms.append(self.fields)
+            return
+        name = attrs.get("name")
+        if self.fields is None:
+            return
+        if tag == "input" and name:
+            self._input(name, attrs)
+        elif tag == "textarea" and name:
+            self.textarea = [name, []]
+        elif tag == "select" and name:
+            self.select = [name, None, None]
+        elif tag == "option" and self.select is not None:
+            self.option = [attrs.get("value"), [], "selected" in attrs]
+
+    def _input(self, name, attrs):
+        kind = (attrs.get("type") or "text").lower()
+        if kind in ("submit", "button", "image", "reset", "file"):
+            return
+        if kind in ("checkbox", "radio") and "checked" not in attrs:
+            return
+        self.fields.append((name, attrs.get("value") or ("on" if kind == "checkbox" else "")))
+
+    def handle_data(self, data):
+        for element in (self.textarea, self.option):
+            if element is not None:
+                element[1].append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.fields = None
+        elif tag == "textarea" and self.textarea is not None:
+            name, parts = self.textarea
+            self.fields.append((name, "".join(parts).removeprefix("\n")))
+            self.textarea = None
+        elif tag == "option" and self.option is not None:
+            value, parts, selected = self.option
+            value = "".join(parts).strip() if value is None else value
+            self.select[1] = value if self.select[1] is None else self.select[1]
+            self.select[2] = value if selected else self.select[2]
+            self.option = None
+        elif tag == "select" and self.select is not None:
+            name, first, selected = self.select
+            if first is not None:
+                self.fields.append((name, first if selected is None else selected))
+            self.select = None
+
+
+def form_fields(html: str, containing: str) -> dict[str, list[str]]:
+    """What a browser sends from the first form of the page with a field named `containing`,
+    CSRF token and hidden timestamps included, as a dict of lists for Django's test client."""
+    parser = _Forms()
+    parser.feed(html)
+    for fields in parser.forms:
+        if any(name == containing for name, _ in fields):
+            found: dict[str, list[str]] = {}
+            for name, value in fields:
+                found.setdefault(name, []).append(value)
+            return found
+    raise AssertionError(f"no form with a field named {containing!r}")

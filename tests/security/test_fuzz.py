@@ -1,15 +1,14 @@
 """Fuzzing with Hypothesis: the comment form, the newsletter form, search, the links in emails and
 every public view, fed random Unicode, huge fields, control characters, NUL bytes, hostile markup,
 malformed parents, timestamps and tokens, and random paths under the addresses the site knows.
+The second wave's forms (follow, report, edit, contact, the media upload, newsletter issues) are
+in test_fuzz_forms.py; what both share is in fuzzing.py.
 
 The properties: never a 5xx; a redirect always stays on this site; every refusal is a 4xx page
-that says what went wrong. The examples are the same on every run (derandomized, so CI is
-repeatable); FUZZ_RANDOM=1 draws new ones, FUZZ_EXAMPLES=N multiplies their number.
+that says what went wrong.
 """
 
 import itertools
-import operator
-import os
 import time
 from urllib.parse import quote
 
@@ -18,8 +17,7 @@ import time_machine
 from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from blog.models import Article
@@ -28,82 +26,25 @@ from comments.unsubscribe import make_token
 from newsletter.forms import TIMESTAMP_SALT as NEWSLETTER_SALT
 from newsletter.forms import signed_timestamp as newsletter_timestamp
 from tests.factories import make_article, make_category, make_comment, make_draft, make_tag
+from tests.security.fuzzing import (
+    ANY_TEXT,
+    CONTROL,
+    EVIL_URLS,
+    HOSTILE,
+    NUMBERISH,
+    SHORT_TEXT,
+    UNICODE,
+    assert_handled,
+    examples,
+    mostly,
+)
 from tests.security.helpers import assert_clear_refusal
-from tests.security.xss_vectors import VECTORS
 
 pytestmark = pytest.mark.django_db
 
-SCALE = int(os.environ.get("FUZZ_EXAMPLES", "1"))
 SERIAL = (
     itertools.count()
 )  # Bodies that differ, or every accepted one after the first is a duplicate.
-FUZZ = settings(
-    deadline=None,
-    database=None,
-    derandomize=not os.environ.get("FUZZ_RANDOM"),
-    suppress_health_check=[
-        HealthCheck.function_scoped_fixture,
-        HealthCheck.too_slow,
-        HealthCheck.data_too_large,
-    ],
-)
-
-
-def examples(count: int) -> settings:
-    return settings(FUZZ, max_examples=count * SCALE)
-
-
-# Inputs.
-
-UNICODE = st.text(st.characters(exclude_categories=("Cs",)), max_size=200)
-CONTROL = st.text(st.characters(categories=("Cc", "Cf", "Zl", "Zp")), min_size=1, max_size=40)
-HUGE = st.builds(
-    operator.mul,
-    st.sampled_from(["a", "è", "\x00", "<", "&", "€", "\U0001d518", " ", "\u202e", "\r\n"]),
-    st.integers(2_000, 120_000),
-)
-HOSTILE = st.sampled_from([vector for _, vector in VECTORS])
-ANY_TEXT = st.one_of(UNICODE, CONTROL, HUGE, HOSTILE, st.just(""))
-SHORT_TEXT = st.one_of(UNICODE, CONTROL, HOSTILE, st.just(""))
-NUMBERISH = st.one_of(
-    st.integers(-(2**70), 2**70).map(str),
-    st.sampled_from(["0", "-1", "1e9", "0x10", "1.5", " 7", "٣", "NaN", "None", "[]", "1;2"]),
-)
-EVIL_URLS = st.sampled_from(
-    [
-        "https://evil.example/",
-        "//evil.example",
-        "/\\evil.example",
-        "\\\\evil.example",
-        "javascript:alert(1)",
-        "http:evil.example",
-        "/%2F%2Fevil.example",
-        "https:///evil.example",
-        "\t//evil.example",
-        "/.evil.example",
-    ]
-)
-
-
-def mostly(valid, strategy, *, odds: int = 3):
-    """`valid` about `odds` times in `odds + 1`, else anything from `strategy`: most examples
-    get past the first check and reach the code behind it."""
-    return st.integers(0, odds).flatmap(lambda n: strategy if n == odds else st.just(valid))
-
-
-def on_this_site(location: str) -> bool:
-    return url_has_allowed_host_and_scheme(location, allowed_hosts={"testserver"})
-
-
-def assert_handled(response):
-    """No 5xx; a redirect stays here; anything refused is a 4xx page with a message."""
-    status = response.status_code
-    event(f"HTTP {status}")  # pytest --hypothesis-show-statistics shows the spread
-    assert status < 500, status
-    if 300 <= status < 400:
-        assert on_this_site(response["Location"]), response["Location"]
-    elif status >= 400:
-        assert_clear_refusal(response)
 
 
 # The site under fuzzing: one of everything a path can point at.
@@ -150,6 +91,7 @@ def timestamps(site):
 # The comment form.
 
 
+@pytest.mark.slow
 @examples(120)
 @given(data=st.data())
 def test_comment_form_never_fails_and_explains_every_refusal(client, site, data):
@@ -184,6 +126,7 @@ def test_comment_form_never_fails_and_explains_every_refusal(client, site, data)
 # The newsletter form and the links in emails.
 
 
+@pytest.mark.slow
 @examples(60)
 @given(data=st.data())
 def test_newsletter_form_never_fails_and_explains_every_refusal(client, site, data):
@@ -220,6 +163,7 @@ TOKENS = st.one_of(
 )
 
 
+@pytest.mark.slow
 @examples(60)
 @given(data=st.data())
 def test_links_from_emails_with_any_token_never_fail(client, site, data):
@@ -245,6 +189,7 @@ def test_links_from_emails_with_any_token_never_fail(client, site, data):
 # Search and every public view.
 
 
+@pytest.mark.slow
 @examples(60)
 @given(query=ANY_TEXT, page=st.one_of(st.just(None), NUMBERISH, SHORT_TEXT))
 def test_search_never_fails(client, site, query, page):
@@ -297,6 +242,7 @@ QUERY = st.dictionaries(
 )
 
 
+@pytest.mark.slow
 @examples(160)
 @given(data=st.data())
 def test_public_views_with_random_paths_never_fail(client, site, data):

@@ -94,6 +94,7 @@ def moderator_client(client):
     return moderator
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", list(CLASSES))
 def test_hostile_comments_publish_nothing_executable(client, moderator_client, name):
     article = make_article(title="Un articolo sotto attacco")
@@ -189,6 +190,7 @@ def test_template_syntax_in_a_comment_is_shown_literally(client):
 # Article bodies, titles and leads, through the admin.
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", list(CLASSES))
 def test_hostile_article_bodies_saved_through_the_admin_publish_nothing_executable(
     editor_client, name
@@ -228,6 +230,7 @@ def test_hostile_article_bodies_saved_through_the_admin_publish_nothing_executab
         assert_no_executable_markup(page)
 
 
+@pytest.mark.slow
 def test_hostile_search_queries_are_echoed_inert(client):
     make_article(title="Notizie", body="<p>Testo qualsiasi.</p>")
     for _, vector in VECTORS[::3]:  # A third of them: the search fuzz sends the rest.

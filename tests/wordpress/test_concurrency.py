@@ -28,6 +28,7 @@ def run_disqus_import() -> None:
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("patient_sqlite_writers")
 def test_readers_posting_during_an_import_never_share_its_tree_ids(settings, monkeypatch):
     readers_post_during(lambda: run_import(FIXTURES / "deep-thread.xml"), settings, monkeypatch)
 

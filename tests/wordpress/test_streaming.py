@@ -27,6 +27,7 @@ def peak_memory_of_import(path) -> int:
     return peak
 
 
+@pytest.mark.slow
 def test_memory_stays_flat_when_the_export_is_ten_times_bigger(tmp_path):
     small = write_export(tmp_path / "small.xml", comments=SMALL)
     big = write_export(tmp_path / "big.xml", comments=SMALL * 10)
@@ -42,6 +43,7 @@ def test_memory_stays_flat_when_the_export_is_ten_times_bigger(tmp_path):
     assert big_peak / small_peak < 3, (small_peak, big_peak)
 
 
+@pytest.mark.slow
 def test_progress_is_counted_on_stderr_and_the_summary_on_stdout(tmp_path):
     export = write_export(tmp_path / "export.xml", comments=250, per_post=1)
 
