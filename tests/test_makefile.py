@@ -1,6 +1,7 @@
 """`make clean` removes only what the build and the demo made, never a file of the project
 (it once removed `media`, the media library app, along with the uploads)."""
 
+import os
 import shlex
 import shutil
 import subprocess
@@ -12,8 +13,11 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 
 def run(*command) -> subprocess.CompletedProcess:
+    # Run as from a shell: under `make test` the parent make's variables would make this one
+    # announce the directory it enters, lines that are not the recipe.
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
     return subprocess.run(
-        command, cwd=BASE_DIR, capture_output=True, text=True, timeout=60, check=False
+        command, cwd=BASE_DIR, capture_output=True, text=True, timeout=60, check=False, env=env
     )
 
 
