@@ -38,17 +38,18 @@ COUNT_BY_STATUS = "SELECT status, COUNT(*) FROM newsletter_delivery GROUP BY sta
 class Database:
     """The benchmark's own database, fresh for each size, read without Django."""
 
-    def __init__(self, base_url: str | None, workdir: Path):
+    def __init__(self, base_url: str | None, workdir: Path, schema: str = SCHEMA):
+        self.schema = schema
         self.postgres = bool(base_url) and urlsplit(base_url).scheme.startswith("postgres")
         if self.postgres:
             # A schema of its own in DATABASE_URL's database, dropped afterwards: creating a
             # database needs every server process to answer, which a stuck session can block.
             self.base_url = base_url
             self.url = urlunsplit(
-                urlsplit(base_url)._replace(query=f"options=-c%20search_path%3D{SCHEMA}")
+                urlsplit(base_url)._replace(query=f"options=-c%20search_path%3D{schema}")
             )
         else:
-            self.path = workdir / "bench-newsletter.sqlite3"
+            self.path = workdir / f"{schema.replace('_', '-')}.sqlite3"
             self.url = f"sqlite:///{self.path}"
 
     def recreate(self) -> None:
@@ -56,8 +57,8 @@ class Database:
             import psycopg
 
             with psycopg.connect(self.base_url, autocommit=True) as connection:
-                connection.execute(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE")
-                connection.execute(f"CREATE SCHEMA {SCHEMA}")
+                connection.execute(f"DROP SCHEMA IF EXISTS {self.schema} CASCADE")
+                connection.execute(f"CREATE SCHEMA {self.schema}")
         else:
             for suffix in ("", "-wal", "-shm", "-journal"):
                 Path(f"{self.path}{suffix}").unlink(missing_ok=True)
@@ -66,7 +67,8 @@ class Database:
         if self.postgres:
             import psycopg
 
-            with psycopg.connect(self.base_url, options=f"-c search_path={SCHEMA}") as connection:
+            options = f"-c search_path={self.schema}"
+            with psycopg.connect(self.base_url, options=options) as connection:
                 return connection.execute(sql).fetchall()
         connection = sqlite3.connect(self.path, timeout=30)
         try:
@@ -79,7 +81,7 @@ class Database:
             import psycopg
 
             with psycopg.connect(self.base_url, autocommit=True) as connection:
-                connection.execute(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE")
+                connection.execute(f"DROP SCHEMA IF EXISTS {self.schema} CASCADE")
 
 
 def environment(database: Database, smtp_port: int) -> dict:
