@@ -54,7 +54,44 @@ def bump_now_and_after_commit(*names: str) -> None:
 
     Twice on purpose: a reader rendering while the transaction is still open could cache the old
     state under the first new version; the bump after commit retires that one too.
+
+    The bumps after commit are gathered: one callback per transaction (per savepoint) bumps each
+    name once, so a long transaction (an import of 20,000 articles) holds a set of names, not a
+    callback for every save.
     """
     for name in names:
         bump(name)
-    transaction.on_commit(lambda: [bump(name) for name in names])
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        for name in names:  # what on_commit would do at once
+            bump(name)
+        return
+    pending = _pending_bumps(connection)
+    if pending is None:
+        pending = _BumpsAfterCommit()
+        transaction.on_commit(pending)
+    pending.names.update(names)
+
+
+class _BumpsAfterCommit:
+    def __init__(self):
+        self.names: set[str] = set()
+
+    def __call__(self) -> None:
+        for name in self.names:
+            bump(name)
+
+
+# How far back the queue of callbacks is searched for one of ours (it stays short: each new
+# savepoint adds at most one of ours).
+_SEARCHED = 20
+
+
+def _pending_bumps(connection) -> "_BumpsAfterCommit | None":
+    """Our callback still queued for the current savepoint, if any: one registered under a
+    savepoint since rolled back has left the queue with it, and another is made."""
+    savepoints = set(connection.savepoint_ids)
+    for queued_under, callback, _ in reversed(connection.run_on_commit[-_SEARCHED:]):
+        if isinstance(callback, _BumpsAfterCommit):
+            return callback if queued_under == savepoints else None
+    return None

@@ -1,8 +1,10 @@
 """A Disqus export into threaded comments: one run, called by wordpress.services.disqus_import.
 
-The file is read once, to the end, before anything is written: threads are kept (a few strings
-each), posts wait in a temporary file grouped by thread, so a malformed file is refused before
-the database is touched and memory follows the biggest thread, not the file. Then each thread is
+The file is read once, to the end, before anything is written: threads and posts wait in a
+temporary file, and memory keeps only where each is in it (an array of offsets per thread,
+about 200 bytes a thread and 8 a post: some 5 MB for 200,000 posts in 20,000 threads), so a
+malformed file is refused before the database is touched and memory follows the biggest thread,
+not the file. Then each thread is
 matched to an article (the --map file, its link: our address or an old WordPress one, or its
 identifier) and its posts go through the same tree planning and locked inserts as the WordPress
 import's comments (wordpress.threads). Posts are remembered per forum ("disqus:<forum>"), so a
@@ -13,7 +15,6 @@ import json
 import tempfile
 from array import array
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
 
 from blog.models import Article
@@ -30,15 +31,12 @@ TYPES = (THREADS, COMMENTS)
 READING = ("posts", "threads")
 
 
-@dataclass(slots=True)
-class _Thread:
-    record: DisqusThread | None  # None while only its posts have been read
-    offsets: array  # where its posts wait in the spool
+NOT_READ = -1  # a thread's place in the spool while only its posts have been read
 
-    @property
-    def label(self) -> str:
-        title = plain(self.record.title)[:40]
-        return f"{self.record.link or self.record.identifier or self.record.dsq_id} “{title}”"
+
+def _thread_label(record: DisqusThread) -> str:
+    title = plain(record.title)[:40]
+    return f"{record.link or record.identifier or record.dsq_id} “{title}”"
 
 
 def _state(post: DisqusPost) -> str:
@@ -61,8 +59,9 @@ class DisqusImport:
     def __init__(self, *, report: ImportReport, thread_map: dict[str, int]):
         self.report = report
         self.thread_map = thread_map
-        self.threads: dict[str, _Thread] = {}
-        self.orphans: dict[str, int] = {}  # posts of threads not in the file, per thread id
+        # Per thread id: where its record waits in the spool (NOT_READ while unknown), then
+        # where its posts do.
+        self.threads: dict[str, array] = {}
         self.spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed by run()
         self.forums: set[str] = set()
 
@@ -87,11 +86,10 @@ class DisqusImport:
             return
         if record.forum:
             self.forums.add(record.forum)
-        known = self.threads.get(record.dsq_id)
-        if known is not None:
-            known.record = record  # posts may come first: their thread is now known
-        else:
-            self.threads[record.dsq_id] = _Thread(record, array("q"))
+        offsets = self.threads.get(record.dsq_id)
+        if offsets is None:
+            offsets = self.threads[record.dsq_id] = array("q", [NOT_READ])
+        offsets[0] = self._spooled(record)  # posts may come first: their thread is now known
 
     def post(self, record: DisqusPost) -> None:
         self.report.reading_one("posts")
@@ -103,40 +101,48 @@ class DisqusImport:
         if not record.thread_id:
             self.report.skip(COMMENTS, "no thread", f"#{record.dsq_id}")
             return
-        thread = self.threads.get(record.thread_id)
-        if thread is None:  # perhaps later in the file
-            thread = self.threads[record.thread_id] = _Thread(None, array("q"))
+        offsets = self.threads.get(record.thread_id)
+        if offsets is None:  # perhaps later in the file
+            offsets = self.threads[record.thread_id] = array("q", [NOT_READ])
+        offsets.append(self._spooled(record))
+
+    def _spooled(self, record: Record) -> int:
         offset = self.spool.seek(0, 2)
         self.spool.write(_dump(record))
-        thread.offsets.append(offset)
+        return offset
 
     # Then thread by thread.
 
     def import_threads(self) -> None:
-        for dsq_id, thread in self.threads.items():
-            if thread.record is None:
-                for _ in thread.offsets:
+        for dsq_id, offsets in self.threads.items():
+            record_at, posts = offsets[0], offsets[1:]
+            if record_at == NOT_READ:
+                for _ in posts:
                     self.report.skip(COMMENTS, "its thread is not in the file", f"thread {dsq_id}")
-            elif not thread.offsets:
-                self.report.skip(THREADS, "no posts", thread.label)
             else:
-                self.import_thread(thread)
+                record = self._load(record_at, DisqusThread)
+                if not posts:
+                    self.report.skip(THREADS, "no posts", _thread_label(record))
+                else:
+                    self.import_thread(record, posts)
+            self.report.writing_one("threads imported", total=len(self.threads))
 
-    def import_thread(self, thread: _Thread) -> None:
-        article = self._match(thread.record)
+    def import_thread(self, record: DisqusThread, posts: array) -> None:
+        label = _thread_label(record)
+        article = self._match(record)
         if article is None:
-            self.report.skip(THREADS, "no article here for it (map it with --map)", thread.label)
-            for _ in thread.offsets:
-                self.report.skip(COMMENTS, "on a thread that matches no article", thread.label)
+            self.report.skip(THREADS, "no article here for it (map it with --map)", label)
+            for _ in posts:
+                self.report.skip(COMMENTS, "on a thread that matches no article", label)
             return
-        incoming = self.incoming(thread)
-        ids = SourceIds(f"disqus:{thread.record.forum or 'disqus'}"[:200])
+        incoming = self.incoming(posts)
+        ids = SourceIds(f"disqus:{record.forum or 'disqus'}"[:200])
         changed = comments_import(
             article=article,
             incoming=incoming,
             ids=ids,
             report=self.report,
-            post_label=f"thread {thread.label}",
+            post_label=f"thread {label}",
         )
         if changed:
             bump_article_versions(article.pk)
@@ -149,13 +155,16 @@ class DisqusImport:
         article = article_at(record.link) if record.link else None
         return article or article_for_identifier(record.identifier)
 
-    def incoming(self, thread: _Thread) -> list[IncomingComment]:
+    def _load(self, offset: int, kind: type[Record]) -> Record:
+        self.spool.seek(offset)
+        return _load(self.spool.readline(), kind)
+
+    def incoming(self, offsets: array) -> list[IncomingComment]:
         """The thread's posts as comments: each once, a deleted one only where replies need it
         (as a placeholder, without its text or author)."""
         posts: dict[int, DisqusPost] = {}
-        for offset in thread.offsets:
-            self.spool.seek(offset)
-            post = _load(self.spool.readline())
+        for offset in offsets:
+            post = self._load(offset, DisqusPost)
             if int(post.dsq_id) in posts:
                 self.report.skip(COMMENTS, "the same dsq:id twice", f"#{post.dsq_id}")
             else:
@@ -207,16 +216,13 @@ def _deleted_with_replies(posts: dict[int, DisqusPost]) -> set[int]:
     return needed
 
 
-_FIELDS = DisqusPost.__slots__
-
-
-def _dump(post: DisqusPost) -> bytes:
-    values = [getattr(post, name) for name in _FIELDS]
+def _dump(record: Record) -> bytes:
+    values = [getattr(record, name) for name in record.__slots__]
     return json.dumps(values, default=lambda moment: moment.isoformat()).encode() + b"\n"
 
 
-def _load(line: bytes) -> DisqusPost:
-    post = DisqusPost(**dict(zip(_FIELDS, json.loads(line), strict=True)))
-    if post.created is not None:
-        post.created = datetime.fromisoformat(post.created)
-    return post
+def _load(line: bytes, kind: type[Record]) -> Record:
+    record = kind(**dict(zip(kind.__slots__, json.loads(line), strict=True)))
+    if getattr(record, "created", None) is not None:
+        record.created = datetime.fromisoformat(record.created)
+    return record

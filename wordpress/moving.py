@@ -3,7 +3,10 @@
 - The report: created / updated / unchanged / skipped per type, why anything was skipped (each
   reason counted, the first few examples kept, so a big file costs bounded memory), notes and
   warnings, and the summary table every command prints.
-- The progress counter: what has been read so far, shown on stderr every PROGRESS_EVERY records.
+- The progress counter: what has been read so far, then what has been written in a phase that
+  follows the reading (a Disqus import's threads), shown on stderr every PROGRESS_EVERY records,
+  less often as the count grows (every 1,000 from 1,000, every 10,000 from 10,000: a 200,000-post
+  file prints some forty lines).
 - The idempotency rule: every object brought in is remembered under its source (a WordPress site's
   address, "disqus:<forum>") and its id there, in WordPressObject; a second run finds it instead of
   creating it again, and an object deleted here (its mapping emptied) is not brought back.
@@ -19,6 +22,7 @@ from wordpress.models import WordPressObject
 
 EXAMPLES_KEPT = 5
 PROGRESS_EVERY = 100
+PROGRESS_EVERY_AT_MOST = 10_000
 LOOKUP_CHUNK = 500
 WORDPRESS_TYPES = (
     "authors", "categories", "tags", "articles", "pages", "comments", "featured images",
@@ -46,6 +50,10 @@ class ImportReport:
     progress: Callable[["ImportReport"], None] | None = None
     tallies: dict[str, Tally] = field(default_factory=dict)
     read: Counter = field(default_factory=Counter)
+    # The phase after the reading, if any: what it does, how many of how many are done.
+    writing: str = ""
+    written: int = 0
+    writing_total: int = 0
     skipped: Counter = field(default_factory=Counter)  # (type, reason) -> count
     notes: Counter = field(default_factory=Counter)  # (type, note) -> count
     warnings: Counter = field(default_factory=Counter)  # message -> count
@@ -63,11 +71,24 @@ class ImportReport:
         self.read[what] += 1
         for name, n in (also or {}).items():
             self.read[name] += n
-        if self.progress and what == self.reading[0] and self.read[what] % PROGRESS_EVERY == 0:
+        if self.progress and what == self.reading[0] and progress_due(self.read[what]):
+            self.progress(self)
+
+    def writing_one(self, what: str, *, total: int) -> None:
+        """One more of `total` done in a phase after the reading ("threads imported"); the
+        counter is shown as often as for reading, and at the last one."""
+        if what != self.writing:
+            self.writing, self.written = what, 0
+        self.written += 1
+        self.writing_total = total
+        if self.progress and (progress_due(self.written) or self.written == total):
             self.progress(self)
 
     def reading_line(self) -> str:
-        return ", ".join(f"{self.read[name]} {name}" for name in self.reading)
+        line = ", ".join(f"{self.read[name]} {name}" for name in self.reading)
+        if self.writing:
+            line += f" read; {self.written} of {self.writing_total} {self.writing}"
+        return line
 
     def count(self, kind: str, outcome: str, n: int = 1) -> None:
         tally = self.tallies[kind]
@@ -149,6 +170,12 @@ class ImportReport:
         return "\n".join(lines)
 
 
+def progress_due(count: int) -> bool:
+    """Every PROGRESS_EVERY up to 1,000, then every 1,000 up to 10,000, then every 10,000."""
+    step = min(max(PROGRESS_EVERY, 10 ** (len(str(count)) - 1)), PROGRESS_EVERY_AT_MOST)
+    return count % step == 0
+
+
 class SourceIds:
     """The idempotency rule: which object here each object of one source became."""
 
@@ -187,9 +214,8 @@ class ImportCommand(BaseCommand):
 
     def show_progress(self, report: ImportReport) -> None:
         """Rewritten in place on a terminal, a line each in a log."""
-        self.stderr.write(
-            f"… {report.reading_line()} read", ending="\r" if self.stderr.isatty() else "\n"
-        )
+        line = report.reading_line() if report.writing else f"{report.reading_line()} read"
+        self.stderr.write(f"… {line}", ending="\r" if self.stderr.isatty() else "\n")
         self.stderr.flush()
 
     def show_summary(self, report: ImportReport) -> None:

@@ -256,4 +256,5 @@ def test_a_big_export_is_streamed_in_flat_memory_with_a_progress_counter(tmp_pat
         "… 100 posts, 6 threads read",
         "… 200 posts, 6 threads read",
         "… 300 posts, 6 threads read",
+        "… 300 posts, 6 threads read; 6 of 6 threads imported",
     ]
