@@ -124,8 +124,11 @@ def image_uses_set(*, obj, image_ids: set[int], label: str) -> None:
     """Record that `obj` (an article, a page) uses exactly these library images."""
     content_type = ContentType.objects.get_for_model(obj)
     existing = set(Image.objects.filter(pk__in=image_ids).values_list("pk", flat=True))
+    uses = ImageUse.objects.filter(content_type=content_type, object_id=obj.pk)
+    if not existing:  # one query, not five, for the many bodies without library images
+        uses.delete()
+        return
     with transaction.atomic():
-        uses = ImageUse.objects.filter(content_type=content_type, object_id=obj.pk)
         uses.exclude(image_id__in=existing).delete()
         uses.filter(image_id__in=existing).exclude(label=label[:300]).update(label=label[:300])
         known = set(uses.values_list("image_id", flat=True))

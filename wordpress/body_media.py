@@ -128,6 +128,7 @@ class BodyMedia:
 
     def import_all(self) -> None:
         for wanted in self.wanted:
+            self.report.writing_one("bodies with media rewritten", total=len(self.wanted))
             self.spool.seek(wanted.offset)
             content = self.spool.read(wanted.length).decode()
             self.label, self.post_id = wanted.label, wanted.post_id

@@ -169,8 +169,9 @@ class Importer:
             else:
                 self.report.count("articles", "unchanged")
         old_urls = (item.link, item.guid, f"{self.site.base_path}?p={item.post_id}")
+        current_url = article.get_absolute_url()
         for key in dict.fromkeys(paths.key_for_url(url) for url in old_urls):
-            self.site.redirect(key, article_id=article.pk)
+            self.site.redirect(key, article_id=article.pk, current_url=current_url)
         thumbnail = item.meta.get("_thumbnail_id", "")
         if thumbnail.isdigit() and not article.cover:
             self.covers.want(article.pk, int(thumbnail), label)

@@ -73,15 +73,18 @@ class Site:
     def remember(self, kind: str, wp_id, fingerprint: str, **target) -> None:
         self.ids.remember(kind, wp_id, fingerprint, **target)
 
-    def redirect(self, path: str, **target) -> None:
-        """Remember an old address of one object: redirect("/?p=7", article_id=12)."""
+    def redirect(self, path: str, *, current_url: str | None = None, **target) -> None:
+        """Remember an old address of one object: redirect("/?p=7", article_id=12).
+        `current_url`, the object's address here when the caller knows it, saves a query."""
         [(field, pk)] = target.items()
         if not paths.storable(path) or pk is None:
             return
         fields = dict.fromkeys(f"{name}_id" for name in REDIRECT_FIELDS) | {field: pk}
         existing = OldPermalink.objects.filter(path=path).first()
         if existing is None:
-            if not _is_current_url(path, field, pk):
+            if current_url is None:
+                current_url = _current_url(field, pk)
+            if path != current_url:
                 OldPermalink.objects.create(path=path, **fields)
                 self.report.count("redirects", "created")
         elif any(getattr(existing, name) != value for name, value in fields.items()):
@@ -93,10 +96,10 @@ class Site:
             self.report.count("redirects", "unchanged")
 
 
-def _is_current_url(path: str, field: str, pk: int) -> bool:
-    """An old address that is already the object's address here needs no redirect."""
+def _current_url(field: str, pk: int) -> str:
+    """The object's address here (an old address equal to it needs no redirect)."""
     model = {"article_id": Article, "category_id": Category, "tag_id": Tag, "page_id": Page}.get(
         field
     )
     obj = model.objects.filter(pk=pk).first() if model else None
-    return obj is not None and obj.get_absolute_url() == path
+    return obj.get_absolute_url() if obj is not None else ""
