@@ -90,8 +90,10 @@ _SEARCHED = 20
 def _pending_bumps(connection) -> "_BumpsAfterCommit | None":
     """Our callback still queued for the current savepoint, if any: one registered under a
     savepoint since rolled back has left the queue with it, and another is made."""
-    savepoints = set(connection.savepoint_ids)
+    # None stands for an atomic block without a savepoint (savepoint=False, as Model.save()
+    # opens): nothing is rolled back to it, so it does not tell two places apart.
+    savepoints = set(connection.savepoint_ids) - {None}
     for queued_under, callback, _ in reversed(connection.run_on_commit[-_SEARCHED:]):
-        if isinstance(callback, _BumpsAfterCommit):
-            return callback if queued_under == savepoints else None
+        if isinstance(callback, _BumpsAfterCommit) and queued_under - {None} == savepoints:
+            return callback
     return None

@@ -253,7 +253,7 @@ def write_site_export(
     return path
 
 
-DISQUS_SITE_THREAD = """  <thread dsq:id="{id}"><id>{n} https://grande.example/?p={n}</id><forum>grande</forum>
+DISQUS_SITE_THREAD = """  <thread dsq:id="{id}"><id>{identifier}</id><forum>grande</forum>
     <link>{link}</link><title>Articolo numero {n}</title><createdAt>2020-01-01T09:00:00Z</createdAt></thread>
 """  # noqa: E501
 DISQUS_SITE_POST = """  <post dsq:id="{id}"><id /><message><![CDATA[<p>{text}</p>]]></message>
@@ -279,8 +279,11 @@ def write_disqus_site_export(
         out.write(DISQUS_HEADER)
         for thread in range(1, len(sizes) + 1):
             n = 1 + (thread - 1) % articles
-            link = site_link(n) if thread % 100 else f"https://altrove.example/pagina-{thread}/"
-            out.write(DISQUS_SITE_THREAD.format(id=thread, n=n, link=link))
+            if thread % 100:
+                link, identifier = site_link(n), f"{n} https://grande.example/?p={n}"
+            else:
+                link, identifier = f"https://altrove.example/pagina-{thread}/", ""
+            out.write(DISQUS_SITE_THREAD.format(id=thread, n=n, link=link, identifier=identifier))
         # Interleaved: each post after its parent, threads mixed as time mixes them.
         queues = []
         post_id = 0
