@@ -2,8 +2,9 @@
 
 Two paths, one rule for who gets them (core.page_cache.is_anonymous_reader):
 
-- A page kept whole (core.page_cache) is compressed once, when it is kept: the text between its
-  holes, each segment ended by a full flush (`gzip_segments`), so no back-reference crosses a
+- A page kept whole (core.page_cache) is compressed once, when it is kept for a client that
+  accepts gzip (else by the first such client it is served to, and kept so): the text between
+  its holes, each segment ended by a full flush (`gzip_segments`), so no back-reference crosses a
   hole. Serving it splices each visitor's values in as stored (uncompressed) deflate blocks and
   writes the gzip header and trailer (`gzip_spliced`): a hit compresses nothing.
 - A page rendered for an anonymous reader is compressed by

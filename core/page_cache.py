@@ -186,7 +186,8 @@ def _fill(request: HttpRequest, entry: dict) -> bytes:
 def _respond(request: HttpRequest, entry: dict) -> HttpResponse:
     """The kept page with this visitor's values in its holes (a 304 if their copy is current),
     gzipped as it was kept for a client that accepts it."""
-    gzipped = entry["gzip"] is not None and compression.accepts_gzip(request)
+    segments = _gzip_segments(request, entry)
+    gzipped = segments is not None
     # One ETag per encoding, as GZipMiddleware makes it for a rendered page: weak when gzipped.
     page_etag = _etag(entry, request)
     unchanged = get_conditional_response(
@@ -196,7 +197,7 @@ def _respond(request: HttpRequest, entry: dict) -> HttpResponse:
         return unchanged
     pieces = _pieces(request, entry)
     if gzipped:
-        response = HttpResponse(compression.gzip_spliced(entry["gzip"], pieces))
+        response = HttpResponse(compression.gzip_spliced(segments, pieces))
         response["Content-Encoding"] = "gzip"
     else:
         response = HttpResponse(b"".join(pieces))
@@ -223,6 +224,22 @@ def serve(request: HttpRequest, params: Iterable[str] = ()) -> HttpResponse | No
 
 # Smaller pages gain less than the gzip frame costs (GZipMiddleware's threshold too).
 MIN_COMPRESSED_SIZE = 200
+
+
+def _gzip_segments(request: HttpRequest, entry: dict) -> list[bytes] | None:
+    """The kept page's gzip segments (core.compression), for a client that accepts gzip; None
+    otherwise. Made once per kept page: when it is kept for such a client, else by the first
+    such client it is served to, and then kept with it (for the rest of the page's time), so a
+    page no client asks compressed for costs no compression."""
+    if not compression.accepts_gzip(request):
+        return None
+    if entry["gzip"] is None and entry.get("compress"):  # .get: pages kept before it was said
+        entry["gzip"] = compression.gzip_segments(entry["parts"][::2])
+        remaining = entry["expires"] - time.time()
+        if remaining >= 1:
+            cache.set(_key(request), entry, timeout=remaining)
+    return entry["gzip"]
+
 
 _KEPT_HEADERS = ("Content-Type", "Content-Language", "X-Robots-Tag", "Link")
 
@@ -278,14 +295,16 @@ def render_and_keep(
         "fresh_until": fresh_until,
         "last_modified": last_modified,
         "etag_base": etag_base,
-        # Compressed once, here; a hit splices the visitor's values in (core.compression).
+        # Compressed once (_gzip_segments); a hit splices the visitor's values in.
+        "compress": len(body) >= MIN_COMPRESSED_SIZE,
         "gzip": None,
+        "expires": time.time() + setting("PAGE_CACHE_SECONDS"),
     }
     if not _keepable(request, response, body):
         # This visitor's page alone: their values in the holes, nothing kept, no validators.
         response.content = _fill(request, entry)
         return response
-    if len(body) >= MIN_COMPRESSED_SIZE:
+    if entry["compress"] and compression.accepts_gzip(request):
         entry["gzip"] = compression.gzip_segments(entry["parts"][::2])
     cache.set(_key(request), entry, timeout=setting("PAGE_CACHE_SECONDS"))
     return _respond(request, entry)
