@@ -17,7 +17,7 @@ Rivista's, as xtd's documentation and example project write it:
 
 The page is served by a view through the test client and every middleware, as Rivista's is.
 Rivista's frame holds more (menus, promo, newsletter signup, reading aids, JSON-LD, feeds'
-links, pagination and order links, a follow form): the comparison is tilted towards xtd.
+links, the order links, a follow form): the comparison is tilted towards xtd.
 
 Cold: every cache cleared before each request (Django's cache, ContentType's and Site's);
 compiled templates are kept, as in Rivista's cold page. Once both articles are built it prints

@@ -54,7 +54,7 @@ class DateLabels:
         self._zone = timezone.get_current_timezone()
 
     def __call__(self, moment: datetime) -> str:
-        local = timezone.localtime(moment, self._zone)
+        local = moment.astimezone(self._zone)  # timezone.localtime without its checks: aware
         key = (local.year, local.month, local.day, local.hour, local.minute)
         label = self._labels.get(key)
         if label is None:

@@ -178,7 +178,6 @@ class Comment(MPTTModel, TimeStampedModel):
         "edited_at",
         "status",
         "created",
-        "updated",
         "tree_id",
         "lft",
         "rght",
