@@ -197,14 +197,17 @@ def _thread_key(order: str):
 
 def _page_rows(article, *, order: str, start: int, per_page: int | None, own_pending: frozenset):
     """The visible rows of one page's threads, thread after thread in the page's order."""
-    roots = visible_roots(article, own_pending=own_pending, order=order).values("tree_id")
-    if per_page is not None:
-        roots = roots[start : start + per_page]
-    rows = (
-        Comment.objects.visible_tree(article, also_pk=own_pending)
-        .filter(tree_id__in=roots)
-        .annotate(**_totals(article, own_pending))
-        .values_list(*Comment.RENDER_FIELDS, "approved_total", "threads_total", named=True)
+    rows = Comment.objects.visible_tree(article, also_pk=own_pending)
+    if per_page is not None or own_pending:
+        # One page's threads; or the viewer's held reply, shown only if its thread's root is.
+        # Otherwise every visible row's root shows (it is approved or holds an approved reply):
+        # the whole tree needs no subquery.
+        roots = visible_roots(article, own_pending=own_pending, order=order).values("tree_id")
+        if per_page is not None:
+            roots = roots[start : start + per_page]
+        rows = rows.filter(tree_id__in=roots)
+    rows = rows.annotate(**_totals(article, own_pending)).values_list(
+        *Comment.RENDER_FIELDS, "approved_total", "threads_total", named=True
     )
     threads = [list(thread) for _, thread in groupby(rows, key=lambda c: c.tree_id)]
     threads.sort(key=_thread_key(order))
