@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "api.cors.CorsMiddleware",  # only under /api/, off unless API_CORS_ALLOWED_ORIGINS
     "config.security.PermissionsPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # Before anything reads the body or the query: a 400 page for what no view could read.
@@ -83,9 +84,11 @@ MIDDLEWARE = [
     # Before the CSRF check: a PUT at a page is a 405, not a CSRF failure.
     "config.security.ReadOnlyAddressesMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # A kept page for an anonymous reader, answered here (core.page_cache): every header above
+    # is added to it, nothing below runs (no session, user, messages, URL resolution or view).
+    "core.page_cache.KeptPagesMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.security.MethodNotAllowedPageMiddleware",
     # Turns a login refused for too many failures into the lock-out page (django-axes).
     "axes.middleware.AxesMiddleware",
@@ -167,7 +170,7 @@ if REDIS_URL and os.environ.get("PYTEST_XDIST_WORKER"):
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.redis_cache.RedisCache",  # Django's, one client per pool
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "rivista"),
         }

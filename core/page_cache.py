@@ -103,17 +103,18 @@ def _cookies_allowed() -> frozenset:
     return frozenset({settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME})
 
 
+def _reads_without_cookies(request: HttpRequest) -> bool:
+    """A GET or HEAD sending no cookie but the CSRF and language ones: no session cookie, so
+    nobody is logged in (the only login is a session's), decided before authentication."""
+    return request.method in ("GET", "HEAD") and set(request.COOKIES) <= _cookies_allowed()
+
+
 def is_anonymous_reader(request: HttpRequest) -> bool:
     """The one rule for who reads the public pages as everyone does: a GET or HEAD, not logged
     in, sending no cookie but the CSRF and language ones. Only such readers get validators and
     kept pages; everyone else gets a page rendered for them."""
     user = getattr(request, "user", None)  # none on a request refused before authentication
-    return (
-        request.method in ("GET", "HEAD")
-        and user is not None
-        and not user.is_authenticated
-        and set(request.COOKIES) <= _cookies_allowed()
-    )
+    return user is not None and not user.is_authenticated and _reads_without_cookies(request)
 
 
 def can_keep(request: HttpRequest, params: Iterable[str] = ()) -> bool:
@@ -211,14 +212,47 @@ def _respond(request: HttpRequest, entry: dict) -> HttpResponse:
     return response
 
 
+def _kept_entry(request: HttpRequest) -> dict | None:
+    entry = cache.get(_key(request))
+    return entry if entry is not None and _current(entry) else None
+
+
 def serve(request: HttpRequest, params: Iterable[str] = ()) -> HttpResponse | None:
     """The kept page for this request, if there is a current one; else None (render it)."""
-    if not can_keep(request, params):
-        return None
-    entry = cache.get(_key(request))
-    if entry is None or not _current(entry):
-        return None
-    return _respond(request, entry)
+    if not can_keep(request, params) or getattr(request, _LOOKED_UP, False):
+        return None  # KeptPagesMiddleware already looked, and found none
+    entry = _kept_entry(request)
+    return None if entry is None else _respond(request, entry)
+
+
+_LOOKED_UP = "page_cache_looked_up"
+
+
+class KeptPagesMiddleware:
+    """A kept page answered before the session, authentication, messages, URL resolution and
+    the view: one cache read for the page and one for its versions, the visitor's values filled
+    in, the stored gzip sent. Placed after what a kept page's answer needs (the host from
+    SITE_URL, the language, the CSRF cookie) and inside every middleware that adds a header.
+
+    A page is kept under its address only where its view allowed it (can_keep, with the query
+    parameters it reads), so a page found here is one the view would serve from the cache as
+    well; for everything else the request goes on as before, and the view does not look again.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if setting("PAGE_CACHE_ENABLED") and _reads_without_cookies(request):
+            entry = _kept_entry(request)
+            if entry is not None:
+                response = _respond(request, entry)
+                # The page is this one only for a visitor without a session: say it to caches,
+                # as the session middleware does for a rendered page.
+                patch_vary_headers(response, ["Cookie"])
+                return response
+            setattr(request, _LOOKED_UP, True)
+        return self.get_response(request)
 
 
 # Smaller pages gain less than the gzip frame costs (GZipMiddleware's threshold too).

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from comments import tree_cache
+from core.redis_cache import RedisCache
 from tests.factories import make_article, make_comment
 
 pytestmark = [
@@ -20,9 +21,21 @@ pytestmark = [
 
 
 def test_redis_is_the_cache_when_redis_url_is_set():
-    assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert settings.CACHES["default"]["BACKEND"] == "core.redis_cache.RedisCache"
     cache.set("probe", {"città": "Bologna"}, 30)
     assert cache.get("probe") == {"città": "Bologna"}
+
+
+def test_one_redis_client_serves_every_cache_call():
+    # Django's own backend builds a redis.Redis per call (a quarter of a millisecond each, a
+    # third of a kept page's time in the server); ours keeps one per connection pool.
+    assert isinstance(cache, RedisCache)
+    client = cache._cache.get_client("probe")
+    cache.set("probe", 1, 30)
+    cache.get_many(["probe", "other"])
+    assert cache._cache.get_client("other") is client
+    assert cache._cache.get_client(write=True) is client  # one server: one pool for both
+    assert client.get(cache.make_and_validate_key("probe")) is not None
 
 
 def test_comment_tree_versions_live_in_redis_and_bump_atomically():
