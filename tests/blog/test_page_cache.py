@@ -2,6 +2,7 @@
 template, never with another visitor's token, never stale, never anyone's personal page."""
 
 import datetime
+import gzip
 import re
 
 import pytest
@@ -18,6 +19,7 @@ from django.utils import timezone
 from comments.forms import TIMESTAMP_SALT
 from comments.models import Comment, DiscussionSettings
 from comments.services import comment_set_status
+from core import page_cache
 from tests.factories import make_article, make_comment, post_form_data
 
 pytestmark = pytest.mark.django_db
@@ -336,3 +338,21 @@ def test_an_address_the_view_would_not_keep_is_looked_up_once_and_rendered():
 
     assert queries > 0 and hasattr(again.wsgi_request, "user")
     assert again.wsgi_request.page_cache_looked_up  # the view did not read the cache again
+
+
+def test_a_gzip_reader_is_served_from_the_compressed_page_alone(monkeypatch):
+    article = make_article(body="<p>" + "Un corpo lungo. " * 200 + "</p>")
+    make_comment(article, body="Un commento approvato.")
+    url = article.get_absolute_url()
+    read(url)  # kept: the compressed page, and the text apart
+    monkeypatch.setattr(page_cache, "_text_key", lambda request: "nessuna-chiave")
+
+    gzipped, queries, _ = read(url, HTTP_ACCEPT_ENCODING="gzip")
+    plain, plain_queries, _ = read(url)
+
+    assert queries == 0 and gzipped["Content-Encoding"] == "gzip"
+    # gzip checks the CRC-32 and size the hit made from the text's, kept with the page.
+    html = gzip.decompress(gzipped.content).decode()
+    assert "Un commento approvato." in html and "pagecachehole" not in html
+    assert plain_queries > 0  # no text to serve it uncompressed: rendered, and kept again
+    assert "Un commento approvato." in plain.text
