@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI, Swagger
 from ninja.errors import HttpError, ValidationError
 
-from api import articles, cursors, problems, site_pages
+from api import articles, cursors, problems, readers, site_pages
 
 app_name = "api"
 logger = logging.getLogger("django.request")
@@ -41,6 +41,7 @@ api = RivistaAPI(
 )
 api.add_router("/v1/", articles.router)
 api.add_router("/v1/", site_pages.router)
+api.add_router("/v1/", readers.router)
 
 
 @api.exception_handler(Http404)
@@ -61,7 +62,9 @@ def bad_cursor(request, exc):
 
 @api.exception_handler(HttpError)
 def http_error(request, exc):
-    return problems.problem(request, exc.status_code)
+    # Our own refusals carry the reader's message; django-ninja's (an unreadable body) do not.
+    detail = str(exc) if exc.status_code in (404, 415) else ""
+    return problems.problem(request, exc.status_code, detail=detail)
 
 
 @api.exception_handler(Exception)
