@@ -7,7 +7,8 @@ never hold an email address, an IP address or a user agent (Comment.RENDER_FIELD
 
 from django.utils.translation import gettext
 
-from comments import paging, tree_cache
+from blog import content_version
+from comments import conf, paging, tree_cache
 from comments.models import Comment, CommentOrder
 from core.web_address import is_web_address
 
@@ -15,8 +16,9 @@ ORDERS = tuple(CommentOrder.values)
 
 
 def version_names(article_id: int) -> list[str]:
-    """The core.versions names an article's discussion depends on."""
-    return [tree_cache.version_name(article_id)]
+    """The core.versions names an article's discussion depends on: the blog's content (the
+    article stops being public), its comments, the discussion rules (pages, depth)."""
+    return [content_version.NAME, tree_cache.version_name(article_id), conf.DISCUSSION_VERSION]
 
 
 def discussion_page(article, *, number: int | None, order: str | None) -> dict:
