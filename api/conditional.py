@@ -36,13 +36,14 @@ class Validators:
     when kept: the versions it names and the moment it changes by itself."""
 
     def __init__(self, parts: tuple, changed: tuple, *, names=(), fresh_until=None):
+        """`changed`: when each thing the answer shows last changed, None where unknown."""
         language = translation.get_language()
         self.etag_base = hashlib.blake2b(
             repr((language, *parts)).encode(), digest_size=12
         ).hexdigest()
-        moments = [moment for moment in changed if moment is not None]
-        # Unknown (the cache lost when a version moved): no Last-Modified rather than a wrong one.
-        self.last_modified = int(max(moments)) if moments and None not in changed else None
+        # Unknown (the cache lost when a version moved): no Last-Modified rather than a wrong one
+        # (and then not kept: a kept answer always has one).
+        self.last_modified = int(max(changed, default=0)) if None not in changed else None
         self.names = tuple(names)
         self.fresh_until = fresh_until
 
@@ -67,14 +68,27 @@ class Validators:
         return response
 
 
+def _changes(names) -> tuple[dict, tuple]:
+    """The versions of `names` and when each last moved: a name never moved (still its first
+    version) has no moment and is left out; one that moved but whose moment the cache lost is
+    None (unknown)."""
+    found = {name: versions.version(name) for name in names}
+    moments = {name: versions.last_changed(name) for name in names}
+    changed = tuple(
+        moments[name] for name in names if found[name] != 1 or moments[name] is not None
+    )
+    return found, changed
+
+
 def for_content(*parts) -> Validators:
     """Validators of an answer that shows the blog's public content (one query: the site's
     state, as the pages read it)."""
     state = blog_conditional.current_state()
     newest = state.newest.timestamp() if state.newest else None
+    found, changed = _changes([content_version.NAME])
     return Validators(
-        (content_version.content_version(), content_version.last_changed(), newest, *parts),
-        (content_version.last_changed(), newest),
+        (tuple(found.items()), changed, newest, *parts),
+        (*changed, *([newest] if newest is not None else [])),
         names=(content_version.NAME,),
         fresh_until=state.next_change,
     )
@@ -82,8 +96,7 @@ def for_content(*parts) -> Validators:
 
 def for_versions(names: list[str], *parts) -> Validators:
     """Validators of an answer that depends on these core.versions names (no query)."""
-    found = versions.current(names)
-    changed = tuple(versions.last_changed(name) for name in names)
+    found, changed = _changes(names)
     return Validators((tuple(found.items()), changed, *parts), changed, names=names)
 
 
