@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run worker test install lint format messages clean serve bench bench-pages bench-wire bench-newsletter bench-scale bench-readership bench-xtd load axe
+.PHONY: run worker test install lint format messages clean serve bench bench-pages bench-api bench-wire bench-newsletter bench-scale bench-readership bench-xtd load axe
 
 # The demo site and one background worker (emails, newsletter issues); Ctrl-C stops both.
 run: $(VENV)/.installed
@@ -76,6 +76,10 @@ bench-pages: $(VENV)/.installed
 	$(PY) -m bench.comment_pages
 
 # The 1,000-comment page over HTTP: bytes and time with gzip, br and no encoding.
+# The API's discussion endpoint at 1,000 and 20,000 comments (not part of the tests).
+bench-api: $(VENV)/.installed
+	$(PY) -m bench.api
+
 bench-wire: $(VENV)/.installed
 	$(PY) -m bench.wire
 

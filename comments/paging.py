@@ -201,8 +201,7 @@ def _page_rows(article, *, order: str, start: int, per_page: int | None, own_pen
     if per_page is not None:
         roots = roots[start : start + per_page]
     rows = (
-        Comment.objects.visible_tree(article, also_pk=own_pending)
-        .filter(tree_id__in=roots)
+        Comment.objects.visible_tree(article, also_pk=own_pending, threads=roots)
         .annotate(**_totals(article, own_pending))
         .values_list(*Comment.RENDER_FIELDS, "approved_total", "threads_total", named=True)
     )
