@@ -28,6 +28,7 @@ from api import present, problems, tokens
 from api.schemas import MediaOut, Problem
 from blog.models import Article
 from blog.services import article_publish, article_submit_for_review, revision_create
+from core.text import clean_text
 from media import services as media_services
 from media.models import Image
 
@@ -245,16 +246,16 @@ def staff_media_upload(
     image_admin = admin.site.get_model_admin(Image)
     if not image_admin.has_add_permission(request):
         raise PermissionDenied
-    try:
-        image = media_services.image_create(
-            file=file,
-            uploaded_by=request.user,
-            title=title,
-            alt_text=alt_text,
-            caption=caption,
-            credit=credit,
-            source=source,
+    # As the admin's forms take text: nothing invisible (a NUL byte no database stores).
+    texts = {
+        name: clean_text(value).strip()
+        for name, value in (
+            ("title", title), ("alt_text", alt_text), ("caption", caption), ("credit", credit),
+            ("source", source),
         )
+    }  # fmt: skip
+    try:
+        image = media_services.image_create(file=file, uploaded_by=request.user, **texts)
     except ValidationError as error:
         return problems.refused(
             request, 400, " ".join(error.messages), fields={"file": error.messages}

@@ -249,3 +249,9 @@ def test_an_author_sees_only_their_own_tokens_in_the_admin(client, author_user):
     theirs, _raw = token_create(user=other, name="Altrui")
     assert client.get(f"/admin/api/apitoken/{theirs.pk}/change/").status_code == 302
     assert "Altrui" not in client.get("/admin/api/apitoken/").content.decode()
+
+
+def test_upload_texts_are_taken_as_the_admin_takes_text(author_token):
+    response = upload(api(author_token), make_image_bytes(), caption="Una\x00 piazza\u200b")
+    assert response.status_code == 201, response.content
+    assert Image.objects.get().caption == "Una piazza"
