@@ -43,7 +43,7 @@ MEASURED = tuple(int(n) for n in os.environ.get("BENCH_MEASURED", "10,1000,10000
 PRIVACY_COMMENTS = 2_000
 PRIVACY_EMAIL = "Persona.Misurata@Example.com"
 PENDING_FOR_ACTIONS = 100
-BUILD_VERSION = 1  # bump when the generated data changes shape
+BUILD_VERSION = 2  # bump when the generated data changes shape (2: commenter keys)
 
 WORDS = [
     "governo",
@@ -236,6 +236,7 @@ def build_core(rng: random.Random) -> None:
     from bench.comments import build_comments
     from blog import demo
     from blog.models import Article, Author, Category, Tag
+    from comments.identity import commenter_key
     from comments.models import Comment
 
     call_command("load_demo", stdout=io.StringIO())
@@ -264,7 +265,10 @@ def build_core(rng: random.Random) -> None:
         .values_list("pk", flat=True)[:PRIVACY_COMMENTS]
     )
     Comment.objects.filter(pk__in=ids).update(
-        author_email=PRIVACY_EMAIL, ip_address="192.0.2.10", user_agent="Mozilla/5.0 (misura)"
+        author_email=PRIVACY_EMAIL,
+        ip_address="192.0.2.10",
+        user_agent="Mozilla/5.0 (misura)",
+        commenter=commenter_key(user_id=None, email=PRIVACY_EMAIL),
     )
     # Pending comments for the moderation actions: new threads on the 1,000-comment article.
     small = Article.objects.get(slug=f"misura-{MEASURED[1]}")
@@ -336,6 +340,7 @@ def build_large(rng: random.Random) -> None:
 
     from blog import demo
     from blog.models import Article, Author, Category, Tag
+    from comments.identity import commenter_key
     from comments.models import Comment, avatar_colour_for
     from core.sanitizer import render_comment_text
     from newsletter.models import Subscriber
@@ -410,6 +415,7 @@ def build_large(rng: random.Random) -> None:
     tree_id = (Comment.objects.aggregate(top=Max("tree_id"))["top"] or 0) + 1
     first_comment = next_id(Comment)
     state = {"id": first_comment, "tree_id": tree_id, "person": 0}
+    keys: dict[int, str] = {}  # each reader's commenter key (comments.identity), made once
 
     def comments():
         for index, count in enumerate(per_article):
@@ -425,9 +431,12 @@ def build_large(rng: random.Random) -> None:
                     else "rejected" if roll < 0.99 else "spam"
                 )  # fmt: skip
                 email = f"lettore{person}@example.com"
+                if person not in keys:
+                    keys[person] = commenter_key(user_id=None, email=email)
                 yield node | {
                     "article_id": article_id, "author_name": f"Lettore {person}",
-                    "author_email": email, "body": text, "body_html": html,
+                    "author_email": email, "commenter": keys[person],
+                    "body": text, "body_html": html,
                     "avatar_colour": avatar_colour_for(email), "status": status,
                     "ip_address": f"10.{person % 250}.{person // 250 % 250}.{node['id'] % 250}",
                     "user_agent": "Mozilla/5.0 (X11; Linux x86_64) bench", "created": created,
@@ -704,6 +713,49 @@ def admin_action(client, action: str) -> Callable[[], None]:
     return act
 
 
+def desk_figures(rng: random.Random) -> dict[str, Figure]:
+    """The moderators' desk (issue 24): the queue with every row's record and standing, as a
+    moderator with a section desk opens it (on their sections) and over all sections, and a
+    commenter's record with 2,000 comments and with one: the same queries whatever the size."""
+    from django.contrib.auth.models import Group, User
+    from django.test import Client
+
+    from blog import demo
+    from blog.models import Category
+    from comments.models import Comment, SectionDesk
+    from comments.selectors import commenter_record
+
+    moderator, created = User.objects.get_or_create(
+        username="bench-moderator", defaults={"is_staff": True}
+    )
+    if created:
+        moderator.groups.add(Group.objects.get(name="Moderators"))
+    desk, _ = SectionDesk.objects.get_or_create(moderator=moderator)
+    desk.categories.set(Category.objects.filter(slug=demo.CATEGORIES[0]["slug"]))
+    client = Client()
+    client.force_login(moderator)
+    queue = "/admin/comments/comment/"
+    heavy = Comment.objects.filter(author_email=PRIVACY_EMAIL).order_by("-pk").first()
+    light = (
+        Comment.objects.exclude(commenter="")
+        .exclude(author_email=PRIVACY_EMAIL)
+        .order_by("-pk")
+        .first()
+    )
+    return {
+        "desk: queue, own sections (records)": measure(get(client, queue)),
+        "desk: queue pending, own sections": measure(get(client, queue + "?status=pending")),
+        "desk: queue, all sections (records)": measure(get(client, queue + "?section=all")),
+        "desk: comment page with record (2,000)": measure(
+            get(client, f"{queue}{heavy.pk}/change/")
+        ),
+        "desk: record, 2,000 comments": measure(lambda: commenter_record(heavy, show_address=True)),
+        "desk: record, one reader's few": measure(
+            lambda: commenter_record(light, show_address=True)
+        ),
+    }
+
+
 def measure_site(label: str, rng: random.Random) -> dict[str, Figure]:
     from django.contrib.auth.models import User
     from django.test import Client
@@ -748,6 +800,8 @@ def measure_site(label: str, rng: random.Random) -> dict[str, Figure]:
         note(name, measure(get(editor, url)))
     for action in ("approve", "reject"):
         note(f"admin: {action} 100", measure(rolled_back(admin_action(editor, action))))
+    for name, figure in desk_figures(rng).items():
+        note(name, figure)
 
     note(
         f"export {PRIVACY_COMMENTS:,} comments of one address",

@@ -42,6 +42,7 @@ from comments.models import (
     DiscussionSettings,
 )
 from comments.privacy_admin import PersonalDataActionsMixin
+from comments.section_admin import DiscussionSettingsForm, SectionFilter
 from comments.selectors import pending_comment_count
 from comments.services import (
     DeleteOutcome,
@@ -176,6 +177,7 @@ class CommentAdmin(
     # dates over every row), and a search every part of which an index serves (admin_search).
     list_filter = [
         "status",
+        SectionFilter,
         "held_rule",
         ReportedFilter,
         ArticleAutocompleteFilter,
@@ -578,6 +580,8 @@ class DiscussionSettingsAdmin(admin.ModelAdmin):
     Saving it takes effect on the next request: discussion.current() is forgotten on save.
     """
 
+    form = DiscussionSettingsForm
+
     fieldsets = [
         (_("Before a comment appears"), {"fields": ["require_approval", "auto_approve_returning"]}),
         (_("Comment moderation"), {"fields": ["hold_link_count", "hold_list"]}),
@@ -594,6 +598,16 @@ class DiscussionSettingsAdmin(admin.ModelAdmin):
         (_("Editing"), {"fields": ["edit_window_minutes"]}),
         (_("Reports from readers"), {"fields": ["flag_threshold"]}),
         (_("Commenters' standing"), {"fields": ["standing_low", "standing_high"]}),
+        (
+            _("Comment hours"),
+            {
+                "fields": ["closed_from", "closed_until", "closed_days"],
+                "description": _(
+                    "Discussions close at these hours and days and reopen by themselves; a "
+                    "section may have hours of its own (Comment hours of sections)."
+                ),
+            },
+        ),
     ]
 
     def has_add_permission(self, request):

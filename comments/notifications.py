@@ -3,7 +3,8 @@
 Four messages, each sent to one recipient at a time (never a list of people in To or Cc), in the
 site's language whatever the language of the request that triggered them:
 
-- held: the moderators (active users with an address who may change comments);
+- held: the moderators (active users with an address who may change comments) whose section
+  desk covers the article's section, or who have none (comments.section_desks);
 - reported: the moderators, about a reported comment that reports may not take off the page;
 - approved: the article's author, unless the comment is theirs;
 - approved reply: the author of the parent comment, if they asked to be told about replies, with
@@ -24,7 +25,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.text import Truncator
 
-from comments import conf, discussion, following, mail
+from comments import conf, discussion, following, mail, section_desks
 from comments.models import Comment
 from comments.unsubscribe import make_token
 from core import ratelimit
@@ -116,7 +117,10 @@ def _held_messages(comment: Comment) -> list[EmailMessage]:
             change_url=site_url(reverse("admin:comments_comment_change", args=[comment.pk])),
             article_url=site_url(article.get_absolute_url()),
         )
-        return [mail.render_message("held", to, context) for to in moderator_addresses()]
+        # Moderators with a section desk are told about their sections only (comments.
+        # section_desks); the others' comments reach them as a daily count.
+        recipients = section_desks.held_addresses(article.category_id)
+        return [mail.render_message("held", to, context) for to in recipients]
 
 
 def _author_message(comment: Comment, *, already_told: set[str]) -> EmailMessage | None:

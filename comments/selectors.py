@@ -18,6 +18,7 @@ from comments.models import (
     CommentFlag,
     DiscussionCount,
     ModerationAction,
+    SectionDesk,
     Suspension,
 )
 
@@ -28,6 +29,40 @@ REMOVED = (Comment.Status.REJECTED, Comment.Status.SPAM)
 def pending_comment_count() -> int:
     """What waits for a moderator: one COUNT on the (status, created) index, never cached."""
     return Comment.objects.filter(status=Comment.Status.PENDING).count()
+
+
+def desk_sections(user) -> frozenset[int]:
+    """The categories of a moderator's section desk (empty: no desk, they look after all)."""
+    if user is None or not user.is_authenticated:
+        return frozenset()
+    return frozenset(
+        SectionDesk.categories.through.objects.filter(
+            sectiondesk__moderator_id=user.pk
+        ).values_list("category_id", flat=True)
+    )
+
+
+def section_desks(*, user_ids) -> dict[int, frozenset[int]]:
+    """The section desks of these moderators, by user id: one query (no entry: no desk)."""
+    desks: dict[int, set[int]] = {}
+    rows = SectionDesk.categories.through.objects.filter(
+        sectiondesk__moderator_id__in=list(user_ids)
+    ).values_list("sectiondesk__moderator_id", "category_id")
+    for user_id, category_id in rows:
+        desks.setdefault(user_id, set()).add(category_id)
+    return {user_id: frozenset(ids) for user_id, ids in desks.items()}
+
+
+def pending_by_section() -> dict[int | None, tuple[str, int]]:
+    """How many comments wait for a moderator in each section, with its name (key None:
+    articles without one): one grouped count over the waiting comments."""
+    rows = (
+        Comment.objects.filter(status=Comment.Status.PENDING)
+        .order_by()
+        .values_list("article__category_id", "article__category__name")
+        .annotate(waiting=Count("pk"))
+    )
+    return {pk: (name or "", waiting) for pk, name, waiting in rows}
 
 
 def discussion_counts(article_id: int) -> tuple[int, int]:

@@ -14,6 +14,7 @@ from comments import (
     conf,
     discussion,
     flags,
+    hours,
     moderation,
     moderation_log,
     notifications,
@@ -139,8 +140,12 @@ def check_article_open(article: Article) -> None:
     """Refuse a post to an article readers cannot see or whose comments are closed."""
     if not Article.objects.published().filter(pk=article.pk).exists():
         raise CommentRefused(_("This article is not available."), status=404)
-    if not moderation.comments_open(article):
+    if not moderation.comments_open_for_good(article):
         raise CommentRefused(_("Comments are closed on this article."), status=403)
+    reopening = hours.reopens_at(article)
+    if reopening is not None:
+        # Closed for the night or the day: the form keeps the text and says when to post it.
+        raise CommentRefused(hours.closed_message(reopening), status=403)
 
 
 def check_not_suspended(
