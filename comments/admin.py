@@ -290,8 +290,9 @@ class CommentAdmin(
         return comment.open_flags or ""
 
     def get_changelist_instance(self, request):
-        # The page's reports and earlier versions in two queries, whatever its length: only
-        # the rows shown, never the whole selection an action may act on.
+        # The page's reports, earlier versions and commenters' records in three queries,
+        # whatever its length: only the rows shown, never the whole selection an action may
+        # act on.
         changelist = super().get_changelist_instance(request)
         changelist.result_list = changelist.result_list.prefetch_related(
             Prefetch(
@@ -301,6 +302,7 @@ class CommentAdmin(
             ),
             Prefetch("revisions", to_attr="revision_list"),
         )
+        changelist.result_list = self.with_commenter_counts(changelist.result_list)
         return changelist
 
     @admin.display(description=_("why reported"))

@@ -92,6 +92,28 @@ def commenter_standing(key: str, *, exclude_pk: int | None = None) -> int:
     return standing_of(**counts)
 
 
+def commenter_counts(keys) -> dict[str, tuple[int, int]]:
+    """(standing, number of comments) of each of these commenters, in one grouped query: each
+    commenter counted once however many of their comments a page of the queue shows."""
+    keys = {key for key in keys if key}
+    if not keys:
+        return {}
+    rows = (
+        Comment.objects.filter(commenter__in=keys)
+        .order_by()
+        .values_list("commenter")
+        .annotate(
+            approved=Count("pk", filter=Q(status=Comment.Status.APPROVED)),
+            removed=Count("pk", filter=Q(status__in=REMOVED)),
+            total=Count("pk"),
+        )
+    )
+    return {
+        key: (standing_of(approved=approved, removed=removed), total)
+        for key, approved, removed, total in rows
+    }
+
+
 def is_proven(*, key: str, email: str) -> bool:
     """An account, or an address that followed a confirmation link (one query at most)."""
     if is_account(key):
