@@ -179,13 +179,19 @@ def article_comments(
 ):
     """A page of the article's discussion, in the site's pages and orders: whole threads,
     badges, edited marks, placeholders where a comment was removed."""
-    article = get_object_or_404(Article.objects.published().only("pk"), pk=article_id)
-    validators = conditional.for_versions(discussions.version_names(article.pk), page, order)
+    article = get_object_or_404(
+        Article.objects.published().only(*discussions.ARTICLE_FIELDS), pk=article_id
+    )
+    # Open or closed (by age, or by the comment hours until they reopen) is part of the answer.
+    state = discussions.state_of(article)
+    validators = conditional.for_versions(
+        discussions.version_names(article.pk), page, order, *map(str, state)
+    )
     unchanged = validators.not_modified(request)
     if unchanged is not None:
         return unchanged
     validators.apply(response)
-    return discussions.discussion_page(article, number=page, order=order)
+    return discussions.discussion_page(article, number=page, order=order, state=state)
 
 
 def _taxonomy(request: HttpRequest, response: HttpResponse, queryset, presenter):

@@ -193,3 +193,26 @@ def test_the_discussion_settings_take_hours_and_days(editor_client):
     assert "open on at least one day" in every_day.text
     half = editor_client.post(url, data | {"closed_until": ""})
     assert half.status_code == 200
+
+
+def test_the_api_reads_open_and_closed_from_the_same_rule(night, client):
+    article = make_article()
+    url = reverse("api:article_comments", kwargs={"article_id": article.pk})
+    with time_machine.travel(utc(2026, 12, 8, 21, 0), tick=False):  # 22:00 in Rome
+        day = client.get(url)
+        assert day.json()["open"] is True and day.json()["reopens_at"] is None
+    with time_machine.travel(utc(2026, 12, 8, 23, 30), tick=False):
+        # A client holding the evening's answer is not told it is unchanged at night.
+        night_answer = client.get(url, headers={"if-none-match": day["ETag"]})
+        assert night_answer.status_code == 200
+        body = night_answer.json()
+        assert body["open"] is False
+        reopens = datetime.datetime.fromisoformat(body["reopens_at"])
+        assert reopens == utc(2026, 12, 9, 6, 0)
+
+
+def test_the_api_says_closed_for_good_without_a_reopening(client):
+    article = make_article(comments_enabled=False)
+    url = reverse("api:article_comments", kwargs={"article_id": article.pk})
+    body = client.get(url).json()
+    assert body["open"] is False and body["reopens_at"] is None
