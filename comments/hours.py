@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.core.cache import cache
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext
 
 from comments import conf, discussion
@@ -22,6 +22,9 @@ from comments.models.hours import days_of
 from core import versions
 
 SECTION_HOURS_CACHE_KEY = "comments:section-hours"
+# Languages that write the names of days and months in lower case inside a sentence ("riaprono
+# mercoledì 9 dicembre"); Django's catalogs give them capitalized, as for a heading.
+LOWER_CASE_DATE_NAMES = ("it",)
 LOOKAHEAD_DAYS = 9  # a week of closed days and a night: a change is always within this
 
 
@@ -162,7 +165,10 @@ def reopens_at(article, *, rules=None, now: datetime | None = None) -> datetime 
 def closed_message(reopening: datetime) -> str:
     """What the form says while the hours close a discussion, in the reader's language."""
     local = timezone.localtime(reopening)
+    day = formats.date_format(local, "l j F")
+    if (translation.get_language() or "").split("-")[0] in LOWER_CASE_DATE_NAMES:
+        day = day.lower()
     return gettext("Comments are closed at this hour. They reopen on %(day)s at %(time)s.") % {
-        "day": formats.date_format(local, "l j F"),
+        "day": day,
         "time": formats.time_format(local, "H:i"),
     }

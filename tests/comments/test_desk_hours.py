@@ -216,3 +216,9 @@ def test_the_api_says_closed_for_good_without_a_reopening(client):
     url = reverse("api:article_comments", kwargs={"article_id": article.pk})
     body = client.get(url).json()
     assert body["open"] is False and body["reopens_at"] is None
+
+
+@time_machine.travel(utc(2026, 12, 8, 23, 30), tick=False)
+def test_the_italian_page_says_when_in_italian(night, client):
+    page = client.get(make_article().get_absolute_url(), headers={"accept-language": "it"})
+    assert "Riaprono mercoledì 9 dicembre alle 07:00." in page.text
