@@ -222,3 +222,18 @@ def test_the_api_says_closed_for_good_without_a_reopening(client):
 def test_the_italian_page_says_when_in_italian(night, client):
     page = client.get(make_article().get_absolute_url(), headers={"accept-language": "it"})
     assert "Riaprono mercoledì 9 dicembre alle 07:00." in page.text
+
+
+def test_rules_kept_by_code_without_the_hours_are_read_again(night):
+    """After a deploy, the shared cache may hold the rules pickled by the code before the
+    comment hours: without their fields, and for defaults no row holds."""
+    from django.core.cache import cache
+
+    from comments import conf
+
+    old = DiscussionSettings.from_django_settings()
+    for name in ("closed_from", "closed_until", "closed_days"):
+        del old.__dict__[name]
+    cache.set(conf.DISCUSSION_CACHE_KEY, old, timeout=None)
+    with time_machine.travel(utc(2026, 12, 8, 23, 30), tick=False):
+        assert hours.reopens_at(make_article()) == utc(2026, 12, 9, 6, 0)
