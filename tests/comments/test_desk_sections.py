@@ -184,3 +184,17 @@ def test_a_worker_that_starts_queues_tomorrow_s_count_once(settings, database_ta
     queued = DBTaskResult.objects.filter(task_path="comments.tasks.send_desk_counts")
     assert queued.count() == 1
     assert queued.get().run_after > timezone.now()
+
+
+def test_the_counts_follow_every_moderation_at_once(newsroom, capture, client):
+    from comments.services import comment_set_status
+
+    sport = held(capture, newsroom["sport"], 2)
+    client.force_login(newsroom["everything"])
+    assert "Sport (2 waiting)" in client.get(QUEUE, headers=EN).text
+    comment_set_status(comment=sport[0], status=Comment.Status.APPROVED)
+    assert "Sport (1 waiting)" in client.get(QUEUE, headers=EN).text
+    held(capture, newsroom["culture"], 1)
+    comment_set_status(comment=sport[1], status=Comment.Status.SPAM)  # the same number waits
+    page = client.get(QUEUE, headers=EN).text
+    assert "Cultura (1 waiting)" in page and "Sport (" not in page
