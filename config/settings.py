@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "newsletter",
     "contact",
     "readership",
+    "fediverse",
     "wordpress",
     "ninja",  # django-ninja: its static files serve the API docs (api/urls.py)
     "api",

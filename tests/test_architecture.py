@@ -24,6 +24,7 @@ ALLOWED = {
     "newsletter": {"core", "blog", "media", "pages"},
     "contact": {"core", "blog", "pages"},
     "readership": {"core", "blog"},
+    "fediverse": {"core", "blog", "comments"},
     "api": {"core", "media", "blog", "pages", "comments", "newsletter", "contact"},
     "wordpress": {"core", "media", "blog", "pages", "comments", "newsletter", "contact"},
     # The benchmarks (not tests, not shipped): they build sites and measure them through every

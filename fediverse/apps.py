@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FediverseConfig(AppConfig):
+    """The magazine and its authors on the social web (ActivityPub): actors, inboxes, delivery
+    of articles to followers, replies from the fediverse as held comments."""
+
+    name = "fediverse"
+    verbose_name = _("Fediverse")
