@@ -97,6 +97,7 @@ class Labels:
             badges={
                 Comment.Role.AUTHOR: escape(gettext("Author")),
                 Comment.Role.STAFF: escape(gettext("Editorial staff")),
+                Comment.Role.FEDIVERSE: escape(gettext("Fediverse")),
             },
             edited=escape(gettext("edited")),
             edit=escape(gettext("Edit")),

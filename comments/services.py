@@ -4,9 +4,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from blog.models import Article
@@ -135,6 +136,46 @@ def comment_post(
         )
 
 
+def comment_post_remote(
+    *,
+    article: Article,
+    body: str,
+    author_name: str,
+    author_url: str = "",
+    parent_id: int | None = None,
+) -> Comment:
+    """A reply written on another server and delivered to us signed (the fediverse app has
+    checked its signature and that the sender is not blocked): no email, no IP address.
+
+    The same rules as any comment (article open, body, spam list, depth, replies to approved
+    comments only), but never published without a moderator: it is held unless a rule marks it
+    as spam. It carries the fediverse badge.
+    """
+    author_name = clean_text(author_name).strip()[:100]
+    author_url = clean_text(author_url).strip()
+    if len(author_url) > 200 or not is_web_address(author_url):
+        author_url = ""
+    body = clean_text(body, multiline=True).strip()
+    check_article_open(article)
+    check_body(body)
+    with transaction.atomic():
+        parent = _reply_target(article, parent_id)
+        return _insert(
+            article=article,
+            parent=parent,
+            candidate=moderation.Candidate(
+                author_name=author_name,
+                author_email="",
+                author_url=author_url,
+                body=body,
+                ip_address=None,
+            ),
+            user=None,
+            notify_on_reply=False,
+            remote=True,
+        )
+
+
 def check_article_open(article: Article) -> None:
     """Refuse a post to an article readers cannot see or whose comments are closed."""
     if not Article.objects.published().filter(pk=article.pk).exists():
@@ -207,7 +248,13 @@ def _reply_target(article: Article, parent_id: int | None) -> Comment | None:
 
 
 def _insert(
-    *, article: Article, parent: Comment | None, candidate, user, notify_on_reply: bool
+    *,
+    article: Article,
+    parent: Comment | None,
+    candidate,
+    user,
+    notify_on_reply: bool,
+    remote: bool = False,
 ) -> Comment:
     """The locked section: lock what the insert shifts, re-check the parent, moderate, save."""
     # A node's level never changes on insert, only lft/rght do: lock now, and mptt re-reads
@@ -225,6 +272,10 @@ def _insert(
     status, held_reason, held_rule = moderation.stored_verdict(
         candidate, article=article, user=user
     )
+    if remote and status == Comment.Status.APPROVED:
+        status, held_rule = Comment.Status.PENDING, Comment.Rule.MANUAL
+        with translation.override(settings.LANGUAGE_CODE):
+            held_reason = str(_("reply from the fediverse"))
     comment = Comment(
         article=article,
         parent=parent,
@@ -239,7 +290,7 @@ def _insert(
         status=status,
         held_reason=held_reason,
         held_rule=held_rule,
-        author_role=role_of(user, article),
+        author_role=Comment.Role.FEDIVERSE if remote else role_of(user, article),
     )
     comment.save()
     counts_follow([StatusChange(article.pk, comment.tree_id, None, comment.status)])

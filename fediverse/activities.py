@@ -1,10 +1,10 @@
-"""What a checked activity does: a Follow or its Undo, an actor deleting itself. (Replies come
-in the next step.) Called by the inbox task once the signature is verified and the sender is
-the activity's actor."""
+"""What a checked activity does: a Follow or its Undo, an actor deleting itself, a reply
+created, edited or deleted (fediverse.replies). Called by the inbox task once the signature
+is verified and the sender is the activity's actor."""
 
 import re
 
-from fediverse import actors, addresses, services
+from fediverse import actors, addresses, reactions, replies, services
 from fediverse.models import LocalActor, RemoteActor
 
 _ACTOR_PATH = re.compile(r"^(magazine|authors/[0-9]+)/?$")
@@ -45,6 +45,10 @@ def _follow(remote: RemoteActor, activity: dict) -> str:
 
 def _undo(remote: RemoteActor, activity: dict) -> str:
     undone = activity.get("object")
+    if isinstance(undone, dict) and undone.get("type") in reactions.KINDS:
+        if undone.get("actor") not in (None, remote.uri):
+            return "refused: undoing someone else's reaction"
+        return reactions.reaction_undo(remote, undone)
     if isinstance(undone, str):  # some servers name the Follow by its id only
         deleted = services.follower_remove_by_follow(remote=remote, follow_id=undone)
         return "unfollowed" if deleted else "ignored Undo"
@@ -60,10 +64,21 @@ def _undo(remote: RemoteActor, activity: dict) -> str:
 
 
 def _delete(remote: RemoteActor, activity: dict) -> str:
+    deleted_reply = replies.reply_delete(remote, activity)
+    if deleted_reply is not None:
+        return deleted_reply
     if _id_of(activity.get("object")) == remote.uri:
         services.follower_remove(remote=remote)
         return "actor deleted"
     return "ignored Delete"
 
 
-HANDLERS = {"Follow": _follow, "Undo": _undo, "Delete": _delete}
+HANDLERS = {
+    "Follow": _follow,
+    "Undo": _undo,
+    "Delete": _delete,
+    "Create": replies.reply_create,
+    "Update": replies.reply_update,
+    "Like": reactions.reaction_add,
+    "Announce": reactions.reaction_add,
+}

@@ -8,3 +8,9 @@ class FediverseConfig(AppConfig):
 
     name = "fediverse"
     verbose_name = _("Fediverse")
+
+    def ready(self):
+        from blog import admin_panels
+        from fediverse import article_panel, publishing, signals, tasks  # noqa: F401 - receivers
+
+        admin_panels.register_article_panel("fediverse", article_panel.article_figures)

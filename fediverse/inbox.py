@@ -91,7 +91,7 @@ def _within_rate(domain: str) -> None:
 def _activity(body: bytes) -> dict:
     try:
         activity = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # not UTF-8, not JSON, or nested past the stack
         raise InboxRefusal(400, "not JSON") from None
     if not isinstance(activity, dict) or not isinstance(activity.get("type"), str):
         raise InboxRefusal(400, "not an activity")

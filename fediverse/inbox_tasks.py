@@ -54,7 +54,11 @@ def process_inbox_item(item_id: int) -> str:
         sender, activity = _check(item)
     except Refused as refusal:
         return _record(item, InboxItem.Status.REFUSED, str(refusal))
-    outcome = activities.handle(sender, activity)
+    try:
+        outcome = activities.handle(sender, activity)
+    except Exception as error:  # a payload no handler foresaw: recorded, not retried forever
+        logger.exception("Fediverse activity %s could not be handled", item.pk)
+        return _record(item, InboxItem.Status.REFUSED, f"refused: error {type(error).__name__}")
     status = InboxItem.Status.REFUSED if outcome.startswith("refused") else InboxItem.Status.DONE
     return _record(item, status, outcome)
 

@@ -196,3 +196,78 @@ class Delivery(TimeStampedModel):
 
     def __str__(self):
         return f"{self.activity_id} → {self.inbox}"
+
+
+class FederatedArticle(models.Model):
+    """What the fediverse was last told of an article: whether it is out there, by whom, and a
+    fingerprint of the object sent, so an edit sends one Update and a save that changed nothing
+    sends none. Keyed by the article's id, not a foreign key: a deleted article still has its
+    Delete to send."""
+
+    article_id = models.PositiveBigIntegerField(_("article"), unique=True)
+    live = models.BooleanField(_("out there"), default=False)
+    actor_ids = models.JSONField(_("announced by"), default=list)
+    fingerprint = models.CharField(_("fingerprint"), max_length=64, blank=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["-updated"]
+        verbose_name = _("federated article")
+        verbose_name_plural = _("federated articles")
+
+    def __str__(self):
+        return f"{self.article_id} ({'live' if self.live else 'withdrawn'})"
+
+
+class RemoteNote(models.Model):
+    """A reply from the fediverse and the comment it became: its id answers the next reply in
+    its thread, its Update and its Delete (and makes a second delivery of it a no-op)."""
+
+    uri = models.URLField(_("note address"), max_length=500, unique=True)
+    remote = models.ForeignKey(
+        RemoteActor, verbose_name=_("author"), on_delete=models.CASCADE, related_name="notes"
+    )
+    comment = models.OneToOneField(
+        "comments.Comment",
+        verbose_name=_("comment"),
+        on_delete=models.CASCADE,
+        related_name="fediverse_note",
+    )
+    created = models.DateTimeField(_("received"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        verbose_name = _("reply from the fediverse")
+        verbose_name_plural = _("replies from the fediverse")
+
+    def __str__(self):
+        return self.uri
+
+
+class Reaction(models.Model):
+    """A like or a boost of one of our articles: counted per article, not shown per person."""
+
+    class Kind(models.TextChoices):
+        LIKE = "like", _("Like")
+        BOOST = "boost", _("Boost")
+
+    article_id = models.PositiveBigIntegerField(_("article"), db_index=True)
+    kind = models.CharField(_("kind"), max_length=5, choices=Kind.choices)
+    remote = models.ForeignKey(
+        RemoteActor, verbose_name=_("by"), on_delete=models.CASCADE, related_name="reactions"
+    )
+    activity_id = models.URLField(_("activity"), max_length=500, blank=True)
+    created = models.DateTimeField(_("received"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        verbose_name = _("reaction")
+        verbose_name_plural = _("reactions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article_id", "kind", "remote"], name="fediverse_react_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.article_id}"

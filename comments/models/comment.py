@@ -64,6 +64,8 @@ class Comment(MPTTModel, TimeStampedModel):
         NONE = "", _("Reader")
         AUTHOR = "author", _("Author")
         STAFF = "staff", _("Editorial staff")
+        # Posted on another server and delivered signed (the fediverse app checked who sent it).
+        FEDIVERSE = "fediverse", _("Fediverse")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")

@@ -266,3 +266,57 @@ def test_a_key_on_a_private_address_is_never_fetched(client, network, post):
 
 def test_a_get_on_the_inbox_is_not_allowed(client):
     assert client.get(INBOX, secure=True).status_code == 405
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"\xff\xfe not utf-8", b"[1, 2]", b"not json", b"[" * 100_000, b'{"no": "type"}'],
+    ids=["latin", "array", "text", "deep", "no-type"],
+)
+def test_a_signed_body_that_is_not_an_activity_is_a_400_never_a_500(csrf_client, network, body):
+    headers = signed_headers(INBOX, body)
+
+    response = csrf_client.generic(
+        "POST", INBOX, body, content_type="application/activity+json", secure=True, **headers
+    )
+
+    assert response.status_code == 400
+    assert not InboxItem.objects.exists()
+
+
+def test_an_activity_no_handler_foresaw_is_recorded_not_raised(network, post, monkeypatch):
+    from fediverse import activities
+
+    def broken(remote, activity):
+        raise KeyError("surprise")
+
+    monkeypatch.setitem(activities.HANDLERS, "Follow", broken)
+    publish_remote_actor(network)
+
+    response = post(INBOX, follow_activity(MAGAZINE))
+
+    assert response.status_code == 202
+    item = InboxItem.objects.get()
+    assert item.status == InboxItem.Status.REFUSED
+    assert item.outcome == "refused: error KeyError"
+
+
+@pytest.mark.parametrize(
+    "activity",
+    [
+        {"type": "Follow", "actor": f"{REMOTE}/users/alice", "object": [MAGAZINE]},
+        {"type": "Create", "actor": f"{REMOTE}/users/alice", "object": {"type": "Note"}},
+        {"type": "Undo", "actor": f"{REMOTE}/users/alice", "object": 7},
+        {"type": "Like", "actor": f"{REMOTE}/users/alice", "object": None},
+        {"type": "Delete", "actor": f"{REMOTE}/users/alice", "object": {"id": ["x"]}},
+    ],
+    ids=["follow-list", "note-without-id", "undo-number", "like-none", "delete-list"],
+)
+def test_odd_shapes_are_ignored_quietly(network, post, activity):
+    publish_remote_actor(network)
+
+    post(INBOX, activity)
+
+    item = InboxItem.objects.get()
+    assert "error" not in item.outcome
+    assert not Follower.objects.exists()
