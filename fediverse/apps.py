@@ -11,6 +11,6 @@ class FediverseConfig(AppConfig):
 
     def ready(self):
         from blog import admin_panels
-        from fediverse import article_panel, publishing, signals, tasks  # noqa: F401 - receivers
+        from fediverse import article_panel, inbox_tasks, publishing, signals, tasks  # noqa: F401
 
         admin_panels.register_article_panel("fediverse", article_panel.article_figures)

@@ -34,8 +34,9 @@ def delivery_queue(*, actor: LocalActor, activity: dict, inboxes) -> int:
     )
 
     def enqueue_all():
-        for pk in pks:
-            tasks.enqueue(pk)
+        with transaction.atomic():  # one commit for the whole batch of queued tasks
+            for pk in pks:
+                tasks.enqueue(pk)
 
     transaction.on_commit(enqueue_all)
     return len(pks)

@@ -5,13 +5,20 @@ check that the signer is the activity's actor and is not blocked, then act on it
 import base64
 import json
 import logging
+from datetime import timedelta
 
+from django.dispatch import receiver
 from django.tasks import task
+from django.utils import timezone
 
+from core.signals import worker_started
 from fediverse import activities, fetcher, keys, remote, services
 from fediverse.models import InboxItem, RemoteActor
 
 logger = logging.getLogger(__name__)
+
+# Received activities are kept this long after they were handled (for the admin's record).
+KEEP_HANDLED_DAYS = 7
 
 
 class Refused(Exception):
@@ -70,3 +77,30 @@ def _record(item: InboxItem, status: str, outcome: str) -> str:
     if status == InboxItem.Status.REFUSED:
         logger.info("Fediverse activity %s from %s refused: %s", item.pk, item.domain, outcome)
     return outcome
+
+
+def inbox_tidy() -> tuple[int, int]:
+    """What a starting worker does: queue again the activities no task took (a task lost with
+    a backend that keeps none), and forget handled ones older than KEEP_HANDLED_DAYS.
+    Returns (queued again, forgotten)."""
+    now = timezone.now()
+    waiting = InboxItem.objects.filter(
+        status=InboxItem.Status.RECEIVED, created__lt=now - timedelta(minutes=1)
+    ).values_list("pk", flat=True)
+    queued = 0
+    for pk in waiting.iterator():
+        process_inbox_item.enqueue(pk)
+        queued += 1
+    forgotten, _ = (
+        InboxItem.objects.exclude(status=InboxItem.Status.RECEIVED)
+        .filter(created__lt=now - timedelta(days=KEEP_HANDLED_DAYS))
+        .delete()
+    )
+    return queued, forgotten
+
+
+@receiver(worker_started, dispatch_uid="fediverse.inbox_tidy")
+def _tidy_on_worker_start(sender, **kwargs):
+    queued, forgotten = inbox_tidy()
+    if queued or forgotten:
+        logger.info("Fediverse inbox: %s queued again, %s old records forgotten", queued, forgotten)

@@ -39,6 +39,7 @@ ALLOWED = {
         "contact",
         "wordpress",
         "readership",
+        "fediverse",
         "api",
     }
     | {"config"},

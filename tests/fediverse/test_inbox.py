@@ -320,3 +320,45 @@ def test_odd_shapes_are_ignored_quietly(network, post, activity):
     item = InboxItem.objects.get()
     assert "error" not in item.outcome
     assert not Follower.objects.exists()
+
+
+def test_a_starting_worker_queues_what_no_task_took_and_forgets_old_records(network):
+    import time_machine
+
+    from fediverse import inbox_tasks
+
+    publish_remote_actor(network)
+    long_ago = timezone.now() - timedelta(days=8)
+    with time_machine.travel(long_ago, tick=False):
+        old = InboxItem.objects.create(
+            domain="social.example", key_id="k", signed_text="", signature="", body="{}",
+            status=InboxItem.Status.DONE,
+        )  # fmt: skip
+    body = json.dumps(follow_activity(MAGAZINE)).encode()
+    from .conftest import signed_headers as make_headers
+
+    headers = make_headers(INBOX, body)
+    with time_machine.travel(timezone.now() - timedelta(minutes=5), tick=False):
+        waiting = InboxItem.objects.create(
+            domain="social.example",
+            key_id=f"{REMOTE}/users/alice#main-key",
+            signed_text=signatures.signing_string(
+                ("(request-target)", "host", "date", "digest"),
+                method="post",
+                path=INBOX,
+                values={
+                    "host": "rivista.example",
+                    "date": headers["HTTP_DATE"],
+                    "digest": headers["HTTP_DIGEST"],
+                },
+            ),
+            signature=headers["HTTP_SIGNATURE"].split('signature="')[1].rstrip('"'),
+            body=body.decode(),
+        )
+
+    assert inbox_tasks.inbox_tidy() == (1, 1)
+
+    assert not InboxItem.objects.filter(pk=old.pk).exists()
+    waiting.refresh_from_db()
+    assert waiting.status == InboxItem.Status.DONE
+    assert Follower.objects.exists()
