@@ -2,12 +2,15 @@
 servers blocked by moderators, followers, deliveries and received activities as records.
 Every action goes through fediverse.services and checks its own permission."""
 
+import json
+
 from django.contrib import admin, messages
+from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.admin_lists import ReadOnlyAdminMixin
-from fediverse import actors, documents, services
+from fediverse import actors, documents, selectors, services
 from fediverse.models import (
     BlockedDomain,
     Delivery,
@@ -68,10 +71,31 @@ class RemoteActorAdmin(admin.ModelAdmin):
     search_fields = ["uri", "preferred_username", "name", "domain"]
     fields = ["uri", "preferred_username", "name", "profile_url", "domain", "blocked"]
     readonly_fields = ["uri", "preferred_username", "name", "profile_url", "domain", "blocked"]
-    actions = ["block", "unblock"]
+    actions = ["block", "unblock", "export_data", "erase_data"]
 
     def has_add_permission(self, request):
         return False
+
+    @admin.action(description=_("Export their data (JSON)"), permissions=["change"])
+    def export_data(self, request, queryset):
+        data = [selectors.remote_actor_export(remote) for remote in queryset]
+        response = HttpResponse(
+            json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json"
+        )
+        response["Content-Disposition"] = 'attachment; filename="fediverse-actors.json"'
+        return response
+
+    @admin.action(description=_("Erase their data"), permissions=["delete"])
+    def erase_data(self, request, queryset):
+        count = len(queryset)
+        for remote in queryset:
+            services.remote_actor_erase(remote=remote)
+        self.message_user(
+            request,
+            ngettext("%(count)s actor's data erased.", "%(count)s actors' data erased.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
 
     @admin.action(
         description=_("Block: refuse their activities, remove their follows"),

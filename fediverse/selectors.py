@@ -3,7 +3,7 @@
 from django.db.models import QuerySet
 
 from blog.models import Article
-from fediverse.models import Follower, LocalActor
+from fediverse.models import Follower, LocalActor, RemoteActor, RemoteNote
 
 
 def outbox_articles(actor: LocalActor) -> QuerySet[Article]:
@@ -16,3 +16,28 @@ def outbox_articles(actor: LocalActor) -> QuerySet[Article]:
 
 def follower_count(actor: LocalActor) -> int:
     return Follower.objects.filter(actor=actor, remote__blocked=False).count()
+
+
+def remote_actor_export(remote: RemoteActor) -> dict:
+    """Everything we keep about a remote author, for their request (no key, nothing of ours)."""
+    notes = RemoteNote.objects.filter(remote=remote).select_related("comment__article")
+    return {
+        "actor": remote.uri,
+        "username": remote.preferred_username,
+        "name": remote.name,
+        "profile": remote.profile_url,
+        "server": remote.domain,
+        "blocked": remote.blocked,
+        "follows": [str(follow.actor) for follow in remote.follows.select_related("actor__author")],
+        "replies": [
+            {
+                "note": note.uri,
+                "article": note.comment.article.title,
+                "text": note.comment.body,
+                "status": note.comment.status,
+                "received": note.created.isoformat(),
+            }
+            for note in notes
+        ],
+        "reactions": list(remote.reactions.values("kind", "article_id")),
+    }

@@ -5,6 +5,8 @@ import hashlib
 
 from django.db import transaction
 
+from comments.models import Comment
+from comments.privacy import anonymize_comments
 from fediverse import addresses, delivery, documents
 from fediverse.models import BlockedDomain, Follower, LocalActor, RemoteActor
 
@@ -82,3 +84,16 @@ def local_actor_set_enabled(*, actor: LocalActor, enabled: bool) -> LocalActor:
     actor.enabled = enabled
     actor.save(update_fields=["enabled", "updated"])
     return actor
+
+
+def remote_actor_erase(*, remote: RemoteActor) -> int:
+    """Erase what we keep of a remote author: their replies are anonymized as any erased
+    commenter's (the threads keep their shape), their follows, likes and boosts and the actor
+    itself removed. Returns how many comments were anonymized."""
+    with transaction.atomic():
+        comments = Comment.objects.filter(fediverse_note__remote=remote)
+        anonymized = anonymize_comments(
+            Comment.objects.filter(pk__in=list(comments.values_list("pk", flat=True)))
+        )
+        remote.delete()  # with its follows, notes and reactions
+    return anonymized

@@ -282,3 +282,56 @@ def test_an_approved_reply_shows_on_the_article_page_with_the_mark_and_nothing_f
     assert 'class="comment-badge badge-fediverse">Fediverso<' in page
     assert f'href="{REMOTE}/@alice"' in page
     assert len(network.sent) == fetched_before
+
+
+def test_erasing_a_remote_author_anonymizes_their_replies_and_forgets_them(alice, post):
+    from fediverse import services
+    from fediverse.models import Follower, RemoteActor
+
+    article = make_article()
+    post(INBOX, create_note(object_of(article), n=1))
+    first = Comment.objects.get()
+    comment_services.comment_set_status(comment=first, status=Comment.Status.APPROVED)
+    post(INBOX, create_note(f"{ALICE}/statuses/1", n=2))
+    post(
+        INBOX,
+        {
+            "id": f"{REMOTE}/f",
+            "type": "Follow",
+            "actor": ALICE,
+            "object": f"{SITE}/fediverse/magazine/",
+        },
+    )
+
+    anonymized = services.remote_actor_erase(remote=RemoteActor.objects.get(uri=ALICE))
+
+    assert anonymized == 2
+    assert not RemoteActor.objects.exists() and not Follower.objects.exists()
+    assert not RemoteNote.objects.exists()
+    for comment in Comment.objects.all():
+        assert comment.author_name == "" and comment.author_url == ""
+    assert Comment.objects.get(pk=first.pk).body.startswith("@redazione")  # the thread stays
+    assert Comment.objects.count() == 2
+
+
+def test_a_remote_authors_data_is_exported_from_the_admin(alice, post, client):
+    from django.urls import reverse
+
+    from fediverse.models import RemoteActor
+    from tests.factories import make_user
+
+    article = make_article(title="Il clima")
+    post(INBOX, create_note(object_of(article)))
+    client.force_login(make_user(is_superuser=True))
+
+    response = client.post(
+        reverse("admin:fediverse_remoteactor_changelist"),
+        {"action": "export_data", "_selected_action": [RemoteActor.objects.get().pk]},
+    )
+
+    assert response.status_code == 200, response.content[:300]
+    [data] = response.json()
+    assert data["actor"] == ALICE
+    assert data["replies"][0]["article"] == "Il clima"
+    assert data["replies"][0]["text"].startswith("@redazione")
+    assert "PUBLIC KEY" not in response.content.decode()
