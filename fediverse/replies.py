@@ -8,6 +8,7 @@ the history), Delete removes it (a placeholder if it has replies).
 """
 
 import re
+from urllib.parse import urlsplit
 
 from django.db import transaction
 
@@ -64,6 +65,8 @@ def _note(activity: dict, remote: RemoteActor) -> dict | None:
         return None
     if not isinstance(note.get("id"), str) or note.get("attributedTo") != remote.uri:
         return None
+    if urlsplit(note["id"]).hostname != remote.domain:
+        return None  # a note is its own server's to speak for
     return note
 
 

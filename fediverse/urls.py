@@ -25,6 +25,7 @@ urlpatterns = [
     path("nodeinfo/2.1", views.nodeinfo, name="nodeinfo"),
     path("fediverse/inbox/", inbox.shared_inbox, name="shared-inbox"),
     path("fediverse/articles/<int:pk>/", views.article, name="article"),
+    path("fediverse/comments/<int:pk>/", views.comment, name="comment"),
     path("fediverse/<actor:who>/", views.actor, name="actor"),
     path("fediverse/<actor:who>/inbox/", inbox.actor_inbox, name="inbox"),
     path("fediverse/<actor:who>/outbox/", views.outbox, name="outbox"),

@@ -17,9 +17,10 @@ from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
 
-from blog.models import Article
-from fediverse import actors, addresses, conf, documents, selectors
-from fediverse.models import LocalActor
+from blog.models import Article, visible_condition
+from comments.models import Comment
+from fediverse import actors, addresses, conf, documents, replies_out, selectors
+from fediverse.models import LocalActor, RemoteNote
 
 ACTIVITY_JSON = "application/activity+json"
 JRD_JSON = "application/jrd+json"
@@ -157,6 +158,32 @@ def article(request, pk: int):
     if not magazine.enabled:
         return gone()
     document = {"@context": documents.ACTIVITY_CONTEXT, **documents.article_object(found, magazine)}
+    response = json_answer(document)
+    patch_vary_headers(response, ["Accept"])
+    return response
+
+
+@require_safe
+def comment(request, pk: int):
+    """An approved comment on a published article as a Note from the magazine: the id of the
+    replies we send back to the fediverse."""
+    require_enabled()
+    found = get_object_or_404(
+        Comment.objects.filter(status=Comment.Status.APPROVED).filter(
+            visible_condition("article__")
+        ),
+        pk=pk,
+    )
+    if not wants_activity_json(request):
+        return HttpResponseRedirect(found.get_absolute_url())
+    magazine = actors.magazine_actor()
+    if not magazine.enabled:
+        return gone()
+    note = RemoteNote.objects.select_related("remote").filter(comment_id=found.parent_id).first()
+    document = {
+        "@context": documents.ACTIVITY_CONTEXT,
+        **replies_out.note_of(found, note, magazine),
+    }
     response = json_answer(document)
     patch_vary_headers(response, ["Accept"])
     return response

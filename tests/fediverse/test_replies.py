@@ -180,6 +180,16 @@ def test_a_reply_to_an_article_with_comments_closed_is_refused(alice, post):
     assert outcome.startswith("refused: ") and "chiusi" in outcome
 
 
+def test_a_note_whose_id_is_on_another_server_is_ignored(alice, post):
+    article = make_article()
+    activity = create_note(object_of(article))
+    activity["object"]["id"] = "https://victim.example/notes/1"
+
+    post(INBOX, activity)
+
+    assert not Comment.objects.exists()
+
+
 def test_a_note_replying_to_something_else_is_ignored(alice, post):
     post(INBOX, create_note("https://elsewhere.example/notes/1"))
 
@@ -335,3 +345,93 @@ def test_a_remote_authors_data_is_exported_from_the_admin(alice, post, client):
     assert data["replies"][0]["article"] == "Il clima"
     assert data["replies"][0]["text"].startswith("@redazione")
     assert "PUBLIC KEY" not in response.content.decode()
+
+
+@pytest.fixture
+def approved_remote_reply(alice, post):
+    article = make_article()
+    post(INBOX, create_note(object_of(article)))
+    remote_comment = Comment.objects.get()
+    comment_services.comment_set_status(comment=remote_comment, status=Comment.Status.APPROVED)
+    return remote_comment
+
+
+def _site_reply(parent, django_capture_on_commit_callbacks, **extra):
+    with django_capture_on_commit_callbacks(execute=True):
+        return comment_services.comment_post(
+            article=parent.article,
+            body="Grazie a te, Alice!",
+            author_name="Bruno Lettore",
+            author_email="bruno@private.example",
+            parent_id=parent.pk,
+            ip_address="198.51.100.7",
+            **extra,
+        )
+
+
+def test_a_site_reply_to_a_fediverse_reply_goes_back_to_its_author(
+    approved_remote_reply, network, settings, django_capture_on_commit_callbacks
+):
+    import json
+
+    settings.COMMENTS_REQUIRE_APPROVAL = False
+
+    reply = _site_reply(approved_remote_reply, django_capture_on_commit_callbacks)
+
+    [sent] = network.posts_to(f"{ALICE}/inbox")
+    activity = json.loads(sent["body"])
+    note = activity["object"]
+    assert activity["type"] == "Create" and note["type"] == "Note"
+    assert note["inReplyTo"] == f"{ALICE}/statuses/1"
+    assert note["id"] == f"{SITE}/fediverse/comments/{reply.pk}/"
+    assert ALICE in note["cc"]
+    assert note["tag"][0] == {"type": "Mention", "href": ALICE, "name": "@alice@social.example"}
+    assert "Bruno Lettore" in note["content"] and "Grazie a te, Alice!" in note["content"]
+    assert "bruno@private.example" not in sent["body"].decode()
+    assert "Signature" in sent["headers"]
+
+
+def test_a_held_site_reply_goes_out_once_approved_and_only_once(
+    approved_remote_reply, network, django_capture_on_commit_callbacks
+):
+    reply = _site_reply(approved_remote_reply, django_capture_on_commit_callbacks)
+    assert reply.status == Comment.Status.PENDING
+    assert not network.posts_to(f"{ALICE}/inbox")
+
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            comment_services.comment_set_status(comment=reply, status=Comment.Status.APPROVED)
+            Comment.objects.get(pk=reply.pk).save()
+
+    assert len(network.posts_to(f"{ALICE}/inbox")) == 1
+
+
+def test_a_reply_to_a_site_comment_stays_on_the_site(
+    alice, network, settings, django_capture_on_commit_callbacks
+):
+    settings.COMMENTS_REQUIRE_APPROVAL = False
+    article = make_article()
+    site_comment = comment_services.comment_post(
+        article=article, body="Primo", author_name="Carla", ip_address="198.51.100.8"
+    )
+
+    _site_reply(site_comment, django_capture_on_commit_callbacks)
+
+    assert not [request for request in network.sent if request["method"] == "POST"]
+
+
+def test_a_comment_is_served_as_a_note_only_when_approved(approved_remote_reply, client):
+    pending = comment_services.comment_post(
+        article=approved_remote_reply.article,
+        body="In attesa",
+        author_name="Dario",
+        author_email="dario@private.example",
+        ip_address="198.51.100.9",
+    )
+    accept = {"HTTP_ACCEPT": "application/activity+json", "secure": True}
+
+    shown = client.get(f"/fediverse/comments/{approved_remote_reply.pk}/", **accept)
+    hidden = client.get(f"/fediverse/comments/{pending.pk}/", **accept)
+
+    assert shown.status_code == 200 and shown.json()["type"] == "Note"
+    assert hidden.status_code == 404
