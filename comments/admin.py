@@ -34,6 +34,7 @@ from blog.models import visible_condition
 from comments import admin_search, flags
 from comments.admin_filters import ArticleAutocompleteFilter
 from comments.desk_admin import CommenterFilter, CommenterRecordMixin, SuspendActionMixin
+from comments.desk_queue import DeskQueueMixin
 from comments.models import (
     Comment,
     CommenterAddress,
@@ -41,6 +42,7 @@ from comments.models import (
     CommentRevision,
     DiscussionSettings,
 )
+from comments.picks_admin import PickActionsMixin
 from comments.privacy_admin import PersonalDataActionsMixin
 from comments.selectors import pending_comment_count
 from comments.services import (
@@ -146,7 +148,9 @@ class CommentRevisionInline(ReadOnlyInline):
 @admin.register(Comment)
 class CommentAdmin(
     CommenterRecordMixin,
+    DeskQueueMixin,
     SuspendActionMixin,
+    PickActionsMixin,
     QuickSelectionMixin,
     PersonalDataActionsMixin,
     admin.ModelAdmin,
@@ -164,6 +168,7 @@ class CommentAdmin(
         "depth_label",
         "status",
         "held_reason",
+        "is_picked",
         "commenter_column",
         "address_confirmed",
         "open_flags",
@@ -191,6 +196,8 @@ class CommentAdmin(
         "reject",
         "mark_spam",
         "restore",
+        "pick",
+        "unpick",
         "suspend_commenters",
         "delete_selected",
         "export_personal_data",
