@@ -15,6 +15,7 @@ from comments.paging import comment_location, comment_page, page_number_of
 from comments.services import CommentRefused, comment_pick
 from comments.tree_cache import article_version
 from tests.factories import find_elements, make_article, make_comment, make_user
+from tests.planner import filter_plan, ordered_plan, postgresql_only
 
 pytestmark = pytest.mark.django_db
 
@@ -235,3 +236,26 @@ def test_the_permanent_address_of_a_pick_finds_its_place(settings):
     picked = make_comment(article)
     comment_pick(comment=picked, moderator=None)
     assert comment_location(picked).endswith(f"?pagina=2#comment-{picked.pk}")
+
+
+@postgresql_only
+def test_the_band_reads_the_picked_rows_index_in_order():
+    article = make_article()
+    for _ in range(30):
+        make_comment(article)
+    comment_pick(comment=make_comment(article), moderator=None)
+
+    band_query = (
+        Comment.objects.public()
+        .filter(article=article, picked_at__isnull=False)
+        .order_by("-picked_at", "-pk")[:5]
+    )
+    assert "comment_picks_idx" in ordered_plan(band_query)
+
+
+@postgresql_only
+def test_a_thread_holding_a_pick_is_found_on_the_picked_rows_index():
+    article = make_article()
+    comment = make_comment(article)
+    query = Comment.objects.filter(tree_id=comment.tree_id, picked_at__isnull=False)
+    assert "comment_tree_picks_idx" in filter_plan(query)
