@@ -151,3 +151,35 @@ def test_the_queue_works_without_javascript(page_without_js, editorial_groups):
 
     assert Comment.objects.get(pk=comment.pk).status == Comment.Status.APPROVED
     assert f"Commento {comment.pk} approvato." in page.inner_text("#desk-queue-status")
+
+
+def test_the_queue_and_the_picks_band_have_no_serious_axe_violations(
+    open_page, axe_script, editorial_groups
+):
+    from comments.services import comment_pick
+    from tests.e2e.test_accessibility import BLOCKING, readable, run_axe
+
+    make_user(username=MODERATOR, password=PASSWORD, groups=["Moderators"])
+    article = make_article()
+    parent = make_comment(article, body="Il commento a cui si risponde.")
+    make_comment(article, status="pending", parent=parent)
+    comment_pick(comment=parent, moderator=None)
+    page = open_page(bypass_csp=True)  # axe is injected as an inline script
+    found = {}
+    page.goto(article.get_absolute_url())
+    assert page.locator(".comment-picks").is_visible()
+    found["article-with-picks"] = run_axe(page, axe_script)["violations"]
+    page.goto(f"/admin/login/?next={DESK}")
+    page.fill("#id_username", MODERATOR)
+    page.fill("#id_password", PASSWORD)
+    page.click("#login-form [type=submit]")
+    page.wait_for_url(f"**{DESK}")
+    assert page.locator("#desk-actions").is_visible()
+    found["desk-queue"] = run_axe(page, axe_script)["violations"]
+
+    found = {
+        name: [rule for rule in violations if rule["impact"] in BLOCKING]
+        for name, violations in found.items()
+    }
+    found = {name: rules for name, rules in found.items() if rules}
+    assert not found, "axe found serious or critical problems:\n" + readable(found)
