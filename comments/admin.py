@@ -218,6 +218,7 @@ class CommentAdmin(
         "created",
         "moderated_by",
         "moderated_at",
+        "picked_at",
     ]
     fieldsets = [
         (
@@ -247,7 +248,7 @@ class CommentAdmin(
                 ]
             },
         ),
-        (_("Moderation"), {"fields": ["created", "moderated_by", "moderated_at"]}),
+        (_("Moderation"), {"fields": ["created", "moderated_by", "moderated_at", "picked_at"]}),
         (
             _("Where it came from"),
             {"fields": ["user", "ip_address", "user_agent"], "classes": ["collapse"]},

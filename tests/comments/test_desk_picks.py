@@ -259,3 +259,9 @@ def test_a_thread_holding_a_pick_is_found_on_the_picked_rows_index():
     comment = make_comment(article)
     query = Comment.objects.filter(tree_id=comment.tree_id, picked_at__isnull=False)
     assert "comment_tree_picks_idx" in filter_plan(query)
+
+
+def test_the_comments_page_says_when_it_was_picked(moderator_client):
+    comment = make_comment(make_article())
+    url = reverse("admin:comments_comment_change", args=[comment.pk])
+    assert "field-picked_at" in moderator_client.get(url).text
