@@ -350,6 +350,10 @@ if "API_CORS_ALLOWED_ORIGINS" in os.environ:
     API_CORS_ALLOWED_ORIGINS = env_list("API_CORS_ALLOWED_ORIGINS")
 if "PAGE_CACHE_ENABLED" in os.environ:  # core/page_cache.py: on unless this says otherwise
     PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", default=True)
+# The private folder of the admin's imports and exports (wordpress/conf.py): the web processes
+# and the workers must share it; never inside MEDIA_ROOT or STATIC_ROOT.
+if os.environ.get("MOVING_ROOT"):
+    MOVING_ROOT = Path(env_str("MOVING_ROOT", ""))
 
 LOGIN_URL = "admin:login"
 
