@@ -7,4 +7,8 @@ class WordPressConfig(AppConfig):
     verbose_name = _("WordPress import")
 
     def ready(self):
-        from wordpress import tasks  # noqa: F401 (its worker_started receiver)
+        from django.core import checks
+
+        from wordpress import job_files, tasks  # noqa: F401 (tasks: its worker_started receiver)
+
+        checks.register(job_files.check_moving_root)

@@ -25,6 +25,7 @@ import zipfile
 from pathlib import Path
 
 from django.conf import settings
+from django.core import checks
 from django.template.defaultfilters import filesizeformat
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
@@ -71,6 +72,15 @@ def moving_root() -> Path:
                 % {"root": root, "name": name}
             )
     return root
+
+
+def check_moving_root(app_configs=None, **kwargs) -> list:
+    """A system check (`manage.py check`): MOVING_ROOT is not a folder the site serves."""
+    try:
+        moving_root()
+    except MovingRootRefused as exc:
+        return [checks.Error(str(exc), id="wordpress.E001")]
+    return []
 
 
 def new_folder(prefix: str) -> str:
@@ -122,7 +132,7 @@ def check_export_file(uploaded, *, kind: str) -> None:
     run (and names the line and column of what it refuses)."""
     limit = conf.get("MOVING_MAX_EXPORT_BYTES")
     if uploaded.size > limit:
-        raise UploadRefused(_too_big(uploaded.size, limit))
+        raise UploadRefused(too_big(uploaded.size, limit))
     uploaded.seek(0)
     head = uploaded.read(HEAD_BYTES)
     uploaded.seek(0)
@@ -147,7 +157,7 @@ def check_export_file(uploaded, *, kind: str) -> None:
 def check_zip(uploaded) -> None:
     limit = conf.get("MOVING_MAX_ZIP_BYTES")
     if uploaded.size > limit:
-        raise UploadRefused(_too_big(uploaded.size, limit))
+        raise UploadRefused(too_big(uploaded.size, limit))
     uploaded.seek(0)
     try:
         with zipfile.ZipFile(uploaded) as archive:
@@ -160,7 +170,8 @@ def check_zip(uploaded) -> None:
         raise UploadRefused(problem)
 
 
-def _too_big(size: int, limit: int) -> str:
+def too_big(size: int, limit: int | None = None) -> str:
+    limit = conf.get("MOVING_MAX_EXPORT_BYTES") if limit is None else limit
     return _("The file is %(size)s; this site takes at most %(limit)s.") % {
         "size": filesizeformat(size),
         "limit": filesizeformat(limit),
@@ -329,7 +340,7 @@ class ProgressFile:
 def read_progress(folder: str) -> dict:
     try:
         return json.loads((folder_path(folder) / PROGRESS_FILE).read_text())
-    except (OSError, ValueError):
+    except (OSError, ValueError, MovingRootRefused):
         return {}
 
 
@@ -337,5 +348,5 @@ def seconds_since_sign_of_life(folder: str) -> float | None:
     """How long ago the worker running the job last touched its progress (None: never)."""
     try:
         return time.time() - (folder_path(folder) / PROGRESS_FILE).stat().st_mtime
-    except (OSError, ValueError):
+    except (OSError, ValueError, MovingRootRefused):
         return None

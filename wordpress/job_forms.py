@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from wordpress import job_files
+from wordpress import conf, job_files
 from wordpress.models import ImportJob
 
 
@@ -66,6 +66,9 @@ class ImportUploadForm(forms.Form):
                     job_files.check_zip(data["media"])
                 except job_files.UploadRefused as exc:
                     self.add_error("media", str(exc))
-        if data.get("map") is not None and kind == ImportJob.Kind.WORDPRESS:
-            self.add_error("map", _("A map of threads goes with a Disqus export only."))
+        if data.get("map") is not None:
+            if kind == ImportJob.Kind.WORDPRESS:
+                self.add_error("map", _("A map of threads goes with a Disqus export only."))
+            elif data["map"].size > conf.get("MOVING_MAX_EXPORT_BYTES"):
+                self.add_error("map", job_files.too_big(data["map"].size))
         return data

@@ -170,14 +170,15 @@ def _export(job: ExportJob, progress) -> str:
 
 def expire_files(now=None) -> int:
     """Delete the files kept too long: exports past their date, uploads of imports never
-    confirmed or failed and left. The jobs stay, with their summaries; returns how many."""
+    confirmed, jobs failed (or never run) and left for MOVING_UPLOAD_KEEP_DAYS. The jobs stay,
+    with their summaries; returns how many."""
     now = now or timezone.now()
     stale_uploads = now - timedelta(days=conf.get("MOVING_UPLOAD_KEEP_DAYS"))
+    left = {"status__in": [Status.QUEUED, Status.CHECKED, Status.FAILED]}
     expired = [
         *ExportJob.objects.filter(status=Status.DONE, expires_at__lt=now),
-        *ImportJob.objects.filter(
-            status__in=[Status.CHECKED, Status.FAILED], updated__lt=stale_uploads
-        ),
+        *ExportJob.objects.filter(**left, updated__lt=stale_uploads),
+        *ImportJob.objects.filter(**left, updated__lt=stale_uploads),
     ]
     for job in expired:
         job_files.remove_folder(job.folder)

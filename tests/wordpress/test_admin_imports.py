@@ -4,6 +4,7 @@ worker with its progress, the summary kept on the page; failures shown, never a 
 import io
 import json
 import os
+import struct
 import time
 import zipfile
 from datetime import timedelta
@@ -16,11 +17,12 @@ from django.utils import timezone
 
 from blog.models import Article
 from comments.models import Comment
-from tests.conftest import run_worker
+from tests.conftest import media_files, run_worker
 from tests.factories import make_image_bytes
 from tests.wordpress.conftest import FIXTURES, browser, mover, run_import
 from tests.wordpress.test_hosted_uploads import FILES
 from wordpress import conf, job_files, jobs
+from wordpress.job_run import expire_files
 from wordpress.models import ImportedFile, ImportJob, WordPressObject
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("moving_root")]
@@ -194,6 +196,34 @@ def test_zip_entries_leading_out_are_told_from_safe_ones():
         assert job_files.entry_parts(name) is None, name
 
 
+def test_a_zip_lying_about_its_sizes_fails_in_the_worker_and_imports_nothing(
+    client_token, moving_root, django_capture_on_commit_callbacks, settings
+):
+    """The sizes a zip declares pass the form's check; the worker believes them only up to
+    the bytes it actually writes."""
+    settings.LANGUAGE_CODE = "en"
+    lying = bytearray(zip_of({"2024/05/spiaggia.jpg": bytes(50_000)}))
+    for signature, offset in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):  # say 100 bytes
+        at = lying.find(signature) + offset
+        lying[at : at + 4] = struct.pack("<I", 100)
+    with django_capture_on_commit_callbacks(execute=True):
+        post_upload(client_token, media=upload("uploads.zip", bytes(lying)))
+
+    job = ImportJob.objects.get()
+    assert job.status == ImportJob.Status.FAILED
+    assert "The zip of uploads cannot be unpacked" in job.error
+    assert not Article.objects.exists()
+    assert not (moving_root / job.folder / job_files.UNPACKED_DIR).exists()
+
+
+def test_a_moving_root_the_site_serves_fails_the_system_check(settings):
+    settings.MOVING_ROOT = settings.STATIC_ROOT / "moving"
+
+    errors = job_files.check_moving_root()
+
+    assert [error.id for error in errors] == ["wordpress.E001"]
+
+
 # The dry run, the confirmation, the import.
 
 
@@ -265,7 +295,7 @@ def test_a_second_confirmation_runs_nothing_twice(client_token, django_capture_o
 
 
 def test_the_uploads_zip_brings_the_images_in(
-    client_token, moving_root, django_capture_on_commit_callbacks, one_rendition_width
+    client_token, moving_root, django_capture_on_commit_callbacks, one_rendition_width, settings
 ):
     entries = {
         f"my-site/wp-content/uploads/{path}": make_image_bytes(size=size)
@@ -279,6 +309,7 @@ def test_the_uploads_zip_brings_the_images_in(
     assert job.status == ImportJob.Status.CHECKED, job.error
     assert job.dry_run_summary["uploads"]["found"] == len(FILES)
     assert not ImportedFile.objects.exists()
+    assert media_files(settings) == []  # the dry run checks the images, writes none
 
     job = confirm(client_token, job, django_capture_on_commit_callbacks)
 
@@ -404,6 +435,25 @@ def test_a_running_job_with_a_live_worker_cannot_be_retried_or_deleted(client_to
 
     assert ImportJob.objects.get().status == "running"
     assert deleting.status_code == 403
+
+
+def test_the_files_of_an_import_never_confirmed_are_deleted_after_their_time(
+    client_token, importer, moving_root, django_capture_on_commit_callbacks, settings
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        post_upload(client_token)
+    job = ImportJob.objects.get()
+    assert (moving_root / job.folder).is_dir()
+    days = conf.get("MOVING_UPLOAD_KEEP_DAYS")
+
+    assert expire_files(timezone.now() + timedelta(days=days - 1)) == 0
+    assert expire_files(timezone.now() + timedelta(days=days + 1)) == 1
+
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.EXPIRED
+    assert not (moving_root / job.folder).exists()
+    assert "Confirm and import" not in job_page(client_token[0], job)
+    assert job.dry_run_summary  # what the dry run found stays on the page
 
 
 # Progress.
