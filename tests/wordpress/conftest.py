@@ -60,7 +60,7 @@ def mover(*codenames: str):
     return user
 
 
-def browser(user, token: str = "a" * 32):
+def staff_browser(user, token: str = "a" * 32):
     """A client as a browser is one for a real server: CSRF checked, errors answered (a 500
     is seen as one) rather than raised; returns it and the token its forms carry."""
     from django.test import Client

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from blog.models import Article
-from tests.wordpress.conftest import FIXTURES, browser, mover, run_import
+from tests.wordpress.conftest import FIXTURES, mover, run_import, staff_browser
 from wordpress import job_files
 from wordpress.job_run import expire_files
 from wordpress.models import ExportJob
@@ -26,7 +26,7 @@ def exporter():
 
 
 def make_export(user, django_capture_on_commit_callbacks) -> ExportJob:
-    client, token = browser(user)
+    client, token = staff_browser(user)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(ADD, {"csrfmiddlewaretoken": token})
     job = ExportJob.objects.get()
@@ -46,7 +46,7 @@ def test_the_export_is_made_by_the_worker_and_downloaded_from_its_page(
     assert job.status == "done", job.error
     assert job.created_by == exporter
     assert dict(job.summary["tallies"])["articles"]["created"] == Article.objects.count()
-    client, _ = browser(exporter)
+    client, _ = staff_browser(exporter)
     page = client.get(job.get_absolute_url()).content.decode()
     download = reverse("admin:wordpress_exportjob_download", args=[job.pk])
     assert f'href="{download}"' in page
@@ -70,7 +70,7 @@ def test_an_export_past_its_time_is_neither_served_nor_kept(
 ):
     job = make_export(exporter, django_capture_on_commit_callbacks)
     ExportJob.objects.filter(pk=job.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
-    client, _ = browser(exporter)
+    client, _ = staff_browser(exporter)
 
     refused = client.get(reverse("admin:wordpress_exportjob_download", args=[job.pk]))
     expired = expire_files()
@@ -88,7 +88,7 @@ def test_deleting_an_export_deletes_its_file(
     exporter, moving_root, django_capture_on_commit_callbacks
 ):
     job = make_export(exporter, django_capture_on_commit_callbacks)
-    client, token = browser(exporter)
+    client, token = staff_browser(exporter)
 
     response = client.post(
         reverse("admin:wordpress_exportjob_delete", args=[job.pk]),
@@ -112,7 +112,7 @@ def test_a_failed_export_is_shown_and_can_be_retried(
     job = make_export(exporter, django_capture_on_commit_callbacks)
     job.refresh_from_db()
     assert job.status == "failed"
-    client, token = browser(exporter)
+    client, token = staff_browser(exporter)
     page = client.get(job.get_absolute_url()).content.decode()
     assert "unexpected error (OSError)" in page
     assert "Retry" in page

@@ -19,7 +19,7 @@ from blog.models import Article
 from comments.models import Comment
 from tests.conftest import media_files, run_worker
 from tests.factories import make_image_bytes
-from tests.wordpress.conftest import FIXTURES, browser, mover, run_import
+from tests.wordpress.conftest import FIXTURES, mover, run_import, staff_browser
 from tests.wordpress.test_hosted_uploads import FILES
 from wordpress import conf, job_files, jobs
 from wordpress.job_run import expire_files
@@ -38,7 +38,7 @@ def importer():
 
 @pytest.fixture
 def client_token(importer):
-    return browser(importer)
+    return staff_browser(importer)
 
 
 def upload(name: str, data: bytes) -> SimpleUploadedFile:
@@ -481,7 +481,7 @@ def test_the_progress_of_a_running_import_is_shown_with_and_without_script(clien
     assert answer["active"] is True
     assert answer["percent"] == 25
     assert answer["read"] == "50 elementi, 10 commenti"
-    assert '<progress max="100" value="25">' in page
+    assert '<progress aria-labelledby="progress-heading" max="100" value="25">' in page
     assert "50 elementi, 10 commenti" in page
     assert '<noscript><meta http-equiv="refresh" content="3"></noscript>' in page
     assert "js/admin-moving-progress.js" in page
@@ -510,7 +510,7 @@ def test_the_progress_file_is_written_as_the_report_counts_and_kept_alive(moving
 
 def test_upload_and_confirm_run_through_the_worker(database_tasks, moving_root, importer, settings):
     settings.LANGUAGE_CODE = "en"
-    client, token = browser(importer)
+    client, token = staff_browser(importer)
     client.post(
         ADD,
         {

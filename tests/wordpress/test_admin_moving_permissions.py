@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from tests.factories import make_user
-from tests.wordpress.conftest import FIXTURES, browser, mover
+from tests.wordpress.conftest import FIXTURES, mover, staff_browser
 from wordpress import jobs
 from wordpress.models import ExportJob, ImportJob
 
@@ -69,7 +69,7 @@ def export_requests(job):
 
 
 def answers(user, requests) -> list[tuple[str, str, int]]:
-    client, token = browser(user)
+    client, token = staff_browser(user)
     found = []
     for method, url, data in requests:
         if method == "post":
@@ -104,7 +104,7 @@ def test_staff_without_run_export_get_403_on_every_export_view_and_action(permis
 def test_someone_not_staff_is_sent_to_the_login_page(export_job):
     user = make_user(is_staff=False)
     user.user_permissions.add(*mover("run_export").user_permissions.all())
-    client, _ = browser(user)
+    client, _ = staff_browser(user)
 
     response = client.get(reverse("admin:wordpress_exportjob_download", args=[export_job.pk]))
 
@@ -120,7 +120,7 @@ def test_the_permission_opens_the_pages_and_the_admin_lists_them(import_job, exp
     assert [s for *_, s in answers(exporter, export_requests(export_job)[:2])] == [200, 200]
     index = {}
     for user in (importer, exporter, superuser, nobody):
-        client, _ = browser(user)
+        client, _ = staff_browser(user)
         index[user] = client.get(reverse("admin:index")).content.decode()
     imports, exports = (
         reverse("admin:wordpress_importjob_changelist"),
