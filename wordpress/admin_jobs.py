@@ -246,6 +246,7 @@ class ImportJobAdmin(JobAdmin):
                     media_zip=form.cleaned_data["media"],
                     map_file=form.cleaned_data["map"],
                     keep_remote_images=form.cleaned_data["keep_remote_images"],
+                    menu_locations=form.menu_locations(),
                 )
             except job_files.MovingRootRefused as exc:
                 form.add_error(None, str(exc))

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from wordpress import conf, job_files
+from wordpress.menus import LOCATION_CHOICES
 from wordpress.models import ImportJob
 
 
@@ -49,6 +50,26 @@ class ImportUploadForm(forms.Form):
             "a request to another site."
         ),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for place, name in LOCATION_CHOICES:
+            self.fields[f"menu_{place}"] = forms.SlugField(
+                label=_("WordPress menu for the place “%(place)s” (optional)") % {"place": name},
+                required=False,
+                help_text=_(
+                    "The menu's slug in WordPress. The export does not say which menu the theme "
+                    "showed where; without this, a menu is placed by its name (Primary, Main, "
+                    "Footer...)."
+                ),
+            )
+
+    def menu_locations(self) -> dict[str, str]:
+        return {
+            place: self.cleaned_data[f"menu_{place}"]
+            for place, _name in LOCATION_CHOICES
+            if self.cleaned_data.get(f"menu_{place}")
+        }
 
     def clean(self):
         data = super().clean()

@@ -124,6 +124,7 @@ def _import(job: ImportJob, dry_run: bool, progress) -> str:
             media_dir=media_dir,
             dry_run=dry_run,
             keep_remote_images=job.keep_remote_images,
+            menu_locations=job.menu_locations or None,
             progress=progress,
         )
     job.finished_at = timezone.now()

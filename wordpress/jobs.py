@@ -27,6 +27,7 @@ def import_job_create(
     media_zip=None,
     map_file=None,
     keep_remote_images: bool = False,
+    menu_locations: dict[str, str] | None = None,
 ) -> ImportJob:
     """Keep the uploaded files in a private folder and queue the dry run. The files were
     checked by the form (job_files.check_export_file, check_zip)."""
@@ -45,6 +46,7 @@ def import_job_create(
                 media_name=media_zip.name[:255] if media_zip is not None else "",
                 map_name=map_file.name[:255] if map_file is not None else "",
                 keep_remote_images=keep_remote_images,
+                menu_locations=menu_locations or {},
                 folder=folder,
                 created_by=user,
             )

@@ -274,6 +274,12 @@ class ImportJob(MovingJob):
     media_name = models.CharField(_("zip of uploads"), max_length=255, blank=True)
     map_name = models.CharField(_("map of threads"), max_length=255, blank=True)
     keep_remote_images = models.BooleanField(_("keep images of other sites"), default=False)
+    menu_locations = models.JSONField(
+        _("menus placed"),
+        default=dict,
+        blank=True,
+        help_text=_("Which WordPress menu (its slug) to show in which place here."),
+    )
     confirmed = models.BooleanField(
         _("confirmed"),
         default=False,

@@ -17,10 +17,12 @@ from django.utils import timezone
 
 from blog.models import Article
 from comments.models import Comment
+from pages.models import Menu
 from tests.conftest import media_files, run_worker
 from tests.factories import make_image_bytes
 from tests.wordpress.conftest import FIXTURES, mover, run_import, staff_browser
 from tests.wordpress.test_hosted_uploads import FILES
+from tests.wordpress.test_menus import export as menus_export
 from wordpress import conf, job_files, jobs
 from wordpress.job_run import expire_files
 from wordpress.models import ImportedFile, ImportJob, WordPressObject
@@ -318,6 +320,24 @@ def test_the_uploads_zip_brings_the_images_in(
     assert set(ImportedFile.objects.values_list("path", flat=True)) <= set(FILES)
     assert ImportedFile.objects.exists()
     assert not (moving_root / job.folder).exists()  # the unpacked originals are gone
+
+
+def test_a_menu_is_placed_where_the_editor_says_as_with_the_command(
+    client_token, tmp_path, django_capture_on_commit_callbacks
+):
+    path = menus_export(tmp_path)
+    with django_capture_on_commit_callbacks(execute=True):
+        post_upload(
+            client_token,
+            export=upload("menus.xml", path.read_bytes()),
+            menu_footer="link-utili",
+        )
+    job = confirm(client_token, ImportJob.objects.get(), django_capture_on_commit_callbacks)
+
+    assert job.status == ImportJob.Status.DONE, job.error
+    assert job.menu_locations == {"footer": "link-utili"}
+    assert set(Menu.objects.values_list("location", flat=True)) == {"header", "footer"}
+    assert "no place for it here" in job.report  # the third menu, as the command says
 
 
 def test_a_disqus_export_is_imported_the_same_way(client_token, django_capture_on_commit_callbacks):
