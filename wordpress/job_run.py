@@ -105,7 +105,13 @@ def import_job_run(job_id: int) -> str:
     if job is None:
         return "skipped"  # taken by another worker, deleted, or not waiting any more
     dry_run = not job.confirmed
-    logger.info("Import %s (%s): %s started", job.pk, job, "dry run" if dry_run else "import")
+    logger.info(
+        "Import %s (%s): %s started, asked by %s",
+        job.pk,
+        job,
+        "dry run" if dry_run else "import",
+        job.created_by if dry_run else job.confirmed_by,
+    )
     outcome = _run(job, lambda progress: _import(job, dry_run, progress))
     expire_files()
     return outcome
@@ -147,7 +153,7 @@ def export_job_run(job_id: int) -> str:
     job = _claim(ExportJob, job_id)
     if job is None:
         return "skipped"
-    logger.info("Export %s started", job.pk)
+    logger.info("Export %s started, asked by %s", job.pk, job.created_by)
     outcome = _run(job, lambda progress: _export(job, progress))
     expire_files()
     return outcome

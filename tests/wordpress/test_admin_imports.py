@@ -437,6 +437,30 @@ def test_a_job_whose_worker_died_can_be_retried(
     assert not Article.objects.exists()
 
 
+def test_a_job_no_worker_took_says_so_and_can_be_queued_again(
+    client_token, importer, django_capture_on_commit_callbacks, settings
+):
+    settings.LANGUAGE_CODE = "en"
+    job = jobs.import_job_create(
+        user=importer, kind="wordpress", export_file=upload("magazine.xml", MAGAZINE.read_bytes())
+    )  # queued; its task was lost (on_commit not run)
+    long_ago = timezone.now() - timedelta(seconds=conf.get("MOVING_STALE_SECONDS") + 60)
+    ImportJob.objects.filter(pk=job.pk).update(updated=long_ago)
+    job.refresh_from_db()
+    assert "No worker has taken this job for several minutes" in job_page(client_token[0], job)
+
+    client, token = client_token
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("admin:wordpress_importjob_retry", args=[job.pk]),
+            {"csrfmiddlewaretoken": token},
+        )
+
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.CHECKED, job.error
+    assert job.attempts == 1
+
+
 def test_a_running_job_with_a_live_worker_cannot_be_retried_or_deleted(client_token, importer):
     job = jobs.import_job_create(
         user=importer, kind="wordpress", export_file=upload("magazine.xml", MAGAZINE.read_bytes())
