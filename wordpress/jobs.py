@@ -63,7 +63,13 @@ def import_job_confirm(*, job: ImportJob, user) -> bool:
     with transaction.atomic():
         confirmed = ImportJob.objects.filter(
             pk=job.pk, status=Status.CHECKED, confirmed=False
-        ).update(confirmed=True, confirmed_by=user, status=Status.QUEUED, updated=timezone.now())
+        ).update(
+            confirmed=True,
+            confirmed_by=user,
+            status=Status.QUEUED,
+            attempts=0,  # the import's own, not the dry run's
+            updated=timezone.now(),
+        )
         if confirmed:
             transaction.on_commit(partial(tasks.run_import_job.enqueue, job.pk))
     if confirmed:
