@@ -33,6 +33,8 @@ from wordpress.services import (
 
 logger = logging.getLogger("wordpress.jobs")
 Status = MovingJob.Status
+# Saved by update_fields: a job deleted meanwhile is not brought back by its last save.
+FINISHED_FIELDS = ("status", "summary", "report", "finished_at", "updated")
 # What the editor is told as it is: the file's fault, with the line and column where there is one.
 REFUSALS = (
     WxrError,
@@ -142,7 +144,7 @@ def _import(job: ImportJob, dry_run: bool, progress) -> str:
         )
     else:
         job.status, job.summary, job.report = Status.DONE, summary_of(report), report.summary()
-    job.save()
+    job.save(update_fields=[*FINISHED_FIELDS, "dry_run_summary", "dry_run_report"])
     if not dry_run:  # the originals are not needed any more, and private
         job_files.remove_folder(job.folder)
     logger.info("Import %s: %s finished\n%s", job.pk, job, report.summary())
@@ -170,7 +172,7 @@ def _export(job: ExportJob, progress) -> str:
     job.status, job.summary, job.report = Status.DONE, summary_of(report), report.summary()
     job.finished_at = timezone.now()
     job.expires_at = job.finished_at + timedelta(hours=conf.get("MOVING_EXPORT_KEEP_HOURS"))
-    job.save()
+    job.save(update_fields=[*FINISHED_FIELDS, "file_size", "expires_at"])
     logger.info("Export %s finished (%s bytes)\n%s", job.pk, job.file_size, report.summary())
     return "done"
 
