@@ -6,6 +6,8 @@ export, which holds drafts and every commenter's email address) see these pages;
 action checks it, whatever the URL.
 """
 
+import logging
+
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
@@ -21,6 +23,7 @@ from wordpress import conf, job_files, jobs
 from wordpress.job_forms import ImportUploadForm
 from wordpress.models import ExportJob, ImportJob, MovingJob
 
+logger = logging.getLogger("wordpress.jobs")
 Status = MovingJob.Status
 REFRESH_SECONDS = 3
 
@@ -302,7 +305,7 @@ class ExportJobAdmin(JobAdmin):
         name = f"site-export-{timezone.localtime(job.created):%Y-%m-%d-%H%M}.zip"
         response = FileResponse(file, as_attachment=True, filename=name)
         response["Cache-Control"] = "private, no-store"
-        jobs.logger.info("Export %s downloaded by %s", job.pk, request.user)
+        logger.info("Export %s downloaded by %s", job.pk, request.user)
         return response
 
     def add_view(self, request, form_url="", extra_context=None):
