@@ -5,10 +5,10 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Sum
 from django.utils import timezone
 
-from blog.models import Article
+from blog.models import Article, Author, Category
 from comments.selectors import approved_comments_by_article
 from newsletter.selectors import signups_by_article
-from readership.conf import SITE
+from readership.conf import GROUPS, SITE
 from readership.models import DailyCount, DailyReferrer, DailySearchTerm
 
 MAX_DAYS = 2 * 366
@@ -115,8 +115,9 @@ def top_search_terms(start: date, end: date, limit: int = 10) -> list[dict]:
 
 
 def reading_depth(start: date, end: date) -> dict:
-    """How many article readers scrolled at most to each quarter, in the period."""
-    return DailyCount.objects.filter(kind="article", day__range=(start, end)).aggregate(
+    """How many article readers scrolled at most to each quarter, in the period: the fold adds
+    every article's depth to the site's row of the day."""
+    return DailyCount.objects.filter(kind=SITE, object_id=0, day__range=(start, end)).aggregate(
         quarter=Sum("read_quarter"),
         half=Sum("read_half"),
         three_quarters=Sum("read_three_quarters"),
@@ -124,22 +125,26 @@ def reading_depth(start: date, end: date) -> dict:
     )
 
 
-# What each grouping of articles is called: the field of Article and the name shown for it.
-GROUPINGS = {"author": "author__display_name", "category": "category__name"}
+# What each grouping of articles is called: its model and the field shown for it.
+GROUPINGS = {"author": (Author, "display_name"), "category": (Category, "name")}
 
 
 def top_groups(grouping: str, start: date, end: date, limit: int = 10) -> list[dict]:
-    """Views in the period summed per author or per category of the articles read."""
-    views = dict(
-        DailyCount.objects.filter(kind="article", day__range=(start, end))
+    """Article views in the period summed per author or per category, from the rows the fold
+    keeps for each (a few a day, whatever the number of articles)."""
+    rows = list(
+        DailyCount.objects.filter(kind=GROUPS[grouping], day__range=(start, end))
         .values("object_id")
         .annotate(views=Sum("views"))
-        .values_list("object_id", "views")
+        .order_by("-views", "object_id")[: limit * 2]
     )
-    totals: dict = {}
-    names = Article.objects.filter(pk__in=list(views)).values_list("pk", GROUPINGS[grouping])
-    for pk, name in names:
-        if name:
-            totals[name] = totals.get(name, 0) + views[pk]
-    ranked = sorted(totals.items(), key=lambda item: (-item[1], item[0]))[:limit]
-    return [{"name": name, "views": count} for name, count in ranked]
+    model, field = GROUPINGS[grouping]
+    names = dict(model.objects.filter(pk__in=[row["object_id"] for row in rows]).values_list(
+        "pk", field
+    ))  # fmt: skip
+    named = [
+        {"name": names[row["object_id"]], "views": row["views"]}
+        for row in rows
+        if names.get(row["object_id"])
+    ]
+    return named[:limit]
