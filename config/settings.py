@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     # Before anything reads the body or the query: a 400 page for what no view could read.
     "config.security.UnreadableRequestMiddleware",
+    # The readership beacon is answered here, before what it does not need (readership.beacon).
+    "readership.beacon.BeaconMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Before the CSRF check: a PUT at a page is a 405, not a CSRF failure.
     "config.security.ReadOnlyAddressesMiddleware",
