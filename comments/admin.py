@@ -259,8 +259,17 @@ class CommentAdmin(
     def media(self):
         return super().media + ArticleAutocompleteFilter.form_media(self.admin_site)
 
+    def get_search_fields(self, request):
+        # A search by address would tell a moderator who may not see addresses whose they are.
+        fields = super().get_search_fields(request)
+        if self.may_see_addresses(request):
+            return fields
+        return [field for field in fields if field != "author_email"]
+
     def get_search_results(self, request, queryset, search_term):
-        narrowed = admin_search.indexed_search(queryset, search_term)
+        narrowed = admin_search.indexed_search(
+            queryset, search_term, by_address=self.may_see_addresses(request)
+        )
         if narrowed is None:
             return super().get_search_results(request, queryset, search_term)
         return narrowed, False
