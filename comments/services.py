@@ -334,9 +334,10 @@ def _deepest_allowed(parent: Comment) -> Comment | None:
     return parent.get_ancestors().get(level=deepest_parent_level)
 
 
-def comment_set_status(*, comment: Comment, status: str, moderator=None) -> Comment:
+def comment_set_status(*, comment: Comment, status: str, moderator=None, note: str = "") -> Comment:
     """Moderate one comment; the page caches of its article follow (signals), and a first
-    approval sends the notifications after commit."""
+    approval sends the notifications after commit. `note` goes into the moderators' log (the
+    queue's undo says so)."""
     with transaction.atomic():
         # The status as stored, under the row's lock: two moderators acting at once count once.
         before = (
@@ -350,7 +351,7 @@ def comment_set_status(*, comment: Comment, status: str, moderator=None) -> Comm
         approving = status == Comment.Status.APPROVED and before == Comment.Status.PENDING
         moderation_log.status_change_log(
             comments=[comment], status=status, moderator=moderator,
-            previous={comment.pk: before},
+            previous={comment.pk: before}, note=note,
         )  # fmt: skip
         comment.status = status
         comment.moderated_by = moderator
@@ -361,6 +362,47 @@ def comment_set_status(*, comment: Comment, status: str, moderator=None) -> Comm
         if approving:
             transaction.on_commit(lambda: notifications.comment_approved(comment))
     return comment
+
+
+def comment_pick(*, comment: Comment, moderator, picked: bool = True) -> bool:
+    """Mark `comment` as one of the editors' picks ("Scelti dalla redazione"), or unmark it.
+
+    Only an approved comment can be picked. Logged in the moderators' log; the article's pages
+    retire as for any moderation (its comment version moves); the first time a comment is
+    picked its commenter is told after commit, if they asked for notices. Returns whether
+    anything changed (picking a picked comment changes nothing and says nothing).
+    """
+    with transaction.atomic():
+        row = (
+            Comment.objects.select_for_update()
+            .filter(pk=comment.pk)
+            .values_list("status", "picked_at")
+            .first()
+        )
+        if row is None:
+            raise CommentRefused(_("This comment no longer exists."), status=404)
+        status, picked_at = row
+        if picked and status != Comment.Status.APPROVED:
+            raise CommentRefused(_("Only approved comments can be picked."), status=409)
+        if (picked_at is not None) == picked:
+            comment.picked_at = picked_at
+            return False
+        kind = ModerationAction.Kind.PICKED if picked else ModerationAction.Kind.UNPICKED
+        first_pick = (
+            picked
+            and not ModerationAction.objects.filter(
+                comment_id=comment.pk, kind=ModerationAction.Kind.PICKED
+            ).exists()
+        )
+        comment.picked_at = timezone.now() if picked else None
+        Comment.objects.filter(pk=comment.pk).update(picked_at=comment.picked_at)
+        moderation_log.actions_log(
+            comments=[comment], kind=kind, moderator=moderator, previous={comment.pk: status}
+        )
+        bump_article_versions(comment.article_id)
+        if first_pick:
+            transaction.on_commit(lambda: notifications.comment_picked(comment))
+    return True
 
 
 def comments_set_status(*, comments, status: str, moderator=None) -> int:

@@ -23,7 +23,7 @@ ALLOWED = {
     "comments": {"core", "blog", "media", "pages"},
     "newsletter": {"core", "blog", "media", "pages"},
     "contact": {"core", "blog", "pages"},
-    "readership": {"core", "blog"},
+    "readership": {"core", "blog", "comments", "newsletter"},
     "fediverse": {"core", "blog", "comments"},
     "api": {"core", "media", "blog", "pages", "comments", "newsletter", "contact"},
     "wordpress": {"core", "media", "blog", "pages", "comments", "newsletter", "contact"},

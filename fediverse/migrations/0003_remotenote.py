@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('comments', '0018_alter_comment_author_role'),
+        ('comments', '0019_comment_fediverse_role'),
         ('fediverse', '0002_federatedarticle'),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('comments', '0017_comment_article_roots_index'),
+        ('comments', '0018_editors_picks'),
     ]
 
     operations = [
