@@ -5,8 +5,9 @@
 PostgreSQL only. Two databases next to the one named: `<name>_small` (rebuilt every run: the
 demo site plus the measured articles) and `<name>_large` (the same, plus 20,000 published
 articles, 200 authors, 2,000 tags, about 906,000 comments and 100,000 subscribers, written with
-COPY). The large one is kept between runs (rebuilt when BENCH_REBUILD=1 or its size changed), so
-a second run only migrates and measures. Sizes scale with BENCH_SCALE (1 = the sizes above;
+COPY, and two years of readership rows: one a day per article, about 14.6 million). The large
+one is kept between runs (rebuilt when BENCH_REBUILD=1 or its size changed), so a second run
+only migrates and measures. Sizes scale with BENCH_SCALE (1 = the sizes above;
 0.05 builds in seconds); BENCH_REPEAT sets the samples per figure (default 5, medians). Public
 pages are measured rendered, without the page cache for anonymous readers (BENCH_PAGE_CACHE=1
 to measure them as kept).
@@ -461,6 +462,68 @@ def build_large(rng: random.Random) -> None:
         cursor.execute("ANALYZE")
 
 
+READERSHIP_DAYS = 730
+REFERRERS = 50
+SEARCH_TERMS = 200
+
+
+def build_readership() -> int:
+    """Two years of readership rows: one a day for every published article (20,000 x 730 on the
+    large site, about 14.6 million), the site's own, referrers and search terms, written by
+    PostgreSQL itself (generate_series). Returns the article rows written."""
+    from django.db import connection
+
+    from blog.models import Article
+    from readership.models import DailyCount, DailyReferrer, DailySearchTerm
+
+    counts = DailyCount._meta.db_table
+    days = f"generate_series(current_date - {READERSHIP_DAYS - 1}, current_date, interval '1 day')"
+    # Views from 1 to 60 a day, the same on every run: a hash of the article and the day.
+    views = "(1 + abs(hashint8(a.id * 100000 + (d::date - date '2000-01-01')) % 60))"
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {counts}")  # noqa: S608
+        cursor.execute(
+            f"INSERT INTO {counts} (day, kind, object_id, views, visitors, read_quarter, "  # noqa: S608
+            "read_half, read_three_quarters, read_all) "
+            f"SELECT d::date, 'article', a.id, v, v * 7 / 10 + 1, v / 2, v / 3, v / 4, v / 6 "
+            f"FROM {Article._meta.db_table} a CROSS JOIN {days} AS d "
+            f"CROSS JOIN LATERAL (SELECT {views} AS v) AS x WHERE a.status = 'published'"
+        )
+        written = cursor.rowcount
+        cursor.execute(
+            f"INSERT INTO {counts} (day, kind, object_id, views, visitors, read_quarter, "  # noqa: S608
+            "read_half, read_three_quarters, read_all) "
+            f"SELECT day, 'site', 0, sum(views), sum(visitors) / 3, sum(read_quarter), "
+            f"sum(read_half), sum(read_three_quarters), sum(read_all) FROM {counts} "
+            "WHERE kind = 'article' GROUP BY day"
+        )
+        # What the fold keeps besides: article views per author and per category, a day.
+        for kind, column in (("by_author", "author_id"), ("by_category", "category_id")):
+            cursor.execute(
+                f"INSERT INTO {counts} (day, kind, object_id, views, visitors, read_quarter, "  # noqa: S608
+                "read_half, read_three_quarters, read_all) "
+                f"SELECT c.day, '{kind}', a.{column}, sum(c.views), 0, 0, 0, 0, 0 "
+                f"FROM {counts} c JOIN {Article._meta.db_table} a ON a.id = c.object_id "
+                f"WHERE c.kind = 'article' AND a.{column} IS NOT NULL GROUP BY c.day, a.{column}"
+            )
+        cursor.execute(f"DELETE FROM {DailyReferrer._meta.db_table}")  # noqa: S608
+        cursor.execute(
+            f"INSERT INTO {DailyReferrer._meta.db_table} (day, domain, views) "  # noqa: S608
+            f"SELECT d::date, 'sito' || r || '.example', 1 + abs(hashint4(r * 1000 + "
+            f"(d::date - date '2000-01-01')) % 500) FROM {days} AS d, "
+            f"generate_series(1, {REFERRERS}) AS r"
+        )
+        cursor.execute(f"DELETE FROM {DailySearchTerm._meta.db_table}")  # noqa: S608
+        cursor.execute(
+            f"INSERT INTO {DailySearchTerm._meta.db_table} (day, term, searches) "  # noqa: S608
+            f"SELECT d::date, 'termine ' || t, 1 + abs(hashint4(t * 1000 + "
+            f"(d::date - date '2000-01-01')) % 40) FROM {days} AS d, "
+            f"generate_series(1, {SEARCH_TERMS}) AS t"
+        )
+        cursor.execute(f"VACUUM ANALYZE {counts}")
+    return written
+
+
 def comment_forest(count: int, rng: random.Random, state: dict, max_level: int = 4):
     """`count` comments as valid nested sets: 30% thread roots, replies on random earlier
     comments of a random thread (depth below max_level), each thread a fresh tree_id."""
@@ -760,6 +823,7 @@ def measure_site(label: str, rng: random.Random) -> dict[str, Figure]:
     from django.contrib.auth.models import User
     from django.test import Client
 
+    from blog.models import Article
     from comments import services
     from comments.models import Comment
     from core import privacy
@@ -802,6 +866,14 @@ def measure_site(label: str, rng: random.Random) -> dict[str, Figure]:
         note(f"admin: {action} 100", measure(rolled_back(admin_action(editor, action))))
     for name, figure in desk_figures(rng).items():
         note(name, figure)
+    two_years_ago = (datetime.now(UTC) - timedelta(days=READERSHIP_DAYS - 1)).date()
+    read_article = Article.objects.published().order_by("-publish_at").first()
+    for name, url in {
+        "admin: readership, 30 days": "/admin/readership/dailycount/",
+        "admin: readership, 2 years": f"/admin/readership/dailycount/?start={two_years_ago}",
+        "admin: an article with its figures": f"/admin/blog/article/{read_article.pk}/change/",
+    }.items():
+        note(name, measure(get(editor, url)))
 
     note(
         f"export {PRIVACY_COMMENTS:,} comments of one address",
@@ -845,6 +917,7 @@ def main() -> None:
     print(f"Small site ({small}): building…", file=sys.stderr, flush=True)
     call_command("migrate", verbosity=0)
     build_core(rng)
+    build_readership()
     print(f"  built in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     results["small"] = measure_site("small", random.Random(1))
 
@@ -864,6 +937,11 @@ def main() -> None:
         write_marker()
         build_note = f"built in {time.perf_counter() - started:.0f} s"
         print(f"  {build_note}", file=sys.stderr, flush=True)
+    from readership.models import DailyCount
+
+    if not DailyCount.objects.filter(kind="by_author").exists():  # a large site built before
+        print("  readership rows…", file=sys.stderr, flush=True)
+        build_readership()
     check = check_trees(rng)
     results["large"] = measure_site("large", random.Random(1))
     report(results, build_note, check)

@@ -34,6 +34,7 @@ from blog.models import visible_condition
 from comments import admin_search, flags
 from comments.admin_filters import ArticleAutocompleteFilter
 from comments.desk_admin import CommenterFilter, CommenterRecordMixin, SuspendActionMixin
+from comments.desk_queue import DeskQueueMixin
 from comments.models import (
     Comment,
     CommenterAddress,
@@ -41,6 +42,7 @@ from comments.models import (
     CommentRevision,
     DiscussionSettings,
 )
+from comments.picks_admin import PickActionsMixin
 from comments.privacy_admin import PersonalDataActionsMixin
 from comments.section_admin import DiscussionSettingsForm, SectionFilter
 from comments.selectors import pending_comment_count
@@ -147,7 +149,9 @@ class CommentRevisionInline(ReadOnlyInline):
 @admin.register(Comment)
 class CommentAdmin(
     CommenterRecordMixin,
+    DeskQueueMixin,
     SuspendActionMixin,
+    PickActionsMixin,
     QuickSelectionMixin,
     PersonalDataActionsMixin,
     admin.ModelAdmin,
@@ -165,6 +169,7 @@ class CommentAdmin(
         "depth_label",
         "status",
         "held_reason",
+        "is_picked",
         "commenter_column",
         "address_confirmed",
         "open_flags",
@@ -193,6 +198,8 @@ class CommentAdmin(
         "reject",
         "mark_spam",
         "restore",
+        "pick",
+        "unpick",
         "suspend_commenters",
         "delete_selected",
         "export_personal_data",
@@ -213,6 +220,7 @@ class CommentAdmin(
         "created",
         "moderated_by",
         "moderated_at",
+        "picked_at",
     ]
     fieldsets = [
         (
@@ -242,7 +250,7 @@ class CommentAdmin(
                 ]
             },
         ),
-        (_("Moderation"), {"fields": ["created", "moderated_by", "moderated_at"]}),
+        (_("Moderation"), {"fields": ["created", "moderated_by", "moderated_at", "picked_at"]}),
         (
             _("Where it came from"),
             {"fields": ["user", "ip_address", "user_agent"], "classes": ["collapse"]},
@@ -253,8 +261,17 @@ class CommentAdmin(
     def media(self):
         return super().media + ArticleAutocompleteFilter.form_media(self.admin_site)
 
+    def get_search_fields(self, request):
+        # A search by address would tell a moderator who may not see addresses whose they are.
+        fields = super().get_search_fields(request)
+        if self.may_see_addresses(request):
+            return fields
+        return [field for field in fields if field != "author_email"]
+
     def get_search_results(self, request, queryset, search_term):
-        narrowed = admin_search.indexed_search(queryset, search_term)
+        narrowed = admin_search.indexed_search(
+            queryset, search_term, by_address=self.may_see_addresses(request)
+        )
         if narrowed is None:
             return super().get_search_results(request, queryset, search_term)
         return narrowed, False

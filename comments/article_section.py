@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from blog.article_page import ArticlePageExtension
 from blog.models import Article
@@ -180,8 +181,11 @@ def feed_items(article: Article, limit: int) -> list[Comment]:
         .only(*Comment.RENDER_FIELDS)
         .order_by("-created", "-pk")[:limit]
     )
+    picked = gettext("Editors' pick")
     for comment in comments:
         comment.article = article  # for get_absolute_url(), without a query per comment
+        if comment.picked_at is not None:
+            comment.feed_mark = picked  # the feed's title and category say so
     return comments
 
 

@@ -66,6 +66,8 @@ DEFAULTS = {
     "COMMENTS_PROOF_MAILS_PER_MAILBOX": 3,
     "COMMENTS_REPLY_MAILS_PER_MAILBOX": 10,
     "COMMENTS_MAILBOX_WINDOW": 24 * 3600,
+    # Editors' picks shown in the band above an article's discussion (comments.selectors).
+    "COMMENTS_PICKS_SHOWN": 5,
     "COMMENTS_DUPLICATE_CHECK": True,
     "COMMENTS_REMEMBER_AGE": 365 * 24 * 3600,
     "COMMENTS_TREE_CACHE_SECONDS": 24 * 3600,

@@ -10,7 +10,9 @@ site's language whatever the language of the request that triggered them:
 - approved reply: the author of the parent comment, if they asked to be told about replies, with
   a signed one-click unsubscribe link (List-Unsubscribe, RFC 8058); at most
   COMMENTS_REPLY_MAILS_PER_MAILBOX a day per mailbox (`+tag`s and case folded), since the opt-in
-  is a box anybody may tick beside anybody's address.
+  is a box anybody may tick beside anybody's address;
+- picked: the commenter whose comment the editors picked (comments.picks), if they asked to be
+  told about replies (the same opt-in, the same unsubscribe link, the same daily cap).
 
 No message names a commenter's email address or IP. A failure is logged and swallowed: the
 comment is already committed, and the request that posted or approved it must not fail.
@@ -96,6 +98,39 @@ def comment_approved(comment: Comment) -> None:
         return
     _send(messages, comment)
     following.followers_notify(comment)
+
+
+def comment_picked(comment: Comment) -> None:
+    """Tell the commenter the editors picked their comment, if they asked for notices."""
+    try:
+        message = _picked_message(comment)
+    except Exception:
+        logger.exception("Could not prepare the pick notification for comment %s", comment.pk)
+        return
+    _send([message] if message is not None else [], comment)
+
+
+def _picked_message(comment: Comment) -> EmailMessage | None:
+    # Read afresh: the commenter may have unsubscribed, or the pick been undone, meanwhile.
+    comment = Comment.objects.select_related("article").filter(pk=comment.pk).first()
+    if comment is None or not comment.notify_on_reply or not comment.author_email:
+        return None
+    if comment.status != Comment.Status.APPROVED or comment.picked_at is None:
+        return None
+    if not REPLY_MAILBOX_CAP.allow(comment.author_email):
+        return None
+    unsubscribe = site_url(reverse("comments:unsubscribe", args=[make_token(comment)]))
+    with translation.override(settings.LANGUAGE_CODE):
+        context = _context(
+            comment,
+            comment_url=site_url(comment.get_absolute_url()),
+            unsubscribe_url=unsubscribe,
+        )
+        headers = {
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
+        return mail.render_message("picked", comment.author_email, context, headers=headers)
 
 
 def moderator_addresses() -> list[str]:

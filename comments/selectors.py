@@ -11,6 +11,7 @@ from datetime import datetime
 
 from django.core.cache import cache
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q
+from django.utils.text import Truncator
 
 from comments.identity import commenter_key, is_account
 from comments.models import (
@@ -24,6 +25,7 @@ from comments.models import (
 )
 
 RECENT = 20
+PICK_EXCERPT = 280  # characters of a pick the article's band shows
 REMOVED = (Comment.Status.REJECTED, Comment.Status.SPAM)
 
 
@@ -88,6 +90,31 @@ def discussion_counts(article_id: int) -> tuple[int, int]:
     comments.counts: one primary-key read, whatever the size of the discussion."""
     row = DiscussionCount.objects.filter(pk=article_id).values_list("approved", "threads").first()
     return row or (0, 0)
+
+
+@dataclass(frozen=True)
+class Pick:
+    """One of the editors' picks as the article's band shows it: never an address."""
+
+    id: int
+    name: str
+    excerpt: str
+    author_role: str
+
+
+def article_picks(article_id: int, limit: int) -> list[Pick]:
+    """The article's editors' picks still approved, newest pick first: one query on the picked
+    rows only (comment_picks_idx), whatever the size of the discussion."""
+    rows = (
+        Comment.objects.public()
+        .filter(article_id=article_id, picked_at__isnull=False)
+        .order_by("-picked_at", "-pk")
+        .values_list("pk", "author_name", "body", "author_role")[:limit]
+    )
+    return [
+        Pick(id=pk, name=name, excerpt=Truncator(body).chars(PICK_EXCERPT), author_role=role)
+        for pk, name, body, role in rows
+    ]
 
 
 def standing_of(*, approved: int, removed: int) -> int:
@@ -211,3 +238,21 @@ def commenter_record(comment: Comment, *, show_address: bool) -> CommenterRecord
     )
     record.suspension = Suspension.objects.active().filter(commenter=key).order_by("ends_at").last()
     return record
+
+
+def approved_comments_by_article(article_ids, start: datetime, end: datetime) -> dict[int, int]:
+    """How many comments readers can see, written from `start` (included) to `end` (not), on
+    each of the articles named: for the editors' figures. One query on the articles' index."""
+    rows = (
+        Comment.objects.filter(
+            article_id__in=list(article_ids),
+            status=Comment.Status.APPROVED,
+            created__gte=start,
+            created__lt=end,
+        )
+        .order_by()  # the tree's ordering would split the groups
+        .values("article_id")
+        .annotate(n=Count("pk"))
+        .values_list("article_id", "n")
+    )
+    return dict(rows)

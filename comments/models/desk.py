@@ -25,6 +25,8 @@ class ModerationAction(models.Model):
         SUSPENDED = "suspended", _("Suspended the commenter")
         LIFTED = "lifted", _("Lifted a suspension")
         AMENDED = "amended", _("Changed a suspension")
+        PICKED = "picked", _("Picked for the editors' picks")
+        UNPICKED = "unpicked", _("Removed from the editors' picks")
 
     comment = models.ForeignKey(
         "comments.Comment",

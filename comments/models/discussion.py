@@ -21,6 +21,7 @@ class CommentOrder(models.TextChoices):
     OLDEST = "oldest", _("Oldest first")
     NEWEST = "newest", _("Newest first")
     REPLIES = "replies", _("Most replies")
+    PICKS = "picks", _("Editors' picks first")
 
 
 class DefaultPage(models.TextChoices):

@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('blog', '0011_pages_moved_to_pages_app'),
-        ('comments', '0017_comment_article_roots_index'),
+        ('comments', '0019_comment_fediverse_role'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
