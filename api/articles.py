@@ -192,16 +192,30 @@ def article_comments(
 ):
     """A page of the article's discussion, in the site's pages and orders: whole threads,
     badges, edited marks, placeholders where a comment was removed."""
+    shown = {}
+
+    def validators():
+        # Open or closed (by age, or by the comment hours until they reopen) is part of the
+        # answer, and a kept answer retires when that changes by itself.
+        article = get_object_or_404(
+            Article.objects.published().only(*discussions.ARTICLE_FIELDS), pk=article_id
+        )
+        shown.update(article=article, state=discussions.state_of(article))
+        found = conditional.for_versions(
+            discussions.version_names(article_id), page, order, *map(str, shown["state"])
+        )
+        found.fresh_until = discussions.changes_by_itself(article)
+        return found
 
     def build():
-        article = get_object_or_404(Article.objects.published().only("pk"), pk=article_id)
-        return discussions.discussion_page(article, number=page, order=order)
+        return discussions.discussion_page(
+            shown["article"], number=page, order=order, state=shown["state"]
+        )
 
-    names = discussions.version_names(article_id)
     return conditional.answer(
         request,
         response,
-        validators=lambda: conditional.for_versions(names, page, order),
+        validators=validators,
         build=build,
         schema=CommentPageOut,
         params=("page", "order"),

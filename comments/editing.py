@@ -131,6 +131,13 @@ def comment_edit(*, comment: Comment, body: str, user=None, proven_email: str = 
         status, held_reason, held_rule = moderation.stored_verdict(
             candidate, article=comment.article, user=user
         )
+        if (
+            comment.author_role == Comment.Role.FEDIVERSE
+            and status == Comment.Status.APPROVED
+            and comment.status != Comment.Status.APPROVED
+        ):
+            # A held reply from the fediverse waits for its moderator, edited or not.
+            status, held_reason, held_rule = comment.status, comment.held_reason, comment.held_rule
         CommentRevision.objects.create(comment=comment, body=comment.body, status=comment.status)
         before = comment.status
         was_approved = before == Comment.Status.APPROVED

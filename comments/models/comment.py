@@ -66,6 +66,8 @@ class Comment(MPTTModel, TimeStampedModel):
         NONE = "", _("Reader")
         AUTHOR = "author", _("Author")
         STAFF = "staff", _("Editorial staff")
+        # Posted on another server and delivered signed (the fediverse app checked who sent it).
+        FEDIVERSE = "fediverse", _("Fediverse")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -165,6 +167,11 @@ class Comment(MPTTModel, TimeStampedModel):
         help_text=_("From the logged-in account that wrote it: the article's author, or staff."),
     )
 
+    # Editors' picks ("Scelti dalla redazione", comments.picks): when a moderator picked it.
+    picked_at = models.DateTimeField(
+        _("picked by the editors"), null=True, blank=True, editable=False
+    )
+
     objects = CommentManager()
 
     # What rendering a comment needs; the email is deliberately absent.
@@ -185,6 +192,7 @@ class Comment(MPTTModel, TimeStampedModel):
         "lft",
         "rght",
         "level",
+        "picked_at",
     )
 
     class MPTTMeta:
@@ -229,6 +237,18 @@ class Comment(MPTTModel, TimeStampedModel):
                 fields=["held_rule", "-created", "-id"],
                 name="comment_rule_recent_idx",
                 condition=~models.Q(held_rule=""),
+            ),
+            # Editors' picks: an article's band, newest pick first, and the threads holding one
+            # (the "picks" order), read on the picked rows only, whatever the discussion's size.
+            models.Index(
+                fields=["article", "-picked_at"],
+                name="comment_picks_idx",
+                condition=models.Q(picked_at__isnull=False),
+            ),
+            models.Index(
+                fields=["tree_id"],
+                name="comment_tree_picks_idx",
+                condition=models.Q(picked_at__isnull=False),
             ),
             # clear_old_ips: only the rows that still hold an IP address or a user agent.
             models.Index(
