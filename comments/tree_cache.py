@@ -57,7 +57,7 @@ def thread_fingerprint(rows) -> str:
     for c in rows:
         digest.update(
             f"{c.id}|{c.lft}|{c.level}|{c.status}|{c.updated.timestamp()}|{c.avatar_colour}|"
-            f"{c.author_role}|{c.edited_at}|"
+            f"{c.author_role}|{c.edited_at}|{c.picked_at}|"
             f"{c.author_name}|{c.author_url}|{c.created.timestamp()}\x00".encode()
         )
         digest.update(c.body_html.encode())
