@@ -58,7 +58,8 @@ def thread_fingerprint(rows) -> str:
     text = "\x00".join(
         [
             f"{c.id}|{c.level}|{c.status}|{c.avatar_colour}|{c.author_role}|{c.edited_at}|"
-            f"{c.created.timestamp()}|{c.author_name}\x01{c.author_url}\x01{c.body_html}"
+            f"{c.picked_at}|{c.created.timestamp()}|"
+            f"{c.author_name}\x01{c.author_url}\x01{c.body_html}"
             for c in rows
         ]
     )

@@ -59,42 +59,6 @@ def test_a_kept_page_is_served_gzipped_as_stored_with_the_visitors_own_token():
     assert response["ETag"].startswith('W/"') and not plain["ETag"].startswith("W/")
 
 
-def test_a_page_kept_for_a_client_without_gzip_is_compressed_once_by_the_first_that_asks(
-    monkeypatch,
-):
-    url = make_article(body="<p>" + "Un corpo lungo. " * 200 + "</p>").get_absolute_url()
-    compressed = []
-    segments = compression.gzip_segments
-    monkeypatch.setattr(
-        compression, "gzip_segments", lambda texts: compressed.append(1) or segments(texts)
-    )
-
-    plain = Client().get(url)  # rendered and kept: nobody has asked for gzip yet
-    assert compressed == []
-    first, second = Client().get(url, **GZIP), Client().get(url, **GZIP)
-
-    assert not plain.has_header("Content-Encoding")
-    assert compressed == [1]  # by the first client asking, then kept with the page
-    for response in (first, second):
-        assert response["Content-Encoding"] == "gzip"
-        assert b"Un corpo lungo." in gzip.decompress(response.content)
-
-
-def test_a_page_kept_for_a_client_with_gzip_is_compressed_as_it_is_kept(monkeypatch):
-    url = make_article(body="<p>" + "Un corpo lungo. " * 200 + "</p>").get_absolute_url()
-    compressed = []
-    segments = compression.gzip_segments
-    monkeypatch.setattr(
-        compression, "gzip_segments", lambda texts: compressed.append(1) or segments(texts)
-    )
-
-    first = Client().get(url, **GZIP)
-    again = Client().get(url, **GZIP)
-
-    assert compressed == [1]
-    assert first["Content-Encoding"] == again["Content-Encoding"] == "gzip"
-
-
 def test_a_gzipped_kept_page_is_revalidated_with_a_304():
     url = make_article().get_absolute_url()
     reader = Client()
@@ -127,3 +91,14 @@ def test_pages_holding_something_personal_are_never_compressed(client, settings)
     assert not logged_in.has_header("Content-Encoding")
     assert not with_session.get(url, **GZIP).has_header("Content-Encoding")
     assert not client.get("/admin/", **GZIP).has_header("Content-Encoding")
+
+
+def test_the_checksum_of_a_page_is_combined_from_its_parts_as_zlib_makes_it():
+    rng = random.Random(11)
+    for _ in range(200):
+        first = rng.randbytes(rng.randrange(0, 3000))
+        second = rng.randbytes(rng.choice([0, 1, 7, 65_536, rng.randrange(0, 200_000)]))
+        combined = compression.crc32_combine(
+            zlib.crc32(first), zlib.crc32(second), compression.crc32_shift(len(second))
+        )
+        assert combined == zlib.crc32(first + second)
