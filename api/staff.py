@@ -77,6 +77,7 @@ class StaffArticle(Schema):
     author: int
     category: int | None
     tags: list[int]
+    cover: str | None = Field(description="The cover image's address, if it has one.")
     cover_alt: str
     cover_caption: str
     comments_enabled: bool
@@ -102,6 +103,7 @@ def _staff_article(request: HttpRequest, article: Article) -> dict:
         "author": article.author_id,
         "category": article.category_id,
         "tags": sorted(article.tags.values_list("pk", flat=True)),
+        "cover": request.build_absolute_uri(article.cover.url) if article.cover else None,
         "preview_url": request.build_absolute_uri(article.get_preview_url()),
     }
 
@@ -133,12 +135,13 @@ def _form_data(form, changes: dict) -> dict:
     return data
 
 
-def _save(request: HttpRequest, article: Article | None, changes: dict):
-    """Create or change an article as the admin's change form does, or a refusal."""
+def _save(request: HttpRequest, article: Article | None, changes: dict, files=None):
+    """Create or change an article as the admin's change form does, or a refusal; `files`
+    are uploads the form takes as the admin's would (the cover)."""
     model_admin = _article_admin()
     adding = article is None
     form_class = model_admin.get_form(request, article, change=not adding)
-    unwritable = sorted(set(changes) - set(form_class.base_fields))
+    unwritable = sorted((set(changes) | set(files or {})) - set(form_class.base_fields))
     if unwritable:
         message = gettext("You may not change these fields: %(fields)s.") % {
             "fields": ", ".join(unwritable)
@@ -147,7 +150,9 @@ def _save(request: HttpRequest, article: Article | None, changes: dict):
     if adding and not changes.get("slug") and changes.get("title"):
         changes["slug"] = slugify(changes["title"])[:220]
     instance = article if article is not None else Article()
-    form = form_class(_form_data(form_class(instance=instance), changes), {}, instance=instance)
+    form = form_class(
+        _form_data(form_class(instance=instance), changes), files or {}, instance=instance
+    )
     if not form.is_valid():
         errors = {name: list(messages) for name, messages in form.errors.items()}
         general = errors.pop("__all__", [])
@@ -190,6 +195,22 @@ def staff_article_update(request: HttpRequest, article_id: int, data: ArticleIn)
     if not _article_admin().has_change_permission(request, article):
         raise PermissionDenied
     saved = _save(request, article, data.dict(exclude_unset=True))
+    if isinstance(saved, HttpResponse):
+        return saved
+    return _staff_article(request, saved)
+
+
+@router.post(
+    "/admin/articles/{int:article_id}/cover/",
+    response={200: StaffArticle, **REFUSALS, 413: Problem},
+)
+def staff_article_cover(request: HttpRequest, article_id: int, file: File[UploadedFile]):
+    """A new cover image for the article (multipart), checked and processed as the admin's cover
+    field does it; its alternative text and caption are the article's own fields."""
+    article = _article_or_404(request, article_id)
+    if not _article_admin().has_change_permission(request, article):
+        raise PermissionDenied
+    saved = _save(request, article, {}, files={"cover": file})
     if isinstance(saved, HttpResponse):
         return saved
     return _staff_article(request, saved)

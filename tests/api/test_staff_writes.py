@@ -255,3 +255,38 @@ def test_upload_texts_are_taken_as_the_admin_takes_text(author_token):
     response = upload(api(author_token), make_image_bytes(), caption="Una\x00 piazza\u200b")
     assert response.status_code == 201, response.content
     assert Image.objects.get().caption == "Una piazza"
+
+
+def cover(browser: Client, article: Article, content: bytes, name="copertina.jpg"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return browser.post(
+        f"/api/v1/admin/articles/{article.pk}/cover/",
+        {"file": SimpleUploadedFile(name, content, content_type="image/jpeg")},
+    )
+
+
+def test_an_author_sets_the_cover_of_their_draft_as_the_admin_does(author_user, author_token):
+    draft = make_article(author=author_user.author, status="draft")
+    exif = PILImage.Exif()
+    exif[0x010F] = "Canon"  # Make
+    response = cover(api(author_token), draft, make_image_bytes(size=(1600, 900), exif=exif))
+    assert response.status_code == 200, response.content
+    draft.refresh_from_db()
+    assert draft.cover and response.json()["cover"].endswith(draft.cover.url)
+    with draft.cover.open("rb") as handle:
+        assert not PILImage.open(io.BytesIO(handle.read())).getexif()
+    entry = LogEntry.objects.get(action_flag=CHANGE)
+    assert entry.user == author_user and entry.object_id == str(draft.pk)
+
+
+def test_a_cover_that_is_no_image_or_not_theirs_is_refused(author_user, author_token):
+    draft = make_article(author=author_user.author, status="draft")
+    refused = cover(api(author_token), draft, b"not an image at all")
+    assert refused.status_code == 400
+    assert "cover" in json.dumps(refused.json())
+    draft.refresh_from_db()
+    assert not draft.cover
+    someone_elses = make_article(status="draft")
+    hidden = cover(api(author_token), someone_elses, make_image_bytes(size=(1600, 900)))
+    assert hidden.status_code == 404
