@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run worker test install lint format messages clean serve bench bench-pages bench-wire bench-newsletter bench-scale bench-readership bench-xtd bench-moving load axe
+.PHONY: run worker test install lint format messages clean serve bench bench-pages bench-api bench-wire bench-newsletter bench-scale bench-readership bench-xtd bench-fediverse bench-moving load axe
 
 # The demo site and one background worker (emails, newsletter issues); Ctrl-C stops both.
 run: $(VENV)/.installed
@@ -76,6 +76,10 @@ bench-pages: $(VENV)/.installed
 	$(PY) -m bench.comment_pages
 
 # The 1,000-comment page over HTTP: bytes and time with gzip, br and no encoding.
+# The API's discussion endpoint at 1,000 and 20,000 comments (not part of the tests).
+bench-api: $(VENV)/.installed
+	$(PY) -m bench.api
+
 bench-wire: $(VENV)/.installed
 	$(PY) -m bench.wire
 
@@ -104,6 +108,11 @@ bench-readership: $(VENV)/.installed
 # own. SQLite by default, DATABASE_URL for PostgreSQL; BENCH_ARGS='--again' runs each twice.
 bench-moving: $(VENV)/.installed
 	$(PY) -m bench.moving $(BENCH_ARGS)
+
+# Fediverse delivery (not part of the tests): an article to 10,000 followers on 1,000 servers,
+# no network; SQLite by default, DATABASE_URL for PostgreSQL.
+bench-fediverse: $(VENV)/.installed
+	$(PY) -m bench.fediverse
 
 # Load test (not part of the tests): gunicorn with production settings and PostgreSQL from
 # DATABASE_URL (a fresh <name>_load database), 32 users reading and commenting for 60 s.

@@ -108,18 +108,10 @@ def _listing_page(articles, cursor: dict, limit: int):
     return page, cursors.keyset_next(page[-1]) if len(found) > limit else None
 
 
-@router.get(
-    "/articles/",
-    response={200: ArticleList, **NOT_FOUND},
-    summary="Published articles, newest first",
-)
-def article_list(request: HttpRequest, response: HttpResponse, filters: Query[ArticleFilters]):
-    """Filter by category, tag or author slug, or search (ranked as the site's search);
-    follow `next` for the following page."""
-    validators = conditional.for_content()
-    unchanged = validators.not_modified(request)
-    if unchanged is not None:
-        return unchanged
+LIST_PARAMS = ("category", "tag", "author", "search", "cursor", "limit")
+
+
+def _list(request: HttpRequest, filters: ArticleFilters) -> dict:
     cursor = cursors.decode(filters.cursor)
     articles, limit = _filtered(filters), _limit(filters)
     query, _shortened = search.clean_query(filters.search)
@@ -127,7 +119,6 @@ def article_list(request: HttpRequest, response: HttpResponse, filters: Query[Ar
         page, next_cursor = _search_page(articles, query, cursor, limit)
     else:
         page, next_cursor = _listing_page(articles, cursor, limit)
-    validators.apply(response)
     results = []
     for article in page:
         item = present.article_summary(request, article)
@@ -136,21 +127,43 @@ def article_list(request: HttpRequest, response: HttpResponse, filters: Query[Ar
     return {"results": results, "next": _next_url(request, next_cursor), "next_cursor": next_cursor}
 
 
+@router.get(
+    "/articles/",
+    response={200: ArticleList, **NOT_FOUND},
+    summary="Published articles, newest first",
+)
+def article_list(request: HttpRequest, response: HttpResponse, filters: Query[ArticleFilters]):
+    """Filter by category, tag or author slug, or search (ranked as the site's search);
+    follow `next` for the following page."""
+    return conditional.answer(
+        request,
+        response,
+        validators=conditional.for_content,
+        build=lambda: _list(request, filters),
+        schema=ArticleList,
+        params=LIST_PARAMS,
+    )
+
+
 def _published_article(**lookup) -> Article:
     return get_object_or_404(_published(), **lookup)
 
 
 def _detail(request: HttpRequest, response: HttpResponse, **lookup):
-    validators = conditional.for_content(tuple(sorted(lookup.items())))
-    unchanged = validators.not_modified(request)
-    if unchanged is not None:
-        return unchanged
-    article = _published_article(**lookup)
-    validators.apply(response)
-    comments_url = request.build_absolute_uri(
-        reverse("api:article_comments", kwargs={"article_id": article.pk})
+    def build():
+        article = _published_article(**lookup)
+        comments_url = request.build_absolute_uri(
+            reverse("api:article_comments", kwargs={"article_id": article.pk})
+        )
+        return present.article_detail(request, article, comments_url=comments_url)
+
+    return conditional.answer(
+        request,
+        response,
+        validators=lambda: conditional.for_content(tuple(sorted(lookup.items()))),
+        build=build,
+        schema=ArticleDetail,
     )
-    return present.article_detail(request, article, comments_url=comments_url)
 
 
 @router.get("/articles/{int:article_id}/", response={200: ArticleDetail, **NOT_FOUND})
@@ -179,34 +192,58 @@ def article_comments(
 ):
     """A page of the article's discussion, in the site's pages and orders: whole threads,
     badges, edited marks, placeholders where a comment was removed."""
-    article = get_object_or_404(Article.objects.published().only("pk"), pk=article_id)
-    validators = conditional.for_versions(discussions.version_names(article.pk), page, order)
-    unchanged = validators.not_modified(request)
-    if unchanged is not None:
-        return unchanged
-    validators.apply(response)
-    return discussions.discussion_page(article, number=page, order=order)
+    shown = {}
+
+    def validators():
+        # Open or closed (by age, or by the comment hours until they reopen) is part of the
+        # answer, and a kept answer retires when that changes by itself.
+        article = get_object_or_404(
+            Article.objects.published().only(*discussions.ARTICLE_FIELDS), pk=article_id
+        )
+        shown.update(article=article, state=discussions.state_of(article))
+        found = conditional.for_versions(
+            discussions.version_names(article_id), page, order, *map(str, shown["state"])
+        )
+        found.fresh_until = discussions.changes_by_itself(article)
+        return found
+
+    def build():
+        return discussions.discussion_page(
+            shown["article"], number=page, order=order, state=shown["state"]
+        )
+
+    return conditional.answer(
+        request,
+        response,
+        validators=validators,
+        build=build,
+        schema=CommentPageOut,
+        params=("page", "order"),
+    )
 
 
-def _taxonomy(request: HttpRequest, response: HttpResponse, queryset, presenter):
-    validators = conditional.for_content()
-    unchanged = validators.not_modified(request)
-    if unchanged is not None:
-        return unchanged
-    validators.apply(response)
-    return [presenter(request, item) for item in queryset]
+def _taxonomy(request: HttpRequest, response: HttpResponse, queryset, presenter, schema):
+    return conditional.answer(
+        request,
+        response,
+        validators=conditional.for_content,
+        build=lambda: [presenter(request, item) for item in queryset],
+        schema=schema,
+    )
 
 
 @router.get("/categories/", response={200: list[CategoryOut], 400: Problem})
 def category_list(request: HttpRequest, response: HttpResponse):
-    return _taxonomy(request, response, Category.objects.order_by("name", "pk"), present.category)
+    categories = Category.objects.order_by("name", "pk")
+    return _taxonomy(request, response, categories, present.category, list[CategoryOut])
 
 
 @router.get("/tags/", response={200: list[TagOut], 400: Problem})
 def tag_list(request: HttpRequest, response: HttpResponse):
     """Tags of at least one published article."""
     used = Exists(Article.objects.published().filter(tags=OuterRef("pk")))
-    return _taxonomy(request, response, Tag.objects.filter(used).order_by("name"), present.tag)
+    tags = Tag.objects.filter(used).order_by("name")
+    return _taxonomy(request, response, tags, present.tag, list[TagOut])
 
 
 @router.get("/authors/", response={200: list[AuthorOut], 400: Problem})
@@ -214,4 +251,4 @@ def author_list(request: HttpRequest, response: HttpResponse):
     """Authors of at least one published article."""
     wrote = Exists(Article.objects.filter(Q(author=OuterRef("pk")) & visible_condition()))
     authors = Author.objects.filter(wrote).order_by("display_name", "pk")
-    return _taxonomy(request, response, authors, present.author)
+    return _taxonomy(request, response, authors, present.author, list[AuthorOut])

@@ -1,7 +1,10 @@
 """Cross-origin reads of the API, off unless API_CORS_ALLOWED_ORIGINS names origins.
 
-Only under /api/, only for reading (GET, HEAD, and the OPTIONS preflight a browser sends first),
-never with credentials: the API answers the same to everyone, so no cookie needs to go along.
+Only under /api/ and never with credentials: the API answers the same to everyone, so no cookie
+needs to go along. The origins named may read (GET, HEAD, and the OPTIONS preflight a browser
+sends first) and write (POST and PATCH with a JSON body, a reader's comment from a front end on
+another origin; an Authorization header, a staff token a script holds): a write needs no cookie,
+and an origin not named gets no preflight, so its browser sends nothing.
 """
 
 from django.http import HttpResponse
@@ -9,7 +12,8 @@ from django.http import HttpResponse
 from api import conf
 
 API_PREFIX = "/api/"
-ALLOWED_METHODS = "GET, HEAD, OPTIONS"
+ALLOWED_METHODS = "GET, HEAD, OPTIONS, POST, PATCH"
+ALLOWED_HEADERS = "If-None-Match, If-Modified-Since, Content-Type, Authorization"
 EXPOSED_HEADERS = "ETag, Last-Modified"
 PREFLIGHT_MAX_AGE = 24 * 60 * 60
 
@@ -38,7 +42,7 @@ class CorsMiddleware:
         if preflight and origin:
             response = HttpResponse(status=204)
             response["Access-Control-Allow-Methods"] = ALLOWED_METHODS
-            response["Access-Control-Allow-Headers"] = "If-None-Match, If-Modified-Since"
+            response["Access-Control-Allow-Headers"] = ALLOWED_HEADERS
             response["Access-Control-Max-Age"] = str(PREFLIGHT_MAX_AGE)
         else:
             response = self.get_response(request)

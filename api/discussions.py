@@ -7,7 +7,8 @@ never hold an email address, an IP address or a user agent (Comment.RENDER_FIELD
 
 from django.utils.translation import gettext
 
-from comments import paging, tree_cache
+from blog import content_version
+from comments import article_section, conf, discussion, hours, moderation, paging, tree_cache
 from comments.models import Comment, CommentOrder
 from core.web_address import is_web_address
 
@@ -15,12 +16,33 @@ ORDERS = tuple(CommentOrder.values)
 
 
 def version_names(article_id: int) -> list[str]:
-    """The core.versions names an article's discussion depends on."""
-    return [tree_cache.version_name(article_id)]
+    """The core.versions names an article's discussion depends on: the blog's content (the
+    article stops being public), its comments, the discussion rules (pages, depth)."""
+    return [content_version.NAME, tree_cache.version_name(article_id), conf.DISCUSSION_VERSION]
 
 
-def discussion_page(article, *, number: int | None, order: str | None) -> dict:
+ARTICLE_FIELDS = ("pk", "comments_enabled", "publish_at", "category_id")  # what state_of reads
+
+
+def state_of(article) -> tuple[bool, object]:
+    """(open now, when it reopens if the comment hours close it): the article page's own rule
+    (comments.moderation, comments.hours), for the answer and its validators."""
+    rules = discussion.current()
+    if not moderation.comments_open_for_good(article, rules=rules):
+        return False, None
+    reopening = hours.reopens_at(article, rules=rules)
+    return reopening is None, reopening
+
+
+def changes_by_itself(article) -> float | None:
+    """When the discussion opens or closes with no save (by age, by the comment hours): the
+    article page's own moment, which retires a kept answer as it retires the kept page."""
+    return article_section.fresh_until(article)
+
+
+def discussion_page(article, *, number: int | None, order: str | None, state=None) -> dict:
     """One page of the article's discussion as the site shows it to the public."""
+    is_open, reopens_at = state or state_of(article)
     page = paging.comment_page(article, number=number, order=order)
     rows = paging.page_rows(article, page) if page.approved or page.threads else []
     labels = _Labels()
@@ -32,6 +54,8 @@ def discussion_page(article, *, number: int | None, order: str | None) -> dict:
         "order": page.order,
         "default_order": page.default_order,
         "orders": list(ORDERS),
+        "open": is_open,
+        "reopens_at": reopens_at,
         "results": [_comment(row, labels) for row in rows],
     }
 

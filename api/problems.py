@@ -16,9 +16,16 @@ CONTENT_TYPE = "application/problem+json"
 
 TITLES = {
     400: _("The request could not be read."),
+    401: _("A valid API token is needed."),
+    403: _("Not allowed."),
     404: _("Not found."),
     405: _("Method not allowed."),
+    409: _("In conflict with the current state."),
+    413: _("Too large."),
+    415: _("Send the body as JSON."),
+    429: _("Too many requests."),
     500: _("Something went wrong on our side."),
+    503: _("Not available just now."),
 }
 
 
@@ -60,6 +67,17 @@ def invalid_parameters(request: HttpRequest, errors: list[dict]) -> HttpResponse
             for e in errors
         ],
     )
+
+
+def refused(request: HttpRequest, status: int, message, *, fields=None) -> HttpResponse:
+    """A write refused with the reader-facing message the site's form shows; `fields` maps a
+    field of the request's body to the messages about it (a form's errors)."""
+    errors = [
+        {"parameter": name, "reason": str(reason)}
+        for name, reasons in (fields or {}).items()
+        for reason in reasons
+    ]
+    return problem(request, status, detail=str(message), **({"errors": errors} if errors else {}))
 
 
 def _reason(error: dict) -> str:

@@ -129,6 +129,8 @@ class CommentPageOut(Schema):
     order: str
     default_order: str
     orders: list[str]
+    open: bool  # comments may be posted now (the article page's rule)
+    reopens_at: datetime | None  # closed by the comment hours: when they reopen
     results: list[CommentOut]
 
 

@@ -68,41 +68,45 @@ def _summary(request: HttpRequest, page: Page) -> dict:
     }
 
 
-def _conditional(request: HttpRequest, response: HttpResponse, *parts):
-    validators = conditional.for_content(*parts)
-    unchanged = validators.not_modified(request)
-    if unchanged is None:
-        validators.apply(response)
-    return unchanged
+def _answer(request: HttpRequest, response: HttpResponse, build, schema, *parts, params=()):
+    return conditional.answer(
+        request,
+        response,
+        validators=lambda: conditional.for_content(*parts),
+        build=build,
+        schema=schema,
+        params=params,
+    )
 
 
 @router.get("/pages/", response={200: list[PageSummary], 400: Problem})
 def page_list(request: HttpRequest, response: HttpResponse, search: Text | None = None):
     """Published pages, in the order of their addresses; with `search`, the pages the site's
     search shows above the articles."""
-    unchanged = _conditional(request, response)
-    if unchanged is not None:
-        return unchanged
-    query, _shortened = clean_query(search)
-    pages = search_pages(query) if query else Page.objects.published().order_by("path")
-    return [_summary(request, page) for page in pages]
+
+    def build():
+        query, _shortened = clean_query(search)
+        pages = search_pages(query) if query else Page.objects.published().order_by("path")
+        return [_summary(request, page) for page in pages]
+
+    return _answer(request, response, build, list[PageSummary], params=("search",))
 
 
 @router.get("/pages/{int:page_id}/", response={200: PageDetail, 400: Problem, 404: Problem})
 def page_detail(request: HttpRequest, response: HttpResponse, page_id: int):
-    unchanged = _conditional(request, response, page_id)
-    if unchanged is not None:
-        return unchanged
-    page = get_object_or_404(Page.objects.published(), pk=page_id)
-    return {
-        **_summary(request, page),
-        "body_html": render.render_body(page.body),
-        "seo": {
-            "title": page.seo_title or page.title,
-            "description": page.seo_description,
-            "canonical_url": request.build_absolute_uri(page.get_absolute_url()),
-        },
-    }
+    def build():
+        page = get_object_or_404(Page.objects.published(), pk=page_id)
+        return {
+            **_summary(request, page),
+            "body_html": render.render_body(page.body),
+            "seo": {
+                "title": page.seo_title or page.title,
+                "description": page.seo_description,
+                "canonical_url": request.build_absolute_uri(page.get_absolute_url()),
+            },
+        }
+
+    return _answer(request, response, build, PageDetail, page_id)
 
 
 def _link(request: HttpRequest, entry: dict) -> dict:
@@ -118,18 +122,19 @@ def _link(request: HttpRequest, entry: dict) -> dict:
 @router.get("/menus/", response={200: Menus, 400: Problem})
 def menus(request: HttpRequest, response: HttpResponse):
     """The header and footer menus and the privacy page, as the site shows them."""
-    unchanged = _conditional(request, response)
-    if unchanged is not None:
-        return unchanged
-    data = navigation.current(request)
-    privacy = data.get("privacy")
-    return {
-        "header": [_link(request, entry) for entry in data.get("header", [])],
-        "footer": [_link(request, entry) for entry in data.get("footer", [])],
-        "privacy": {
-            "title": privacy["title"],
-            "url": request.build_absolute_uri(privacy["url"]),
+
+    def build():
+        data = navigation.current(request)
+        privacy = data.get("privacy")
+        return {
+            "header": [_link(request, entry) for entry in data.get("header", [])],
+            "footer": [_link(request, entry) for entry in data.get("footer", [])],
+            "privacy": {
+                "title": privacy["title"],
+                "url": request.build_absolute_uri(privacy["url"]),
+            }
+            if privacy
+            else None,
         }
-        if privacy
-        else None,
-    }
+
+    return _answer(request, response, build, Menus)

@@ -3,13 +3,15 @@
 import logging
 from functools import wraps
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import re_path
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI, Swagger
-from ninja.errors import HttpError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from api import articles, cursors, problems, site_pages
+from api import articles, cursors, problems, readers, site_pages, staff
 
 app_name = "api"
 logger = logging.getLogger("django.request")
@@ -31,7 +33,11 @@ class RivistaAPI(NinjaAPI):
 api = RivistaAPI(
     title="Rivista API",
     version="1",
-    description="Read what the magazine publishes: articles, taxonomies, discussions.",
+    description=(
+        "Read what the magazine publishes: articles, taxonomies, discussions. Readers comment, "
+        "report, follow and sign up (ask /api/v1/botcheck/ for a token first); authors and "
+        "editors write drafts, upload images, submit and publish with a personal API token."
+    ),
     openapi_url="/schema/",
     # Swagger UI from django-ninja's static files (no CDN), its settings in a JSON block and
     # started by a script file: nothing inline, so the site's CSP holds.
@@ -41,11 +47,28 @@ api = RivistaAPI(
 )
 api.add_router("/v1/", articles.router)
 api.add_router("/v1/", site_pages.router)
+api.add_router("/v1/", readers.router)
+api.add_router("/v1/", staff.router)
 
 
 @api.exception_handler(Http404)
 def not_found(request, exc):
     return problems.not_found(request)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request, exc):
+    response = problems.problem(
+        request, 401, detail=str(_("Send a valid, unrevoked API token as a Bearer token."))
+    )
+    response["WWW-Authenticate"] = 'Bearer realm="api"'
+    return response
+
+
+@api.exception_handler(PermissionDenied)
+def forbidden(request, exc):
+    detail = str(exc) or str(_("Your account may not do this."))
+    return problems.problem(request, 403, detail=detail)
 
 
 @api.exception_handler(ValidationError)
@@ -61,7 +84,9 @@ def bad_cursor(request, exc):
 
 @api.exception_handler(HttpError)
 def http_error(request, exc):
-    return problems.problem(request, exc.status_code)
+    # Our own refusals carry the reader's message; django-ninja's (an unreadable body) do not.
+    detail = str(exc) if exc.status_code in (404, 415) else ""
+    return problems.problem(request, exc.status_code, detail=detail)
 
 
 @api.exception_handler(Exception)
@@ -90,6 +115,9 @@ def answered_as_problems(view):
     return wrapper
 
 
+# It changes nothing, so it has nothing to protect: a write to an address the API does not have
+# is a 404 problem, not the CSRF failure page.
+@csrf_exempt
 def unknown(request):
     return problems.not_found(request)
 

@@ -67,6 +67,7 @@ def build_comments(article, count: int, rng: random.Random) -> None:
 
     from comments import discussion
     from comments.counts import counts_rebuild
+    from comments.identity import commenter_key
     from comments.models import Comment, avatar_colour_for
     from core.sanitizer import render_comment_text
 
@@ -86,6 +87,7 @@ def build_comments(article, count: int, rng: random.Random) -> None:
             article=article, author_name=name, author_email=f"lettore{i}@example.com",
             body=text, body_html=render_comment_text(text), status=Comment.Status.APPROVED,
             avatar_colour=avatar_colour_for(f"lettore{i}@example.com"), level=levels[i],
+            commenter=commenter_key(user_id=None, email=f"lettore{i}@example.com"),
             created=now, updated=now,
         )  # fmt: skip
 

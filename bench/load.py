@@ -4,6 +4,8 @@
     DATABASE_URL=postgres://... REDIS_URL=redis://... make load
     .venv/bin/python -m bench.load --users 64 --commenters 16 --duration 120 --keep
     .venv/bin/python -m bench.load --page-cache compare   # off, then on: requests/s of each
+    .venv/bin/python -m bench.load --rounds 3 --duration 20 \
+        --variant now --variant 'two-threads:GUNICORN_THREADS=2'   # A/B, interleaved
 
 It creates a fresh database next to DATABASE_URL's (its name + "_load"), migrates it, collects the
 static files, builds an article with 1,000 approved comments (30% roots, replies down to the
@@ -16,15 +18,25 @@ person would). A commenter then has a session (their held or still editable comm
 their pages are their own; the others are served the page kept for anonymous readers
 (core.page_cache) unless `--page-cache off`. The per-IP comment rate limit is lifted for the
 run (every user is 127.0.0.1); everything else, the minimum time to fill the form included,
-stays as in production.
+stays as in production. Every user sends the Accept-Encoding of a browser (a kept page comes
+gzipped, as stored); a commenter unzips a page only to read its form.
+
+`--variant NAME:VAR=VALUE,...` runs gunicorn with that environment (threads, workers, the page
+cache...) on the same database, each variant in turn for `--rounds` rounds, so that a busier
+moment of a shared machine falls on all of them; a summary compares them. Each run prints the
+latency of the readers' pages (the kept page), of the commenters' own pages (rendered for their
+session) and of the posts apart, and where the machine's CPU went: gunicorn (with its CPU time
+a request), the load generator itself, and the rest (PostgreSQL, Redis, anything else).
 
 Afterwards it stops gunicorn and checks the database: every comment the server accepted is there
 with its text, no other comment appeared, and the tree is valid (rebuild() changes nothing, no two
 threads share a tree_id). It prints requests/s, p50/p95/p99 latency, status codes and errors,
-and exits non-zero on any 5xx, connection error or failed check. Not part of the tests.
+and exits non-zero on any 5xx, connection error, run without a post or failed check. Not part
+of the tests.
 """
 
 import argparse
+import gzip
 import http.client
 import json
 import os
@@ -48,6 +60,9 @@ DEFAULT_DATABASE_URL = "postgres://rivista:rivista@127.0.0.1:5432/rivista"
 COMMENTS = 1_000
 MIN_FORM_AGE = 3.5  # seconds; the site refuses forms sent back sooner than COMMENTS_MIN_SECONDS
 LOAD_BODY_PREFIX = "Commento di carico"
+# ARCHITECTURE's budget for this run on two cores, the load generator beside the server.
+GOAL_RATE = 400
+GOAL_READER_P99_MS = 150
 WORDS = ["lettura", "notizia", "fonte", "dato", "verifica", "inchiesta", "città", "scuola"]
 
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -170,7 +185,7 @@ def stop_gunicorn(process: subprocess.Popen) -> None:
 class Stats:
     def __init__(self):
         self.lock = threading.Lock()
-        self.latency: dict[str, list[float]] = {"read": [], "post": []}
+        self.latency: dict[str, list[float]] = {"read": [], "own": [], "post": []}
         self.statuses: Counter = Counter()
         self.errors: Counter = Counter()
         self.posted: list[tuple[int, str]] = []
@@ -185,7 +200,17 @@ class User(threading.Thread):
     """A reader who sometimes comments: one kept-alive connection, its own cookies."""
 
     def __init__(
-        self, number, *, port, article, reply_to, deadline, stats, post_every, commenter=True
+        self,
+        number,
+        *,
+        port,
+        article,
+        reply_to,
+        deadline,
+        stats,
+        post_every,
+        commenter=True,
+        run_number=0,
     ):
         super().__init__(daemon=True)
         self.number = number
@@ -195,7 +220,8 @@ class User(threading.Thread):
         self.deadline = deadline
         self.stats = stats
         self.post_every = post_every
-        self.rng = random.Random(number)
+        self.run_number = run_number  # each run on the same database posts other texts
+        self.rng = random.Random(run_number * 100_003 + number)
         self.cookies: dict[str, str] = {}
         self.form: tuple[float, str, str] | None = None  # (served at, csrf token, timestamp)
         self.next_post = (
@@ -204,10 +230,17 @@ class User(threading.Thread):
             else float("inf")  # a reader who only reads
         )
         self.posts = 0
+        self.commenter = commenter
         self.connection = None
 
     def request(self, method, path, body=None, headers=None):
-        headers = {"Host": f"127.0.0.1:{self.port}", "Accept-Language": "it", **(headers or {})}
+        headers = {
+            "Host": f"127.0.0.1:{self.port}",
+            "Accept-Language": "it",
+            # What a browser sends: a kept page comes as it was stored, gzipped.
+            "Accept-Encoding": "gzip, deflate, br, zstd",
+            **(headers or {}),
+        }
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         for attempt in (1, 2):
@@ -236,8 +269,12 @@ class User(threading.Thread):
     def read(self):
         started = time.perf_counter()
         response, content = self.request("GET", self.article["url"])
-        self.stats.record("read", time.perf_counter() - started, response.status)
-        if response.status == 200 and self.form is None:
+        # A commenter's pages are their own (a session): counted apart from the readers'.
+        kind = "own" if self.commenter and self.posts else "read"
+        self.stats.record(kind, time.perf_counter() - started, response.status)
+        if response.status == 200 and self.form is None and self.commenter:
+            if response.getheader("Content-Encoding") == "gzip":
+                content = gzip.decompress(content)  # only when the form is wanted
             html = content.decode("utf-8", "replace")
             csrf, timestamp = CSRF_FIELD.search(html), TIMESTAMP_FIELD.search(html)
             if csrf and timestamp:
@@ -247,7 +284,7 @@ class User(threading.Thread):
         _, csrf, timestamp = self.form
         self.form = None
         self.posts += 1
-        text = f"{LOAD_BODY_PREFIX} {self.number}-{self.posts}: " + " ".join(
+        text = f"{LOAD_BODY_PREFIX} {self.run_number}-{self.number}-{self.posts}: " + " ".join(
             self.rng.choice(WORDS) for _ in range(self.rng.randint(5, 40))
         )
         parent = str(self.rng.choice(self.reply_to)) if self.rng.random() < 0.5 else ""
@@ -381,17 +418,185 @@ def verify(posted_path: str) -> None:
     )
 
 
-def run_once(args, *, page_cache: bool) -> tuple[float, bool]:
-    """One run on a fresh database: prints its figures, returns (requests/s, failed)."""
+def cpu_seconds_of_machine() -> float:
+    """CPU time the whole machine has been busy (every core, every process), in seconds."""
+    with open("/proc/stat") as stat:
+        fields = [int(value) for value in stat.readline().split()[1:]]
+    idle = fields[3] + fields[4]  # idle, iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds_of_tree(pid: int) -> float:
+    """CPU time of a process, its live children and the children it has reaped (gunicorn's
+    master and workers, a recycled worker's time included), in seconds."""
+
+    def own(pid: int, reaped: bool) -> int:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rpartition(")")[2].split()
+        except FileNotFoundError:
+            return 0
+        ticks = int(fields[11]) + int(fields[12])
+        return ticks + (int(fields[13]) + int(fields[14]) if reaped else 0)
+
+    total = own(pid, True)
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    parent = int(stat.read().rpartition(")")[2].split()[1])
+            except (FileNotFoundError, ProcessLookupError, ValueError):
+                continue
+            if parent == pid:
+                total += own(int(entry), False)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+class Phase:
+    """One stretch of load against one gunicorn configuration (a variant)."""
+
+    def __init__(self, variant: str, stats: Stats, elapsed: float, cpu: dict):
+        self.variant = variant
+        self.stats = stats
+        self.elapsed = elapsed
+        self.cpu = cpu
+
+    @property
+    def requests(self) -> int:
+        return sum(len(values) for values in self.stats.latency.values())
+
+    @property
+    def rate(self) -> float:
+        return self.requests / self.elapsed
+
+    @property
+    def server_errors(self) -> int:
+        return sum(n for (_, status), n in self.stats.statuses.items() if status >= 500)
+
+
+def run_phase(args, article, env: dict, variant: str, workdir: Path, number: int) -> Phase:
+    server = start_gunicorn(env, workdir / f"gunicorn-{len(os.listdir(workdir))}.log")
+    stats = Stats()
+    try:
+        deadline = time.monotonic() + args.duration
+        users = [
+            User(
+                n,
+                port=int(env["PORT"]),
+                article=article,
+                reply_to=article["reply_to"],
+                deadline=deadline,
+                stats=stats,
+                post_every=args.post_every,
+                commenter=n < args.commenters,
+                run_number=number,
+            )
+            for n in range(args.users)
+        ]
+        machine, server_cpu, own = (
+            cpu_seconds_of_machine(),
+            cpu_seconds_of_tree(server.pid),
+            os.times(),
+        )
+        started = time.monotonic()
+        for user in users:
+            user.start()
+        for user in users:
+            user.join()
+        elapsed = time.monotonic() - started
+        after = os.times()
+        cpu = {
+            "machine": cpu_seconds_of_machine() - machine,
+            "gunicorn": cpu_seconds_of_tree(server.pid) - server_cpu,
+            "load generator": (after.user + after.system) - (own.user + own.system),
+        }
+    finally:
+        stop_gunicorn(server)
+    return Phase(variant, stats, elapsed, cpu)
+
+
+def print_phase(phase: Phase, args) -> None:
+    stats = phase.stats
+    everything = [value for values in stats.latency.values() for value in values]
+    print(
+        f"[{phase.variant}] {args.users} users ({min(args.commenters, args.users)} commenting)"
+        f" for {phase.elapsed:.0f} s: {phase.requests} requests ({phase.rate:.1f}/s)"
+    )
+    labels = {
+        "all": "all",
+        "read": "readers' pages",
+        "own": "commenters' own pages",
+        "post": "posts",
+    }
+    for name, values in (("all", everything), *stats.latency.items()):
+        if values:
+            print(
+                f"  {labels[name]:22} {len(values):6}  p50 {percentile(values, 0.5) * 1000:7.1f} ms"
+                f"  p95 {percentile(values, 0.95) * 1000:7.1f} ms"
+                f"  p99 {percentile(values, 0.99) * 1000:7.1f} ms"
+                f"  mean {statistics.fmean(values) * 1000:7.1f} ms"
+            )
+    print(
+        "  statuses: " + ", ".join(f"{k} {s}: {n}" for (k, s), n in sorted(stats.statuses.items()))
+    )
+    print(f"  5xx: {phase.server_errors}; connection errors: {dict(stats.errors) or 0}")
+    machine = phase.cpu["machine"]
+    rest = machine - phase.cpu["gunicorn"] - phase.cpu["load generator"]
+    capacity = phase.elapsed * (os.cpu_count() or 1)
+    print(
+        f"  CPU: machine busy {machine / capacity:.0%} of {os.cpu_count()} cores; of that,"
+        f" gunicorn {phase.cpu['gunicorn'] / machine:.0%}, the load generator"
+        f" {phase.cpu['load generator'] / machine:.0%}, the rest (PostgreSQL, Redis, anything"
+        f" else on the machine) {rest / machine:.0%}; gunicorn"
+        f" {phase.cpu['gunicorn'] / phase.requests * 1000:.1f} ms a request"
+    )
+
+
+def parse_variant(text: str) -> tuple[str, dict]:
+    """NAME or NAME:VAR=VALUE,VAR=VALUE: gunicorn's environment for one variant."""
+    name, _, assignments = text.partition(":")
+    overrides = {}
+    for assignment in filter(None, assignments.split(",")):
+        key, _, value = assignment.partition("=")
+        overrides[key.strip()] = value.strip()
+    return name, overrides
+
+
+def ms(values: list[float], fraction: float) -> float:
+    return percentile(values, fraction) * 1000
+
+
+def summarize(phases: list[Phase]) -> None:
+    print()
+    print(
+        "variant                    req/s (each round)     readers' p50/p99    own p99    post p99"
+    )
+    for variant in dict.fromkeys(phase.variant for phase in phases):
+        mine = [phase for phase in phases if phase.variant == variant]
+        pooled = {
+            kind: [v for p in mine for v in p.stats.latency[kind]]
+            for kind in ("read", "own", "post")
+        }
+        rates = ", ".join(f"{phase.rate:.1f}" for phase in mine)
+        cpu_ms = sum(p.cpu["gunicorn"] for p in mine) / sum(p.requests for p in mine) * 1000
+        print(
+            f"{variant:26} {statistics.median(p.rate for p in mine):7.1f} ({rates})"
+            f"  {ms(pooled['read'], 0.5):6.1f}/{ms(pooled['read'], 0.99):6.1f} ms"
+            f"  {ms(pooled['own'], 0.99):7.1f} ms  {ms(pooled['post'], 0.99):7.1f} ms"
+            f"  {cpu_ms:.2f} ms"
+        )
+
+
+def run_all(args, variants: list[tuple[str, dict]]) -> bool:
+    """Build the database once, then each variant in turn for each round (interleaved, so a
+    busier moment of the machine falls on all of them), then check the database. True if all
+    went well."""
     database_url = load_database_url(os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL))
     workdir = Path(tempfile.mkdtemp(prefix="rivista-load-"))
-    port = free_port()
-    env = production_env(database_url, workdir, port, args.workers)
-    env["PAGE_CACHE_ENABLED"] = "true" if page_cache else "false"
+    env = production_env(database_url, workdir, free_port(), args.workers)
     python = sys.executable
     print(f"database {urlsplit(database_url).path.lstrip('/')}, work files in {workdir}")
     print("cache: " + ("Redis " + env["REDIS_URL"] if env.get("REDIS_URL") else "local memory"))
-    print("page cache for anonymous readers: " + ("on" if page_cache else "off"))
 
     recreate_database(database_url)
     run([python, "manage.py", "migrate", "--noinput"], env)
@@ -400,59 +605,33 @@ def run_once(args, *, page_cache: bool) -> tuple[float, bool]:
     article = json.loads(run([python, "-m", "bench.load", "populate"], env).stdout.splitlines()[-1])
     print(f"article {article['url']} with {COMMENTS} approved comments")
 
-    server = start_gunicorn(env, workdir / "gunicorn.log")
-    stats = Stats()
-    try:
-        deadline = time.monotonic() + args.duration
-        users = [
-            User(
-                n,
-                port=port,
-                article=article,
-                reply_to=article["reply_to"],
-                deadline=deadline,
-                stats=stats,
-                post_every=args.post_every,
-                commenter=n < args.commenters,
+    phases = []
+    for round_number in range(args.rounds):
+        for name, overrides in variants:
+            phase_env = {**env, **overrides, "PORT": str(free_port())}
+            print()
+            if args.rounds > 1:
+                print(f"round {round_number + 1}/{args.rounds}, {name}")
+            print(
+                "gunicorn: "
+                + (", ".join(f"{k}={v}" for k, v in overrides.items()) or "config/gunicorn.conf.py")
+                + "; page cache for anonymous readers: "
+                + ("off" if phase_env.get("PAGE_CACHE_ENABLED") == "false" else "on")
             )
-            for n in range(args.users)
-        ]
-        started = time.monotonic()
-        for user in users:
-            user.start()
-        for user in users:
-            user.join()
-        elapsed = time.monotonic() - started
-    finally:
-        stop_gunicorn(server)
+            phase = run_phase(args, article, phase_env, name, workdir, len(phases))
+            print_phase(phase, args)
+            phases.append(phase)
 
     posted_path = workdir / "posted.json"
-    posted_path.write_text(json.dumps(stats.posted))
+    posted_path.write_text(json.dumps([pair for p in phases for pair in p.stats.posted]))
     checked = json.loads(
         run([python, "-m", "bench.load", "verify", str(posted_path)], env).stdout.splitlines()[-1]
     )
     if not args.keep:
         drop_database(database_url)
-
-    reads, posts = stats.latency["read"], stats.latency["post"]
-    everything = reads + posts
-    server_errors = sum(n for (_, status), n in stats.statuses.items() if status >= 500)
+    if len(phases) > 1:
+        summarize(phases)
     print()
-    print(
-        f"{args.users} users ({min(args.commenters, args.users)} commenting) for {elapsed:.0f} s"
-        f" against gunicorn on 127.0.0.1:{port}"
-    )
-    print(f"requests: {len(everything)} ({len(everything) / elapsed:.1f}/s)")
-    for name, values in (("all", everything), ("read", reads), ("post", posts)):
-        if values:
-            print(
-                f"  {name:5} {len(values):6}  p50 {percentile(values, 0.5) * 1000:7.1f} ms"
-                f"  p95 {percentile(values, 0.95) * 1000:7.1f} ms"
-                f"  p99 {percentile(values, 0.99) * 1000:7.1f} ms"
-                f"  mean {statistics.fmean(values) * 1000:7.1f} ms"
-            )
-    print("statuses: " + ", ".join(f"{k} {s}: {n}" for (k, s), n in sorted(stats.statuses.items())))
-    print(f"5xx: {server_errors}; connection errors: {dict(stats.errors) or 0}")
     print(
         f"comments accepted: {checked['posted']}, in the database: {checked['stored']},"
         f" missing: {checked['missing'] or 0}, unexpected: {checked['unexpected'] or 0}"
@@ -462,16 +641,34 @@ def run_once(args, *, page_cache: bool) -> tuple[float, bool]:
         f" {checked['tree_ids_unique']} ({checked['comments_total']} comments)"
     )
     failed = bool(
-        server_errors
-        or stats.errors
+        any(phase.server_errors or phase.stats.errors for phase in phases)
         or checked["missing"]
         or checked["unexpected"]
         or not checked["rebuild_unchanged"]
         or not checked["tree_ids_unique"]
-        or (args.commenters and not posts)
+        or (args.commenters and not all(phase.stats.latency["post"] for phase in phases))
     )
+    for variant in dict.fromkeys(phase.variant for phase in phases):
+        mine = [phase for phase in phases if phase.variant == variant]
+        rate = statistics.median(phase.rate for phase in mine)
+        p99 = ms([v for phase in mine for v in phase.stats.latency["read"]], 0.99)
+        met = rate >= GOAL_RATE and p99 < GOAL_READER_P99_MS
+        print(
+            f"[{variant}] {rate:.1f} requests/s, readers' p99 {p99:.1f} ms: goal ({GOAL_RATE}"
+            f" requests/s, readers' p99 under {GOAL_READER_P99_MS} ms)"
+            + (" met" if met else " not met")
+        )
     print("FAILED" if failed else "OK")
-    return len(everything) / elapsed, failed
+    if args.page_cache == "compare":
+        without, with_cache = (
+            statistics.median(p.rate for p in phases if p.variant == name)
+            for name in ("no page cache", "page cache")
+        )
+        print(
+            f"requests/s without the page cache {without:.1f}, with it {with_cache:.1f}:"
+            f" {with_cache / without:.1f}x (target >= 5x)"
+        )
+    return not failed
 
 
 def main() -> int:
@@ -480,7 +677,7 @@ def main() -> int:
     parser.add_argument(
         "--commenters", type=int, help="how many of the users comment (default: a quarter)"
     )
-    parser.add_argument("--duration", type=float, default=60.0)
+    parser.add_argument("--duration", type=float, default=60.0, help="seconds of each run")
     parser.add_argument(
         "--post-every", type=float, default=5.0, help="mean seconds between a user's posts"
     )
@@ -492,21 +689,31 @@ def main() -> int:
         default="on",
         help="the page cache for anonymous readers; compare: a run without, then one with it",
     )
+    parser.add_argument(
+        "--variant",
+        action="append",
+        default=[],
+        metavar="NAME[:VAR=VALUE,...]",
+        help="a gunicorn configuration to compare, by its environment (e.g."
+        " 'threads8:GUNICORN_THREADS=8'); repeat it: each runs in turn, on the same database",
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=1, help="how many times each variant runs, interleaved"
+    )
     args = parser.parse_args()
     if args.commenters is None:
         args.commenters = max(1, args.users // 4)
 
-    if args.page_cache != "compare":
-        return int(run_once(args, page_cache=args.page_cache == "on")[1])
-    without, failed_without = run_once(args, page_cache=False)
-    print()
-    with_cache, failed_with = run_once(args, page_cache=True)
-    print()
-    print(
-        f"requests/s without the page cache {without:.1f}, with it {with_cache:.1f}:"
-        f" {with_cache / without:.1f}x (target >= 5x)"
-    )
-    return int(failed_without or failed_with)
+    variants = [parse_variant(text) for text in args.variant]
+    if args.page_cache == "compare":
+        variants = [
+            ("no page cache", {"PAGE_CACHE_ENABLED": "false"}),
+            ("page cache", {"PAGE_CACHE_ENABLED": "true"}),
+        ]
+    elif not variants:
+        name = "page cache" if args.page_cache == "on" else "no page cache"
+        variants = [(name, {"PAGE_CACHE_ENABLED": "true" if args.page_cache == "on" else "false"})]
+    return 0 if run_all(args, variants) else 1
 
 
 if __name__ == "__main__":

@@ -5,8 +5,9 @@
 PostgreSQL only. Two databases next to the one named: `<name>_small` (rebuilt every run: the
 demo site plus the measured articles) and `<name>_large` (the same, plus 20,000 published
 articles, 200 authors, 2,000 tags, about 906,000 comments and 100,000 subscribers, written with
-COPY). The large one is kept between runs (rebuilt when BENCH_REBUILD=1 or its size changed), so
-a second run only migrates and measures. Sizes scale with BENCH_SCALE (1 = the sizes above;
+COPY, and two years of readership rows: one a day per article, about 14.6 million). The large
+one is kept between runs (rebuilt when BENCH_REBUILD=1 or its size changed), so a second run
+only migrates and measures. Sizes scale with BENCH_SCALE (1 = the sizes above;
 0.05 builds in seconds); BENCH_REPEAT sets the samples per figure (default 5, medians). Public
 pages are measured rendered, without the page cache for anonymous readers (BENCH_PAGE_CACHE=1
 to measure them as kept).
@@ -43,7 +44,7 @@ MEASURED = tuple(int(n) for n in os.environ.get("BENCH_MEASURED", "10,1000,10000
 PRIVACY_COMMENTS = 2_000
 PRIVACY_EMAIL = "Persona.Misurata@Example.com"
 PENDING_FOR_ACTIONS = 100
-BUILD_VERSION = 1  # bump when the generated data changes shape
+BUILD_VERSION = 2  # bump when the generated data changes shape (2: commenter keys)
 
 WORDS = [
     "governo",
@@ -236,6 +237,7 @@ def build_core(rng: random.Random) -> None:
     from bench.comments import build_comments
     from blog import demo
     from blog.models import Article, Author, Category, Tag
+    from comments.identity import commenter_key
     from comments.models import Comment
 
     call_command("load_demo", stdout=io.StringIO())
@@ -264,7 +266,10 @@ def build_core(rng: random.Random) -> None:
         .values_list("pk", flat=True)[:PRIVACY_COMMENTS]
     )
     Comment.objects.filter(pk__in=ids).update(
-        author_email=PRIVACY_EMAIL, ip_address="192.0.2.10", user_agent="Mozilla/5.0 (misura)"
+        author_email=PRIVACY_EMAIL,
+        ip_address="192.0.2.10",
+        user_agent="Mozilla/5.0 (misura)",
+        commenter=commenter_key(user_id=None, email=PRIVACY_EMAIL),
     )
     # Pending comments for the moderation actions: new threads on the 1,000-comment article.
     small = Article.objects.get(slug=f"misura-{MEASURED[1]}")
@@ -336,6 +341,7 @@ def build_large(rng: random.Random) -> None:
 
     from blog import demo
     from blog.models import Article, Author, Category, Tag
+    from comments.identity import commenter_key
     from comments.models import Comment, avatar_colour_for
     from core.sanitizer import render_comment_text
     from newsletter.models import Subscriber
@@ -410,6 +416,7 @@ def build_large(rng: random.Random) -> None:
     tree_id = (Comment.objects.aggregate(top=Max("tree_id"))["top"] or 0) + 1
     first_comment = next_id(Comment)
     state = {"id": first_comment, "tree_id": tree_id, "person": 0}
+    keys: dict[int, str] = {}  # each reader's commenter key (comments.identity), made once
 
     def comments():
         for index, count in enumerate(per_article):
@@ -425,9 +432,12 @@ def build_large(rng: random.Random) -> None:
                     else "rejected" if roll < 0.99 else "spam"
                 )  # fmt: skip
                 email = f"lettore{person}@example.com"
+                if person not in keys:
+                    keys[person] = commenter_key(user_id=None, email=email)
                 yield node | {
                     "article_id": article_id, "author_name": f"Lettore {person}",
-                    "author_email": email, "body": text, "body_html": html,
+                    "author_email": email, "commenter": keys[person],
+                    "body": text, "body_html": html,
                     "avatar_colour": avatar_colour_for(email), "status": status,
                     "ip_address": f"10.{person % 250}.{person // 250 % 250}.{node['id'] % 250}",
                     "user_agent": "Mozilla/5.0 (X11; Linux x86_64) bench", "created": created,
@@ -450,6 +460,68 @@ def build_large(rng: random.Random) -> None:
     say("ANALYZE…")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
+
+
+READERSHIP_DAYS = 730
+REFERRERS = 50
+SEARCH_TERMS = 200
+
+
+def build_readership() -> int:
+    """Two years of readership rows: one a day for every published article (20,000 x 730 on the
+    large site, about 14.6 million), the site's own, referrers and search terms, written by
+    PostgreSQL itself (generate_series). Returns the article rows written."""
+    from django.db import connection
+
+    from blog.models import Article
+    from readership.models import DailyCount, DailyReferrer, DailySearchTerm
+
+    counts = DailyCount._meta.db_table
+    days = f"generate_series(current_date - {READERSHIP_DAYS - 1}, current_date, interval '1 day')"
+    # Views from 1 to 60 a day, the same on every run: a hash of the article and the day.
+    views = "(1 + abs(hashint8(a.id * 100000 + (d::date - date '2000-01-01')) % 60))"
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {counts}")  # noqa: S608
+        cursor.execute(
+            f"INSERT INTO {counts} (day, kind, object_id, views, visitors, read_quarter, "  # noqa: S608
+            "read_half, read_three_quarters, read_all) "
+            f"SELECT d::date, 'article', a.id, v, v * 7 / 10 + 1, v / 2, v / 3, v / 4, v / 6 "
+            f"FROM {Article._meta.db_table} a CROSS JOIN {days} AS d "
+            f"CROSS JOIN LATERAL (SELECT {views} AS v) AS x WHERE a.status = 'published'"
+        )
+        written = cursor.rowcount
+        cursor.execute(
+            f"INSERT INTO {counts} (day, kind, object_id, views, visitors, read_quarter, "  # noqa: S608
+            "read_half, read_three_quarters, read_all) "
+            f"SELECT day, 'site', 0, sum(views), sum(visitors) / 3, sum(read_quarter), "
+            f"sum(read_half), sum(read_three_quarters), sum(read_all) FROM {counts} "
+            "WHERE kind = 'article' GROUP BY day"
+        )
+        # What the fold keeps besides: article views per author and per category, a day.
+        for kind, column in (("by_author", "author_id"), ("by_category", "category_id")):
+            cursor.execute(
+                f"INSERT INTO {counts} (day, kind, object_id, views, visitors, read_quarter, "  # noqa: S608
+                "read_half, read_three_quarters, read_all) "
+                f"SELECT c.day, '{kind}', a.{column}, sum(c.views), 0, 0, 0, 0, 0 "
+                f"FROM {counts} c JOIN {Article._meta.db_table} a ON a.id = c.object_id "
+                f"WHERE c.kind = 'article' AND a.{column} IS NOT NULL GROUP BY c.day, a.{column}"
+            )
+        cursor.execute(f"DELETE FROM {DailyReferrer._meta.db_table}")  # noqa: S608
+        cursor.execute(
+            f"INSERT INTO {DailyReferrer._meta.db_table} (day, domain, views) "  # noqa: S608
+            f"SELECT d::date, 'sito' || r || '.example', 1 + abs(hashint4(r * 1000 + "
+            f"(d::date - date '2000-01-01')) % 500) FROM {days} AS d, "
+            f"generate_series(1, {REFERRERS}) AS r"
+        )
+        cursor.execute(f"DELETE FROM {DailySearchTerm._meta.db_table}")  # noqa: S608
+        cursor.execute(
+            f"INSERT INTO {DailySearchTerm._meta.db_table} (day, term, searches) "  # noqa: S608
+            f"SELECT d::date, 'termine ' || t, 1 + abs(hashint4(t * 1000 + "
+            f"(d::date - date '2000-01-01')) % 40) FROM {days} AS d, "
+            f"generate_series(1, {SEARCH_TERMS}) AS t"
+        )
+        cursor.execute(f"VACUUM ANALYZE {counts}")
+    return written
 
 
 def comment_forest(count: int, rng: random.Random, state: dict, max_level: int = 4):
@@ -704,10 +776,54 @@ def admin_action(client, action: str) -> Callable[[], None]:
     return act
 
 
+def desk_figures(rng: random.Random) -> dict[str, Figure]:
+    """The moderators' desk (issue 24): the queue with every row's record and standing, as a
+    moderator with a section desk opens it (on their sections) and over all sections, and a
+    commenter's record with 2,000 comments and with one: the same queries whatever the size."""
+    from django.contrib.auth.models import Group, User
+    from django.test import Client
+
+    from blog import demo
+    from blog.models import Category
+    from comments.models import Comment, SectionDesk
+    from comments.selectors import commenter_record
+
+    moderator, created = User.objects.get_or_create(
+        username="bench-moderator", defaults={"is_staff": True}
+    )
+    if created:
+        moderator.groups.add(Group.objects.get(name="Moderators"))
+    desk, _ = SectionDesk.objects.get_or_create(moderator=moderator)
+    desk.categories.set(Category.objects.filter(slug=demo.CATEGORIES[0]["slug"]))
+    client = Client()
+    client.force_login(moderator)
+    queue = "/admin/comments/comment/"
+    heavy = Comment.objects.filter(author_email=PRIVACY_EMAIL).order_by("-pk").first()
+    light = (
+        Comment.objects.exclude(commenter="")
+        .exclude(author_email=PRIVACY_EMAIL)
+        .order_by("-pk")
+        .first()
+    )
+    return {
+        "desk: queue, own sections (records)": measure(get(client, queue)),
+        "desk: queue pending, own sections": measure(get(client, queue + "?status=pending")),
+        "desk: queue, all sections (records)": measure(get(client, queue + "?section=all")),
+        "desk: comment page with record (2,000)": measure(
+            get(client, f"{queue}{heavy.pk}/change/")
+        ),
+        "desk: record, 2,000 comments": measure(lambda: commenter_record(heavy, show_address=True)),
+        "desk: record, one reader's few": measure(
+            lambda: commenter_record(light, show_address=True)
+        ),
+    }
+
+
 def measure_site(label: str, rng: random.Random) -> dict[str, Figure]:
     from django.contrib.auth.models import User
     from django.test import Client
 
+    from blog.models import Article
     from comments import services
     from comments.models import Comment
     from core import privacy
@@ -748,6 +864,16 @@ def measure_site(label: str, rng: random.Random) -> dict[str, Figure]:
         note(name, measure(get(editor, url)))
     for action in ("approve", "reject"):
         note(f"admin: {action} 100", measure(rolled_back(admin_action(editor, action))))
+    for name, figure in desk_figures(rng).items():
+        note(name, figure)
+    two_years_ago = (datetime.now(UTC) - timedelta(days=READERSHIP_DAYS - 1)).date()
+    read_article = Article.objects.published().order_by("-publish_at").first()
+    for name, url in {
+        "admin: readership, 30 days": "/admin/readership/dailycount/",
+        "admin: readership, 2 years": f"/admin/readership/dailycount/?start={two_years_ago}",
+        "admin: an article with its figures": f"/admin/blog/article/{read_article.pk}/change/",
+    }.items():
+        note(name, measure(get(editor, url)))
 
     note(
         f"export {PRIVACY_COMMENTS:,} comments of one address",
@@ -791,6 +917,7 @@ def main() -> None:
     print(f"Small site ({small}): building…", file=sys.stderr, flush=True)
     call_command("migrate", verbosity=0)
     build_core(rng)
+    build_readership()
     print(f"  built in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     results["small"] = measure_site("small", random.Random(1))
 
@@ -810,6 +937,11 @@ def main() -> None:
         write_marker()
         build_note = f"built in {time.perf_counter() - started:.0f} s"
         print(f"  {build_note}", file=sys.stderr, flush=True)
+    from readership.models import DailyCount
+
+    if not DailyCount.objects.filter(kind="by_author").exists():  # a large site built before
+        print("  readership rows…", file=sys.stderr, flush=True)
+        build_readership()
     check = check_trees(rng)
     results["large"] = measure_site("large", random.Random(1))
     report(results, build_note, check)

@@ -31,6 +31,9 @@ class FeedItem(Protocol):
     display_name: str
     body_html: str  # sanitized when stored
     created: Any
+    # Optional: a short mark the feed shows in the item's title and as its category (the
+    # comments app marks its editors' picks).
+    feed_mark: str
 
     def get_absolute_url(self) -> str: ...
 

@@ -232,10 +232,16 @@ class ArticleCommentsFeed(Feed):
         return article_page.feed_items(article, COMMENTS_PER_FEED)
 
     def item_title(self, comment):
-        return _("%(name)s on «%(title)s»") % {
+        title = _("%(name)s on «%(title)s»") % {
             "name": comment.display_name,
             "title": comment.article.title,
         }
+        mark = getattr(comment, "feed_mark", "")
+        return f"[{mark}] {title}" if mark else title
+
+    def item_categories(self, comment):
+        mark = getattr(comment, "feed_mark", "")
+        return [mark] if mark else []
 
     def item_description(self, comment):
         return comment.body_html  # sanitized when the comment was saved

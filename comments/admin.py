@@ -34,6 +34,7 @@ from blog.models import visible_condition
 from comments import admin_search, flags
 from comments.admin_filters import ArticleAutocompleteFilter
 from comments.desk_admin import CommenterFilter, CommenterRecordMixin, SuspendActionMixin
+from comments.desk_queue import DeskQueueMixin
 from comments.models import (
     Comment,
     CommenterAddress,
@@ -41,7 +42,9 @@ from comments.models import (
     CommentRevision,
     DiscussionSettings,
 )
+from comments.picks_admin import PickActionsMixin
 from comments.privacy_admin import PersonalDataActionsMixin
+from comments.section_admin import DiscussionSettingsForm, SectionFilter
 from comments.selectors import pending_comment_count
 from comments.services import (
     DeleteOutcome,
@@ -146,7 +149,9 @@ class CommentRevisionInline(ReadOnlyInline):
 @admin.register(Comment)
 class CommentAdmin(
     CommenterRecordMixin,
+    DeskQueueMixin,
     SuspendActionMixin,
+    PickActionsMixin,
     QuickSelectionMixin,
     PersonalDataActionsMixin,
     admin.ModelAdmin,
@@ -164,6 +169,7 @@ class CommentAdmin(
         "depth_label",
         "status",
         "held_reason",
+        "is_picked",
         "commenter_column",
         "address_confirmed",
         "open_flags",
@@ -176,6 +182,7 @@ class CommentAdmin(
     # dates over every row), and a search every part of which an index serves (admin_search).
     list_filter = [
         "status",
+        SectionFilter,
         "held_rule",
         ReportedFilter,
         ArticleAutocompleteFilter,
@@ -191,6 +198,8 @@ class CommentAdmin(
         "reject",
         "mark_spam",
         "restore",
+        "pick",
+        "unpick",
         "suspend_commenters",
         "delete_selected",
         "export_personal_data",
@@ -211,6 +220,7 @@ class CommentAdmin(
         "created",
         "moderated_by",
         "moderated_at",
+        "picked_at",
     ]
     fieldsets = [
         (
@@ -240,7 +250,7 @@ class CommentAdmin(
                 ]
             },
         ),
-        (_("Moderation"), {"fields": ["created", "moderated_by", "moderated_at"]}),
+        (_("Moderation"), {"fields": ["created", "moderated_by", "moderated_at", "picked_at"]}),
         (
             _("Where it came from"),
             {"fields": ["user", "ip_address", "user_agent"], "classes": ["collapse"]},
@@ -251,8 +261,17 @@ class CommentAdmin(
     def media(self):
         return super().media + ArticleAutocompleteFilter.form_media(self.admin_site)
 
+    def get_search_fields(self, request):
+        # A search by address would tell a moderator who may not see addresses whose they are.
+        fields = super().get_search_fields(request)
+        if self.may_see_addresses(request):
+            return fields
+        return [field for field in fields if field != "author_email"]
+
     def get_search_results(self, request, queryset, search_term):
-        narrowed = admin_search.indexed_search(queryset, search_term)
+        narrowed = admin_search.indexed_search(
+            queryset, search_term, by_address=self.may_see_addresses(request)
+        )
         if narrowed is None:
             return super().get_search_results(request, queryset, search_term)
         return narrowed, False
@@ -288,8 +307,9 @@ class CommentAdmin(
         return comment.open_flags or ""
 
     def get_changelist_instance(self, request):
-        # The page's reports and earlier versions in two queries, whatever its length: only
-        # the rows shown, never the whole selection an action may act on.
+        # The page's reports, earlier versions and commenters' records in three queries,
+        # whatever its length: only the rows shown, never the whole selection an action may
+        # act on.
         changelist = super().get_changelist_instance(request)
         changelist.result_list = changelist.result_list.prefetch_related(
             Prefetch(
@@ -299,6 +319,7 @@ class CommentAdmin(
             ),
             Prefetch("revisions", to_attr="revision_list"),
         )
+        changelist.result_list = self.with_commenter_counts(changelist.result_list)
         return changelist
 
     @admin.display(description=_("why reported"))
@@ -578,6 +599,8 @@ class DiscussionSettingsAdmin(admin.ModelAdmin):
     Saving it takes effect on the next request: discussion.current() is forgotten on save.
     """
 
+    form = DiscussionSettingsForm
+
     fieldsets = [
         (_("Before a comment appears"), {"fields": ["require_approval", "auto_approve_returning"]}),
         (_("Comment moderation"), {"fields": ["hold_link_count", "hold_list"]}),
@@ -594,6 +617,16 @@ class DiscussionSettingsAdmin(admin.ModelAdmin):
         (_("Editing"), {"fields": ["edit_window_minutes"]}),
         (_("Reports from readers"), {"fields": ["flag_threshold"]}),
         (_("Commenters' standing"), {"fields": ["standing_low", "standing_high"]}),
+        (
+            _("Comment hours"),
+            {
+                "fields": ["closed_from", "closed_until", "closed_days"],
+                "description": _(
+                    "Discussions close at these hours and days and reopen by themselves; a "
+                    "section may have hours of its own (Comment hours of sections)."
+                ),
+            },
+        ),
     ]
 
     def has_add_permission(self, request):

@@ -12,8 +12,15 @@ class CommentsConfig(AppConfig):
 
         from blog import article_page
         from blog.models import Correction
-        from comments import article_section, following, privacy, signals, verification
-        from comments.models import Comment, DiscussionSettings
+        from comments import (
+            article_section,
+            following,
+            privacy,
+            signals,
+            tasks,  # noqa: F401 - its receiver queues the daily desk count
+            verification,
+        )
+        from comments.models import Comment, DiscussionSettings, SectionHours
         from core import privacy as registry
 
         post_save.connect(signals.comment_saved, sender=Comment, dispatch_uid="comment_saved")
@@ -23,6 +30,12 @@ class CommentsConfig(AppConfig):
             sender=DiscussionSettings,
             dispatch_uid="discussion_settings_saved",
         )
+        for signal in (post_save, post_delete):
+            signal.connect(
+                signals.section_hours_changed,
+                sender=SectionHours,
+                dispatch_uid=f"section_hours_changed_{signal is post_save}",
+            )
         setting_changed.connect(signals.django_setting_changed, dispatch_uid="comments_settings")
         registry.register(
             "comments",

@@ -8,13 +8,16 @@ are open), and the items of the article's comment feed. blog never imports comme
 from collections.abc import Mapping
 from typing import Any
 
+from django.utils import timezone
+from django.utils.translation import gettext
+
 from blog.article_page import ArticlePageExtension
 from blog.models import Article
-from comments import conf, discussion, editing, paging, tree_cache
+from comments import conf, discussion, editing, hours, paging, tree_cache
 from comments.following_views import FollowForm
 from comments.forms import CommentForm
 from comments.models import Comment
-from comments.moderation import closing_time, comments_open
+from comments.moderation import closing_time, comments_open_for_good
 from comments.own_pending import keep_only, own_pending_ids
 from comments.remember import remembered_commenter
 
@@ -107,8 +110,12 @@ def section_context(context, article: Article) -> dict:
         form = CommentForm(article=article, initial=initial, user=getattr(request, "user", None))
     else:
         reply_to = form.data.get("parent") or None
+    rules = discussion.current()
+    reopening = hours.reopens_at(article, rules=rules)
     return {
-        "comments_open": comments_open(article),
+        "comments_open": comments_open_for_good(article, rules=rules),
+        "reopens_at": reopening,
+        "hours_message": hours.closed_message(reopening) if reopening else "",
         "article": article,
         "tree": tree,
         "page": page,
@@ -130,15 +137,23 @@ def section(context, article: Article) -> str:
 
 
 def etag_parts(article: Article) -> tuple:
+    rules = discussion.current()
+    reopening = hours.reopens_at(article, rules=rules)
     return (
         tree_cache.article_version(article.pk),
         discussion.max_depth(),
-        comments_open(article),
+        comments_open_for_good(article, rules=rules),
+        reopening.timestamp() if reopening else None,
     )
 
 
 def last_changed(article: Article) -> float | None:
-    return tree_cache.last_changed(article.pk)
+    """The discussion's last change, or the last time its hours opened or closed it."""
+    changed = tree_cache.last_changed(article.pk)
+    boundary = hours.hours_for(article).last_change(timezone.now())
+    if boundary is None:
+        return changed
+    return max(changed or 0, boundary.timestamp())
 
 
 def cache_versions(article: Article) -> tuple[str, ...]:
@@ -147,12 +162,15 @@ def cache_versions(article: Article) -> tuple[str, ...]:
 
 
 def fresh_until(article: Article) -> float | None:
-    """When the article's comments close by age (the page changes then with no save)."""
+    """When the article's comments close by age, or open or close by the hours (the page
+    changes then with no save)."""
     rules = discussion.current()
-    closes = closing_time(article, rules=rules)
-    if closes is None or not comments_open(article, rules=rules):
+    if not comments_open_for_good(article, rules=rules):
         return None
-    return closes.timestamp()
+    moments = [closing_time(article, rules=rules)]
+    moments.append(hours.hours_for(article, rules=rules).next_change(timezone.now()))
+    moments = [moment.timestamp() for moment in moments if moment is not None]
+    return min(moments, default=None)
 
 
 def feed_items(article: Article, limit: int) -> list[Comment]:
@@ -163,8 +181,11 @@ def feed_items(article: Article, limit: int) -> list[Comment]:
         .only(*Comment.RENDER_FIELDS)
         .order_by("-created", "-pk")[:limit]
     )
+    picked = gettext("Editors' pick")
     for comment in comments:
         comment.article = article  # for get_absolute_url(), without a query per comment
+        if comment.picked_at is not None:
+            comment.feed_mark = picked  # the feed's title and category say so
     return comments
 
 

@@ -33,6 +33,15 @@ DEFAULTS = {
     # address skips manual approval and is protected from report-hiding.
     "COMMENTS_STANDING_LOW": 0,
     "COMMENTS_STANDING_HIGH": 5,
+    # Comment hours (comments.hours): discussions close from COMMENTS_CLOSED_FROM to
+    # COMMENTS_CLOSED_UNTIL (datetime.time, in TIME_ZONE; None: never by hour) and all day on
+    # COMMENTS_CLOSED_DAYS ("6,7": Saturday and Sunday), and reopen by themselves.
+    "COMMENTS_CLOSED_FROM": None,
+    "COMMENTS_CLOSED_UNTIL": None,
+    "COMMENTS_CLOSED_DAYS": "",
+    # Section desks (comments.desk): the hour (in TIME_ZONE) of the daily count of comments
+    # waiting in other sections, sent to moderators with a desk.
+    "COMMENTS_DESK_COUNT_HOUR": 8,
     # Technical settings.
     "COMMENTS_MIN_SECONDS": 3,
     "COMMENTS_MAX_FORM_AGE": 2 * 24 * 3600,
@@ -57,6 +66,8 @@ DEFAULTS = {
     "COMMENTS_PROOF_MAILS_PER_MAILBOX": 3,
     "COMMENTS_REPLY_MAILS_PER_MAILBOX": 10,
     "COMMENTS_MAILBOX_WINDOW": 24 * 3600,
+    # Editors' picks shown in the band above an article's discussion (comments.selectors).
+    "COMMENTS_PICKS_SHOWN": 5,
     "COMMENTS_DUPLICATE_CHECK": True,
     "COMMENTS_REMEMBER_AGE": 365 * 24 * 3600,
     "COMMENTS_TREE_CACHE_SECONDS": 24 * 3600,

@@ -125,6 +125,7 @@ def counts_rebuild(*, article_ids: Iterable[int] | None = None) -> int:
 
 
 def kept_count(article_id: int, field: str):
-    """A kept count as an expression, so it rides in a query the page already makes."""
-    stored = DiscussionCount.objects.filter(pk=article_id).values(field)[:1]
+    """A kept count as an expression, so it rides in a query the page already makes (one row by
+    its key: unordered, so the model's ordering joins no article)."""
+    stored = DiscussionCount.objects.filter(pk=article_id).order_by().values(field)[:1]
     return Coalesce(Subquery(stored, output_field=IntegerField()), Value(0))

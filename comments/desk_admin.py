@@ -10,7 +10,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.db.models import Case, Count, IntegerField, OuterRef, Subquery, Sum, Value, When
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
@@ -19,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from comments.identity import is_account
 from comments.models import Comment, ModerationAction, Suspension
-from comments.selectors import REMOVED, commenter_record
+from comments.selectors import commenter_counts, commenter_record
 from comments.services import commenters_suspend, suspended_pending_to_spam
 from comments.suspensions import Period, label_for, suspensions_lift
 from core.admin_lists import ReadOnlyAdminMixin
@@ -66,47 +65,23 @@ class CommenterFilter(admin.SimpleListFilter):
         return queryset.filter(commenter=key)
 
 
-def _per_commenter(expression):
-    """A correlated subquery over the row's commenter, served by (commenter, status)."""
-    rows = (
-        Comment.objects.filter(commenter=OuterRef("commenter"))
-        .exclude(commenter="")
-        .order_by()
-        .values("commenter")
-        .annotate(value=expression)
-        .values("value")
-    )
-    return Subquery(rows, output_field=IntegerField())
-
-
-def standing_annotation():
-    return _per_commenter(
-        Sum(
-            Case(
-                When(status=Comment.Status.APPROVED, then=Value(1)),
-                When(status__in=REMOVED, then=Value(-1)),
-                default=Value(0),
-                output_field=IntegerField(),
-            )
-        )
-    )
-
-
 class CommenterRecordMixin:
     """Mixed into CommentAdmin, before the other mixins: the record column, the record panel on
     the comment's page, and the filter by commenter."""
 
     change_form_template = "admin/comments/comment/change_form.html"
 
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                commenter_standing=standing_annotation(),
-                commenter_total=_per_commenter(Count("pk")),
+    def with_commenter_counts(self, rows) -> list[Comment]:
+        """The page's rows with their commenters' standing and number of comments: one
+        grouped query for the page (each commenter once, however many of their comments it
+        shows), never a subquery per row. CommentAdmin calls it on the rows it shows."""
+        rows = list(rows)
+        counts = commenter_counts(comment.commenter for comment in rows)
+        for comment in rows:
+            comment.commenter_standing, comment.commenter_total = counts.get(
+                comment.commenter, (0, 0)
             )
-        )
+        return rows
 
     # Not sortable: ordering by it would compute every commenter's standing in the table.
     @admin.display(description=_("commenter's record"))

@@ -1,7 +1,9 @@
 """Correcting your own comment: from the browser that posted it, within the discussion's window.
 
 The browser is the proof of authorship (most commenters have no account): a comment posted from
-it is remembered in its session with the article it belongs to. The window runs from when the
+it is remembered in its session with the article it belongs to. A client without a session (the
+API) gets an edit token instead when it posts (`edit_token`), a keyed hash of the comment that
+only this site can make, and shows it to edit. The window runs from when the
 comment was posted (the server's clock, not the session's). An edit passes the discussion rules
 again, exactly as a new comment would, so an edit can send a comment back to moderation or to
 spam; the text it replaced is kept as a CommentRevision for moderators, and readers see
@@ -13,6 +15,7 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from comments import discussion, moderation, notifications, session_lists
@@ -21,6 +24,7 @@ from comments.models import Comment, CommentRevision
 
 SESSION_KEY = "comments_editable"
 KEEP_PER_ARTICLE = 20
+EDIT_TOKEN_SALT = "comments.edit-token"  # noqa: S105 - a salt, not a secret
 
 
 @dataclass
@@ -76,11 +80,22 @@ def _editable(request, article_id: int, posted: frozenset) -> frozenset:
     return editable
 
 
-def check_can_edit(request, comment: Comment) -> None:
-    """Raise EditRefused with the reason a reader can act on."""
+def edit_token(comment: Comment) -> str:
+    """The proof of authorship a client without a session keeps: made for this comment (its
+    id and the moment it was posted) with the site's secret key."""
+    value = f"{comment.pk}:{comment.created.isoformat()}"
+    return salted_hmac(EDIT_TOKEN_SALT, value, algorithm="sha256").hexdigest()
+
+
+def check_can_edit(request, comment: Comment, *, token: str | None = None) -> None:
+    """Raise EditRefused with the reason a reader can act on. Authorship is proved by the
+    session of the browser that posted, or, when `token` is given, by that edit token alone."""
     if not window():
         raise EditRefused(_("Comments cannot be edited on this site."))
-    if comment.pk not in posted_here(request, comment.article_id):
+    if token is not None:
+        if not constant_time_compare(token, edit_token(comment)):
+            raise EditRefused(_("This edit token was not given for this comment."))
+    elif comment.pk not in posted_here(request, comment.article_id):
         raise EditRefused(_("You can only edit a comment from the browser you posted it with."))
     if comment.status == Comment.Status.SPAM or (
         comment.status == Comment.Status.REJECTED and comment.moderated_at is not None
@@ -116,6 +131,13 @@ def comment_edit(*, comment: Comment, body: str, user=None, proven_email: str = 
         status, held_reason, held_rule = moderation.stored_verdict(
             candidate, article=comment.article, user=user
         )
+        if (
+            comment.author_role == Comment.Role.FEDIVERSE
+            and status == Comment.Status.APPROVED
+            and comment.status != Comment.Status.APPROVED
+        ):
+            # A held reply from the fediverse waits for its moderator, edited or not.
+            status, held_reason, held_rule = comment.status, comment.held_reason, comment.held_rule
         CommentRevision.objects.create(comment=comment, body=comment.body, status=comment.status)
         before = comment.status
         was_approved = before == Comment.Status.APPROVED

@@ -28,7 +28,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from comments import discussion, selectors, suspensions, verification
+from comments import discussion, hours, selectors, suspensions, verification
 from comments.identity import commenter_key
 from comments.models import Comment, DiscussionSettings
 
@@ -176,9 +176,19 @@ def closing_time(article, *, rules: DiscussionSettings | None = None):
     return None
 
 
-def comments_open(article, *, rules: DiscussionSettings | None = None) -> bool:
-    """Comments are open unless the article closes them or it is older than the setting."""
+def comments_open_for_good(article, *, rules: DiscussionSettings | None = None) -> bool:
+    """Comments are open unless the article closes them or it is older than the setting
+    (whatever the hour: see comments_open)."""
     if not article.comments_enabled:
         return False
     closes = closing_time(article, rules=rules)
     return closes is None or timezone.now() < closes
+
+
+def comments_open(article, *, rules: DiscussionSettings | None = None) -> bool:
+    """Comments are open now: open for good, and not at an hour that closes them
+    (comments.hours)."""
+    rules = rules or discussion.current()
+    return comments_open_for_good(article, rules=rules) and (
+        hours.reopens_at(article, rules=rules) is None
+    )

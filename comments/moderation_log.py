@@ -49,7 +49,13 @@ def actions_log(
     return len(rows)
 
 
-def status_change_log(*, comments: Iterable[Comment], status: str, moderator, previous) -> int:
+def status_change_log(
+    *, comments: Iterable[Comment], status: str, moderator, previous, note: str = ""
+) -> int:
     return actions_log(
-        comments=comments, kind=STATUS_ACTIONS[status], moderator=moderator, previous=previous
+        comments=comments,
+        kind=STATUS_ACTIONS[status],
+        moderator=moderator,
+        previous=previous,
+        note=note,
     )

@@ -3,13 +3,16 @@
 Four messages, each sent to one recipient at a time (never a list of people in To or Cc), in the
 site's language whatever the language of the request that triggered them:
 
-- held: the moderators (active users with an address who may change comments);
+- held: the moderators (active users with an address who may change comments) whose section
+  desk covers the article's section, or who have none (comments.section_desks);
 - reported: the moderators, about a reported comment that reports may not take off the page;
 - approved: the article's author, unless the comment is theirs;
 - approved reply: the author of the parent comment, if they asked to be told about replies, with
   a signed one-click unsubscribe link (List-Unsubscribe, RFC 8058); at most
   COMMENTS_REPLY_MAILS_PER_MAILBOX a day per mailbox (`+tag`s and case folded), since the opt-in
-  is a box anybody may tick beside anybody's address.
+  is a box anybody may tick beside anybody's address;
+- picked: the commenter whose comment the editors picked (comments.picks), if they asked to be
+  told about replies (the same opt-in, the same unsubscribe link, the same daily cap).
 
 No message names a commenter's email address or IP. A failure is logged and swallowed: the
 comment is already committed, and the request that posted or approved it must not fail.
@@ -24,7 +27,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.text import Truncator
 
-from comments import conf, discussion, following, mail
+from comments import conf, discussion, following, mail, section_desks
 from comments.models import Comment
 from comments.unsubscribe import make_token
 from core import ratelimit
@@ -97,6 +100,39 @@ def comment_approved(comment: Comment) -> None:
     following.followers_notify(comment)
 
 
+def comment_picked(comment: Comment) -> None:
+    """Tell the commenter the editors picked their comment, if they asked for notices."""
+    try:
+        message = _picked_message(comment)
+    except Exception:
+        logger.exception("Could not prepare the pick notification for comment %s", comment.pk)
+        return
+    _send([message] if message is not None else [], comment)
+
+
+def _picked_message(comment: Comment) -> EmailMessage | None:
+    # Read afresh: the commenter may have unsubscribed, or the pick been undone, meanwhile.
+    comment = Comment.objects.select_related("article").filter(pk=comment.pk).first()
+    if comment is None or not comment.notify_on_reply or not comment.author_email:
+        return None
+    if comment.status != Comment.Status.APPROVED or comment.picked_at is None:
+        return None
+    if not REPLY_MAILBOX_CAP.allow(comment.author_email):
+        return None
+    unsubscribe = site_url(reverse("comments:unsubscribe", args=[make_token(comment)]))
+    with translation.override(settings.LANGUAGE_CODE):
+        context = _context(
+            comment,
+            comment_url=site_url(comment.get_absolute_url()),
+            unsubscribe_url=unsubscribe,
+        )
+        headers = {
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
+        return mail.render_message("picked", comment.author_email, context, headers=headers)
+
+
 def moderator_addresses() -> list[str]:
     """Active users with an address who may moderate comments (group, own permission or
     superuser), each address once."""
@@ -116,7 +152,10 @@ def _held_messages(comment: Comment) -> list[EmailMessage]:
             change_url=site_url(reverse("admin:comments_comment_change", args=[comment.pk])),
             article_url=site_url(article.get_absolute_url()),
         )
-        return [mail.render_message("held", to, context) for to in moderator_addresses()]
+        # Moderators with a section desk are told about their sections only (comments.
+        # section_desks); the others' comments reach them as a daily count.
+        recipients = section_desks.held_addresses(article.category_id)
+        return [mail.render_message("held", to, context) for to in recipients]
 
 
 def _author_message(comment: Comment, *, already_told: set[str]) -> EmailMessage | None:

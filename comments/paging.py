@@ -42,6 +42,8 @@ class CommentPage:
     approved: int  # approved comments in the whole discussion, for the heading
     threads: int
     own_pending: frozenset = field(default_factory=frozenset)
+    # The editors' picks, for the band above the discussion (comments.selectors.article_picks).
+    picks: list = field(default_factory=list)
 
     @property
     def is_paginated(self) -> bool:
@@ -104,6 +106,8 @@ class CommentPage:
                 "query": self.query(order=value, number=self.default_number(value)),
             }
             for value, label in CommentOrder.choices
+            # The picks order is offered where there are picks to put first.
+            if value != CommentOrder.PICKS or self.picks
         ]
 
 
@@ -153,10 +157,37 @@ def _approved(article):
     return Comment.objects.public().filter(article=article)
 
 
+def _article_picked(article):
+    """Whether the article has an editors' pick to show: uncorrelated, so the database answers
+    it once per query, on the picked rows only (comment_picks_idx). It rides in the page's
+    query: a discussion without picks costs no query for the band."""
+    return Exists(Comment.objects.public().filter(article=article, picked_at__isnull=False))
+
+
+def _picks(article, rows, approved: int) -> list:
+    """The band's picks: asked for only when the page's rows say there are some (or there were
+    no rows to say it, and approved comments to pick)."""
+    has_picks = rows[0].has_picks if rows else approved > 0
+    if not has_picks:
+        return []
+    return selectors.article_picks(article.pk, conf.get("COMMENTS_PICKS_SHOWN"))
+
+
+def _thread_picked():
+    """Whether a thread holds an approved editors' pick: an index probe on the picked rows
+    (comment_tree_picks_idx) per thread, never a scan of its replies."""
+    return Exists(
+        Comment.objects.public().filter(tree_id=OuterRef("tree_id"), picked_at__isnull=False)
+    )
+
+
 def visible_roots(article, *, own_pending: frozenset = frozenset(), order: str):
     roots = _shown_roots(article, own_pending)
     if order == CommentOrder.REPLIES:
         return roots.annotate(replies=_thread_size()).order_by("-replies", "tree_id")
+    if order == CommentOrder.PICKS:
+        # Threads holding a pick first, then the others; each group oldest first.
+        return roots.annotate(has_pick=_thread_picked()).order_by("-has_pick", "tree_id")
     return roots.order_by("-tree_id" if order == CommentOrder.NEWEST else "tree_id")
 
 
@@ -192,19 +223,31 @@ def _thread_key(order: str):
         return lambda thread: -thread[0].tree_id
     if order == CommentOrder.REPLIES:
         return lambda thread: (-(thread[0].rght - thread[0].lft - 1) // 2, thread[0].tree_id)
+    if order == CommentOrder.PICKS:
+        return lambda thread: (not any(_is_pick(row) for row in thread), thread[0].tree_id)
     return lambda thread: thread[0].tree_id
+
+
+def _is_pick(row) -> bool:
+    return row.picked_at is not None and row.status == APPROVED
 
 
 def _page_rows(article, *, order: str, start: int, per_page: int | None, own_pending: frozenset):
     """The visible rows of one page's threads, thread after thread in the page's order."""
-    roots = visible_roots(article, own_pending=own_pending, order=order).values("tree_id")
-    if per_page is not None:
-        roots = roots[start : start + per_page]
+    roots = None
+    if per_page is not None or own_pending:
+        # One page's threads; or the viewer's held reply, shown only if its thread's root is.
+        # Otherwise every visible row's root shows (it is approved or holds an approved reply):
+        # the whole tree needs no subquery.
+        roots = visible_roots(article, own_pending=own_pending, order=order).values("tree_id")
+        if per_page is not None:
+            roots = roots[start : start + per_page]
     rows = (
-        Comment.objects.visible_tree(article, also_pk=own_pending)
-        .filter(tree_id__in=roots)
-        .annotate(**_totals(article, own_pending))
-        .values_list(*Comment.RENDER_FIELDS, "approved_total", "threads_total", named=True)
+        Comment.objects.visible_tree(article, also_pk=own_pending, threads=roots)
+        .annotate(**_totals(article, own_pending), has_picks=_article_picked(article))
+        .values_list(
+            *Comment.RENDER_FIELDS, "approved_total", "threads_total", "has_picks", named=True
+        )
     )
     threads = [list(thread) for _, thread in groupby(rows, key=lambda c: c.tree_id)]
     threads.sort(key=_thread_key(order))
@@ -264,6 +307,7 @@ def comment_page(
         approved=approved,
         threads=threads,
         own_pending=own_pending,
+        picks=_picks(article, rows, approved),
     )
     if key is not None:
         cache.set(key, page, conf.get("COMMENTS_TREE_CACHE_SECONDS"))
@@ -285,6 +329,11 @@ def page_number_of(comment: Comment, *, order: str | None = None, own_pending=fr
         before = roots.filter(tree_id__gt=root.tree_id)
     elif order == CommentOrder.OLDEST:
         before = roots.filter(tree_id__lt=root.tree_id)
+    elif order == CommentOrder.PICKS:
+        earlier = Q(tree_id__lt=root.tree_id)
+        before = roots.filter(
+            Q(has_pick=True) & earlier if root.has_pick else Q(has_pick=True) | earlier
+        )
     else:
         before = roots.filter(
             Q(replies__gt=root.replies) | Q(replies=root.replies, tree_id__lt=root.tree_id)

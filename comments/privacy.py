@@ -71,7 +71,12 @@ def erase_comments(email: str) -> int:
     again (from the now empty identity, the same for every anonymous comment) and the page cache
     of each affected article is retired, at once and again after commit, as comments.signals does.
     """
-    comments = comments_of(email)
+    return anonymize_comments(comments_of(email))
+
+
+def anonymize_comments(comments) -> int:
+    """Anonymize the given comments (a queryset) as erasing a person does. Public: the
+    fediverse app erases a remote author's replies through it."""
     article_ids = set(comments.values_list("article_id", flat=True).distinct())
     keys = set(comments.exclude(commenter="").values_list("commenter", flat=True).distinct())
     count = comments.update(

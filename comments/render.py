@@ -54,7 +54,7 @@ class DateLabels:
         self._zone = timezone.get_current_timezone()
 
     def __call__(self, moment: datetime) -> str:
-        local = timezone.localtime(moment, self._zone)
+        local = moment.astimezone(self._zone)  # timezone.localtime without its checks: aware
         key = (local.year, local.month, local.day, local.hour, local.minute)
         label = self._labels.get(key)
         if label is None:
@@ -79,6 +79,7 @@ class Labels:
     reply: str
     reply_to: str
     badges: dict
+    picked: str
     edited: str
     edit: str
     report: str
@@ -97,7 +98,9 @@ class Labels:
             badges={
                 Comment.Role.AUTHOR: escape(gettext("Author")),
                 Comment.Role.STAFF: escape(gettext("Editorial staff")),
+                Comment.Role.FEDIVERSE: escape(gettext("Fediverse")),
             },
+            picked=escape(gettext("Editors' pick")),
             edited=escape(gettext("edited")),
             edit=escape(gettext("Edit")),
             report=escape(gettext("Report")),
@@ -159,6 +162,7 @@ def _body(c, own: bool, may_reply: bool, editable: bool, labels: "Labels", part:
         if is_web_address(c.author_url)
         else name,
         badge=part["badge"](role=c.author_role, label=badge) if badge else "",
+        picked=part["picked"](label=labels.picked) if c.picked_at else "",
         iso=c.created.isoformat(timespec="seconds"),
         date=labels.dates(c.created),
         edited=part["edited"](edited=labels.edited) if c.edited_at else "",

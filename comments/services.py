@@ -4,9 +4,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from blog.models import Article
@@ -14,6 +15,7 @@ from comments import (
     conf,
     discussion,
     flags,
+    hours,
     moderation,
     moderation_log,
     notifications,
@@ -135,12 +137,56 @@ def comment_post(
         )
 
 
+def comment_post_remote(
+    *,
+    article: Article,
+    body: str,
+    author_name: str,
+    author_url: str = "",
+    parent_id: int | None = None,
+) -> Comment:
+    """A reply written on another server and delivered to us signed (the fediverse app has
+    checked its signature and that the sender is not blocked): no email, no IP address.
+
+    The same rules as any comment (article open, body, spam list, depth, replies to approved
+    comments only), but never published without a moderator: it is held unless a rule marks it
+    as spam. It carries the fediverse badge.
+    """
+    author_name = clean_text(author_name).strip()[:100]
+    author_url = clean_text(author_url).strip()
+    if len(author_url) > 200 or not is_web_address(author_url):
+        author_url = ""
+    body = clean_text(body, multiline=True).strip()
+    check_article_open(article)
+    check_body(body)
+    with transaction.atomic():
+        parent = _reply_target(article, parent_id)
+        return _insert(
+            article=article,
+            parent=parent,
+            candidate=moderation.Candidate(
+                author_name=author_name,
+                author_email="",
+                author_url=author_url,
+                body=body,
+                ip_address=None,
+            ),
+            user=None,
+            notify_on_reply=False,
+            remote=True,
+        )
+
+
 def check_article_open(article: Article) -> None:
     """Refuse a post to an article readers cannot see or whose comments are closed."""
     if not Article.objects.published().filter(pk=article.pk).exists():
         raise CommentRefused(_("This article is not available."), status=404)
-    if not moderation.comments_open(article):
+    if not moderation.comments_open_for_good(article):
         raise CommentRefused(_("Comments are closed on this article."), status=403)
+    reopening = hours.reopens_at(article)
+    if reopening is not None:
+        # Closed for the night or the day: the form keeps the text and says when to post it.
+        raise CommentRefused(hours.closed_message(reopening), status=403)
 
 
 def check_not_suspended(
@@ -207,7 +253,13 @@ def _reply_target(article: Article, parent_id: int | None) -> Comment | None:
 
 
 def _insert(
-    *, article: Article, parent: Comment | None, candidate, user, notify_on_reply: bool
+    *,
+    article: Article,
+    parent: Comment | None,
+    candidate,
+    user,
+    notify_on_reply: bool,
+    remote: bool = False,
 ) -> Comment:
     """The locked section: lock what the insert shifts, re-check the parent, moderate, save."""
     # A node's level never changes on insert, only lft/rght do: lock now, and mptt re-reads
@@ -225,6 +277,10 @@ def _insert(
     status, held_reason, held_rule = moderation.stored_verdict(
         candidate, article=article, user=user
     )
+    if remote and status == Comment.Status.APPROVED:
+        status, held_rule = Comment.Status.PENDING, Comment.Rule.MANUAL
+        with translation.override(settings.LANGUAGE_CODE):
+            held_reason = str(_("reply from the fediverse"))
     comment = Comment(
         article=article,
         parent=parent,
@@ -239,7 +295,7 @@ def _insert(
         status=status,
         held_reason=held_reason,
         held_rule=held_rule,
-        author_role=role_of(user, article),
+        author_role=Comment.Role.FEDIVERSE if remote else role_of(user, article),
     )
     comment.save()
     counts_follow([StatusChange(article.pk, comment.tree_id, None, comment.status)])
@@ -283,9 +339,10 @@ def _deepest_allowed(parent: Comment) -> Comment | None:
     return parent.get_ancestors().get(level=deepest_parent_level)
 
 
-def comment_set_status(*, comment: Comment, status: str, moderator=None) -> Comment:
+def comment_set_status(*, comment: Comment, status: str, moderator=None, note: str = "") -> Comment:
     """Moderate one comment; the page caches of its article follow (signals), and a first
-    approval sends the notifications after commit."""
+    approval sends the notifications after commit. `note` goes into the moderators' log (the
+    queue's undo says so)."""
     with transaction.atomic():
         # The status as stored, under the row's lock: two moderators acting at once count once.
         before = (
@@ -299,7 +356,7 @@ def comment_set_status(*, comment: Comment, status: str, moderator=None) -> Comm
         approving = status == Comment.Status.APPROVED and before == Comment.Status.PENDING
         moderation_log.status_change_log(
             comments=[comment], status=status, moderator=moderator,
-            previous={comment.pk: before},
+            previous={comment.pk: before}, note=note,
         )  # fmt: skip
         comment.status = status
         comment.moderated_by = moderator
@@ -310,6 +367,47 @@ def comment_set_status(*, comment: Comment, status: str, moderator=None) -> Comm
         if approving:
             transaction.on_commit(lambda: notifications.comment_approved(comment))
     return comment
+
+
+def comment_pick(*, comment: Comment, moderator, picked: bool = True) -> bool:
+    """Mark `comment` as one of the editors' picks ("Scelti dalla redazione"), or unmark it.
+
+    Only an approved comment can be picked. Logged in the moderators' log; the article's pages
+    retire as for any moderation (its comment version moves); the first time a comment is
+    picked its commenter is told after commit, if they asked for notices. Returns whether
+    anything changed (picking a picked comment changes nothing and says nothing).
+    """
+    with transaction.atomic():
+        row = (
+            Comment.objects.select_for_update()
+            .filter(pk=comment.pk)
+            .values_list("status", "picked_at")
+            .first()
+        )
+        if row is None:
+            raise CommentRefused(_("This comment no longer exists."), status=404)
+        status, picked_at = row
+        if picked and status != Comment.Status.APPROVED:
+            raise CommentRefused(_("Only approved comments can be picked."), status=409)
+        if (picked_at is not None) == picked:
+            comment.picked_at = picked_at
+            return False
+        kind = ModerationAction.Kind.PICKED if picked else ModerationAction.Kind.UNPICKED
+        first_pick = (
+            picked
+            and not ModerationAction.objects.filter(
+                comment_id=comment.pk, kind=ModerationAction.Kind.PICKED
+            ).exists()
+        )
+        comment.picked_at = timezone.now() if picked else None
+        Comment.objects.filter(pk=comment.pk).update(picked_at=comment.picked_at)
+        moderation_log.actions_log(
+            comments=[comment], kind=kind, moderator=moderator, previous={comment.pk: status}
+        )
+        bump_article_versions(comment.article_id)
+        if first_pick:
+            transaction.on_commit(lambda: notifications.comment_picked(comment))
+    return True
 
 
 def comments_set_status(*, comments, status: str, moderator=None) -> int:

@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from comments import conf
+from comments import conf, hours
 from comments.models import Comment
 from comments.tree_cache import bump_article_versions
 
@@ -23,7 +23,15 @@ def discussion_settings_saved(sender, **kwargs):
     conf.forget_discussion()
 
 
+def section_hours_changed(sender, **kwargs):
+    """A section's comment hours saved or deleted: read again everywhere, kept pages retire."""
+    transaction.on_commit(hours.forget_section_hours)
+    hours.forget_section_hours()
+
+
 def django_setting_changed(setting, **kwargs):
     """Tests (and override_settings) change COMMENTS_* defaults: drop the cached rules."""
     if setting.startswith("COMMENTS_"):
         conf.forget_discussion()
+    if setting == "TIME_ZONE":
+        hours.forget_section_hours()

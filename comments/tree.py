@@ -38,7 +38,8 @@ def render_tree(
         rows = Comment.objects.visible_tree(article, also_pk=own_pending)
     rows = list(rows)
     threads = [list(thread) for _, thread in groupby(rows, key=lambda c: c.tree_id)]
-    personal = [any(c.id in own_pending or c.id in editable for c in thread) for thread in threads]
+    mine = own_pending | editable
+    personal = [bool(mine) and any(c.id in mine for c in thread) for thread in threads]
     fingerprints = [
         None if is_personal else tree_cache.thread_fingerprint(thread)
         for thread, is_personal in zip(threads, personal, strict=True)

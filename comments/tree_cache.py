@@ -52,16 +52,18 @@ def page_key(article_id: int, version: int, page: str) -> str:
 
 
 def thread_fingerprint(rows) -> str:
-    """Everything about a thread's rows that its markup shows, hashed."""
-    digest = hashlib.blake2b(digest_size=16)
-    for c in rows:
-        digest.update(
-            f"{c.id}|{c.lft}|{c.level}|{c.status}|{c.updated.timestamp()}|{c.avatar_colour}|"
-            f"{c.author_role}|{c.edited_at}|"
-            f"{c.author_name}|{c.author_url}|{c.created.timestamp()}\x00".encode()
-        )
-        digest.update(c.body_html.encode())
-    return digest.hexdigest()
+    """Everything about a thread's rows that its markup shows, in their order, hashed: one
+    text for the thread, one hash (a field that changes changes the text, a reply added or
+    moved changes the order of ids and levels)."""
+    text = "\x00".join(
+        [
+            f"{c.id}|{c.level}|{c.status}|{c.avatar_colour}|{c.author_role}|{c.edited_at}|"
+            f"{c.picked_at}|{c.created.timestamp()}|"
+            f"{c.author_name}\x01{c.author_url}\x01{c.body_html}"
+            for c in rows
+        ]
+    )
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
 def thread_key(fingerprint: str, suffix: str | None = None) -> str:

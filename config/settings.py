@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "newsletter",
     "contact",
     "readership",
+    "fediverse",
     "wordpress",
     "ninja",  # django-ninja: its static files serve the API docs (api/urls.py)
     "api",
@@ -75,17 +76,22 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "api.cors.CorsMiddleware",  # only under /api/, off unless API_CORS_ALLOWED_ORIGINS
     "config.security.PermissionsPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # Before anything reads the body or the query: a 400 page for what no view could read.
     "config.security.UnreadableRequestMiddleware",
+    # The readership beacon is answered here, before what it does not need (readership.beacon).
+    "readership.beacon.BeaconMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Before the CSRF check: a PUT at a page is a 405, not a CSRF failure.
     "config.security.ReadOnlyAddressesMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # A kept page for an anonymous reader, answered here (core.page_cache): every header above
+    # is added to it, nothing below runs (no session, user, messages, URL resolution or view).
+    "core.page_cache.KeptPagesMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.security.MethodNotAllowedPageMiddleware",
     # Turns a login refused for too many failures into the lock-out page (django-axes).
     "axes.middleware.AxesMiddleware",
@@ -107,6 +113,8 @@ if PRODUCTION:
     MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "config.urls"
+# readership's covering index (INCLUDE) is PostgreSQL's; SQLite builds it on its key columns.
+SILENCED_SYSTEM_CHECKS = ["models.W040"]
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
@@ -167,7 +175,7 @@ if REDIS_URL and os.environ.get("PYTEST_XDIST_WORKER"):
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.redis_cache.RedisCache",  # Django's, one client per pool
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "rivista"),
         }
@@ -350,6 +358,10 @@ if "API_CORS_ALLOWED_ORIGINS" in os.environ:
     API_CORS_ALLOWED_ORIGINS = env_list("API_CORS_ALLOWED_ORIGINS")
 if "PAGE_CACHE_ENABLED" in os.environ:  # core/page_cache.py: on unless this says otherwise
     PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", default=True)
+# The private folder of the admin's imports and exports (wordpress/conf.py): the web processes
+# and the workers must share it; never inside MEDIA_ROOT or STATIC_ROOT.
+if os.environ.get("MOVING_ROOT"):
+    MOVING_ROOT = Path(env_str("MOVING_ROOT", ""))
 
 LOGIN_URL = "admin:login"
 

@@ -40,6 +40,7 @@ urlpatterns = [
     path("", include("newsletter.urls")),
     path("", include("contact.urls")),
     path("", include("readership.urls")),
+    path("", include("fediverse.urls")),
     path("", include("blog.urls")),
     # Pages answer whatever address no route above claims: keep this last.
     path("", include("pages.urls")),

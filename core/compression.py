@@ -2,8 +2,9 @@
 
 Two paths, one rule for who gets them (core.page_cache.is_anonymous_reader):
 
-- A page kept whole (core.page_cache) is compressed once, when it is kept: the text between its
-  holes, each segment ended by a full flush (`gzip_segments`), so no back-reference crosses a
+- A page kept whole (core.page_cache) is compressed once, when it is kept for a client that
+  accepts gzip (else by the first such client it is served to, and kept so): the text between
+  its holes, each segment ended by a full flush (`gzip_segments`), so no back-reference crosses a
   hole. Serving it splices each visitor's values in as stored (uncompressed) deflate blocks and
   writes the gzip header and trailer (`gzip_spliced`): a hit compresses nothing.
 - A page rendered for an anonymous reader is compressed by
@@ -73,8 +74,61 @@ def gzip_spliced(segments: list[bytes], pieces: list[bytes]) -> bytes:
     for piece in pieces:
         crc = zlib.crc32(piece, crc)
         size += len(piece)
-    body = [_header()]
-    for index, piece in enumerate(pieces):
-        body.append(segments[index // 2] if index % 2 == 0 else _stored_blocks(piece))
+    return gzip_assembled(segments, pieces[1::2], crc, size)
+
+
+def gzip_assembled(segments: list[bytes], values: list[bytes], crc: int, size: int) -> bytes:
+    """A gzip body from `segments` with `values` between them as stored blocks, given the
+    CRC-32 and size of the whole uncompressed page (see crc32_combine: no need to hold it)."""
+    body = [_header(), segments[0]]
+    for value, segment in zip(values, segments[1:], strict=True):
+        body.append(_stored_blocks(value))
+        body.append(segment)
     body.append(struct.pack("<II", crc, size & 0xFFFFFFFF))
     return b"".join(body)
+
+
+# CRC-32 of a concatenation from the CRC-32s of its parts (zlib's crc32_combine, which Python's
+# zlib does not expose): a kept page's text is checksummed once, when kept, and a hit computes
+# only its visitor's values, without reading the page's uncompressed bytes at all.
+_CRC_POLYNOMIAL = 0xEDB88320
+
+
+def _multiply_mod_p(a: int, b: int) -> int:
+    """a times b modulo the CRC polynomial (reflected, bit 31 is x^0)."""
+    mask = 1 << 31
+    product = 0
+    while a:
+        if a & mask:
+            product ^= b
+            a ^= mask
+        mask >>= 1
+        b = (b >> 1) ^ _CRC_POLYNOMIAL if b & 1 else b >> 1
+    return product
+
+
+def _x_to_two_to_the(n: int) -> list[int]:
+    powers = [1 << 30]  # x^1
+    for _ in range(n - 1):
+        powers.append(_multiply_mod_p(powers[-1], powers[-1]))
+    return powers
+
+
+_X_TO_TWO_TO_THE = _x_to_two_to_the(32)  # x^(2^k) for k in 0..31
+
+
+def crc32_shift(length: int) -> int:
+    """What crc32_combine needs to know of a second part `length` bytes long: x^(8 length)."""
+    power = 1 << 31  # x^0
+    k = 3  # 8 bits a byte
+    while length:
+        if length & 1:
+            power = _multiply_mod_p(_X_TO_TWO_TO_THE[k & 31], power)
+        length >>= 1
+        k += 1
+    return power
+
+
+def crc32_combine(crc1: int, crc2: int, shift2: int) -> int:
+    """zlib.crc32(a + b) from zlib.crc32(a), zlib.crc32(b) and crc32_shift(len(b))."""
+    return _multiply_mod_p(shift2, crc1) ^ crc2

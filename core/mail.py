@@ -19,10 +19,10 @@ from django.core.mail import EmailMessage
 ONE_LINE_HEADERS = ("List-Unsubscribe",)
 
 
-def addresses_with_permission(permission: str) -> list[str]:
-    """The addresses of active users who hold `permission` (through a group, their own
-    permissions or as superusers), in the order the accounts were made, each address once."""
-    users = (
+def users_with_permission(permission: str):
+    """Active users who hold `permission` (through a group, their own permissions or as
+    superusers) and have an address, in the order the accounts were made."""
+    return (
         get_user_model()
         ._default_manager.with_perm(
             permission,
@@ -34,6 +34,10 @@ def addresses_with_permission(permission: str) -> list[str]:
         .exclude(email="")
         .order_by("pk")
     )
+
+
+def unique_addresses(users) -> list[str]:
+    """The users' addresses in their order, each once (case and spaces ignored)."""
     seen, addresses = set(), []
     for user in users:
         key = user.email.strip().lower()
@@ -41,6 +45,12 @@ def addresses_with_permission(permission: str) -> list[str]:
             seen.add(key)
             addresses.append(user.email)
     return addresses
+
+
+def addresses_with_permission(permission: str) -> list[str]:
+    """The addresses of active users who hold `permission` (through a group, their own
+    permissions or as superusers), in the order the accounts were made, each address once."""
+    return unique_addresses(users_with_permission(permission))
 
 
 def site_url(path: str) -> str:

@@ -13,7 +13,9 @@ random for that render, that records what fills it. The kept copy is the text be
 holes; serving it joins that text with values made for this visitor (their own CSRF token,
 a fresh timestamp), so a reader without JavaScript posts the form as before. A render that
 reached for anything personal anyway (a CSRF token outside a hole, a session it changed, a
-cookie it set, a CSP nonce) is served to its visitor but not kept.
+cookie it set, a CSP nonce) is served to its visitor but not kept. A page is kept under two
+keys: what a reader accepting gzip needs (the compressed text, the checksums of its pieces, the
+holes), and the text itself, read only for a client that does not accept gzip.
 
 Who is an anonymous reader is decided here and nowhere else (`is_anonymous_reader`): GET and
 HEAD from a visitor who is not logged in and sends no cookie but the CSRF and language ones (a
@@ -29,6 +31,7 @@ import hashlib
 import re
 import secrets
 import time
+import zlib
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from functools import cache as memoize
@@ -103,17 +106,18 @@ def _cookies_allowed() -> frozenset:
     return frozenset({settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME})
 
 
+def _reads_without_cookies(request: HttpRequest) -> bool:
+    """A GET or HEAD sending no cookie but the CSRF and language ones: no session cookie, so
+    nobody is logged in (the only login is a session's), decided before authentication."""
+    return request.method in ("GET", "HEAD") and set(request.COOKIES) <= _cookies_allowed()
+
+
 def is_anonymous_reader(request: HttpRequest) -> bool:
     """The one rule for who reads the public pages as everyone does: a GET or HEAD, not logged
     in, sending no cookie but the CSRF and language ones. Only such readers get validators and
     kept pages; everyone else gets a page rendered for them."""
     user = getattr(request, "user", None)  # none on a request refused before authentication
-    return (
-        request.method in ("GET", "HEAD")
-        and user is not None
-        and not user.is_authenticated
-        and set(request.COOKIES) <= _cookies_allowed()
-    )
+    return user is not None and not user.is_authenticated and _reads_without_cookies(request)
 
 
 def can_keep(request: HttpRequest, params: Iterable[str] = ()) -> bool:
@@ -136,6 +140,10 @@ def _key(request: HttpRequest) -> str:
         )
     )
     return _KEY_PREFIX + hashlib.blake2b(address.encode(), digest_size=20).hexdigest()
+
+
+def _text_key(request: HttpRequest) -> str:
+    return _key(request) + ":text"
 
 
 def csrf_secret(request: HttpRequest) -> str:
@@ -161,31 +169,42 @@ def _current(entry: dict) -> bool:
     return versions.current(list(entry["versions"])) == entry["versions"]
 
 
-def _pieces(request: HttpRequest, entry: dict) -> list[bytes]:
-    """The page as served to this visitor: kept text and their values, alternating (each
-    hole's value made once)."""
-    values = {}
-    pieces = []
-    for index, part in enumerate(entry["parts"]):
-        if index % 2 == 0:
-            pieces.append(part)
-            continue
-        hole_index = int(part)
-        if hole_index not in values:
+def _values(request: HttpRequest, entry: dict) -> list[bytes]:
+    """This visitor's values, one for each hole in the page's order (each hole's made once)."""
+    made = {}
+    for hole_index in entry["holes_at"]:
+        if hole_index not in made:
             filler, args = entry["holes"][hole_index]
-            values[hole_index] = _filler(filler)(request, *args).encode(entry["charset"])
-        pieces.append(values[hole_index])
-    return pieces
+            made[hole_index] = _filler(filler)(request, *args).encode(entry["charset"])
+    return [made[hole_index] for hole_index in entry["holes_at"]]
 
 
-def _fill(request: HttpRequest, entry: dict) -> bytes:
-    """The kept bytes joined with this visitor's values."""
-    return b"".join(_pieces(request, entry))
+def _joined(texts: list[bytes], values: list[bytes]) -> bytes:
+    """The kept text with this visitor's values between its pieces."""
+    pieces = [texts[0]]
+    for value, text in zip(values, texts[1:], strict=True):
+        pieces += (value, text)
+    return b"".join(pieces)
 
 
-def _respond(request: HttpRequest, entry: dict) -> HttpResponse:
+def _gzipped(entry: dict, values: list[bytes]) -> bytes:
+    """The stored gzip with the values spliced in; its checksum from the text's, kept with it,
+    so a hit never reads the uncompressed page."""
+    crc, size = entry["crcs"][0], entry["sizes"][0]
+    for value, text_crc, text_size, shift in zip(
+        values, entry["crcs"][1:], entry["sizes"][1:], entry["shifts"][1:], strict=True
+    ):
+        crc = compression.crc32_combine(zlib.crc32(value, crc), text_crc, shift)
+        size += len(value) + text_size
+    return compression.gzip_assembled(entry["gzip"], values, crc, size)
+
+
+def _respond(
+    request: HttpRequest, entry: dict, texts: list[bytes] | None = None
+) -> HttpResponse | None:
     """The kept page with this visitor's values in its holes (a 304 if their copy is current),
-    gzipped as it was kept for a client that accepts it."""
+    gzipped as it was kept for a client that accepts it. The uncompressed text is read (second
+    cache key) only for a client that does not; None if it is gone (render the page)."""
     gzipped = entry["gzip"] is not None and compression.accepts_gzip(request)
     # One ETag per encoding, as GZipMiddleware makes it for a rendered page: weak when gzipped.
     page_etag = _etag(entry, request)
@@ -194,12 +213,16 @@ def _respond(request: HttpRequest, entry: dict) -> HttpResponse:
     )
     if unchanged is not None:
         return unchanged
-    pieces = _pieces(request, entry)
+    if not gzipped and texts is None:
+        texts = cache.get(_text_key(request))
+        if texts is None:
+            return None
+    values = _values(request, entry)
     if gzipped:
-        response = HttpResponse(compression.gzip_spliced(entry["gzip"], pieces))
+        response = HttpResponse(_gzipped(entry, values))
         response["Content-Encoding"] = "gzip"
     else:
-        response = HttpResponse(b"".join(pieces))
+        response = HttpResponse(_joined(texts, values))
     response.status_code = entry["status"]
     for header, value in entry["headers"]:
         response[header] = value
@@ -211,14 +234,47 @@ def _respond(request: HttpRequest, entry: dict) -> HttpResponse:
     return response
 
 
+def _kept_entry(request: HttpRequest) -> dict | None:
+    entry = cache.get(_key(request))
+    return entry if entry is not None and _current(entry) else None
+
+
 def serve(request: HttpRequest, params: Iterable[str] = ()) -> HttpResponse | None:
     """The kept page for this request, if there is a current one; else None (render it)."""
-    if not can_keep(request, params):
-        return None
-    entry = cache.get(_key(request))
-    if entry is None or not _current(entry):
-        return None
-    return _respond(request, entry)
+    if not can_keep(request, params) or getattr(request, _LOOKED_UP, False):
+        return None  # KeptPagesMiddleware already looked, and found none
+    entry = _kept_entry(request)
+    return None if entry is None else _respond(request, entry)
+
+
+_LOOKED_UP = "page_cache_looked_up"
+
+
+class KeptPagesMiddleware:
+    """A kept page answered before the session, authentication, messages, URL resolution and
+    the view: one cache read for the page and one for its versions, the visitor's values filled
+    in, the stored gzip sent. Placed after what a kept page's answer needs (the host from
+    SITE_URL, the language, the CSRF cookie) and inside every middleware that adds a header.
+
+    A page is kept under its address only where its view allowed it (can_keep, with the query
+    parameters it reads), so a page found here is one the view would serve from the cache as
+    well; for everything else the request goes on as before, and the view does not look again.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if setting("PAGE_CACHE_ENABLED") and _reads_without_cookies(request):
+            entry = _kept_entry(request)
+            response = None if entry is None else _respond(request, entry)
+            if response is not None:
+                # The page is this one only for a visitor without a session: say it to caches,
+                # as the session middleware does for a rendered page.
+                patch_vary_headers(response, ["Cookie"])
+                return response
+            setattr(request, _LOOKED_UP, True)
+        return self.get_response(request)
 
 
 # Smaller pages gain less than the gzip frame costs (GZipMiddleware's threshold too).
@@ -267,11 +323,12 @@ def render_and_keep(
     finally:
         _recording.reset(token)
     body = response.content
+    parts = recording.pattern.split(body)  # text, hole index, text, ..., text
+    texts = parts[::2]
     entry = {
-        # Bytes, as served: a hit neither decodes nor encodes the page.
-        "parts": recording.pattern.split(body),
         "charset": response.charset,
         "holes": recording.holes,
+        "holes_at": [int(index) for index in parts[1::2]],
         "status": response.status_code,
         "headers": [(name, response[name]) for name in _KEPT_HEADERS if name in response],
         "versions": page_versions,
@@ -283,12 +340,17 @@ def render_and_keep(
     }
     if not _keepable(request, response, body):
         # This visitor's page alone: their values in the holes, nothing kept, no validators.
-        response.content = _fill(request, entry)
+        response.content = _joined(texts, _values(request, entry))
         return response
     if len(body) >= MIN_COMPRESSED_SIZE:
-        entry["gzip"] = compression.gzip_segments(entry["parts"][::2])
-    cache.set(_key(request), entry, timeout=setting("PAGE_CACHE_SECONDS"))
-    return _respond(request, entry)
+        entry["gzip"] = compression.gzip_segments(texts)
+        entry["crcs"] = [zlib.crc32(text) for text in texts]
+        entry["sizes"] = [len(text) for text in texts]
+        entry["shifts"] = [compression.crc32_shift(len(text)) for text in texts]
+    # Two keys: what a gzip reader needs (most readers), and the text as bytes for the others.
+    timeout = setting("PAGE_CACHE_SECONDS")
+    cache.set_many({_key(request): entry, _text_key(request): texts}, timeout=timeout)
+    return _respond(request, entry, texts)
 
 
 class PublicPagesGZipMiddleware(GZipMiddleware):

@@ -13,6 +13,10 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+# A subscriber's source when they signed up on an article's page: this, then the article's id.
+SOURCE_ARTICLE = "article:"
+
+
 class Subscriber(TimeStampedModel):
     """A reader who asked for the newsletter: pending until they follow the emailed link."""
 
@@ -64,6 +68,8 @@ class Subscriber(TimeStampedModel):
         indexes = [
             models.Index(fields=["status", "-created"], name="newsletter_status_created"),
             models.Index(fields=["-created"], name="newsletter_created"),
+            # The editors' "which articles bring subscribers", over a period of confirmations.
+            models.Index(fields=["confirmed_at", "source"], name="newsletter_confirmed_source"),
         ]
 
     def __str__(self):

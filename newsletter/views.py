@@ -62,7 +62,7 @@ def signup(request):
                 email=form.cleaned_data["email"],
                 ip_address=ip,
                 language=get_language(),
-                source="footer",
+                source=form.source(),
             )
         except DatabaseError:
             # Locked, read-only or refusing writes: our fault, said as such, address kept.

@@ -67,8 +67,9 @@ abbonamenti. Rispondiamo di solito entro due giorni lavorativi.</p>
 e user agent. L'indirizzo email non viene mai pubblicato; IP e user agent servono a contrastare
 lo spam e vengono cancellati dopo novanta giorni.</p>
 <h2>Newsletter</h2>
-<p>Per la newsletter conserviamo l'indirizzo email e la data di conferma. Ogni messaggio
-contiene un collegamento per disiscriversi con un clic.</p>
+<p>Per la newsletter conserviamo l'indirizzo email, la data di conferma e l'articolo dalla cui
+pagina ti sei iscritto, se c'era: la redazione ne vede solo il conteggio per articolo. Ogni
+messaggio contiene un collegamento per disiscriversi con un clic.</p>
 <h2>Modulo di contatto</h2>
 <p>I messaggi che ci invii restano nella casella della redazione per il tempo necessario a
 rispondere.</p>

@@ -103,6 +103,7 @@ class ReadershipDashboard(ReadOnlyAdminMixin, admin.ModelAdmin):
                 (_("By author"), selectors.top_groups("author", start, end)),
                 (_("By category"), selectors.top_groups("category", start, end)),
             ],
+            "signups": selectors.top_signup_articles(start, end),
             "referrers": selectors.top_referrers(start, end),
             "terms": selectors.top_search_terms(start, end),
             "depth": selectors.reading_depth(start, end),

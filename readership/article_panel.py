@@ -29,12 +29,17 @@ def article_figures(request, article) -> str:
     if not request.user.has_perm("readership.view_dailycount"):
         return ""
     days = _last_days(article.pk)
+    (brought,) = selectors.with_comments_and_signups(
+        [{"article": article}], days[0]["day"], days[-1]["day"]
+    )
     return render_to_string(
         "admin/readership/article_panel.html",
         {
             "views": sum(row["views"] for row in days),
             "visitors": sum(row["visitors"] for row in days),
             "today": days[-1]["views"],
+            "comments": brought["comments"],
+            "signups": brought["signups"],
             "days": PANEL_DAYS,
             "sparkline_url": reverse("admin:readership_article_sparkline", args=[article.pk]),
         },

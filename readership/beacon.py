@@ -118,6 +118,24 @@ def hit(request):
     return response
 
 
+BEACON_PATH = "/r/v"
+
+
+class BeaconMiddleware:
+    """Answers the beacon before the middleware it does not need: no URL to resolve, no CSRF
+    check (it is exempt), no user, session or messages loaded, nothing rendered. Placed in
+    MIDDLEWARE after the host checks and the unreadable-request refusal, so a beacon is refused
+    where any request would be; any method but GET and POST goes on to the usual 405 page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info == BEACON_PATH and request.method in ("GET", "POST"):
+            return hit(request)
+        return self.get_response(request)
+
+
 # The frame: which page this is, from what the page shows (the same for every visitor).
 _VIEW_KINDS = {
     "HomeView": "home",

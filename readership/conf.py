@@ -24,8 +24,13 @@ KIND_MODELS = {
     "author": "blog.Author",
 }
 LISTING_KINDS = ("home", "archive", "search", "listing")
-# The whole site: one row a day, its visitors counted once whatever they read.
+# The whole site: one row a day, its visitors counted once whatever they read, and the reading
+# depth of all its articles (so a period's depth reads one row a day, not one per article).
 SITE = "site"
+# Article views summed per author and per category as the fold finds them (the article's author
+# and category when it was read): one row a day per author or category, so the dashboard's
+# groupings read a few rows a day, not one per article. Not kinds a beacon can name.
+GROUPS = {"author": "by_author", "category": "by_category"}
 KINDS = (*KIND_MODELS, *LISTING_KINDS)
 
 

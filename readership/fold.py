@@ -18,8 +18,9 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from blog.models import Article
 from readership import counting
-from readership.conf import KIND_MODELS, SITE, setting
+from readership.conf import GROUPS, KIND_MODELS, SITE, setting
 from readership.models import DailyCount, DailyReferrer, DailySearchTerm, FoldMark
 
 logger = logging.getLogger(__name__)
@@ -70,6 +71,8 @@ class Sums:
         else:
             _, day, kind, object_id, quarter = event
             self.counts[(day, kind, object_id)][QUARTER_FIELDS[quarter - 1]] += 1
+            if kind == "article":
+                self.counts[(day, SITE, 0)][QUARTER_FIELDS[quarter - 1]] += 1
 
 
 def _seen_keys(event: tuple) -> tuple[str, ...]:
@@ -101,19 +104,39 @@ def _read_events(first: int, last: int) -> tuple[list, list[str]]:
     return [event for event in events if event is not None], keys
 
 
-def _existing(counts: dict) -> set:
-    """The (kind, id) pairs that name a row of ours: forged ids are not folded."""
+def _existing(counts: dict) -> tuple[set, dict]:
+    """The (kind, id) pairs that name a row of ours (forged ids are not folded), and each
+    article's (author, category) ids for the group rows."""
     wanted = defaultdict(set)
     for _, kind, object_id in counts:
         if kind in KIND_MODELS:
             wanted[kind].add(object_id)
     found = set()
+    articles = {}
     for kind, ids in wanted.items():
+        if kind == "article":
+            rows = Article.objects.filter(pk__in=ids).values_list("pk", "author_id", "category_id")
+            articles = {pk: (author, category) for pk, author, category in rows}
+            found.update(("article", pk) for pk in articles)
+            continue
         model = apps.get_model(KIND_MODELS[kind])
         found.update(
             (kind, pk) for pk in model.objects.filter(pk__in=ids).values_list("pk", flat=True)
         )
-    return found
+    return found, articles
+
+
+def _group_sums(counts: dict, articles: dict) -> dict:
+    """Article views added up per author and per category, a row a day for each."""
+    groups = defaultdict(Counter)
+    for (day, kind, object_id), sums in counts.items():
+        if kind != "article" or object_id not in articles or not sums.get("views"):
+            continue
+        author, category = articles[object_id]
+        for grouping, group_id in (("author", author), ("category", category)):
+            if group_id is not None:
+                groups[(day, GROUPS[grouping], group_id)]["views"] += sums["views"]
+    return groups
 
 
 def _add(model, lookup: dict, sums: dict) -> None:
@@ -125,10 +148,12 @@ def _add(model, lookup: dict, sums: dict) -> None:
 
 
 def _write(sums: Sums) -> None:
-    existing = _existing(sums.counts)
+    existing, articles = _existing(sums.counts)
     for (day, kind, object_id), counts in sums.counts.items():
         if kind in KIND_MODELS and (kind, object_id) not in existing:
             continue
+        _add(DailyCount, {"day": day, "kind": kind, "object_id": object_id}, dict(counts))
+    for (day, kind, object_id), counts in _group_sums(sums.counts, articles).items():
         _add(DailyCount, {"day": day, "kind": kind, "object_id": object_id}, dict(counts))
     for (day, domain), views in sums.referrers.items():
         _add(DailyReferrer, {"day": day, "domain": domain}, {"views": views})

@@ -28,7 +28,16 @@ class DailyCount(models.Model):
                 fields=["day", "kind", "object_id"], name="readership_one_count_per_day"
             )
         ]
-        indexes = [models.Index(fields=["kind", "object_id", "day"], name="readership_object_days")]
+        indexes = [
+            models.Index(fields=["kind", "object_id", "day"], name="readership_object_days"),
+            # The dashboard's periods: a kind's rows of a range of days, read from the index
+            # alone on PostgreSQL (the most read articles of 30 days add up 30 x articles rows).
+            models.Index(
+                fields=["kind", "day"],
+                include=["object_id", "views", "visitors"],
+                name="readership_kind_days",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.day} {self.kind} {self.object_id}: {self.views}"

@@ -5,5 +5,5 @@ from readership import beacon
 app_name = "readership"
 
 urlpatterns = [
-    path("r/v", beacon.hit, name="hit"),
+    path(beacon.BEACON_PATH.removeprefix("/"), beacon.hit, name="hit"),
 ]

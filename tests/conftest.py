@@ -108,6 +108,27 @@ def database_tasks(settings, transactional_db):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
+@pytest.fixture
+def own_tasks_only(monkeypatch):
+    """`own_tasks_only("newsletter")`: from here on a worker runs only that app's tasks: what
+    other apps queued (the fediverse's sync of each article a fixture published, say) is
+    dropped, and a starting worker enqueues only what that app's receivers of
+    core.signals.worker_started do. For tests that count the tasks a worker runs."""
+    from django_tasks_db.models import DBTaskResult
+
+    from core.signals import worker_started
+
+    def keep(app: str):
+        prefix = f"{app}."
+        kept = [entry for entry in worker_started.receivers if entry[0][0].startswith(prefix)]
+        monkeypatch.setattr(worker_started, "receivers", kept)
+        worker_started.sender_receivers_cache.clear()
+        DBTaskResult.objects.exclude(task_path__startswith=prefix).delete()
+
+    yield keep
+    worker_started.sender_receivers_cache.clear()
+
+
 def run_worker(**options):
     """Run `manage.py worker` in this process until no task is due (its --batch mode)."""
     import signal

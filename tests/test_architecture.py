@@ -23,7 +23,8 @@ ALLOWED = {
     "comments": {"core", "blog", "media", "pages"},
     "newsletter": {"core", "blog", "media", "pages"},
     "contact": {"core", "blog", "pages"},
-    "readership": {"core", "blog"},
+    "readership": {"core", "blog", "comments", "newsletter"},
+    "fediverse": {"core", "blog", "comments"},
     "api": {"core", "media", "blog", "pages", "comments", "newsletter", "contact"},
     "wordpress": {"core", "media", "blog", "pages", "comments", "newsletter", "contact"},
     # The benchmarks (not tests, not shipped): they build sites and measure them through every
@@ -38,6 +39,7 @@ ALLOWED = {
         "contact",
         "wordpress",
         "readership",
+        "fediverse",
         "api",
     }
     | {"config"},

@@ -145,3 +145,32 @@ def test_whitenoise_serves_hashed_compressed_static_files_cached_for_a_year(prod
     _, page_headers, page = fetch(base + "/")
     assert f"/static/{hashed}".encode() in page  # pages link the hashed name
     assert "immutable" not in page_headers.get("Cache-Control", "")
+
+
+def test_a_reader_is_served_while_slow_requests_hold_threads_of_the_same_worker(production):
+    # One worker, so every connection is its; three requests still arriving (a post on a slow
+    # line) hold three of its threads. With the two threads gunicorn had, the reader waited
+    # for one of them to end; a threaded worker has a thread for the reader.
+    _, tmp_path = production
+    env = production_env(tmp_path, free_port(), WEB_CONCURRENCY="1")
+    with gunicorn(env) as base:
+        fetch(base + "/robots.txt")  # the worker has loaded the app
+        held = []
+        try:
+            for _ in range(3):
+                connection = socket.create_connection(("127.0.0.1", int(env["PORT"])))
+                connection.sendall(
+                    b"POST /commenti/articolo/1/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    b"Content-Type: application/x-www-form-urlencoded\r\n"
+                    b"Content-Length: 10000\r\n\r\nbody="
+                )
+                held.append(connection)
+            time.sleep(1)  # each is in a thread, waiting for the rest of its body
+            started = time.monotonic()
+            request = urllib.request.Request(base + "/robots.txt", headers={"Host": "127.0.0.1"})
+            with urllib.request.urlopen(request, timeout=10) as response:
+                assert response.status == 200
+            assert time.monotonic() - started < 5
+        finally:
+            for connection in held:
+                connection.close()

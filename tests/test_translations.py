@@ -24,6 +24,7 @@ SOURCE_DIRS = (
     "newsletter",
     "contact",
     "readership",
+    "fediverse",
     "wordpress",
     "api",
     "config",

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from wordpress import admin_jobs  # noqa: F401 (registers the imports and the export)
 from wordpress.models import OldPermalink
 
 

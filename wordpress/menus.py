@@ -29,6 +29,7 @@ from wordpress.wxr import WxrItem
 Kind = WordPressObject.Kind
 MENUS, ITEMS = "menus", "menu items"
 LOCATIONS = tuple(Menu.Location.values)
+LOCATION_CHOICES = Menu.Location.choices  # (place, its label), for the admin's import form
 HEADER, FOOTER = Menu.Location.HEADER, Menu.Location.FOOTER
 _FITS = {
     HEADER: {"header", "primary", "primario", "main", "principale", "top", "navigation", "nav"},

@@ -1,14 +1,20 @@
 """What an import remembers: which WordPress object became which of ours, and old addresses.
 
 Both live here rather than on the blog and comment models: they exist only because a site came
-from WordPress, and a site that never imports one carries no trace of them.
+from WordPress, and a site that never imports one carries no trace of them. And the moves run
+from the admin: ImportJob, ExportJob (wordpress.jobs).
 """
 
 from functools import reduce
 from operator import or_
 
+from django.conf import settings
 from django.db import models
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from blog.models import Article, Author, Category, Tag
 from comments.models import Comment
@@ -209,3 +215,111 @@ class ImportedFile(TimeStampedModel):
 
     def __str__(self):
         return self.path
+
+
+class MovingJob(TimeStampedModel):
+    """A move run from the admin by the worker: who asked, where it stands, what it did.
+
+    Its files (what was uploaded, what was exported) live in `folder`, below the private
+    MOVING_ROOT (wordpress.job_files), never in the media storage.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("waiting for the worker")
+        RUNNING = "running", _("running")
+        CHECKED = "checked", _("checked: waiting for confirmation")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+        EXPIRED = "expired", _("files deleted")
+
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("asked by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    folder = models.CharField(_("private folder"), max_length=64, blank=True, editable=False)
+    # What the report counted ({"read": {...}, "tallies": {type: {created: n, ...}},
+    # "uploads": {...}}) and its text, as the commands print it.
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+    report = models.TextField(pgettext_lazy("moving job", "report"), blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created"]
+
+    ACTIVE = (Status.QUEUED, Status.RUNNING)
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE
+
+
+class ImportJob(MovingJob):
+    class Kind(models.TextChoices):
+        WORDPRESS = "wordpress", _("WordPress export (WXR)")
+        DISQUS = "disqus", _("Disqus export (XML)")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    file_name = models.CharField(_("file"), max_length=255)
+    media_name = models.CharField(_("zip of uploads"), max_length=255, blank=True)
+    map_name = models.CharField(_("map of threads"), max_length=255, blank=True)
+    keep_remote_images = models.BooleanField(_("keep images of other sites"), default=False)
+    menu_locations = models.JSONField(
+        _("menus placed"),
+        default=dict,
+        blank=True,
+        help_text=_("Which WordPress menu (its slug) to show in which place here."),
+    )
+    confirmed = models.BooleanField(
+        _("confirmed"),
+        default=False,
+        help_text=_("False while the dry run checks the file; true once the import was asked."),
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    dry_run_summary = models.JSONField(_("dry run summary"), default=dict, blank=True)
+    dry_run_report = models.TextField(_("dry run report"), blank=True)
+
+    class Meta(MovingJob.Meta):
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        permissions = [("run_import", _("Can import WordPress and Disqus exports"))]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.file_name}"
+
+    def get_absolute_url(self):
+        return reverse("admin:wordpress_importjob_change", args=[self.pk])
+
+
+class ExportJob(MovingJob):
+    file_size = models.PositiveBigIntegerField(_("size in bytes"), default=0)
+    expires_at = models.DateTimeField(_("available until"), null=True, blank=True)
+
+    class Meta(MovingJob.Meta):
+        verbose_name = _("site export")
+        verbose_name_plural = _("site exports")
+        permissions = [("run_export", _("Can export the whole site and download it"))]
+
+    def __str__(self):
+        when = date_format(localtime(self.created), "DATETIME_FORMAT") if self.created else ""
+        return _("Site export of %(date)s") % {"date": when}
+
+    def get_absolute_url(self):
+        return reverse("admin:wordpress_exportjob_change", args=[self.pk])

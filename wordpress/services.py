@@ -1,4 +1,5 @@
-"""Moving in: a WordPress site, Disqus comments. The writes the commands and tests call."""
+"""Moving in: a WordPress site, Disqus comments; moving out: the whole site. What the commands,
+the admin's jobs (through the worker) and the tests call."""
 
 from collections.abc import Callable
 from pathlib import Path
@@ -10,6 +11,7 @@ from wordpress import disqus_import as disqus_import_run
 from wordpress.article_match import MapError, read_map
 from wordpress.disqus import DisqusError
 from wordpress.disqus_import import DisqusImport
+from wordpress.export import EXPORT_TYPES, ExportRefused, SiteExport
 from wordpress.importer import Importer
 from wordpress.media import MediaDirRefused, check_media_dir
 from wordpress.moving import ImportReport
@@ -17,11 +19,13 @@ from wordpress.wxr import WxrError
 
 __all__ = [
     "DisqusError",
+    "ExportRefused",
     "ImportReport",
     "MapError",
     "MediaDirRefused",
     "WxrError",
     "disqus_import",
+    "site_export",
     "wordpress_import",
 ]
 
@@ -91,4 +95,14 @@ def disqus_import(
         DisqusImport(report=report, thread_map=thread_map).run(disqus.read(file, name=path.name))
         if dry_run:
             transaction.set_rollback(True)
+    return report
+
+
+def site_export(
+    *, output_dir: Path, progress: Callable[[ImportReport], None] | None = None
+) -> ImportReport:
+    """Export the whole site into `output_dir` (new or empty, outside MEDIA_ROOT and
+    STATIC_ROOT, else ExportRefused): wordpress.xml, uploads/ and site.json."""
+    report = ImportReport(title="Site export", types=EXPORT_TYPES, progress=progress)
+    SiteExport(output_dir=output_dir, report=report).run()
     return report

@@ -16,9 +16,10 @@ from comments.models.comment import (
     role_of,
 )
 from comments.models.counts import DiscussionCount
-from comments.models.desk import ModerationAction, Suspension
+from comments.models.desk import ModerationAction, SectionDesk, Suspension
 from comments.models.discussion import CommentOrder, DefaultPage, DiscussionSettings
 from comments.models.following import DiscussionFollower
+from comments.models.hours import SectionHours
 
 __all__ = [
     "AVATAR_COLOURS",
@@ -34,6 +35,8 @@ __all__ = [
     "DiscussionFollower",
     "DiscussionSettings",
     "ModerationAction",
+    "SectionDesk",
+    "SectionHours",
     "Suspension",
     "avatar_colour_for",
     "role_of",

@@ -25,6 +25,8 @@ class ModerationAction(models.Model):
         SUSPENDED = "suspended", _("Suspended the commenter")
         LIFTED = "lifted", _("Lifted a suspension")
         AMENDED = "amended", _("Changed a suspension")
+        PICKED = "picked", _("Picked for the editors' picks")
+        UNPICKED = "unpicked", _("Removed from the editors' picks")
 
     comment = models.ForeignKey(
         "comments.Comment",
@@ -137,3 +139,33 @@ class Suspension(models.Model):
     def is_active(self, now=None) -> bool:
         now = now or timezone.now()
         return self.lifted_at is None and (self.ends_at is None or self.ends_at > now)
+
+
+class SectionDesk(models.Model):
+    """The sections (categories) a moderator looks after.
+
+    Their comment queue opens on these sections (they can still see all), the held-comment
+    emails of these sections are for them, and the comments waiting elsewhere come to them as
+    one count a day (comments.desk). A moderator without a desk is told about every section.
+    """
+
+    moderator = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("moderator"),
+        on_delete=models.CASCADE,
+        related_name="section_desk",
+    )
+    categories = models.ManyToManyField(
+        "blog.Category",
+        verbose_name=_("sections"),
+        related_name="+",
+        help_text=_("The categories whose comments this moderator looks after."),
+    )
+
+    class Meta:
+        ordering = ["moderator_id"]
+        verbose_name = _("section desk")
+        verbose_name_plural = _("section desks")
+
+    def __str__(self):
+        return self.moderator.get_username()

@@ -7,6 +7,12 @@ from django.utils.translation import gettext_lazy as _
 
 from comments import conf
 from comments.conf import MAX_DEPTH_LIMIT
+from comments.models.hours import (
+    closed_days_field,
+    closed_from_field,
+    closed_until_field,
+    validate_hours,
+)
 
 
 class CommentOrder(models.TextChoices):
@@ -15,6 +21,7 @@ class CommentOrder(models.TextChoices):
     OLDEST = "oldest", _("Oldest first")
     NEWEST = "newest", _("Newest first")
     REPLIES = "replies", _("Most replies")
+    PICKS = "picks", _("Editors' picks first")
 
 
 class DefaultPage(models.TextChoices):
@@ -127,6 +134,11 @@ class DiscussionSettings(models.Model):
             "send their comments to the moderators instead of off the page."
         ),
     )
+    # Comment hours (comments.hours): every discussion closes at these hours and on these days,
+    # unless its section has hours of its own (SectionHours).
+    closed_from = closed_from_field()
+    closed_until = closed_until_field()
+    closed_days = closed_days_field()
     updated = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
@@ -152,6 +164,10 @@ class DiscussionSettings(models.Model):
         self.pk = self.SINGLETON_PK
         super().save(*args, **kwargs)
 
+    def clean(self):
+        super().clean()
+        validate_hours(self)
+
     @classmethod
     def from_django_settings(cls) -> "DiscussionSettings":
         """The unsaved defaults, read from Django settings."""
@@ -175,6 +191,9 @@ class DiscussionSettings(models.Model):
             flag_threshold=conf.get("COMMENTS_FLAG_THRESHOLD"),
             standing_low=conf.get("COMMENTS_STANDING_LOW"),
             standing_high=conf.get("COMMENTS_STANDING_HIGH"),
+            closed_from=conf.get("COMMENTS_CLOSED_FROM"),
+            closed_until=conf.get("COMMENTS_CLOSED_UNTIL"),
+            closed_days=conf.get("COMMENTS_CLOSED_DAYS"),
         )
 
     @staticmethod

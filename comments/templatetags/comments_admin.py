@@ -23,4 +23,9 @@ def moderation_queue_link(context):
     if count is None:
         count = pending_comment_count()
     url = reverse("admin:comments_comment_changelist")
-    return {"url": f"{url}?status__exact={Comment.Status.PENDING}", "count": count}
+    return {
+        "url": f"{url}?status__exact={Comment.Status.PENDING}",
+        "count": count,
+        # The queue one comment at a time, with its keyboard shortcuts (comments.desk_queue).
+        "desk_url": reverse("admin:comments_comment_desk"),
+    }

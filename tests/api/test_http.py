@@ -106,6 +106,22 @@ def test_cors_preflight_is_answered_for_allowed_origins_only(settings):
     assert "Access-Control-Allow-Origin" not in refused
 
 
+def test_cors_lets_the_configured_origins_write_without_cookies(settings):
+    settings.API_CORS_ALLOWED_ORIGINS = ["https://app.example.org"]
+    preflight = Client(raise_request_exception=False).options(
+        "/api/v1/comments/",
+        headers={
+            "Origin": "https://app.example.org",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
+    assert preflight.status_code == 204
+    assert "POST" in preflight["Access-Control-Allow-Methods"]
+    assert "Content-Type" in preflight["Access-Control-Allow-Headers"]
+    assert "Access-Control-Allow-Credentials" not in preflight
+
+
 def test_cors_wildcard(settings):
     settings.API_CORS_ALLOWED_ORIGINS = ["*"]
     response = get("/api/v1/tags/", Origin="https://any.example.com")

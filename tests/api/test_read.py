@@ -163,10 +163,11 @@ def test_no_answer_ever_holds_an_email_address():
     # Every GET the schema describes, with the ids of the fixtures: a new endpoint is walked too.
     schema = get("/api/schema/").json()
     values = {"article_id": article.pk, "slug": article.slug, "page_id": page.pk}
+    values |= {"form": "newsletter"}
     paths = [
         re.sub(r"{(\w+)}", lambda m: str(values[m.group(1)]), path)
         for path, operations in schema["paths"].items()
-        if "get" in operations
+        if "get" in operations and "security" not in operations["get"]  # staff's own reads
     ]
     assert len(paths) >= 9
     for path in paths:

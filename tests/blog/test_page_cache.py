@@ -2,6 +2,7 @@
 template, never with another visitor's token, never stale, never anyone's personal page."""
 
 import datetime
+import gzip
 import re
 
 import pytest
@@ -18,6 +19,7 @@ from django.utils import timezone
 from comments.forms import TIMESTAMP_SALT
 from comments.models import Comment, DiscussionSettings
 from comments.services import comment_set_status
+from core import page_cache
 from tests.factories import make_article, make_comment, post_form_data
 
 pytestmark = pytest.mark.django_db
@@ -292,3 +294,65 @@ def test_the_page_cache_can_be_switched_off(settings):
     read(url)
 
     assert read(url)[1] > 0
+
+
+def test_a_kept_page_is_answered_before_the_session_the_user_and_the_view(settings):
+    url = make_article().get_absolute_url()
+    read(url)
+
+    again, queries, _ = read(url)
+
+    # KeptPagesMiddleware answered: nothing below it ran, authentication included.
+    assert not hasattr(again.wsgi_request, "user")
+    assert queries == 0
+    # With every header the page has when its view serves it.
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if not m.endswith("KeptPagesMiddleware")]
+    from_view, _, _ = read(url)
+    assert hasattr(from_view.wsgi_request, "user")
+    unstable = {"ETag", "Set-Cookie", "Content-Length"}
+    assert {k: v for k, v in again.headers.items() if k not in unstable} == {
+        k: v for k, v in from_view.headers.items() if k not in unstable
+    }
+    for name in ("X-Frame-Options", "Content-Security-Policy", "Content-Language", "ETag"):
+        assert again[name]
+    assert set(again["Vary"].replace(" ", "").split(",")) >= {"Cookie", "Accept-Language"}
+
+
+def test_a_reader_with_a_session_is_never_answered_from_the_kept_page(client):
+    article = make_article()
+    url = article.get_absolute_url()
+    read(url)
+    client.cookies["sessionid"] = "una-sessione-qualsiasi"
+
+    response, queries, _ = read(url, client=client)
+
+    assert hasattr(response.wsgi_request, "user")  # went through to the view
+    assert queries > 0
+
+
+def test_an_address_the_view_would_not_keep_is_looked_up_once_and_rendered():
+    url = make_article().get_absolute_url() + "?utm_source=newsletter"
+    read(url)
+
+    again, queries, _ = read(url)
+
+    assert queries > 0 and hasattr(again.wsgi_request, "user")
+    assert again.wsgi_request.page_cache_looked_up  # the view did not read the cache again
+
+
+def test_a_gzip_reader_is_served_from_the_compressed_page_alone(monkeypatch):
+    article = make_article(body="<p>" + "Un corpo lungo. " * 200 + "</p>")
+    make_comment(article, body="Un commento approvato.")
+    url = article.get_absolute_url()
+    read(url)  # kept: the compressed page, and the text apart
+    monkeypatch.setattr(page_cache, "_text_key", lambda request: "nessuna-chiave")
+
+    gzipped, queries, _ = read(url, HTTP_ACCEPT_ENCODING="gzip")
+    plain, plain_queries, _ = read(url)
+
+    assert queries == 0 and gzipped["Content-Encoding"] == "gzip"
+    # gzip checks the CRC-32 and size the hit made from the text's, kept with the page.
+    html = gzip.decompress(gzipped.content).decode()
+    assert "Un commento approvato." in html and "pagecachehole" not in html
+    assert plain_queries > 0  # no text to serve it uncompressed: rendered, and kept again
+    assert "Un commento approvato." in plain.text

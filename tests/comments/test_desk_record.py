@@ -106,8 +106,9 @@ def test_the_queue_with_records_takes_the_same_queries_at_5_and_at_50_comments(
     for n in range(count):
         make_comment(article, author_email=f"lettore{n % 7}@example.org")
     staff_client.get(queue_url())
-    # The record's column and the open reports' reasons and earlier versions of the shown rows.
-    with django_assert_max_num_queries(10):
+    # The record's column, the open reports' reasons and earlier versions of the shown rows, and
+    # the section filter (the moderator's desk, the comments waiting per section).
+    with django_assert_max_num_queries(12):
         response = staff_client.get(queue_url())
     assert response.status_code == 200 and "?commenter_of=" in response.text
 
@@ -226,3 +227,23 @@ def test_the_moderators_log_is_readable_but_never_editable(moderator_client, mod
     delete = reverse("admin:comments_moderationaction_delete", args=[action.pk])
     assert moderator_client.post(delete, {"post": "yes"}).status_code == 403
     assert ModerationAction.objects.get().note == ""
+
+
+def test_searching_by_address_finds_nothing_for_a_moderator_who_may_not_see_addresses(client):
+    """Otherwise a search would tell them whose the address is (which comments it wrote)."""
+    from django.contrib.auth.models import Permission
+
+    article = make_article()
+    make_comment(article, author_email=EMAIL, author_name="Qualcuno")
+    viewer = make_user(is_staff=True)
+    viewer.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_comment", "change_comment"])
+    )
+    client.force_login(viewer)
+    page = client.get(queue_url(), {"q": EMAIL})
+    assert page.status_code == 200
+    assert "Qualcuno" not in page.text
+
+    admin = make_user(is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    assert "Qualcuno" in client.get(queue_url(), {"q": EMAIL}).text

@@ -108,6 +108,7 @@ def test_form_is_grouped_like_wordpress_discussion_settings(editor_client):
         "Editing",
         "Reports from readers",
         "Commenters' standing",
+        "Comment hours",
     ]
 
 

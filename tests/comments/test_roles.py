@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from comments.editing import comment_edit
 from comments.flags import comment_flag
-from comments.models import Comment, ModerationAction, Suspension
+from comments.models import Comment, ModerationAction, SectionDesk, SectionHours, Suspension
 from tests.factories import (
     make_article,
     make_author,
@@ -80,8 +80,11 @@ def test_moderator_is_refused_every_admin_list_but_the_comments_and_suspensions(
     client = logged_in("Moderators")
     assert client.get(reverse("admin:comments_suspension_changelist")).status_code == 200
     assert client.get(reverse("admin:comments_moderationaction_changelist")).status_code == 200
+    # They read who looks after which section and the sections' hours (Editors set them).
+    assert client.get(reverse("admin:comments_sectiondesk_changelist")).status_code == 200
+    assert client.get(reverse("admin:comments_sectionhours_changelist")).status_code == 200
     for model in admin.site._registry:
-        if model in (Comment, Suspension, ModerationAction):
+        if model in (Comment, Suspension, ModerationAction, SectionDesk, SectionHours):
             continue
         url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
         assert client.get(url).status_code == 403, url

@@ -91,3 +91,14 @@ def test_pages_holding_something_personal_are_never_compressed(client, settings)
     assert not logged_in.has_header("Content-Encoding")
     assert not with_session.get(url, **GZIP).has_header("Content-Encoding")
     assert not client.get("/admin/", **GZIP).has_header("Content-Encoding")
+
+
+def test_the_checksum_of_a_page_is_combined_from_its_parts_as_zlib_makes_it():
+    rng = random.Random(11)
+    for _ in range(200):
+        first = rng.randbytes(rng.randrange(0, 3000))
+        second = rng.randbytes(rng.choice([0, 1, 7, 65_536, rng.randrange(0, 200_000)]))
+        combined = compression.crc32_combine(
+            zlib.crc32(first), zlib.crc32(second), compression.crc32_shift(len(second))
+        )
+        assert combined == zlib.crc32(first + second)

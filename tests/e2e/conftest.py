@@ -94,11 +94,14 @@ GROUP_MIGRATIONS = [
     ("blog", "0002_editorial_groups", "create_groups"),
     ("blog", "0006_editors_run_pages_menus_corrections", "grant"),
     ("comments", "0003_moderators_group", "create_groups"),
+    ("comments", "0015_suspensions", "grant_desk"),
+    ("comments", "0020_section_desks_and_hours", "grant"),
     ("media", "0002_library_permissions", "create_groups"),
     ("newsletter", "0002_editors_permissions", "grant"),
     ("newsletter", "0004_editors_send_issues", "grant"),
     ("contact", "0002_editors_read_the_inbox", "grant"),
     ("readership", "0002_editors_see_the_figures", "grant"),
+    ("api", "0002_token_permissions", "grant"),
 ]
 
 

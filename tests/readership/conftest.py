@@ -25,6 +25,7 @@ def beacon(client, *, user_agent=BROWSER, address=ADDRESS, headers=None, method=
 @pytest.fixture(autouse=True)
 def _no_secret_left_from_another_test():
     """Each test empties the cache; this process's copy of the day's secret goes with it."""
-    from readership.counting import forget_salt_copy
+    from readership.counting import forget_salt_copy, forget_writer
 
     forget_salt_copy()
+    forget_writer()

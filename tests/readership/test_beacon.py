@@ -163,3 +163,54 @@ def test_a_body_in_another_charset_with_a_csrf_cookie_is_never_a_server_error(
         HTTP_USER_AGENT=OTHER_BROWSER,
     )
     assert response.status_code == status
+
+
+def test_the_beacon_is_answered_before_any_url_is_resolved(reader, monkeypatch):
+    """readership.beacon.BeaconMiddleware answers it early: no URL resolution, no CSRF check,
+    no user or messages loaded for the request the site receives most often."""
+    from django.core.handlers.base import BaseHandler
+
+    def no_resolving(self, request):
+        raise AssertionError("the beacon went through the URL resolver")
+
+    monkeypatch.setattr(BaseHandler, "resolve_request", no_resolving)
+    article = make_article()
+    assert beacon(reader, k="article", i=article.pk).status_code == 204
+    assert beacon(reader, method="get", k="article", i=article.pk).status_code == 204
+    monkeypatch.undo()
+    assert counts(object_id=article.pk) == (2, 1)
+
+
+def test_other_methods_at_the_beacon_get_the_405_page(reader):
+    response = reader.put("/r/v", "k=article&i=1")
+    assert response.status_code == 405
+    assert "GET" in response["Allow"] and "POST" in response["Allow"]
+    assert response.content  # our page, not an empty answer
+
+
+def test_on_redis_a_beacon_is_one_round_trip(reader):
+    """With Redis as the cache, one script takes the number and writes the line."""
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    if not isinstance(caches["default"], RedisCache):
+        pytest.skip("the cache is not Redis (run with REDIS_URL)")
+    import redis
+
+    article = make_article()
+    beacon(reader, k="article", i=article.pk)  # the day's secret is made and copied here
+    calls = []
+    original = redis.Redis.execute_command
+
+    def counting(self, *args, **options):
+        calls.append(args[0])
+        return original(self, *args, **options)
+
+    redis.Redis.execute_command = counting
+    try:
+        answer = beacon(reader, k="article", i=article.pk, user_agent=OTHER_BROWSER)
+        assert answer.status_code == 204
+    finally:
+        redis.Redis.execute_command = original
+    assert calls == ["EVALSHA"]
+    assert counts(object_id=article.pk) == (2, 2)

@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 
-from wordpress.export import EXPORT_TYPES, ExportRefused, SiteExport
-from wordpress.moving import ImportCommand, ImportReport
+from wordpress.moving import ImportCommand
+from wordpress.services import ExportRefused, site_export
 
 
 class Command(ImportCommand):
@@ -17,9 +17,8 @@ class Command(ImportCommand):
         parser.add_argument("output_dir", type=Path, help="A new (or empty) folder.")
 
     def handle(self, *args, output_dir: Path, **options):
-        report = ImportReport(title="Site export", types=EXPORT_TYPES, progress=self.show_progress)
         try:
-            SiteExport(output_dir=output_dir, report=report).run()
+            report = site_export(output_dir=output_dir, progress=self.show_progress)
         except ExportRefused as exc:
             raise CommandError(str(exc)) from None
         self.show_summary(report)

@@ -1,0 +1,43 @@
+"""The fediverse app's settings and their defaults; config/settings.py overrides, it does not
+restate them."""
+
+from django.conf import settings
+
+DEFAULTS = {
+    # Off: WebFinger, actors, inboxes and NodeInfo answer 404, nothing is delivered.
+    "FEDIVERSE_ENABLED": True,
+    # The magazine's handle: @redazione@<host>.
+    "FEDIVERSE_MAGAZINE_USERNAME": "redazione",
+    # The host in handles; empty: SITE_URL's host.
+    "FEDIVERSE_DOMAIN": "",
+    # RSA key size of our actors' keys (made once per actor and stored).
+    "FEDIVERSE_KEY_BITS": 2048,
+    # Items per page of an outbox or followers collection.
+    "FEDIVERSE_PAGE_SIZE": 20,
+    # A signed request's Date may be this far from our clock, either way (Mastodon: 1 hour
+    # of skew; we are stricter).
+    "FEDIVERSE_SIGNATURE_WINDOW": 300,
+    # The largest activity an inbox reads, in bytes (Mastodon's own limit is 1 MB).
+    "FEDIVERSE_MAX_ACTIVITY_BYTES": 256 * 1024,
+    # Activities one remote server may post to our inboxes per window.
+    "FEDIVERSE_INBOX_RATE_LIMIT": 300,
+    "FEDIVERSE_INBOX_RATE_WINDOW": 300,
+    # A remote actor's document (its key) is fetched again after this long.
+    "FEDIVERSE_ACTOR_CACHE_SECONDS": 24 * 3600,
+    # Remote fetches: timeout in seconds, largest document, redirects followed.
+    "FEDIVERSE_FETCH_TIMEOUT": 10,
+    "FEDIVERSE_FETCH_MAX_BYTES": 1024 * 1024,
+    "FEDIVERSE_FETCH_MAX_REDIRECTS": 3,
+    # Plain http to remote servers: only for development against a local peer.
+    "FEDIVERSE_ALLOW_HTTP": False,
+    # Deliveries: attempts before giving up, first retry delay (doubled each time) and its cap.
+    "FEDIVERSE_DELIVERY_MAX_ATTEMPTS": 10,
+    "FEDIVERSE_DELIVERY_RETRY_DELAY": 60,
+    "FEDIVERSE_DELIVERY_RETRY_MAX_DELAY": 6 * 3600,
+    # A delivery claimed this long ago by a worker that never finished it is tried again.
+    "FEDIVERSE_DELIVERY_CLAIM_TIMEOUT": 600,
+}
+
+
+def get(name: str):
+    return getattr(settings, name, DEFAULTS[name])
