@@ -8,7 +8,8 @@ Each version also remembers when it last moved, for Last-Modified.
 import time
 
 from django.core.cache import cache
-from django.db import transaction
+
+from core import after_commit
 
 
 def _version_key(name: str) -> str:
@@ -61,39 +62,10 @@ def bump_now_and_after_commit(*names: str) -> None:
     """
     for name in names:
         bump(name)
-    connection = transaction.get_connection()
-    if not connection.in_atomic_block:
-        for name in names:  # what on_commit would do at once
-            bump(name)
-        return
-    pending = _pending_bumps(connection)
-    if pending is None:
-        pending = _BumpsAfterCommit()
-        transaction.on_commit(pending)
-    pending.names.update(names)
+    for name in names:
+        after_commit.gather("core.versions", name, _bump_each)
 
 
-class _BumpsAfterCommit:
-    def __init__(self):
-        self.names: set[str] = set()
-
-    def __call__(self) -> None:
-        for name in self.names:
-            bump(name)
-
-
-# How far back the queue of callbacks is searched for one of ours (it stays short: each new
-# savepoint adds at most one of ours).
-_SEARCHED = 20
-
-
-def _pending_bumps(connection) -> "_BumpsAfterCommit | None":
-    """Our callback still queued for the current savepoint, if any: one registered under a
-    savepoint since rolled back has left the queue with it, and another is made."""
-    # None stands for an atomic block without a savepoint (savepoint=False, as Model.save()
-    # opens): nothing is rolled back to it, so it does not tell two places apart.
-    savepoints = set(connection.savepoint_ids) - {None}
-    for queued_under, callback, _ in reversed(connection.run_on_commit[-_SEARCHED:]):
-        if isinstance(callback, _BumpsAfterCommit) and queued_under - {None} == savepoints:
-            return callback
-    return None
+def _bump_each(names: set[str]) -> None:
+    for name in names:
+        bump(name)

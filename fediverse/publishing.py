@@ -20,6 +20,7 @@ from django.tasks import task
 from django.utils import timezone
 
 from blog.models import Article
+from core import after_commit
 from core.signals import worker_started
 from fediverse import actors, addresses, conf, delivery, documents
 from fediverse.addresses import PUBLIC
@@ -134,14 +135,20 @@ def sync_article(article_pk: int) -> str:
 
 
 def queue_sync(article_pk: int, *, run_after=None) -> None:
-    """After commit: the article's sync now, and for a scheduled one again when it goes live."""
+    """After commit: the article's sync now, and for a scheduled one again when it goes live.
+    Gathered per transaction: an import saving 20,000 articles queues one sync each, once."""
+    after_commit.gather("fediverse.sync", (article_pk, run_after), _enqueue_syncs)
 
-    def enqueue():
+
+def _enqueue_syncs(wanted: set) -> None:
+    for article_pk in sorted({pk for pk, _ in wanted}):
         sync_article.enqueue(article_pk)
-        if run_after is not None and sync_article.get_backend().supports_defer:
-            sync_article.using(run_after=run_after + timedelta(seconds=1)).enqueue(article_pk)
-
-    transaction.on_commit(enqueue)
+    if not sync_article.get_backend().supports_defer:
+        return
+    for article_pk, run_after in sorted(
+        (pair for pair in wanted if pair[1] is not None), key=lambda pair: pair[0]
+    ):
+        sync_article.using(run_after=run_after + timedelta(seconds=1)).enqueue(article_pk)
 
 
 def sweep_unannounced() -> int:

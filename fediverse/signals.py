@@ -3,13 +3,13 @@ fediverse after commit; an approved reply on our site is offered to the fedivers
 (the task sends it only when it answers a reply from there). Neither blog nor comments knows
 this app exists; the receivers make no query."""
 
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
 from blog.models import Article
 from comments.models import Comment
+from core import after_commit
 from fediverse import conf, publishing, replies_out
 
 
@@ -35,5 +35,9 @@ def comment_saved(sender, instance: Comment, raw=False, **kwargs):
         return
     if instance.author_role == Comment.Role.FEDIVERSE:
         return
-    pk = instance.pk
-    transaction.on_commit(lambda: replies_out.send_site_reply.enqueue(pk))
+    after_commit.gather("fediverse.site_replies", instance.pk, _offer_replies)
+
+
+def _offer_replies(pks: set) -> None:
+    for pk in sorted(pks):
+        replies_out.send_site_reply.enqueue(pk)

