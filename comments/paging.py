@@ -14,7 +14,7 @@ comment also has a permanent address, /commento/<id>/, that redirects to its pag
 """
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from itertools import groupby
 from urllib.parse import urlencode
 
@@ -254,6 +254,14 @@ def _page_rows(article, *, order: str, start: int, per_page: int | None, own_pen
     return [row for thread in threads for row in thread]
 
 
+def _complete(cached) -> bool:
+    """A page kept by this version of the code: one kept before a deploy that added a field
+    (the picks, say) lacks it, and is made again rather than failing every page view."""
+    return isinstance(cached, CommentPage) and all(
+        item.name in vars(cached) for item in fields(CommentPage)
+    )
+
+
 def comment_page(
     article,
     *,
@@ -270,7 +278,7 @@ def comment_page(
         version = tree_cache.article_version(article.pk)
         key = tree_cache.page_key(article.pk, version, f"{order}:{number or 'default'}")
         cached = cache.get(key)
-        if cached is not None:
+        if _complete(cached):
             return cached
     per_page = _per_page()
     last_first = rules.default_page == DefaultPage.LAST and order == rules.default_order

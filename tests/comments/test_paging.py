@@ -261,3 +261,24 @@ def test_an_article_without_comments_costs_one_comment_query(client):
     with CaptureQueriesContext(connection) as cold:
         get(client, article)
     assert len([q for q in cold.captured_queries if "comments_comment" in q["sql"]]) == 1
+
+
+def test_a_page_kept_by_older_code_is_made_again_not_a_server_error(client):
+    """After a deploy that adds a field to CommentPage, pages kept in the shared cache by the
+    older code lack it: they are made again (it was a 500 on every article page)."""
+    from django.core.cache import cache
+
+    from comments import paging, tree_cache
+
+    article = make_article()
+    make_comment(article)
+    page = paging.comment_page(article)
+    key = tree_cache.page_key(
+        article.pk, tree_cache.article_version(article.pk), f"{page.order}:default"
+    )
+    old = cache.get(key)
+    assert old is not None
+    del old.__dict__["picks"]  # as pickled by the code before the editors' picks
+    cache.set(key, old)
+    assert client.get(article.get_absolute_url()).status_code == 200
+    assert paging.comment_page(article).picks == []
