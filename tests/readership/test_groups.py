@@ -86,3 +86,27 @@ def test_the_dashboard_takes_the_same_queries_for_3_or_30_articles_read(admin_cl
         return len(captured.captured_queries)
 
     assert queries_with(3) == queries_with(30)
+
+
+def test_an_articles_figures_take_the_same_queries_for_a_day_or_two_years_of_rows(admin_client):
+    from datetime import timedelta
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    today = timezone.localdate()
+
+    def queries_with(days):
+        article = make_article()
+        DailyCount.objects.bulk_create(
+            DailyCount(day=today - timedelta(days=n), kind="article", object_id=article.pk, views=3)
+            for n in range(days)
+        )
+        url = reverse("admin:blog_article_change", args=[article.pk])
+        admin_client.get(url)  # what the first view of any page caches
+        with CaptureQueriesContext(connection) as captured:
+            page = admin_client.get(url)
+        assert page.status_code == 200 and "readership-sparkline" in page.text
+        return len(captured.captured_queries)
+
+    assert queries_with(1) == queries_with(730)
