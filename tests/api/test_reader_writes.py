@@ -34,7 +34,18 @@ def _no_waiting(settings):
 
 
 def client(**extra) -> Client:
-    return Client(raise_request_exception=False, REMOTE_ADDR=IP, **extra)
+    """An API client as a real server meets it: CSRF checked, a CSRF cookie from an earlier
+    visit to the site, and a 500 answered as a 500 (the test client's defaults skip the
+    check and raise instead)."""
+    from django.conf import settings
+
+    from tests.factories import CSRF_SECRET
+
+    browser = Client(
+        enforce_csrf_checks=True, raise_request_exception=False, REMOTE_ADDR=IP, **extra
+    )
+    browser.cookies[settings.CSRF_COOKIE_NAME] = CSRF_SECRET
+    return browser
 
 
 def token(form: str, target: int = 0, browser=None) -> str:

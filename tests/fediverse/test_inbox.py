@@ -29,8 +29,15 @@ INBOX = "/fediverse/magazine/inbox/"
 
 @pytest.fixture
 def csrf_client():
-    """A client that enforces CSRF as a real server does, and shows 500s as answers."""
-    return Client(enforce_csrf_checks=True, raise_request_exception=False)
+    """A client that enforces CSRF as a real server does, with a CSRF cookie (a server that
+    once fetched a page of ours keeps it), and shows 500s as answers."""
+    from django.conf import settings
+
+    from tests.factories import CSRF_SECRET
+
+    browser = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    browser.cookies[settings.CSRF_COOKIE_NAME] = CSRF_SECRET
+    return browser
 
 
 def test_a_signed_follow_is_kept_and_answered_with_a_signed_accept(csrf_client, network, post):
