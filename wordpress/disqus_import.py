@@ -149,11 +149,19 @@ class DisqusImport:
         self.report.count(THREADS, "updated" if changed else "unchanged")
 
     def _match(self, record: DisqusThread) -> Article | None:
+        article_id = self._matched_id(record)
+        if article_id is None:
+            return None
+        # What the comments need of it, and no more: a whole Article is a reference cycle (its
+        # cover's file points back at it), garbage until a full collection, one per thread.
+        return Article.objects.only("pk", "publish_at").filter(pk=article_id).first()
+
+    def _matched_id(self, record: DisqusThread) -> int | None:
         for key in (record.dsq_id, record.link, record.identifier):
             if key and key in self.thread_map:
-                return Article.objects.get(pk=self.thread_map[key])
-        article = article_at(record.link) if record.link else None
-        return article or article_for_identifier(record.identifier)
+                return self.thread_map[key]
+        article_id = article_at(record.link) if record.link else None
+        return article_id or article_for_identifier(record.identifier)
 
     def _load(self, offset: int, kind: type[Record]) -> Record:
         self.spool.seek(offset)

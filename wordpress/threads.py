@@ -290,11 +290,7 @@ def _withdraw(row: dict, status: str) -> None:
 def _new_comment(article: Article, node: thread_plan.Node, report: ImportReport) -> Comment:
     record = node.record.incoming
     name = plain(record.author_name)[:100]
-    email = record.email.strip()
-    try:
-        validate_email(email)
-    except ValidationError:
-        email = ""
+    email = _valid_email(record.email)
     url = record.url.strip()
     if len(url) > 200 or not is_web_address(url):
         url = ""
@@ -313,6 +309,22 @@ def _new_comment(article: Article, node: thread_plan.Node, report: ImportReport)
     # What Comment.save() does, for rows inserted with bulk_create.
     comment.derive_rendering()
     return comment
+
+
+def _valid_email(value: str) -> str:
+    """The address, or "" when it is not one. A refused one's exception goes with its traceback:
+    a ValidationError is a reference cycle (its error_list holds it), and its traceback holds
+    the frames of this import, and with them a whole discussion's comments, until a full
+    collection, which a long import may never see."""
+    email = value.strip()
+    if not email:
+        return ""
+    try:
+        validate_email(email)
+    except ValidationError as refused:
+        refused.__traceback__ = None
+        return ""
+    return email
 
 
 def _ip_address(record: IncomingComment, date, report: ImportReport) -> str | None:
