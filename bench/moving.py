@@ -97,8 +97,11 @@ def import_once(name: str, args: list[str], *, env: dict, workdir: Path, label: 
         f"   {label}: {seconds:.1f} s, peak RSS {peak_kib / 1024:.1f} MiB, "
         f"{len(progress)} progress lines (last: {progress[-1] if progress else '-'}), "
         f"comments created {result['comments_created']}"
-        + ("" if status == 0 else f", EXIT STATUS {status}: see {log}")
+        + ("" if status == 0 else f", EXIT STATUS {status}; its output ends:")
     )
+    if status != 0:  # the folder and its logs are gone once the benchmark ends
+        for line in text.splitlines()[-20:]:
+            print(f"      {line}")
     return result
 
 
