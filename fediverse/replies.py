@@ -1,10 +1,12 @@
 """Replies from the fediverse become comments, through comments.services only.
 
 A Create of a Note in reply to one of our articles (its object id or its page) or to a reply
-we already took becomes a held comment in the right thread, with the remote author's display
-name and profile link and the fediverse badge; its HTML is read as text through core's one
-sanitizer, and the comment renders it as any comment. Update edits it (comments.editing keeps
-the history), Delete removes it (a placeholder if it has replies).
+we already took becomes a comment in the right thread, under the discussion rules with the
+actor as the commenter (its record, standing and suspensions; held while it has no approved
+reply), with the remote author's display name, profile link and avatar initials and the
+fediverse badge; its HTML is read as text through core's one sanitizer, and the comment renders
+it as any comment. Update edits it (comments.editing keeps the history), Delete removes it (a
+placeholder if it has replies).
 """
 
 import re
@@ -96,6 +98,7 @@ def reply_create(remote: RemoteActor, activity: dict) -> str:
                 author_name=remote.name or remote.preferred_username or remote.domain,
                 author_url=remote.profile_url or remote.uri,
                 parent_id=parent_id,
+                actor=remote.uri,
             )
             RemoteNote.objects.create(uri=note["id"][:500], remote=remote, comment=comment)
     except comment_services.CommentRefused as refusal:
