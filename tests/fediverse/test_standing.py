@@ -172,3 +172,18 @@ def test_an_update_keeps_the_reply_under_its_actors_key(alice, post, article):
 
     first.refresh_from_db()
     assert first.body == "Corretto." and first.commenter == key
+
+
+def test_replies_taken_before_the_keys_get_their_actors_key(alice, post, article):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    first = _reply(post, article, 1)
+    key = first.commenter
+    Comment.objects.filter(pk=first.pk).update(commenter="")
+    migration = import_module("fediverse.migrations.0005_remote_commenter_keys")
+
+    migration.forwards(apps, None)
+
+    assert Comment.objects.get(pk=first.pk).commenter == key
