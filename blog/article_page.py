@@ -59,6 +59,10 @@ class ArticlePageExtension:
     page_params: tuple[str, ...] = ()
     cache_versions: Callable[[Article], tuple[str, ...]] | None = None
     fresh_until: Callable[[Article], float | None] | None = None
+    # One-value subqueries (name: expression) the article page's one query carries, so that
+    # a section needing a row of its own costs no query: it reads them from the article (an
+    # article read elsewhere, e.g. again after a refused comment, does not carry them).
+    annotations: Callable[[], Mapping[str, Any]] | None = None
 
 
 _extensions: dict[str, ArticlePageExtension] = {}
@@ -71,6 +75,16 @@ def register(extension: ArticlePageExtension) -> None:
 
 def extensions() -> list[ArticlePageExtension]:
     return list(_extensions.values())
+
+
+def annotations() -> dict[str, Any]:
+    """What the extensions ask the article page's query to carry (see ArticlePageExtension)."""
+    return {
+        name: expression
+        for ext in extensions()
+        if ext.annotations is not None
+        for name, expression in ext.annotations().items()
+    }
 
 
 def is_personal(request: HttpRequest, article: Article, extra_context: Mapping[str, Any]) -> bool:

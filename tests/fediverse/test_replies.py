@@ -518,3 +518,25 @@ def test_a_bulk_approval_sends_nothing_for_replies_to_site_comments(
         )
 
     assert not [request for request in network.sent if request["method"] == "POST"]
+
+
+def test_erasing_a_remote_author_forgets_what_they_signed_and_our_replies_to_them(
+    approved_remote_reply, network, django_capture_on_commit_callbacks
+):
+    from fediverse import selectors, services
+    from fediverse.models import Delivery, InboxItem, RemoteActor
+
+    reply = _site_reply(approved_remote_reply, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        comment_services.comment_set_status(comment=reply, status=Comment.Status.APPROVED)
+    remote = RemoteActor.objects.get(uri=ALICE)
+    other = InboxItem.objects.create(domain="else.example", key_id="https://else.example/k")
+    assert InboxItem.objects.filter(key_id=remote.key_id).exists()
+    assert selectors.remote_actor_export(remote)["activities_received"]
+    assert Delivery.objects.filter(inbox=f"{ALICE}/inbox").exists()
+
+    services.remote_actor_erase(remote=remote)
+
+    assert not InboxItem.objects.filter(key_id=remote.key_id).exists()
+    assert not Delivery.objects.filter(inbox=f"{ALICE}/inbox").exists()
+    assert InboxItem.objects.filter(pk=other.pk).exists()
