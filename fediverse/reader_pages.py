@@ -11,6 +11,7 @@ Nothing remote is read.
 
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 from django.template.loader import render_to_string
+from django.utils.html import format_html
 
 from blog.article_page import ArticlePageExtension
 from blog.author_page import AuthorPageExtension
@@ -78,9 +79,12 @@ def reply_section(context, article: Article) -> str:
         REPLY_TEMPLATE,
         {
             "address": addresses.article_id(article.pk),
-            "magazine_handle": magazine_handle(),
+            # In <code>, as the address: easy to pick out and copy whole.
+            "magazine_handle": format_html("<code>{}</code>", magazine_handle()),
             "author_name": article.author.display_name,
-            "author_handle": "" if author_off else author_handle(article.author),
+            "author_handle": ""
+            if author_off
+            else format_html("<code>{}</code>", author_handle(article.author)),
         },
     )
 

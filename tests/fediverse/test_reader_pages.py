@@ -30,8 +30,11 @@ def test_the_article_says_how_to_reply_from_the_fediverse():
     assert "Rispondi dal fediverso" in page
     address = f"{SITE}/fediverse/articles/{article.pk}/"
     assert f'<code class="fediverse-address">{address}</code>' in page
-    assert "@redazione@rivista.example" in page
-    assert f"@{article.author.slug}@rivista.example" in page
+    assert "segui <code>@redazione@rivista.example</code>" in page
+    assert (
+        f"{article.author.display_name} è <code>@{article.author.slug}@rivista.example</code>"
+        in page
+    )
 
 
 def test_the_article_in_english_says_it_in_english():
@@ -174,3 +177,11 @@ def test_no_statement_with_the_fediverse_off(settings):
     page = _privacy_page(is_privacy_policy=True)
 
     assert "privacy-fediverse" not in _page(page.get_absolute_url())
+
+
+def test_an_authors_name_is_escaped_in_the_box():
+    article = make_article(author=make_author(display_name="<b>Ada</b>"))
+
+    page = _page(article.get_absolute_url())
+
+    assert "&lt;b&gt;Ada&lt;/b&gt; è <code>" in page
