@@ -25,6 +25,7 @@ from fediverse.models import RemoteActor, RemoteNote
 _BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _PARAGRAPH_END = re.compile(r"</p\s*>", re.IGNORECASE)
 _ARTICLE_PATH = re.compile(r"^/fediverse/articles/([0-9]+)/?$")
+_SHORTCODE = re.compile(r":[A-Za-z0-9_]+:")
 
 
 def note_text(html: str) -> str:
@@ -32,6 +33,14 @@ def note_text(html: str) -> str:
     tag dropped by the sanitizer (links stay as their text, which the comment links again)."""
     html = _PARAGRAPH_END.sub("\n\n", _BREAK.sub("\n", html or ""))
     return strip_all_tags(html)
+
+
+def display_name(remote: RemoteActor) -> str:
+    """The name a reply is shown under: the actor's display name without the custom emoji
+    shortcodes Mastodon draws as pictures (":blobcat:"; we fetch no picture), else its
+    username, else its server. The avatar's initials are drawn from it here, at render."""
+    name = " ".join(_SHORTCODE.sub(" ", remote.name).split())
+    return name or remote.preferred_username or remote.domain
 
 
 def article_of_uri(uri: str) -> Article | None:
@@ -95,7 +104,7 @@ def reply_create(remote: RemoteActor, activity: dict) -> str:
             comment = comment_services.comment_post_remote(
                 article=article,
                 body=_content(note),
-                author_name=remote.name or remote.preferred_username or remote.domain,
+                author_name=display_name(remote),
                 author_url=remote.profile_url or remote.uri,
                 parent_id=parent_id,
                 actor=remote.uri,

@@ -540,3 +540,33 @@ def test_erasing_a_remote_author_forgets_what_they_signed_and_our_replies_to_the
     assert not InboxItem.objects.filter(key_id=remote.key_id).exists()
     assert not Delivery.objects.filter(inbox=f"{ALICE}/inbox").exists()
     assert InboxItem.objects.filter(pk=other.pk).exists()
+
+
+def test_a_reply_shows_initials_drawn_here_from_the_name_without_emoji_shortcodes(
+    network, post, client
+):
+    document = publish_remote_actor(network)
+    document["name"] = "Alice :blobcat: Rossi :verified:"
+    article = make_article()
+    post(INBOX, create_note(object_of(article)))
+    comment = Comment.objects.get()
+    comment_services.comment_set_status(comment=comment, status=Comment.Status.APPROVED)
+    fetched_before = len(network.sent)
+
+    page = client.get(article.get_absolute_url(), secure=True).content.decode()
+
+    assert comment.author_name == "Alice Rossi"
+    assert f'class="comment-avatar avatar-c{comment.avatar_colour}" aria-hidden="true">AR<' in page
+    assert ":blobcat:" not in page
+    assert len(network.sent) == fetched_before  # no avatar, nothing, fetched to show it
+
+
+def test_a_remote_author_with_no_display_name_is_shown_by_username():
+    from fediverse.models import RemoteActor
+    from fediverse.replies import display_name
+
+    remote = RemoteActor(uri=ALICE, domain="social.example", preferred_username="alice")
+
+    assert display_name(remote) == "alice"
+    remote.name = ":blobcat:"
+    assert display_name(remote) == "alice"
