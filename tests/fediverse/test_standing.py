@@ -187,3 +187,33 @@ def test_replies_taken_before_the_keys_get_their_actors_key(alice, post, article
     migration.forwards(apps, None)
 
     assert Comment.objects.get(pk=first.pk).commenter == key
+
+
+def test_the_suspensions_list_says_it_names_a_fediverse_account(alice, post, article, client):
+    first = _reply(post, article, 1)
+    comment_services.commenters_suspend(
+        comments=Comment.objects.filter(pk=first.pk),
+        reason="Insulti",
+        ends_at=None,
+        moderator=make_user(is_staff=True),
+    )
+    client.force_login(make_user(is_superuser=True))
+
+    page = client.get("/admin/comments/suspension/", secure=True).content.decode()
+
+    assert "Account del fediverso" in page
+    assert "Alice Rossi" in page
+
+
+def test_the_moderation_list_shows_an_actors_standing_like_any_commenters(
+    alice, post, article, client
+):
+    _approve(_reply(post, article, 1))
+    _reply(post, article, 2)
+    client.force_login(make_user(is_superuser=True))
+
+    page = client.get("/admin/comments/comment/", secure=True).content.decode()
+
+    assert (
+        page.count('title="Affidabilità, e tutti i commenti di questo commentatore">+1 · 2 ') == 2
+    )
