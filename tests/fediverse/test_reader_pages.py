@@ -185,3 +185,27 @@ def test_an_authors_name_is_escaped_in_the_box():
     page = _page(article.get_absolute_url())
 
     assert "&lt;b&gt;Ada&lt;/b&gt; è <code>" in page
+
+
+def test_the_page_rendered_again_after_a_refused_comment_still_says_it():
+    from django.urls import reverse
+
+    article = make_article()
+
+    response = Client().post(reverse("comments:post", args=[article.pk]), {}, secure=True)
+
+    assert response.status_code == 400
+    assert "Rispondi dal fediverso" in response.content.decode()
+
+
+def test_after_a_refused_comment_a_switched_off_actor_stays_hidden():
+    from django.urls import reverse
+
+    article = make_article()
+    services.local_actor_set_enabled(actor=actors.author_actor(article.author), enabled=False)
+
+    response = Client().post(reverse("comments:post", args=[article.pk]), {}, secure=True)
+
+    page = response.content.decode()
+    assert "@redazione@rivista.example" in page
+    assert f"@{article.author.slug}@" not in page
