@@ -63,6 +63,9 @@ class ArticlePageExtension:
     # a section needing a row of its own costs no query: it reads them from the article (an
     # article read elsewhere, e.g. again after a refused comment, does not carry them).
     annotations: Callable[[], Mapping[str, Any]] | None = None
+    # Markup for the page's <head> (links to other forms of the article), the same for every
+    # visitor: `{% article_head article %}`.
+    head: Callable[[Any, Article], str] | None = None
 
 
 _extensions: dict[str, ArticlePageExtension] = {}

@@ -64,6 +64,18 @@ def _actors_off(article: Article) -> tuple[bool, bool]:
     return LocalActor.Kind.MAGAZINE in kinds, LocalActor.Kind.AUTHOR in kinds
 
 
+def article_link(context, article: Article) -> str:
+    """<link rel="alternate" type="application/activity+json"> to the article's object, as
+    WordPress's ActivityPub plugin adds: Mastodon, given the page's own address in its search,
+    reads the page and follows this link, so a reader may paste the address they are at."""
+    if not conf.get("FEDIVERSE_ENABLED") or _actors_off(article)[0]:
+        return ""
+    return format_html(
+        '<link rel="alternate" type="application/activity+json" href="{}">',
+        addresses.article_id(article.pk),
+    )
+
+
 def reply_section(context, article: Article) -> str:
     """How to reply from Mastodon and the like, as WordPress's ActivityPub plugin and Ghost
     tell readers: paste the article's address into your app's search and reply there; follow
@@ -143,6 +155,7 @@ ARTICLE_EXTENSION = ArticlePageExtension(
     etag_parts=lambda article: (),
     last_changed=lambda article: None,
     annotations=article_annotations,
+    head=article_link,
 )
 
 AUTHOR_EXTENSION = AuthorPageExtension(

@@ -16,6 +16,14 @@ def article_sections(context, article):
 
 
 @register.simple_tag(takes_context=True)
+def article_head(context, article):
+    """What the apps registered in blog.article_page add to the article's <head>."""
+    # Each part is markup its own app rendered and escaped.
+    parts = (ext.head(context, article) for ext in article_page.extensions() if ext.head)
+    return mark_safe("".join(parts))  # noqa: S308
+
+
+@register.simple_tag(takes_context=True)
 def author_sections(context, author):
     """What the apps registered in blog.author_page add under the author's box."""
     # Each section is markup its own templates rendered and escaped.

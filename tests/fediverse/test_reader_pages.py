@@ -209,3 +209,20 @@ def test_after_a_refused_comment_a_switched_off_actor_stays_hidden():
     page = response.content.decode()
     assert "@redazione@rivista.example" in page
     assert f"@{article.author.slug}@" not in page
+
+
+def test_the_article_links_its_object_for_apps_given_the_pages_own_address():
+    article = make_article()
+
+    page = _page(article.get_absolute_url())
+
+    head = page[: page.index("</head>")]
+    address = f"{SITE}/fediverse/articles/{article.pk}/"
+    assert f'<link rel="alternate" type="application/activity+json" href="{address}">' in head
+
+
+def test_no_object_link_while_the_magazines_actor_is_off():
+    article = make_article()
+    services.local_actor_set_enabled(actor=actors.magazine_actor(), enabled=False)
+
+    assert "application/activity+json" not in _page(article.get_absolute_url())
