@@ -1,6 +1,7 @@
 """The inbox's second half, in the worker: check the signature of a received activity (the
 sender's key fetched if we do not hold a fresh one, and once more if it fails: keys rotate),
-check that the signer is the activity's actor and is not blocked, then act on it."""
+check that the signer is the activity's actor, is not blocked and that its server is within
+its rate (counted here, on the verified server: a keyId can name any server), then act on it."""
 
 import base64
 import json
@@ -11,8 +12,9 @@ from django.dispatch import receiver
 from django.tasks import task
 from django.utils import timezone
 
+from core import ratelimit
 from core.signals import worker_started
-from fediverse import activities, fetcher, keys, remote, services
+from fediverse import activities, conf, fetcher, keys, remote, services
 from fediverse.models import InboxItem, RemoteActor
 
 logger = logging.getLogger(__name__)
@@ -49,7 +51,22 @@ def _check(item: InboxItem) -> tuple[RemoteActor, dict]:
         raise Refused("the signer is not the activity's actor")
     if sender.blocked or services.is_domain_blocked(sender.domain):
         raise Refused("blocked")
+    if not _within_server_rate(sender.domain):
+        raise Refused("too many activities from this server")
     return sender, activity
+
+
+def _within_server_rate(domain: str) -> bool:
+    """Count one activity for the server whose key verified it (only now is it known to have
+    sent it); over the limit, the activity is dropped and the inbox answers that server 429
+    until its window ends."""
+    used = ratelimit.count(server_rate_key(domain), window=conf.get("FEDIVERSE_INBOX_RATE_WINDOW"))
+    return used <= conf.get("FEDIVERSE_INBOX_RATE_LIMIT")
+
+
+def server_rate_key(domain: str) -> str:
+    """The counter of a server's verified activities (the inbox reads it, this task counts)."""
+    return f"fediverse:inbox:server:{domain}"
 
 
 @task()

@@ -1,9 +1,11 @@
 """HTTP Signatures as Mastodon speaks them (draft-cavage-http-signatures-12, rsa-sha256):
-signing our requests, reading and checking theirs.
+signing our requests, reading and checking theirs. Their successor, RFC 9421, is in
+fediverse.message_signatures; fediverse.outgoing picks one per server.
 
 A POST is signed over (request-target), host, date and digest; the Digest header is the
-SHA-256 of the body. Reading a signature needs no key: checking it (keys.verify) does, and the
-key is fetched by a task (fediverse.remote), never in a request.
+SHA-256 of the body (a signature covering RFC 9530's Content-Digest instead is read too).
+Reading a signature needs no key: checking it (keys.verify) does, and the key is fetched by a
+task (fediverse.remote), never in a request.
 """
 
 import base64
@@ -18,7 +20,8 @@ from django.utils import timezone
 
 from fediverse import keys
 
-REQUIRED_POST_HEADERS = ("(request-target)", "host", "date", "digest")
+REQUIRED_POST_HEADERS = ("(request-target)", "host", "date")
+BODY_DIGESTS = ("digest", "content-digest")  # a POST's signature covers one of them
 ALGORITHMS = ("rsa-sha256", "hs2019")  # hs2019: the algorithm is the key's (RSA here)
 _PARAM = re.compile(r'\s*([a-zA-Z]+)\s*=\s*"([^"]*)"\s*(?:,|$)')
 
@@ -110,6 +113,8 @@ def check_digest(value: str | None, body: bytes) -> None:
 
 def check_covers_post(signature: Signature) -> None:
     missing = [name for name in REQUIRED_POST_HEADERS if name not in signature.headers]
+    if not any(name in signature.headers for name in BODY_DIGESTS):
+        missing.append("digest")
     if missing:
         raise SignatureError("signature does not cover " + " ".join(missing))
 
