@@ -10,7 +10,6 @@ counts the verified server's rate, and acts: no request waits on another server.
 
 import base64
 import json
-from urllib.parse import urlsplit
 
 from django.core.exceptions import DisallowedHost
 from django.db import transaction
@@ -112,14 +111,7 @@ def _signed_text(request, signature, body: bytes) -> str:
         if isinstance(signature, message_signatures.MessageSignature):
             message_signatures.check_created(signature, window=window)
             message_signatures.check_content_digest(request.headers.get("Content-Digest"), body)
-            message = message_signatures.Message(
-                method=request.method,
-                scheme=request.scheme,
-                authority=message_signatures.authority_of(request.scheme, host),
-                path=urlsplit(request.get_full_path()).path,
-                query=request.META.get("QUERY_STRING", ""),
-                headers=request.headers,
-            )
+            message = message_signatures.Message.from_request(request)
             return message_signatures.signature_base(message, signature)
         signatures.check_date(request.headers.get("Date"), window=window)
         if "digest" in signature.headers:

@@ -274,6 +274,20 @@ class Message:
             headers=lowered,
         )
 
+    @classmethod
+    def from_request(cls, request) -> "Message":
+        """A request received by Django (its Host checked against ALLOWED_HOSTS: a signature
+        made for another server's address does not verify here)."""
+        scheme = request.scheme
+        return cls(
+            method=request.method.upper(),
+            scheme=scheme,
+            authority=authority_of(scheme, request.get_host()),
+            path=urlsplit(request.get_full_path()).path,
+            query=request.META.get("QUERY_STRING", ""),
+            headers=request.headers,
+        )
+
     def derived(self, name: str) -> str:
         query = f"?{self.query}"
         target = self.path + (query if self.query else "")
