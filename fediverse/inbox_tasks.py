@@ -45,14 +45,14 @@ def _verified_sender(item: InboxItem) -> RemoteActor:
 def _check(item: InboxItem) -> tuple[RemoteActor, dict]:
     activity = json.loads(item.body)
     sender = _verified_sender(item)
+    if not _within_server_rate(sender.domain):
+        raise Refused("too many activities from this server")
     if activity.get("actor") != sender.uri and not (
         isinstance(activity.get("actor"), dict) and activity["actor"].get("id") == sender.uri
     ):
         raise Refused("the signer is not the activity's actor")
     if sender.blocked or services.is_domain_blocked(sender.domain):
         raise Refused("blocked")
-    if not _within_server_rate(sender.domain):
-        raise Refused("too many activities from this server")
     return sender, activity
 
 

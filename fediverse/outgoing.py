@@ -5,10 +5,9 @@ always spoken) to RFC 9421 HTTP Message Signatures (fediverse.message_signatures
 Fedify does ("double-knocking"): a server whose preference we do not know is sent an RFC 9421
 signature first; when it answers 401 or 403, the same request goes once more with a
 draft-cavage one. The scheme that got a 2xx is remembered per server in the shared cache for
-FEDIVERSE_SIGNATURE_SCHEME_SECONDS, so later requests use it directly (a server remembered for
-draft-cavage is not knocked at with RFC 9421 again until that memory expires; one remembered
-for RFC 9421 that starts refusing it still gets its draft-cavage knock). A lost cache entry
-costs one request more.
+FEDIVERSE_SIGNATURE_SCHEME_SECONDS, so later requests use it directly, and knock with the other
+one only when it is refused (a server that changed its software). A lost cache entry costs one
+request more; an expired one asks RFC 9421 again, which the server may have learnt meanwhile.
 """
 
 import logging
@@ -65,14 +64,14 @@ def request(
     headers: dict | None = None,
     body: bytes | None = None,
 ) -> fetcher.Response:
-    """One request signed by `actor` (fetcher.request's checks and redirects), knocking twice
-    when the server's scheme is not known to be draft-cavage."""
+    """One request signed by `actor` (fetcher.request's checks and redirects), in the scheme the
+    server last took (RFC 9421 when unknown), and once more in the other on a 401 or 403."""
     remembered = remembered_scheme(url)
-    scheme = CAVAGE if remembered == CAVAGE else RFC9421
+    scheme = remembered if remembered in (RFC9421, CAVAGE) else RFC9421
     response = fetcher.request(method, url, headers=headers, body=body, sign=_signer(scheme, actor))
-    if scheme == RFC9421 and response.status in SIGNATURE_REFUSED:
-        logger.debug("%s refused an RFC 9421 signature (%s)", url, response.status)
-        scheme = CAVAGE
+    if response.status in SIGNATURE_REFUSED:
+        logger.debug("%s refused a %s signature (%s)", url, scheme, response.status)
+        scheme = CAVAGE if scheme == RFC9421 else RFC9421
         response = fetcher.request(
             method, url, headers=headers, body=body, sign=_signer(scheme, actor)
         )

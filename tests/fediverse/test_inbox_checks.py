@@ -7,6 +7,7 @@ import time
 
 import pytest
 from django.core.cache import cache
+from django.test import Client
 
 from fediverse import inbox_tasks, keys, message_signatures, signatures
 from fediverse.models import Follower, InboxItem
@@ -113,6 +114,21 @@ def test_an_rfc9421_signature_is_checked_on_its_face_before_anything_is_kept(
     assert not network.sent
 
 
+def test_a_request_for_a_host_that_is_not_ours_is_a_400_never_a_500(network):
+    browser = Client(raise_request_exception=False)
+    body = _follow()
+    headers = rfc9421_headers(body, url="https://evil.example" + INBOX) | {
+        "HTTP_HOST": "evil.example"
+    }
+
+    response = browser.generic(
+        "POST", INBOX, body, content_type="application/activity+json", secure=True, **headers
+    )
+
+    assert response.status_code == 400
+    assert not InboxItem.objects.exists()
+
+
 def test_a_body_changed_after_an_rfc9421_signature_is_refused(network, post_signed):
     publish_remote_actor(network)
     headers = rfc9421_headers(_follow(1))
@@ -214,6 +230,22 @@ def test_a_forged_key_id_naming_a_server_does_not_use_its_budget(network, post_s
     ) == {"bad signature"}
     assert real == [202, 202, 429]
     assert InboxItem.objects.filter(status=InboxItem.Status.DONE).count() == 2
+
+
+def test_a_verified_signature_counts_for_its_server_even_when_its_activity_is_refused(
+    network, post_signed, settings
+):
+    """Its server sent it (the signature says so), whatever the task then makes of it."""
+    settings.FEDIVERSE_INBOX_RATE_LIMIT = 1
+    publish_remote_actor(network, "mallory")
+    body = _follow(1)  # alice's follow, signed by mallory: not the activity's actor
+    post_signed(body, rfc9421_headers(body, username="mallory"))
+
+    body = _follow(2)
+    response = post_signed(body, rfc9421_headers(body))
+
+    assert InboxItem.objects.get().outcome == "the signer is not the activity's actor"
+    assert response.status_code == 429
 
 
 def test_activities_over_a_verified_servers_budget_are_dropped_by_the_task(

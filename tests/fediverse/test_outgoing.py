@@ -146,6 +146,19 @@ def test_a_server_that_stops_reading_rfc9421_gets_draft_cavage_and_it_is_remembe
     assert outgoing.remembered_scheme(INBOX) == outgoing.CAVAGE
 
 
+def test_a_server_that_stops_reading_draft_cavage_gets_rfc9421_and_it_is_remembered(network):
+    network.routes[INBOX] = server(takes=(outgoing.CAVAGE,))
+    _deliver(1)
+    network.routes[INBOX] = server(takes=(outgoing.RFC9421,))
+    network.sent.clear()
+
+    delivery = _deliver(2)
+
+    assert delivery.status == Delivery.Status.SENT
+    assert _schemes(network) == [outgoing.CAVAGE, outgoing.RFC9421]
+    assert outgoing.remembered_scheme(INBOX) == outgoing.RFC9421
+
+
 def test_a_server_error_is_not_a_reason_to_knock_again(network):
     network.routes[INBOX] = fetcher.Response(status=503)
 
