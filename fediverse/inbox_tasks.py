@@ -1,7 +1,8 @@
 """The inbox's second half, in the worker: check the signature of a received activity (the
 sender's key fetched if we do not hold a fresh one, and once more if it fails: keys rotate),
-check that the signer is the activity's actor, is not blocked and that its server is within
-its rate (counted here, on the verified server: a keyId can name any server), then act on it."""
+count the activity against the rate of the server that signed it (here, once verified: a keyId
+can name any server), check that the signer is the activity's actor and is not blocked, then
+act on it."""
 
 import base64
 import json

@@ -7,21 +7,26 @@ inbox reads either. As with draft-cavage, reading a signature needs no key: the 
 (the text the signature covers) is made in the request and kept, and a task checks it with the
 sender's key (keys.verify: the same RSA PKCS#1 v1.5 SHA-256 as draft-cavage's rsa-sha256).
 
-Only what signatures need of Structured Field Values (RFC 8941) is read here: a Dictionary
-whose members are Inner Lists of strings with parameters (Signature-Input) or Byte Sequences
-(Signature, Content-Digest). Components we cannot rebuild (parameterised ones such as
-`"@query-param";name=...`, or `;sf`, `;bs`, `;req`) refuse the signature.
+The headers are Structured Fields (fediverse.structured_fields). Components we cannot rebuild
+(parameterised ones such as `"@query-param";name=...`, or `;sf`, `;bs`, `;req`, and those of
+responses) refuse the signature.
 """
 
 import base64
 import hashlib
-import re
 import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from fediverse import keys
 from fediverse.signatures import SignatureError
+from fediverse.structured_fields import (
+    StructuredFieldError,
+    Token,
+    parse_dictionary,
+    serialize_inner_list,
+    serialize_item,
+)
 
 ALGORITHM = "rsa-v1_5-sha256"
 LABEL = "sig1"
@@ -35,168 +40,13 @@ DERIVED = (
     "@path",
     "@query",
 )
-_KEY = re.compile(r"[a-z*][a-z0-9_\-.*]*")
-_TOKEN = re.compile(r"[A-Za-z*][A-Za-z0-9!#$%&'*+\-.^_`|~:/]*")
-_INTEGER = re.compile(r"-?[0-9]{1,15}")
-_BASE64 = re.compile(r"[A-Za-z0-9+/=]*")
 
 
-class Token(str):
-    """A Structured Field token (serialized bare, unlike a string)."""
-
-
-# Structured fields: the part of RFC 8941 signatures use.
-
-
-class _Reader:
-    def __init__(self, text: str):
-        self.text = text
-        self.at = 0
-
-    def peek(self) -> str:
-        return self.text[self.at : self.at + 1]
-
-    def skip(self, characters: str) -> None:
-        while self.peek() and self.peek() in characters:
-            self.at += 1
-
-    def expect(self, character: str) -> None:
-        if self.peek() != character:
-            raise SignatureError("malformed structured field")
-        self.at += 1
-
-    def matching(self, pattern: re.Pattern) -> str:
-        match = pattern.match(self.text, self.at)
-        if match is None or not match.group():
-            raise SignatureError("malformed structured field")
-        self.at = match.end()
-        return match.group()
-
-    def key(self) -> str:
-        return self.matching(_KEY)
-
-    def bare_item(self):
-        character = self.peek()
-        if character == '"':
-            return self.string()
-        if character == ":":
-            self.at += 1
-            encoded = self.matching(_BASE64) if self.peek() != ":" else ""
-            self.expect(":")
-            try:
-                return base64.b64decode(encoded, validate=True)
-            except ValueError:
-                raise SignatureError("malformed byte sequence") from None
-        if character == "?":
-            self.at += 1
-            value = self.peek()
-            if value not in ("0", "1"):
-                raise SignatureError("malformed boolean")
-            self.at += 1
-            return value == "1"
-        if character == "-" or character.isdigit():
-            number = self.matching(_INTEGER)
-            if self.peek() == ".":
-                raise SignatureError("decimals are not used in signatures")
-            return int(number)
-        return Token(self.matching(_TOKEN))
-
-    def string(self) -> str:
-        self.expect('"')
-        characters = []
-        while True:
-            character = self.peek()
-            if not character:
-                raise SignatureError("unterminated string")
-            self.at += 1
-            if character == '"':
-                return "".join(characters)
-            if character == "\\":
-                escaped = self.peek()
-                if escaped not in ('"', "\\"):
-                    raise SignatureError("malformed string")
-                self.at += 1
-                characters.append(escaped)
-            elif not (" " <= character <= "~"):
-                raise SignatureError("malformed string")
-            else:
-                characters.append(character)
-
-    def parameters(self) -> dict:
-        parameters = {}
-        while self.peek() == ";":
-            self.at += 1
-            self.skip(" ")
-            name = self.key()
-            value = True
-            if self.peek() == "=":
-                self.at += 1
-                value = self.bare_item()
-            parameters[name] = value
-        return parameters
-
-    def item_or_inner_list(self):
-        if self.peek() != "(":
-            return self.bare_item(), self.parameters()
-        self.at += 1
-        items = []
-        while True:
-            self.skip(" ")
-            if self.peek() == ")":
-                self.at += 1
-                return items, self.parameters()
-            items.append((self.bare_item(), self.parameters()))
-            if self.peek() not in (" ", ")"):
-                raise SignatureError("malformed inner list")
-
-
-def parse_dictionary(text: str) -> dict:
-    """A Structured Field Dictionary: {key: (value, parameters)}, a value being an item or
-    a list of (item, parameters) for an inner list."""
-    reader = _Reader(text or "")
-    members = {}
-    reader.skip(" \t")
-    while reader.peek():
-        name = reader.key()
-        if reader.peek() == "=":
-            reader.at += 1
-            members[name] = reader.item_or_inner_list()
-        else:
-            members[name] = (True, reader.parameters())
-        reader.skip(" \t")
-        if not reader.peek():
-            break
-        reader.expect(",")
-        reader.skip(" \t")
-        if not reader.peek():
-            raise SignatureError("trailing comma in a structured field")
-    return members
-
-
-def serialize_item(value, parameters: dict | None = None) -> str:
-    if isinstance(value, bool):
-        text = "?1" if value else "?0"
-    elif isinstance(value, int):
-        text = str(value)
-    elif isinstance(value, bytes):
-        text = ":" + base64.b64encode(value).decode() + ":"
-    elif isinstance(value, Token):
-        text = str(value)
-    else:
-        text = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    return text + serialize_parameters(parameters or {})
-
-
-def serialize_parameters(parameters: dict) -> str:
-    return "".join(
-        f";{name}" if value is True else f";{name}={serialize_item(value)}"
-        for name, value in parameters.items()
-    )
-
-
-def serialize_inner_list(items: list, parameters: dict) -> str:
-    inner = " ".join(serialize_item(value, item_parameters) for value, item_parameters in items)
-    return f"({inner})" + serialize_parameters(parameters)
+def _dictionary(text: str) -> dict:
+    try:
+        return parse_dictionary(text)
+    except StructuredFieldError as error:
+        raise SignatureError(str(error)) from None
 
 
 # Content-Digest (RFC 9530).
@@ -212,7 +62,7 @@ def check_content_digest(value: str | None, body: bytes) -> None:
     if not value:
         raise SignatureError("no Content-Digest header")
     known = 0
-    for algorithm, (digest, _parameters) in parse_dictionary(value).items():
+    for algorithm, (digest, _parameters) in _dictionary(value).items():
         if algorithm not in DIGESTS:
             continue
         if not isinstance(digest, bytes) or digest != DIGESTS[algorithm](body).digest():
@@ -331,8 +181,8 @@ def signature_base(message: Message, signature: MessageSignature) -> str:
 def parse(signature_input: str, signature: str) -> MessageSignature:
     """The first signature in the headers we can check: RSA (or no algorithm named), with a
     keyid, over components we can rebuild."""
-    inputs = parse_dictionary(signature_input)
-    values = parse_dictionary(signature)
+    inputs = _dictionary(signature_input)
+    values = _dictionary(signature)
     reason = "no signature"
     for label, (components, parameters) in inputs.items():
         value, _ = values.get(label, (None, {}))
