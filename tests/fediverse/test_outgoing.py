@@ -159,12 +159,49 @@ def test_a_server_that_stops_reading_draft_cavage_gets_rfc9421_and_it_is_remembe
     assert outgoing.remembered_scheme(INBOX) == outgoing.RFC9421
 
 
-def test_a_server_error_is_not_a_reason_to_knock_again(network):
+@pytest.mark.parametrize("status", [400, 401, 403])
+def test_each_refusal_of_a_signature_gets_the_other_knock(network, status):
+    def refuse_rfc9421(method, url, headers, body):
+        return fetcher.Response(status=status if "Signature-Input" in headers else 202)
+
+    network.routes[INBOX] = refuse_rfc9421
+
+    assert _deliver().status == Delivery.Status.SENT
+    assert _schemes(network) == [outgoing.RFC9421, outgoing.CAVAGE]
+
+
+def test_a_server_answering_rfc9421_with_500_gets_draft_cavage(network):
+    """Some Mastodon versions answered 500 to any RFC 9421 signature (Fedify knocks again)."""
+
+    def broken_on_rfc9421(method, url, headers, body):
+        return fetcher.Response(status=500 if "Signature-Input" in headers else 202)
+
+    network.routes[INBOX] = broken_on_rfc9421
+
+    assert _deliver().status == Delivery.Status.SENT
+    assert _schemes(network) == [outgoing.RFC9421, outgoing.CAVAGE]
+    assert outgoing.remembered_scheme(INBOX) == outgoing.CAVAGE
+
+
+def test_a_server_we_know_that_is_down_is_knocked_at_once(network):
+    network.routes[INBOX] = server(takes=(outgoing.RFC9421,))
+    _deliver(1)
     network.routes[INBOX] = fetcher.Response(status=503)
+    network.sent.clear()
+
+    delivery = _deliver(2)
+
+    assert delivery.status == Delivery.Status.QUEUED  # retried later by the task's backoff
+    assert _schemes(network) == [outgoing.RFC9421]
+    assert outgoing.remembered_scheme(INBOX) == outgoing.RFC9421
+
+
+def test_a_gone_inbox_is_not_knocked_at_again(network):
+    network.routes[INBOX] = fetcher.Response(status=410)
 
     delivery = _deliver()
 
-    assert delivery.status == Delivery.Status.QUEUED  # retried later by the task's backoff
+    assert delivery.status == Delivery.Status.FAILED
     assert _schemes(network) == [outgoing.RFC9421]
     assert outgoing.remembered_scheme(INBOX) is None
 
