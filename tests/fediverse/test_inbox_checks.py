@@ -91,6 +91,22 @@ def test_an_rfc9421_signed_follow_is_verified_and_acted_on(network, post_signed)
     assert Follower.objects.get().remote.uri == f"{REMOTE}/users/alice"
 
 
+def test_an_rfc9421_signature_with_a_rotated_key_fetches_the_key_again_once(network, post_signed):
+    publish_remote_actor(network, key=remote_key("old")[1])
+    body = _follow(1)
+    post_signed(body, rfc9421_headers(body, private_pem=remote_key("old")[0]))
+    publish_remote_actor(network)  # alice now publishes her new key
+    network.sent.clear()
+
+    body = _follow(2)
+    post_signed(body, rfc9421_headers(body))
+
+    assert InboxItem.objects.filter(status=InboxItem.Status.DONE).count() == 2
+    assert [sent["url"] for sent in network.sent if sent["method"] == "GET"] == [
+        f"{REMOTE}/users/alice"
+    ]
+
+
 @pytest.mark.parametrize(
     "options",
     [
