@@ -113,7 +113,10 @@ def _signed_text(request, signature, body: bytes) -> str:
             message_signatures.check_content_digest(request.headers.get("Content-Digest"), body)
             message = message_signatures.Message.from_request(request)
             return message_signatures.signature_base(message, signature)
-        signatures.check_date(request.headers.get("Date"), window=window)
+        if "(created)" in signature.headers:
+            signatures.check_created(signature, window=window)
+        else:
+            signatures.check_date(request.headers.get("Date"), window=window)
         if "digest" in signature.headers:
             signatures.check_digest(request.headers.get("Digest"), body)
         if "content-digest" in signature.headers:
@@ -122,7 +125,7 @@ def _signed_text(request, signature, body: bytes) -> str:
             signature.headers,
             method=request.method,
             path=request.get_full_path(),
-            values=_HeaderValues(request, host),
+            values=_HeaderValues(request, host, signature.pseudo_headers()),
         )
     except signatures.SignatureError as error:
         raise InboxRefusal(401, str(error)) from None
@@ -171,11 +174,14 @@ def _accept(request) -> InboxItem | None:
 
 
 class _HeaderValues:
-    def __init__(self, request, host: str):
+    def __init__(self, request, host: str, pseudo: dict):
         self.request = request
         self.host = host
+        self.pseudo = pseudo
 
     def get(self, name: str):
         if name == "host":
             return self.host
+        if name.startswith("("):
+            return self.pseudo.get(name)
         return self.request.headers.get(name)

@@ -222,6 +222,59 @@ def test_a_draft_cavage_content_digest_is_checked_against_the_body(network, post
     assert not InboxItem.objects.exists()
 
 
+def _hs2019_with_created(body: bytes, *, created: int, algorithm="hs2019", expires=None) -> dict:
+    """draft-cavage as Mastodon also reads it: hs2019 with the (created) pseudo-header in
+    place of Date."""
+    covered = ["(request-target)", "(created)", "host", "digest"]
+    values = {"host": "rivista.example", "digest": signatures.digest_of(body)}
+    values["(created)"] = str(created)
+    parameters = f"created={created}"
+    if expires is not None:
+        covered.append("(expires)")
+        values["(expires)"] = str(expires)
+        parameters += f",expires={expires}"
+    text = signatures.signing_string(tuple(covered), method="post", path=INBOX, values=values)
+    signed = base64.b64encode(keys.sign(remote_key("alice")[0], text.encode())).decode()
+    return {
+        "HTTP_HOST": "rivista.example",
+        "HTTP_DIGEST": values["digest"],
+        "HTTP_SIGNATURE": (
+            f'keyId="{REMOTE}/users/alice#main-key",algorithm="{algorithm}",{parameters},'
+            f'headers="{" ".join(covered)}",signature="{signed}"'
+        ),
+    }
+
+
+def test_an_hs2019_signature_over_created_instead_of_date_is_accepted(network, post_signed):
+    publish_remote_actor(network)
+    body = _follow()
+
+    response = post_signed(body, _hs2019_with_created(body, created=int(time.time())))
+
+    assert response.status_code == 202
+    assert InboxItem.objects.get().status == InboxItem.Status.DONE
+    assert Follower.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"created": int(time.time()) - 3600},
+        {"created": int(time.time()), "algorithm": "rsa-sha256"},
+        {"created": int(time.time()), "expires": int(time.time()) - 10},
+    ],
+    ids=["old", "not-hs2019", "expired"],
+)
+def test_an_hs2019_created_is_checked_on_its_face(network, post_signed, options):
+    publish_remote_actor(network)
+    body = _follow()
+
+    response = post_signed(body, _hs2019_with_created(body, **options))
+
+    assert response.status_code == 401
+    assert not InboxItem.objects.exists()
+
+
 # The rate per server, counted on the verified server.
 
 
