@@ -32,7 +32,7 @@ DEFAULTS = {
     "FEDIVERSE_ALLOW_HTTP": False,
     # Origins ("https://localhost:8443": scheme, host and port, exactly) that may be requested
     # although they are not public addresses: only for the end-to-end test against a peer on
-    # this machine (tests/fediverse_peer). Never set it in production. It waives nothing else:
+    # this machine (tests/fediverse_peer). Production ignores it. It waives nothing else:
     # the scheme, the certificate and any redirect away from the origin are checked as usual.
     "FEDIVERSE_TRUSTED_TEST_ORIGINS": (),
     # Deliveries: attempts before giving up, first retry delay (doubled each time) and its cap.

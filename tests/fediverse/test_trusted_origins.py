@@ -65,3 +65,24 @@ def test_a_redirect_from_a_trusted_origin_to_a_private_address_is_refused(local_
         fetcher.get_json(f"{PEER}/users/reader")
 
     assert [request["url"] for request in local_peer.sent] == [f"{PEER}/users/reader"]
+
+
+def test_production_ignores_trusted_origins(local_peer, settings):
+    settings.FEDIVERSE_TRUSTED_TEST_ORIGINS = [PEER]
+    settings.PRODUCTION = True
+
+    with pytest.raises(fetcher.RefusedAddress):
+        fetcher.get_json(f"{PEER}/users/reader")
+
+    assert not local_peer.sent
+
+
+def test_the_deploy_checks_warn_when_trusted_origins_are_set(settings, db):
+    from django.core.checks import run_checks
+
+    def warnings():
+        return {message.id for message in run_checks(include_deployment_checks=True)}
+
+    assert "fediverse.W001" not in warnings()
+    settings.FEDIVERSE_TRUSTED_TEST_ORIGINS = [PEER]
+    assert "fediverse.W001" in warnings()
