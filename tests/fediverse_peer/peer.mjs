@@ -9,8 +9,8 @@
 //
 // The test drives it over stdin/stdout, one JSON object a line. The first line it writes is
 // {"ready": {"origin": ...}}; then for each command read ({"command": "lookup" | "follow" |
-// "reply" | "received", ...}) it writes one {"ok": true, "result": ...} or {"ok": false,
-// "error": ...}. Logs go to stderr only.
+// "unfollow" | "reply" | "edit" | "remove" | "received", ...}) it writes one {"ok": true,
+// "result": ...} or {"ok": false, "error": ...}. Logs go to stderr only.
 //
 // Environment: PEER_CERT and PEER_KEY (PEM files of its TLS certificate), PEER_HOST (the host
 // name in its addresses, default localhost), NODE_EXTRA_CA_CERTS (the test's certificate
@@ -26,11 +26,15 @@ import { randomUUID } from "node:crypto";
 import {
   Accept,
   Create,
+  Delete,
   Endpoints,
   Follow,
   Note,
   Person,
   PUBLIC_COLLECTION,
+  Tombstone,
+  Undo,
+  Update,
   createFederation,
   generateCryptoKeyPair,
   lookupWebFinger,
@@ -155,6 +159,7 @@ federation
 // The test's commands.
 
 let target = null; // the actor looked up, once "lookup" has run
+let following = null; // the Follow sent, for its Undo
 
 async function lookup({ handle }, ctx) {
   const jrd = await lookupWebFinger(`acct:${handle.replace(/^@/, "")}`, {
@@ -180,12 +185,23 @@ async function lookup({ handle }, ctx) {
 async function follow(_command, ctx) {
   if (target == null) throw new Error("lookup first");
   const id = new URL(`/follows/${randomUUID()}`, ctx.origin);
+  following = new Follow({ id, actor: ctx.getActorUri(USERNAME), object: target.id });
+  await ctx.sendActivity({ identifier: USERNAME }, target, following);
+  return { id: id.href, actor: ctx.getActorUri(USERNAME).href };
+}
+
+async function unfollow(_command, ctx) {
+  if (following == null) throw new Error("follow first");
   await ctx.sendActivity(
     { identifier: USERNAME },
     target,
-    new Follow({ id, actor: ctx.getActorUri(USERNAME), object: target.id }),
+    new Undo({
+      id: new URL(`/undos/${randomUUID()}`, ctx.origin),
+      actor: ctx.getActorUri(USERNAME),
+      object: following,
+    }),
   );
-  return { id: id.href, actor: ctx.getActorUri(USERNAME).href };
+  return { id: following.id.href };
 }
 
 async function reply({ inReplyTo, content }, ctx) {
@@ -216,7 +232,52 @@ async function reply({ inReplyTo, content }, ctx) {
   return { id: note.id.href };
 }
 
-const COMMANDS = { lookup, follow, reply, received: async () => received };
+// The note edited ({"id", "content"}): an Update carrying the whole note, as Mastodon sends.
+async function edit({ id, content }, ctx) {
+  const noteId = new URL(id).pathname.split("/").pop();
+  const note = notes.get(noteId).clone({ content, updated: Temporal.Now.instant() });
+  notes.set(noteId, note);
+  await ctx.sendActivity(
+    { identifier: USERNAME },
+    target,
+    new Update({
+      id: new URL(`/updates/${randomUUID()}`, ctx.origin),
+      actor: ctx.getActorUri(USERNAME),
+      to: PUBLIC_COLLECTION,
+      cc: target.id,
+      object: note,
+    }),
+    { preferSharedInbox: true },
+  );
+  return { id };
+}
+
+// The note deleted ({"id"}): a Delete of its Tombstone.
+async function remove({ id }, ctx) {
+  notes.delete(new URL(id).pathname.split("/").pop());
+  await ctx.sendActivity(
+    { identifier: USERNAME },
+    target,
+    new Delete({
+      id: new URL(`/deletes/${randomUUID()}`, ctx.origin),
+      actor: ctx.getActorUri(USERNAME),
+      to: PUBLIC_COLLECTION,
+      object: new Tombstone({ id: new URL(id) }),
+    }),
+    { preferSharedInbox: true },
+  );
+  return { id };
+}
+
+const COMMANDS = {
+  lookup,
+  follow,
+  unfollow,
+  reply,
+  edit,
+  remove,
+  received: async () => received,
+};
 
 // Node's HTTPS server in front of Fedify's fetch-style handler.
 

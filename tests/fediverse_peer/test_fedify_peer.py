@@ -319,5 +319,47 @@ def test_a_fedify_server_follows_the_magazine_gets_an_article_and_its_reply_is_h
     assert desk.status_code == 200
     assert "Bella notizia," in desk.text
     assert "Lettrice Fedify" in desk.text
-    assert not peer.received("Delete")
     assert "inbox error" not in peer.stderr()  # peer.mjs's listeners never failed
+
+
+def test_fedify_edits_and_deletes_its_reply_and_unfollows(our_site, fedify_peer, database_tasks):
+    peer = fedify_peer
+    peer.call("lookup", handle=f"@redazione@{urlsplit(our_site).netloc}")
+    peer.call("follow")
+    article = make_article(title="Orari della biblioteca")
+    reply = peer.call(
+        "reply",
+        inReplyTo=f"{our_site}/fediverse/articles/{article.pk}/",
+        content="<p>Aperta la domenica?</p>",
+    )
+    run_worker()
+    comment = Comment.objects.get(article=article)
+    assert Follower.objects.count() == 1
+
+    # Fedify's Update carries the whole note: the comment is edited, its history kept.
+    peer.call("edit", id=reply["id"], content="<p>Aperta anche la domenica?</p>")
+    run_worker()
+
+    comment.refresh_from_db()
+    assert comment.body == "Aperta anche la domenica?"
+    assert comment.status == Comment.Status.PENDING
+    assert list(comment.revisions.values_list("body", flat=True)) == ["Aperta la domenica?"]
+
+    # Its Delete names the note by a Tombstone: the comment goes.
+    peer.call("remove", id=reply["id"])
+    run_worker()
+
+    assert not Comment.objects.filter(pk=comment.pk).exists()
+
+    # Its Undo carries the Follow: the follow goes, and the next article is not sent there.
+    peer.call("unfollow")
+    run_worker()
+
+    assert not Follower.objects.exists()
+    assert [item.outcome for item in InboxItem.objects.order_by("pk")] == [
+        "followed",
+        f"comment {comment.pk} {Comment.Status.PENDING}",
+        f"comment {comment.pk} edited",
+        f"comment {comment.pk} deleted",
+        "unfollowed",
+    ]
