@@ -70,7 +70,8 @@ def node() -> str:
 
 
 @pytest.fixture
-def tls(tmp_path) -> TLSFiles:
+def tls(node, tmp_path) -> TLSFiles:
+    """The test's certificates (asked for first: without node the test skips at once)."""
     return make_tls_files(tmp_path)
 
 
@@ -103,7 +104,7 @@ class _HTTPSLiveServerThread(LiveServerThread):
 
 
 @pytest.fixture
-def our_site(transactional_db, tls, settings):
+def our_site(tls, transactional_db, settings):
     """Our site at https://127.0.0.1:<port>/, SITE_URL set to it."""
     from django.contrib.staticfiles.handlers import StaticFilesHandler
 
