@@ -191,7 +191,8 @@ def nodeinfo_links() -> dict:
 def nodeinfo(*, users: int, posts: int) -> dict:
     return {
         "version": "2.1",
-        "software": {"name": "rivista", "version": "1.0"},
+        # A semantic version (major.minor.patch): Fedify's NodeInfo reader refuses "1.0".
+        "software": {"name": "rivista", "version": "1.0.0"},
         "protocols": ["activitypub"],
         "services": {"inbound": [], "outbound": ["atom1.0", "rss2.0"]},
         "openRegistrations": False,

@@ -8,7 +8,7 @@
 // signature fails never reaches the listeners below).
 //
 // The test drives it over stdin/stdout, one JSON object a line. The first line it writes is
-// {"ready": {"origin": ...}}; then for each command read ({"command": "lookup" | "follow" |
+// {"ready": {"origin": ...}}; then for each command read ({"command": "lookup" | "nodeinfo" | "follow" |
 // "unfollow" | "reply" | "edit" | "remove" | "received", ...}) it writes one {"ok": true,
 // "result": ...} or {"ok": false, "error": ...}. Logs go to stderr only.
 //
@@ -37,6 +37,7 @@ import {
   Update,
   createFederation,
   generateCryptoKeyPair,
+  getNodeInfo,
   lookupWebFinger,
   MemoryKvStore,
 } from "@fedify/fedify";
@@ -232,6 +233,18 @@ async function reply({ inReplyTo, content }, ctx) {
   return { id: note.id.href };
 }
 
+// A server's NodeInfo ({"origin"}), read strictly: undefined if it breaks the schema.
+async function nodeinfo({ origin }) {
+  const info = await getNodeInfo(origin, { parse: "strict" });
+  if (info == null) throw new Error(`no valid NodeInfo at ${origin}`);
+  return {
+    software: info.software.name,
+    protocols: info.protocols,
+    users: info.usage.users.total ?? null,
+    localPosts: info.usage.localPosts,
+  };
+}
+
 // The note edited ({"id", "content"}): an Update carrying the whole note, as Mastodon sends.
 async function edit({ id, content }, ctx) {
   const noteId = new URL(id).pathname.split("/").pop();
@@ -271,6 +284,7 @@ async function remove({ id }, ctx) {
 
 const COMMANDS = {
   lookup,
+  nodeinfo,
   follow,
   unfollow,
   reply,

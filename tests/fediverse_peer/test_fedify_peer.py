@@ -231,6 +231,9 @@ def test_a_fedify_server_follows_the_magazine_gets_an_article_and_its_reply_is_h
     assert found["outbox"] == f"{magazine}outbox/"
     assert found["followers"] == f"{magazine}followers/"
     assert found["publicKey"] == f"{magazine}#main-key"
+    # Our NodeInfo passes Fedify's strict reading.
+    info = peer.call("nodeinfo", origin=our_site)
+    assert (info["software"], info["protocols"]) == ("rivista", ["activitypub"])
 
     # 2. It follows, signed; our inbox keeps the Follow and the worker accepts it.
     follow = peer.call("follow")
