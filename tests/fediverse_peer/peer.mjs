@@ -8,9 +8,9 @@
 // signature fails never reaches the listeners below).
 //
 // The test drives it over stdin/stdout, one JSON object a line. The first line it writes is
-// {"ready": {"origin": ...}}; then for each command read ({"command": "lookup" | "nodeinfo" | "follow" |
-// "unfollow" | "reply" | "edit" | "remove" | "received", ...}) it writes one {"ok": true,
-// "result": ...} or {"ok": false, "error": ...}. Logs go to stderr only.
+// {"ready": {"origin": ...}}; then for each command read ({"command": "lookup", ...}: see
+// COMMANDS below) it writes one {"ok": true, "result": ...} or {"ok": false, "error": ...}.
+// Logs go to stderr only.
 //
 // Environment: PEER_CERT and PEER_KEY (PEM files of its TLS certificate), PEER_HOST (the host
 // name in its addresses, default localhost), NODE_EXTRA_CA_CERTS (the test's certificate
@@ -32,6 +32,7 @@ import {
   Note,
   Person,
   PUBLIC_COLLECTION,
+  traverseCollection,
   Tombstone,
   Undo,
   Update,
@@ -233,6 +234,31 @@ async function reply({ inReplyTo, content }, ctx) {
   return { id: note.id.href };
 }
 
+// An object fetched by its id ({"id"}), as Fedify reads it.
+async function object({ id }, ctx) {
+  const found = await ctx.lookupObject(id);
+  if (found == null) throw new Error(`nothing found at ${id}`);
+  return {
+    type: found.constructor.name,
+    id: found.id?.href ?? null,
+    name: found.name?.toString() ?? null,
+    attributedTo: found.attributionId?.href ?? null,
+    url: found.url?.href ?? null,
+  };
+}
+
+// The objects the looked-up actor's outbox announces, every page of it walked.
+async function outbox(_command, ctx) {
+  if (target == null) throw new Error("lookup first");
+  const documentLoader = ctx.documentLoader;
+  const collection = await target.getOutbox({ documentLoader });
+  const objects = [];
+  for await (const activity of traverseCollection(collection, { documentLoader })) {
+    objects.push({ type: activity.constructor.name, object: activity.objectId?.href ?? null });
+  }
+  return { totalItems: collection.totalItems, objects };
+}
+
 // A server's NodeInfo ({"origin"}), read strictly: undefined if it breaks the schema.
 async function nodeinfo({ origin }) {
   const info = await getNodeInfo(origin, { parse: "strict" });
@@ -285,6 +311,8 @@ async function remove({ id }, ctx) {
 const COMMANDS = {
   lookup,
   nodeinfo,
+  object,
+  outbox,
   follow,
   unfollow,
   reply,

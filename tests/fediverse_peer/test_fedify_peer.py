@@ -285,6 +285,13 @@ def test_a_fedify_server_follows_the_magazine_gets_an_article_and_its_reply_is_h
     assert create["url"] == our_site + article.get_absolute_url()
     assert create["attributedTo"] == magazine
     assert create["tags"] == ["#ambiente"]
+    # Fedify reads the article by its id, and in the magazine's outbox.
+    fetched = peer.call("object", id=article_id)
+    assert (fetched["type"], fetched["id"]) == ("Article", article_id)
+    assert (fetched["name"], fetched["attributedTo"]) == ("Il fiume torna pulito", magazine)
+    outbox = peer.call("outbox")
+    assert outbox["totalItems"] == 1
+    assert outbox["objects"] == [{"type": "Create", "object": article_id}]
     delivered = Delivery.objects.filter(activity_id__startswith=article_id).get()
     assert (delivered.inbox, delivered.status) == (f"{peer.origin}/inbox", Delivery.Status.SENT)
 
