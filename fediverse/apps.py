@@ -11,6 +11,13 @@ class FediverseConfig(AppConfig):
 
     def ready(self):
         from blog import admin_panels
-        from fediverse import article_panel, inbox_tasks, publishing, signals, tasks  # noqa: F401
+        from fediverse import (  # noqa: F401 - checks and receivers register themselves
+            article_panel,
+            checks,
+            inbox_tasks,
+            publishing,
+            signals,
+            tasks,
+        )
 
         admin_panels.register_article_panel("fediverse", article_panel.article_figures)

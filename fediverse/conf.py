@@ -38,6 +38,11 @@ DEFAULTS = {
     "FEDIVERSE_SIGNATURE_SCHEME_SECONDS": 30 * 24 * 3600,
     # Plain http to remote servers: only for development against a local peer.
     "FEDIVERSE_ALLOW_HTTP": False,
+    # Origins ("https://localhost:8443": scheme, host and port, exactly) that may be requested
+    # although they are not public addresses: only for the end-to-end test against a peer on
+    # this machine (tests/fediverse_peer). Production ignores it. It waives nothing else:
+    # the scheme, the certificate and any redirect away from the origin are checked as usual.
+    "FEDIVERSE_TRUSTED_TEST_ORIGINS": (),
     # Deliveries: attempts before giving up, first retry delay (doubled each time) and its cap.
     "FEDIVERSE_DELIVERY_MAX_ATTEMPTS": 10,
     "FEDIVERSE_DELIVERY_RETRY_DELAY": 60,
