@@ -62,7 +62,7 @@ class CommenterFilter(admin.SimpleListFilter):
         key = Comment.objects.filter(pk=comment_id).values_list("commenter", flat=True).first()
         if not key:
             return queryset.filter(pk=comment_id)
-        return queryset.filter(commenter=key)
+        return queryset.by_commenter(key)
 
 
 class CommenterRecordMixin:

@@ -127,7 +127,7 @@ def commenter_standing(key: str, *, exclude_pk: int | None = None) -> int:
     """A commenter's standing, in one aggregate query (0 for nobody)."""
     if not key:
         return 0
-    comments = Comment.objects.filter(commenter=key)
+    comments = Comment.objects.by_commenter(key)
     if exclude_pk is not None:
         comments = comments.exclude(pk=exclude_pk)
     counts = comments.aggregate(
@@ -150,7 +150,7 @@ def commenter_counts(keys) -> dict[str, tuple[int, int]]:
     if not keys:
         return {}
     rows = (
-        Comment.objects.filter(commenter__in=keys)
+        Comment.objects.by_commenter(*keys)
         .order_by()
         .values_list("commenter")
         .annotate(
@@ -230,7 +230,7 @@ def commenter_record(comment: Comment, *, show_address: bool) -> CommenterRecord
     )
     if not key:
         return record
-    comments = Comment.objects.filter(commenter=key)
+    comments = Comment.objects.by_commenter(key)
     totals = comments.aggregate(
         first=Min("created"),
         last=Max("created"),

@@ -578,5 +578,5 @@ def suspended_pending_to_spam(*, suspensions, moderator) -> int:
     keys = {s.commenter for s in suspensions if s.commenter}
     if not keys:
         return 0
-    pending = Comment.objects.filter(commenter__in=keys, status=Comment.Status.PENDING)
+    pending = Comment.objects.by_commenter(*keys).filter(status=Comment.Status.PENDING)
     return comments_set_status(comments=pending, status=Comment.Status.SPAM, moderator=moderator)

@@ -12,8 +12,9 @@ class FediverseConfig(AppConfig):
     def ready(self):
         from blog import admin_panels, article_page, author_page
         from core import privacy
-        from fediverse import (  # noqa: F401
+        from fediverse import (  # noqa: F401 - checks and receivers register themselves
             article_panel,
+            checks,
             inbox_tasks,
             publishing,
             reader_pages,

@@ -16,6 +16,12 @@ from fediverse.addresses import PUBLIC, absolute
 from fediverse.models import LocalActor
 
 ACTIVITY_CONTEXT = "https://www.w3.org/ns/activitystreams"
+# An article's context: Hashtag and sensitive are not in ActivityStreams' own context (Mastodon
+# adds them the same way); without them a JSON-LD reader such as Fedify drops the tags.
+ARTICLE_CONTEXT = [
+    ACTIVITY_CONTEXT,
+    {"Hashtag": "as:Hashtag", "sensitive": "as:sensitive"},
+]
 ACTOR_CONTEXT = [
     ACTIVITY_CONTEXT,
     "https://w3id.org/security/v1",
@@ -130,7 +136,7 @@ def article_object(article: Article, actor: LocalActor) -> dict:
 def create_activity(article: Article, actor: LocalActor) -> dict:
     article_doc = article_object(article, actor)
     return {
-        "@context": ACTIVITY_CONTEXT,
+        "@context": ARTICLE_CONTEXT,
         "id": f"{article_doc['id']}#create-{actor.pk}",
         "type": "Create",
         "actor": addresses.actor_id(actor),
@@ -185,7 +191,8 @@ def nodeinfo_links() -> dict:
 def nodeinfo(*, users: int, posts: int) -> dict:
     return {
         "version": "2.1",
-        "software": {"name": "rivista", "version": "1.0"},
+        # A semantic version (major.minor.patch): Fedify's NodeInfo reader refuses "1.0".
+        "software": {"name": "rivista", "version": "1.0.0"},
         "protocols": ["activitypub"],
         "services": {"inbound": [], "outbound": ["atom1.0", "rss2.0"]},
         "openRegistrations": False,
