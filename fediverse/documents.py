@@ -7,7 +7,10 @@ from datetime import UTC
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
 
 from blog.models import Article
 from core.sanitizer import strip_all_tags
@@ -102,17 +105,40 @@ def actor_document(actor: LocalActor) -> dict:
     return document
 
 
+def corrections_html(article: Article) -> str:
+    """The article's corrections and updates as its page lists them, after the body: a
+    correction reaches followers as an Update of the article (fediverse.publishing)."""
+    corrections = list(article.corrections.order_by("created", "pk"))
+    if not corrections:
+        return ""
+    with translation.override(settings.LANGUAGE_CODE):
+        items = format_html_join(
+            "",
+            "<li><strong>{}</strong>, {}: {}</li>",
+            (
+                (
+                    correction.get_kind_display(),
+                    date_format(timezone.localtime(correction.created), "DATETIME_FORMAT"),
+                    correction.text,
+                )
+                for correction in corrections
+            ),
+        )
+        return format_html("<h2>{}</h2><ul>{}</ul>", gettext("Corrections and updates"), items)
+
+
 def article_object(article: Article, actor: LocalActor) -> dict:
     """The article as an ActivityStreams Article, attributed to the actor that announces it."""
     summary = article.seo_description or strip_all_tags(article.lead)
+    content = article.body + corrections_html(article)  # the body: the sanitizer's stored HTML
     document = {
         "id": addresses.article_id(article.pk),
         "type": "Article",
         "attributedTo": addresses.actor_id(actor),
         "name": article.title,
         "summary": summary,
-        "content": article.body,
-        "contentMap": {settings.LANGUAGE_CODE: article.body},
+        "content": content,
+        "contentMap": {settings.LANGUAGE_CODE: content},
         "url": absolute(article.get_absolute_url()),
         "published": iso(article.publish_at),
         "updated": iso(article.updated),

@@ -7,7 +7,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
-from blog.models import Article
+from blog.models import Article, Correction
 from comments import events
 from comments.models import Comment
 from core import after_commit
@@ -20,6 +20,14 @@ def article_saved(sender, instance: Article, raw=False, **kwargs):
         return
     scheduled = instance.status == Article.Status.PUBLISHED and instance.publish_at > timezone.now()
     publishing.queue_sync(instance.pk, run_after=instance.publish_at if scheduled else None)
+
+
+@receiver(post_save, sender=Correction, dispatch_uid="fediverse.correction_saved")
+@receiver(post_delete, sender=Correction, dispatch_uid="fediverse.correction_deleted")
+def correction_changed(sender, instance: Correction, raw=False, **kwargs):
+    """A correction edited or removed in its admin (adding one saves the article as well)."""
+    if not raw and conf.get("FEDIVERSE_ENABLED"):
+        publishing.queue_sync(instance.article_id)
 
 
 @receiver(post_delete, sender=Article, dispatch_uid="fediverse.article_deleted")
