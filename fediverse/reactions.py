@@ -40,6 +40,20 @@ def reaction_undo(remote: RemoteActor, undone: dict) -> str:
     return f"{kind} undone"
 
 
+def reaction_undo_by_id(remote: RemoteActor, activity_id: str) -> str | None:
+    """An Undo naming the Like or Announce by its id only (Mastodon has sent such, and
+    Pleroma keeps one as a test fixture); None when the sender has no reaction by that id."""
+    reaction = (
+        Reaction.objects.filter(remote=remote, activity_id=activity_id[:500]).first()
+        if activity_id
+        else None
+    )
+    if reaction is None:
+        return None
+    reaction.delete()
+    return f"{reaction.kind} undone"
+
+
 def reaction_counts(article_pk: int) -> dict[str, int]:
     counts = dict.fromkeys(Reaction.Kind.values, 0)
     for kind in Reaction.objects.filter(article_id=article_pk).values_list("kind", flat=True):
