@@ -137,6 +137,16 @@ def test_a_mastodon_reply_becomes_a_held_comment_under_the_article(mastodon_admi
     assert RemoteNote.objects.get().uri == f"{ADMIN}/statuses/99512778738411822"
 
 
+def test_a_mastodon_reply_with_only_a_content_map_is_read_from_it(mastodon_admin, post):
+    article = make_article()
+    activity = recorded("mastodon/create-note-contentmap.json")
+    activity["object"]["inReplyTo"] = object_of(article)
+
+    post(INBOX, activity, **signer(ADMIN))
+
+    assert Comment.objects.get().body == "@lain"
+
+
 def test_a_mastodon_follow_is_accepted_and_its_undo_removes_it(mastodon_admin, network, post):
     follow = recorded("mastodon/follow.json")
     follow["object"] = MAGAZINE
