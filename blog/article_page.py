@@ -23,6 +23,7 @@ from django.shortcuts import render
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from blog.models import Article
+from blog.page_extensions import Extensions
 
 
 class FeedItem(Protocol):
@@ -68,26 +69,11 @@ class ArticlePageExtension:
     head: Callable[[Any, Article], str] | None = None
 
 
-_extensions: dict[str, ArticlePageExtension] = {}
-
-
-def register(extension: ArticlePageExtension) -> None:
-    """Add (or replace, so a reloaded app does not register twice) an extension."""
-    _extensions[extension.name] = extension
-
-
-def extensions() -> list[ArticlePageExtension]:
-    return list(_extensions.values())
-
-
-def annotations() -> dict[str, Any]:
-    """What the extensions ask the article page's query to carry (see ArticlePageExtension)."""
-    return {
-        name: expression
-        for ext in extensions()
-        if ext.annotations is not None
-        for name, expression in ext.annotations().items()
-    }
+_extensions: Extensions[ArticlePageExtension] = Extensions()
+register = _extensions.register
+extensions = _extensions.all
+# What the extensions ask the article page's query to carry (see ArticlePageExtension).
+annotations = _extensions.annotations
 
 
 def is_personal(request: HttpRequest, article: Article, extra_context: Mapping[str, Any]) -> bool:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from blog.models import Author
+from blog.page_extensions import Extensions
 
 
 @dataclass(frozen=True)
@@ -23,22 +24,7 @@ class AuthorPageExtension:
     annotations: Callable[[], Mapping[str, Any]] | None = None
 
 
-_extensions: dict[str, AuthorPageExtension] = {}
-
-
-def register(extension: AuthorPageExtension) -> None:
-    """Add (or replace, so a reloaded app does not register twice) an extension."""
-    _extensions[extension.name] = extension
-
-
-def extensions() -> list[AuthorPageExtension]:
-    return list(_extensions.values())
-
-
-def annotations() -> dict[str, Any]:
-    return {
-        name: expression
-        for ext in extensions()
-        if ext.annotations is not None
-        for name, expression in ext.annotations().items()
-    }
+_extensions: Extensions[AuthorPageExtension] = Extensions()
+register = _extensions.register
+extensions = _extensions.all
+annotations = _extensions.annotations
