@@ -12,7 +12,10 @@ placeholder if it has replies).
 import re
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext
 
 from blog.models import Article
 from comments import editing
@@ -82,11 +85,21 @@ def _note(activity: dict, remote: RemoteActor) -> dict | None:
 
 
 def _content(note: dict) -> str:
+    """The comment's text: the note's, after its content warning if it has one (a note's
+    `summary`, as Mastodon, Pleroma and Misskey send it), so that readers here see the warning
+    before the text as readers there do."""
     content = note.get("content")
     if not isinstance(content, str):
         content_map = note.get("contentMap")
         content = next(iter(content_map.values()), "") if isinstance(content_map, dict) else ""
-    return note_text(content if isinstance(content, str) else "")
+    text = note_text(content if isinstance(content, str) else "")
+    warning = note.get("summary")
+    warning = note_text(warning).strip() if isinstance(warning, str) else ""
+    if not warning:
+        return text
+    with translation.override(settings.LANGUAGE_CODE):  # stored text, in the site's language
+        label = gettext("Content warning: %(warning)s") % {"warning": warning}
+    return f"{label}\n\n{text}"
 
 
 def reply_create(remote: RemoteActor, activity: dict) -> str:

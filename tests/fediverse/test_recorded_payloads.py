@@ -132,7 +132,9 @@ def test_a_mastodon_reply_becomes_a_held_comment_under_the_article(mastodon_admi
     assert comment.author_name == "admin"  # Mastodon's "name": null: the username
     assert comment.author_url == f"{MASTODON}/@admin"
     assert comment.author_email == ""
-    assert comment.body == "@lain"  # the h-card mention kept as its text
+    # Its content warning ("cw") before the text, as Mastodon shows it; the h-card mention kept
+    # as its text.
+    assert comment.body == "Avviso sul contenuto: cw\n\n@lain"
     assert "<span" not in comment.body_html and "h-card" not in comment.body_html
     assert RemoteNote.objects.get().uri == f"{ADMIN}/statuses/99512778738411822"
 
@@ -144,7 +146,7 @@ def test_a_mastodon_reply_with_only_a_content_map_is_read_from_it(mastodon_admin
 
     post(INBOX, activity, **signer(ADMIN))
 
-    assert Comment.objects.get().body == "@lain"
+    assert Comment.objects.get().body.endswith("\n\n@lain")
 
 
 def test_a_mastodon_follow_is_accepted_and_its_undo_removes_it(mastodon_admin, network, post):
