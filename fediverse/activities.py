@@ -83,5 +83,6 @@ HANDLERS = {
     "Create": replies.reply_create,
     "Update": replies.reply_update,
     "Like": reactions.reaction_add,
+    "EmojiReact": reactions.reaction_add,
     "Announce": reactions.reaction_add,
 }

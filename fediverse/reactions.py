@@ -6,7 +6,12 @@ from django.db import IntegrityError, transaction
 from fediverse import replies
 from fediverse.models import Reaction, RemoteActor
 
-KINDS = {"Like": Reaction.Kind.LIKE, "Announce": Reaction.Kind.BOOST}
+# Pleroma's and Akkoma's emoji reaction counts as a like, as Misskey's (a Like with content) does.
+KINDS = {
+    "Like": Reaction.Kind.LIKE,
+    "EmojiReact": Reaction.Kind.LIKE,
+    "Announce": Reaction.Kind.BOOST,
+}
 
 
 def _object_id(value):
