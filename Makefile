@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run worker test install lint format messages clean serve bench bench-pages bench-api bench-wire bench-newsletter bench-scale bench-readership bench-xtd bench-fediverse bench-moving load axe
+.PHONY: run worker test install lint format messages clean serve bench bench-pages bench-api bench-wire bench-newsletter bench-scale bench-readership bench-xtd bench-fediverse bench-moving load axe fediverse-peer
 
 # The demo site and one background worker (emails, newsletter issues); Ctrl-C stops both.
 run: $(VENV)/.installed
@@ -43,6 +43,15 @@ $(AXE): tests/e2e/package.json tests/e2e/package-lock.json
 	npm ci --prefix tests/e2e --no-audit --no-fund
 	@touch $@
 
+# Fedify, an ActivityPub server that is not ours, for the end-to-end federation test
+# (tests/fediverse_peer): from the npm registry at the versions its package-lock.json pins
+# (node_modules not committed; without it that test skips, except in CI).
+FEDIFY := tests/fediverse_peer/node_modules/@fedify/fedify/package.json
+fediverse-peer: $(FEDIFY)
+$(FEDIFY): tests/fediverse_peer/package.json tests/fediverse_peer/package-lock.json
+	npm ci --prefix tests/fediverse_peer --no-audit --no-fund
+	@touch $@
+
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -56,10 +65,10 @@ messages: $(VENV)/.installed
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=tests --no-location
 
 # Only what the build and the demo made (all ignored by git): the virtualenv, the SQLite file,
-# uploads, collected static files, npm's folder, test screenshots, bench-xtd's virtualenv.
+# uploads, collected static files, npm's folders, test screenshots, bench-xtd's virtualenv.
 # tests/test_makefile.py holds it to that.
 clean:
-	rm -rf $(VENV) db.sqlite3 db.sqlite3-journal db.sqlite3-wal db.sqlite3-shm uploads staticfiles tests/e2e/node_modules test-artifacts .bench-venv-xtd
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-journal db.sqlite3-wal db.sqlite3-shm uploads staticfiles tests/e2e/node_modules tests/fediverse_peer/node_modules test-artifacts .bench-venv-xtd
 
 # Production-style server: gunicorn + whitenoise (set SECRET_KEY and ALLOWED_HOSTS, see README).
 serve: $(VENV)/.installed

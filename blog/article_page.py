@@ -23,6 +23,7 @@ from django.shortcuts import render
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from blog.models import Article
+from blog.page_extensions import Extensions
 
 
 class FeedItem(Protocol):
@@ -59,18 +60,20 @@ class ArticlePageExtension:
     page_params: tuple[str, ...] = ()
     cache_versions: Callable[[Article], tuple[str, ...]] | None = None
     fresh_until: Callable[[Article], float | None] | None = None
+    # One-value subqueries (name: expression) the article page's one query carries, so that
+    # a section needing a row of its own costs no query: it reads them from the article (an
+    # article read elsewhere, e.g. again after a refused comment, does not carry them).
+    annotations: Callable[[], Mapping[str, Any]] | None = None
+    # Markup for the page's <head> (links to other forms of the article), the same for every
+    # visitor: `{% article_head article %}`.
+    head: Callable[[Any, Article], str] | None = None
 
 
-_extensions: dict[str, ArticlePageExtension] = {}
-
-
-def register(extension: ArticlePageExtension) -> None:
-    """Add (or replace, so a reloaded app does not register twice) an extension."""
-    _extensions[extension.name] = extension
-
-
-def extensions() -> list[ArticlePageExtension]:
-    return list(_extensions.values())
+_extensions: Extensions[ArticlePageExtension] = Extensions()
+register = _extensions.register
+extensions = _extensions.all
+# What the extensions ask the article page's query to carry (see ArticlePageExtension).
+annotations = _extensions.annotations
 
 
 def is_personal(request: HttpRequest, article: Article, extra_context: Mapping[str, Any]) -> bool:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import ListView, dates
 
-from blog import article_page, conditional, conf, search
+from blog import article_page, author_page, conditional, conf, search
 from blog.article_page import render_article
 from blog.models import Article, Author, Category, Correction, Tag
 from blog.permissions import can_edit_article
@@ -59,8 +59,11 @@ class _ObjectArchiveView(PublishedArticlesMixin, ListView):
     model_of_page = None
     field = ""
 
+    def object_queryset(self):
+        return self.model_of_page._default_manager.all()
+
     def get(self, request, *args, **kwargs):
-        self.object = get_object_or_404(self.model_of_page, slug=kwargs["slug"])
+        self.object = get_object_or_404(self.object_queryset(), slug=kwargs["slug"])
         return super().get(request, *args, **kwargs)
 
     @property
@@ -87,6 +90,10 @@ class AuthorView(_ObjectArchiveView):
     model_of_page = Author
     field = "author"
     template_name = "blog/author_detail.html"
+
+    def object_queryset(self):
+        # What other apps show of the author (blog.author_page) comes with the author's row.
+        return Author.objects.annotate(**author_page.annotations())
 
 
 class _DateArchiveMixin(PublishedArticlesMixin):
@@ -149,7 +156,10 @@ def article_detail(request, year, month, slug, day=None):
     article = get_object_or_404(
         conditional.with_site_state(Article.objects.published())
         .select_related("author", "category")
-        .annotate(has_corrections=Exists(Correction.objects.filter(article=OuterRef("pk")))),
+        .annotate(
+            has_corrections=Exists(Correction.objects.filter(article=OuterRef("pk"))),
+            **article_page.annotations(),
+        ),
         slug=slug,
     )
     canonical = article.get_absolute_url()

@@ -7,13 +7,14 @@ class CommentsConfig(AppConfig):
     verbose_name = _("Comments")
 
     def ready(self):
-        from django.core.signals import setting_changed
+        from django.core.signals import request_finished, request_started, setting_changed
         from django.db.models.signals import post_delete, post_save
 
         from blog import article_page
         from blog.models import Correction
         from comments import (
             article_section,
+            discussion,
             following,
             privacy,
             signals,
@@ -37,6 +38,8 @@ class CommentsConfig(AppConfig):
                 dispatch_uid=f"section_hours_changed_{signal is post_save}",
             )
         setting_changed.connect(signals.django_setting_changed, dispatch_uid="comments_settings")
+        request_started.connect(discussion.request_began, dispatch_uid="comments_rules_begin")
+        request_finished.connect(discussion.request_ended, dispatch_uid="comments_rules_end")
         registry.register(
             "comments",
             label=_("Comments (anonymized: the text stays and every thread keeps its shape)"),

@@ -16,7 +16,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from comments.identity import is_account
+from comments.identity import is_account, is_actor
 from comments.models import Comment, ModerationAction, Suspension
 from comments.selectors import commenter_counts, commenter_record
 from comments.services import commenters_suspend, suspended_pending_to_spam
@@ -62,7 +62,7 @@ class CommenterFilter(admin.SimpleListFilter):
         key = Comment.objects.filter(pk=comment_id).values_list("commenter", flat=True).first()
         if not key:
             return queryset.filter(pk=comment_id)
-        return queryset.filter(commenter=key)
+        return queryset.by_commenter(key)
 
 
 class CommenterRecordMixin:
@@ -252,6 +252,8 @@ class SuspensionAdmin(admin.ModelAdmin):
             return gettext("Commenter and network")
         if suspension.ip_network:
             return gettext("Network")
+        if is_actor(suspension.commenter):
+            return gettext("Fediverse account")
         return gettext("Account") if is_account(suspension.commenter) else gettext("Address")
 
     @admin.display(description=_("state"))

@@ -301,9 +301,7 @@ class DeskQueueMixin:
         data = form.cleaned_data
         spammed = ()
         if data["spam_pending"] and comment.commenter:
-            spammed = tuple(
-                _pending().filter(commenter=comment.commenter).values_list("pk", flat=True)
-            )
+            spammed = tuple(_pending().by_commenter(comment.commenter).values_list("pk", flat=True))
         made = commenters_suspend(
             comments=Comment.objects.filter(pk=comment.pk),
             reason=data["reason"],

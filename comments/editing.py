@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
 
-from comments import discussion, moderation, notifications, session_lists
+from comments import discussion, events, moderation, notifications, session_lists
 from comments.counts import StatusChange, counts_follow
 from comments.models import Comment, CommentRevision
 
@@ -127,6 +127,7 @@ def comment_edit(*, comment: Comment, body: str, user=None, proven_email: str = 
             ip_address=comment.ip_address,
             user_agent=comment.user_agent,
             proven_email=proven_email,
+            actor_key=comment.commenter if comment.author_role == Comment.Role.FEDIVERSE else "",
         )
         status, held_reason, held_rule = moderation.stored_verdict(
             candidate, article=comment.article, user=user
@@ -153,4 +154,6 @@ def comment_edit(*, comment: Comment, body: str, user=None, proven_email: str = 
         counts_follow([StatusChange(comment.article_id, comment.tree_id, before, status)])
         if comment.status == Comment.Status.PENDING and was_approved:
             transaction.on_commit(lambda: notifications.comment_held(comment))
+        if comment.status == Comment.Status.APPROVED and not was_approved:
+            events.approved_after_commit([comment])
     return comment

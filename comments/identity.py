@@ -1,4 +1,5 @@
-"""Who a commenter is, for their record and standing: their account, else their address.
+"""Who a commenter is, for their record and standing: their account, else their address; for a
+reply from the fediverse, the actor that signed it (its id, an address on its own server).
 
 The address is kept as a keyed hash (HMAC under a key derived from SECRET_KEY): comments of the
 same person match whatever the letter case they typed, and the key never shows an address to
@@ -11,11 +12,16 @@ from django.utils.crypto import salted_hmac
 SALT = "comments.commenter"
 ACCOUNT_PREFIX = "u:"
 ADDRESS_PREFIX = "e:"
+ACTOR_PREFIX = "a:"
 KEY_LENGTH = 48
 
 
-def commenter_key(*, user_id: int | None, email: str) -> str:
-    """The commenter's key: "u:<account id>", "e:<keyed hash of the address>", or "" (nobody)."""
+def commenter_key(*, user_id: int | None, email: str, actor: str = "") -> str:
+    """The commenter's key: "u:<account id>", "e:<keyed hash of the address>", "a:<keyed hash
+    of a fediverse actor's id>", or "" (nobody)."""
+    if actor:
+        digest = salted_hmac(SALT, actor.strip(), algorithm="sha256").hexdigest()
+        return f"{ACTOR_PREFIX}{digest[: KEY_LENGTH - len(ACTOR_PREFIX)]}"
     if user_id is not None:
         return f"{ACCOUNT_PREFIX}{user_id}"
     email = (email or "").strip().lower()
@@ -27,3 +33,8 @@ def commenter_key(*, user_id: int | None, email: str) -> str:
 
 def is_account(key: str) -> bool:
     return key.startswith(ACCOUNT_PREFIX)
+
+
+def is_actor(key: str) -> bool:
+    """A fediverse actor: proved by the signature of every activity it sends."""
+    return key.startswith(ACTOR_PREFIX)

@@ -11,9 +11,13 @@ check_comment() follows the order of WordPress's wp_allow_comment() / check_comm
 5. the hold list: held;
 6. returning authors, when that rule is on: approved only with an earlier approved comment from
    the same proven person (their account, or an address confirmed by a link sent to it; see
-   comments.verification), otherwise held: a typed email proves nothing. Trusted by standing
-   passes too;
-7. otherwise: approved.
+   comments.verification; a reply from the fediverse: the actor that signed it), otherwise
+   held: a typed email proves nothing. Trusted by standing passes too;
+7. a reply from the fediverse by an actor with no approved comment yet: held;
+8. otherwise: approved.
+
+A reply from the fediverse (Candidate.actor_key) goes through the same rules as any comment,
+its signed actor counting as a proven commenter: its standing, its suspensions, its record.
 
 Every verdict names its rule (Comment.Rule) and says what matched; both are stored with the
 comment, in the site's language, for the moderators' queue.
@@ -63,6 +67,9 @@ class Candidate:
     ip_address: str | None
     user_agent: str = ""
     proven_email: str = ""  # the address this browser proved (comments.verification), not typed
+    # A reply from the fediverse: the key of the actor that signed it (comments.identity), as
+    # proved as an account. Its standing, suspensions and record are the actor's.
+    actor_key: str = ""
 
     def haystacks(self) -> list[str]:
         fields = [self.author_name, self.author_email, self.author_url, self.body]
@@ -109,10 +116,16 @@ def standing_for(candidate: Candidate, *, user, rules: DiscussionSettings) -> St
     needs proof: an account, or the address this browser proved; a typed one only ever counts
     against its owner's record, never for it."""
     authenticated = user is not None and user.is_authenticated
-    key = commenter_key(user_id=user.pk if authenticated else None, email=candidate.author_email)
+    key = candidate.actor_key or commenter_key(
+        user_id=user.pk if authenticated else None, email=candidate.author_email
+    )
     score = selectors.commenter_standing(key)
     email = candidate.author_email.strip().lower()
-    proven = authenticated or (bool(email) and email == candidate.proven_email.strip().lower())
+    proven = (
+        authenticated
+        or bool(candidate.actor_key)
+        or (bool(email) and email == candidate.proven_email.strip().lower())
+    )
     return Standing(low=score < rules.standing_low, trusted=proven and score >= rules.standing_high)
 
 
@@ -131,7 +144,19 @@ def check_comment(
         return Verdict(Comment.Status.PENDING, _("new or unreliable commenter"), Rule.STANDING)
     if rules.require_approval and not standing.trusted:
         return Verdict(Comment.Status.PENDING, _("every comment is approved by hand"), Rule.MANUAL)
-    return _content_verdict(candidate, user=user, rules=rules, standing=standing)
+    verdict = _content_verdict(candidate, user=user, rules=rules, standing=standing)
+    if (
+        verdict.status == Comment.Status.APPROVED
+        and candidate.actor_key
+        and not selectors.has_approved_comment(candidate.actor_key)
+    ):
+        # An actor we have never published waits for a moderator, whatever the rules.
+        return Verdict(
+            Comment.Status.PENDING,
+            _("first reply from this fediverse account"),
+            Rule.NOT_RETURNING,
+        )
+    return verdict
 
 
 def _suspended_quietly(candidate: Candidate, *, user) -> bool:
@@ -139,7 +164,7 @@ def _suspended_quietly(candidate: Candidate, *, user) -> bool:
     would tell whoever typed the address something about its owner; comments.suspensions)."""
     check = suspensions.suspension_check(
         user=user, email=candidate.author_email, proven_email=candidate.proven_email,
-        ip_address=candidate.ip_address,
+        ip_address=candidate.ip_address, actor_key=candidate.actor_key,
     )  # fmt: skip
     return check.silent or check.refuse
 
@@ -153,19 +178,23 @@ def _content_verdict(candidate: Candidate, *, user, rules, standing: Standing) -
         return Verdict(
             Comment.Status.PENDING, _("word in the hold list: “%s”") % held, Rule.HOLD_LIST
         )
-    if (
-        rules.auto_approve_returning
-        and not standing.trusted
-        and not verification.is_returning_commenter(
-            email=candidate.author_email, user=user, proven_email=candidate.proven_email
-        )
-    ):
+    if rules.auto_approve_returning and not standing.trusted and not _returning(candidate, user):
         return Verdict(
             Comment.Status.PENDING,
             _("not a returning commenter with a confirmed address"),
             Rule.NOT_RETURNING,
         )
     return Verdict(Comment.Status.APPROVED)
+
+
+def _returning(candidate: Candidate, user) -> bool:
+    """An earlier approved comment from the same proven commenter: the fediverse actor that
+    signed this one, else the account or the address this browser proved."""
+    if candidate.actor_key:
+        return selectors.has_approved_comment(candidate.actor_key)
+    return verification.is_returning_commenter(
+        email=candidate.author_email, user=user, proven_email=candidate.proven_email
+    )
 
 
 def closing_time(article, *, rules: DiscussionSettings | None = None):

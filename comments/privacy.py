@@ -4,9 +4,10 @@ CommentsConfig.ready() registers the "comments" kind: its exporter groups a pers
 article, its eraser anonymizes them without tearing any thread.
 """
 
+from django.db.models import Q
 from django.utils import timezone
 
-from comments.models import Comment, ModerationAction, avatar_colour_for
+from comments.models import Comment, ModerationAction, Suspension, avatar_colour_for
 from comments.tree_cache import bump_article_versions
 from core.mail import site_url
 from core.privacy import iso
@@ -79,6 +80,7 @@ def anonymize_comments(comments) -> int:
     fediverse app erases a remote author's replies through it."""
     article_ids = set(comments.values_list("article_id", flat=True).distinct())
     keys = set(comments.exclude(commenter="").values_list("commenter", flat=True).distinct())
+    comment_ids = list(comments.values_list("pk", flat=True))  # before the filter stops matching
     count = comments.update(
         author_name="",
         author_email="",
@@ -97,5 +99,10 @@ def anonymize_comments(comments) -> int:
     )
     # The moderators' log keeps what was done, no longer to whom.
     ModerationAction.objects.filter(commenter__in=keys).update(commenter="")
+    # A suspension stays in force (its key is a keyed hash, kept against abuse) but no longer
+    # names them: its label keeps only the comment it came from.
+    suspensions = Suspension.objects.filter(Q(commenter__in=keys) | Q(comment_id__in=comment_ids))
+    for pk, comment_id in suspensions.values_list("pk", "comment_id"):
+        Suspension.objects.filter(pk=pk).update(label=f"#{comment_id}" if comment_id else "#")
     bump_article_versions(*article_ids)
     return count

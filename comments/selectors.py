@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q
 from django.utils.text import Truncator
 
-from comments.identity import commenter_key, is_account
+from comments.identity import commenter_key, is_account, is_actor
 from comments.models import (
     Comment,
     CommenterAddress,
@@ -127,7 +127,7 @@ def commenter_standing(key: str, *, exclude_pk: int | None = None) -> int:
     """A commenter's standing, in one aggregate query (0 for nobody)."""
     if not key:
         return 0
-    comments = Comment.objects.filter(commenter=key)
+    comments = Comment.objects.by_commenter(key)
     if exclude_pk is not None:
         comments = comments.exclude(pk=exclude_pk)
     counts = comments.aggregate(
@@ -137,6 +137,12 @@ def commenter_standing(key: str, *, exclude_pk: int | None = None) -> int:
     return standing_of(**counts)
 
 
+def has_approved_comment(key: str) -> bool:
+    """Whether this commenter has a comment readers can see: one probe of the (commenter,
+    status) index."""
+    return bool(key) and Comment.objects.public().filter(commenter=key).exists()
+
+
 def commenter_counts(keys) -> dict[str, tuple[int, int]]:
     """(standing, number of comments) of each of these commenters, in one grouped query: each
     commenter counted once however many of their comments a page of the queue shows."""
@@ -144,7 +150,7 @@ def commenter_counts(keys) -> dict[str, tuple[int, int]]:
     if not keys:
         return {}
     rows = (
-        Comment.objects.filter(commenter__in=keys)
+        Comment.objects.by_commenter(*keys)
         .order_by()
         .values_list("commenter")
         .annotate(
@@ -160,8 +166,9 @@ def commenter_counts(keys) -> dict[str, tuple[int, int]]:
 
 
 def is_proven(*, key: str, email: str) -> bool:
-    """An account, or an address that followed a confirmation link (one query at most)."""
-    if is_account(key):
+    """An account, a fediverse actor (its signature proves it), or an address that followed a
+    confirmation link (one query at most)."""
+    if is_account(key) or is_actor(key):
         return True
     email = (email or "").strip().lower()
     return bool(email) and (
@@ -174,7 +181,7 @@ class CommenterRecord:
     """What moderators see of a commenter beside any of their comments."""
 
     key: str
-    kind: str  # "account", "proven", "typed" or "" (no name to match on)
+    kind: str  # "account", "fediverse", "proven", "typed" or "" (no name to match on)
     name: str
     email: str  # "" unless the moderator may see addresses
     counts: dict[str, int] = field(default_factory=dict)
@@ -196,6 +203,16 @@ class CommenterRecord:
         return standing_of(approved=self.counts.get(Comment.Status.APPROVED, 0), removed=removed)
 
 
+def _record_kind(key: str, *, proven: bool) -> str:
+    if not key:
+        return ""
+    if is_account(key):
+        return "account"
+    if is_actor(key):
+        return "fediverse"
+    return "proven" if proven else "typed"
+
+
 def commenter_record(comment: Comment, *, show_address: bool) -> CommenterRecord:
     """The record of the commenter who wrote `comment`: six queries, however many comments.
 
@@ -204,7 +221,7 @@ def commenter_record(comment: Comment, *, show_address: bool) -> CommenterRecord
     """
     key = comment.commenter or commenter_key(user_id=comment.user_id, email=comment.author_email)
     proven = is_proven(key=key, email=comment.author_email) if key else False
-    kind = "" if not key else "account" if is_account(key) else "proven" if proven else "typed"
+    kind = _record_kind(key, proven=proven)
     record = CommenterRecord(
         key=key,
         kind=kind,
@@ -213,7 +230,7 @@ def commenter_record(comment: Comment, *, show_address: bool) -> CommenterRecord
     )
     if not key:
         return record
-    comments = Comment.objects.filter(commenter=key)
+    comments = Comment.objects.by_commenter(key)
     totals = comments.aggregate(
         first=Min("created"),
         last=Max("created"),

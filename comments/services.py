@@ -14,6 +14,7 @@ from blog.models import Article
 from comments import (
     conf,
     discussion,
+    events,
     flags,
     hours,
     moderation,
@@ -23,6 +24,7 @@ from comments import (
     verification,
 )
 from comments.counts import StatusChange, counts_follow
+from comments.identity import commenter_key
 from comments.models import Comment, ModerationAction, Suspension, role_of
 from comments.tree_cache import bump_article_versions
 from core.client_address import network_of, valid_ip
@@ -144,14 +146,18 @@ def comment_post_remote(
     author_name: str,
     author_url: str = "",
     parent_id: int | None = None,
+    actor: str = "",
 ) -> Comment:
     """A reply written on another server and delivered to us signed (the fediverse app has
     checked its signature and that the sender is not blocked): no email, no IP address.
 
-    The same rules as any comment (article open, body, spam list, depth, replies to approved
-    comments only), but never published without a moderator: it is held unless a rule marks it
-    as spam. It carries the fediverse badge.
+    `actor` is the id of the actor that signed it: the commenter, for their record, standing
+    and suspensions (comments.identity). The same rules as any comment (article open, body,
+    a suspended actor refused, spam list, standing, manual approval, depth, replies to approved
+    comments only), and an actor with no approved comment yet is held whatever the rules
+    (comments.moderation). It carries the fediverse badge.
     """
+    actor_key = commenter_key(user_id=None, email="", actor=actor) if actor else ""
     author_name = clean_text(author_name).strip()[:100]
     author_url = clean_text(author_url).strip()
     if len(author_url) > 200 or not is_web_address(author_url):
@@ -159,6 +165,8 @@ def comment_post_remote(
     body = clean_text(body, multiline=True).strip()
     check_article_open(article)
     check_body(body)
+    if actor_key and suspensions.suspension_check(actor_key=actor_key).refuse:
+        raise CommentRefused(suspensions.REFUSAL, status=403)
     with transaction.atomic():
         parent = _reply_target(article, parent_id)
         return _insert(
@@ -170,6 +178,7 @@ def comment_post_remote(
                 author_url=author_url,
                 body=body,
                 ip_address=None,
+                actor_key=actor_key,
             ),
             user=None,
             notify_on_reply=False,
@@ -277,7 +286,8 @@ def _insert(
     status, held_reason, held_rule = moderation.stored_verdict(
         candidate, article=article, user=user
     )
-    if remote and status == Comment.Status.APPROVED:
+    if remote and not candidate.actor_key and status == Comment.Status.APPROVED:
+        # A reply no actor answers for has no record to earn trust with: a moderator decides.
         status, held_rule = Comment.Status.PENDING, Comment.Rule.MANUAL
         with translation.override(settings.LANGUAGE_CODE):
             held_reason = str(_("reply from the fediverse"))
@@ -296,6 +306,7 @@ def _insert(
         held_reason=held_reason,
         held_rule=held_rule,
         author_role=Comment.Role.FEDIVERSE if remote else role_of(user, article),
+        commenter=candidate.actor_key,  # kept by save() for a fediverse reply, else derived
     )
     comment.save()
     counts_follow([StatusChange(article.pk, comment.tree_id, None, comment.status)])
@@ -308,6 +319,7 @@ def _insert(
         )
     elif comment.status == Comment.Status.APPROVED:
         transaction.on_commit(lambda: notifications.comment_approved(comment))
+        events.approved_after_commit([comment])
     return comment
 
 
@@ -366,6 +378,8 @@ def comment_set_status(*, comment: Comment, status: str, moderator=None, note: s
         flags.flags_resolve(comment_ids=[comment.pk], status=status)
         if approving:
             transaction.on_commit(lambda: notifications.comment_approved(comment))
+        if status == Comment.Status.APPROVED and before != Comment.Status.APPROVED:
+            events.approved_after_commit([comment])
     return comment
 
 
@@ -412,8 +426,9 @@ def comment_pick(*, comment: Comment, moderator, picked: bool = True) -> bool:
 
 def comments_set_status(*, comments, status: str, moderator=None) -> int:
     """Moderate many comments at once (the admin's bulk actions): one UPDATE, one version bump
-    for the articles touched, and after commit the notifications of each first approval, as
-    comment_set_status sends them. Tree fields are never written. Returns how many changed."""
+    for the articles touched, and after commit the notifications of each first approval and
+    comments.events.comments_approved, as comment_set_status sends them. Tree fields are never
+    written. Returns how many changed."""
     with transaction.atomic():
         targets = list(
             comments.exclude(status=status)
@@ -444,6 +459,9 @@ def comments_set_status(*, comments, status: str, moderator=None) -> int:
             comment.status, comment.moderated_by, comment.moderated_at = status, moderator, now
         if approved:
             transaction.on_commit(lambda: [notifications.comment_approved(c) for c in approved])
+        if status == Comment.Status.APPROVED:
+            # As comment_set_status: the apps that act on an approval hear of every one of them.
+            events.approved_after_commit(targets)
     return len(targets)
 
 
@@ -560,5 +578,5 @@ def suspended_pending_to_spam(*, suspensions, moderator) -> int:
     keys = {s.commenter for s in suspensions if s.commenter}
     if not keys:
         return 0
-    pending = Comment.objects.filter(commenter__in=keys, status=Comment.Status.PENDING)
+    pending = Comment.objects.by_commenter(*keys).filter(status=Comment.Status.PENDING)
     return comments_set_status(comments=pending, status=Comment.Status.SPAM, moderator=moderator)

@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from comments import conf, hours
+from comments import discussion, hours
 from comments.models import Comment
 from comments.tree_cache import bump_article_versions
 
@@ -19,8 +19,8 @@ def comment_deleted(sender, instance: Comment, **kwargs):
 
 def discussion_settings_saved(sender, **kwargs):
     # Every process sharing the cache reads the new rules on its next request.
-    transaction.on_commit(conf.forget_discussion)
-    conf.forget_discussion()
+    transaction.on_commit(discussion.forget)
+    discussion.forget()
 
 
 def section_hours_changed(sender, **kwargs):
@@ -32,6 +32,6 @@ def section_hours_changed(sender, **kwargs):
 def django_setting_changed(setting, **kwargs):
     """Tests (and override_settings) change COMMENTS_* defaults: drop the cached rules."""
     if setting.startswith("COMMENTS_"):
-        conf.forget_discussion()
+        discussion.forget()
     if setting == "TIME_ZONE":
         hours.forget_section_hours()

@@ -1,8 +1,9 @@
 """Suspensions and bans of commenters: who may not comment now, and the writes that change it.
 
-A suspension names a commenter (comments.identity: their account or the keyed hash of their
-address) and/or an IP network, for a period or for good; its end lifts it by itself (the query
-compares with now), a moderator may lift it earlier. Every change is logged (moderation_log).
+A suspension names a commenter (comments.identity: their account, the keyed hash of their
+address, or of the fediverse actor that signs their replies) and/or an IP network, for a period
+or for good; its end lifts it by itself (the query compares with now), a moderator may lift it
+earlier. Every change is logged (moderation_log).
 
 What the poster is told depends only on what they proved (DESIGN.md, invariant 8): a logged-in
 account, the address this browser proved, or the network the request comes from is refused
@@ -43,9 +44,16 @@ def _in_network(ip: str | None, network: str) -> bool:
 
 
 def suspension_check(
-    *, user=None, email: str = "", proven_email: str = "", ip_address: str | None = None
+    *,
+    user=None,
+    email: str = "",
+    proven_email: str = "",
+    ip_address: str | None = None,
+    actor_key: str = "",
 ) -> SuspensionCheck:
-    """Whether a new comment from this poster is refused, silently spammed, or free: one query."""
+    """Whether a new comment from this poster is refused, silently spammed, or free: one query.
+    `actor_key` is the key of the fediverse actor that signed a reply (comments.identity): as
+    proved as an account."""
     authenticated = user is not None and user.is_authenticated
     typed = commenter_key(user_id=None, email=email)
     email = (email or "").strip().lower()
@@ -55,7 +63,7 @@ def suspension_check(
         else ""
     )
     account = commenter_key(user_id=user.pk, email="") if authenticated else ""
-    keys = {key for key in (typed, proven, account) if key}
+    keys = {key for key in (typed, proven, account, actor_key) if key}
     active = list(
         Suspension.objects.active()
         .filter(Q(commenter__in=keys) | ~Q(ip_network=""))
@@ -63,7 +71,7 @@ def suspension_check(
     )
     ip = valid_ip(ip_address)
     for key, network in active:
-        if (key and key in (proven, account)) or _in_network(ip, network):
+        if (key and key in (proven, account, actor_key)) or _in_network(ip, network):
             return SuspensionCheck(refuse=True)
     if typed and any(key == typed for key, _network in active):
         return SuspensionCheck(silent=True)

@@ -205,7 +205,16 @@ def _respond(
     """The kept page with this visitor's values in its holes (a 304 if their copy is current),
     gzipped as it was kept for a client that accepts it. The uncompressed text is read (second
     cache key) only for a client that does not; None if it is gone (render the page)."""
-    gzipped = entry["gzip"] is not None and compression.accepts_gzip(request)
+    wants_gzip = compression.accepts_gzip(request)
+    if wants_gzip and entry["gzip"] is None and entry.get("compressible"):
+        # Kept for a client that took it plain: the first one accepting gzip compresses it,
+        # once, for all who follow.
+        texts = texts if texts is not None else cache.get(_text_key(request))
+        if texts is None:
+            return None
+        _compress(entry, texts)
+        cache.set(_key(request), entry, timeout=setting("PAGE_CACHE_SECONDS"))
+    gzipped = wants_gzip and entry["gzip"] is not None
     # One ETag per encoding, as GZipMiddleware makes it for a rendered page: weak when gzipped.
     page_etag = _etag(entry, request)
     unchanged = get_conditional_response(
@@ -296,6 +305,14 @@ def _keepable(request: HttpRequest, response: HttpResponse, body: bytes) -> bool
     )
 
 
+def _compress(entry: dict, texts: list[bytes]) -> None:
+    """The kept page's gzip, with what splicing a visitor's values into it needs."""
+    entry["gzip"] = compression.gzip_segments(texts)
+    entry["crcs"] = [zlib.crc32(text) for text in texts]
+    entry["sizes"] = [len(text) for text in texts]
+    entry["shifts"] = [compression.crc32_shift(len(text)) for text in texts]
+
+
 def render_and_keep(
     request: HttpRequest,
     render: Callable[[], HttpResponse],
@@ -335,18 +352,17 @@ def render_and_keep(
         "fresh_until": fresh_until,
         "last_modified": last_modified,
         "etag_base": etag_base,
-        # Compressed once, here; a hit splices the visitor's values in (core.compression).
+        # Compressed once, here or for the first reader accepting gzip; a hit splices the
+        # visitor's values in (core.compression).
         "gzip": None,
     }
     if not _keepable(request, response, body):
         # This visitor's page alone: their values in the holes, nothing kept, no validators.
         response.content = _joined(texts, _values(request, entry))
         return response
-    if len(body) >= MIN_COMPRESSED_SIZE:
-        entry["gzip"] = compression.gzip_segments(texts)
-        entry["crcs"] = [zlib.crc32(text) for text in texts]
-        entry["sizes"] = [len(text) for text in texts]
-        entry["shifts"] = [compression.crc32_shift(len(text)) for text in texts]
+    entry["compressible"] = len(body) >= MIN_COMPRESSED_SIZE
+    if entry["compressible"] and compression.accepts_gzip(request):
+        _compress(entry, texts)
     # Two keys: what a gzip reader needs (most readers), and the text as bytes for the others.
     timeout = setting("PAGE_CACHE_SECONDS")
     cache.set_many({_key(request): entry, _text_key(request): texts}, timeout=timeout)

@@ -79,6 +79,23 @@ def kinds() -> list[DataKind]:
     return list(_kinds.values())
 
 
+# What the privacy page states of the data an app keeps that no address finds (the fediverse's
+# remote authors): each app registers a renderer of its own escaped HTML from ready(), and the
+# designated privacy page shows every notice under the editors' text, so the page says what the
+# code keeps, in the reader's language.
+_notices: dict[str, Callable[[], str]] = {}
+
+
+def register_notice(name: str, render: Callable[[], str]) -> None:
+    """Add (or replace) a statement for the privacy page."""
+    _notices[name] = render
+
+
+def notices() -> list[str]:
+    """The registered statements, rendered (empty ones left out)."""
+    return [html for html in (render() for render in _notices.values()) if html]
+
+
 def _allowed(permission: str | None, user) -> bool:
     return user is None or permission is None or user.has_perm(permission)
 

@@ -49,7 +49,10 @@ def _undo(remote: RemoteActor, activity: dict) -> str:
         if undone.get("actor") not in (None, remote.uri):
             return "refused: undoing someone else's reaction"
         return reactions.reaction_undo(remote, undone)
-    if isinstance(undone, str):  # some servers name the Follow by its id only
+    if isinstance(undone, str):  # some servers name the Follow or the Like by its id only
+        undone_reaction = reactions.reaction_undo_by_id(remote, undone)
+        if undone_reaction is not None:
+            return undone_reaction
         deleted = services.follower_remove_by_follow(remote=remote, follow_id=undone)
         return "unfollowed" if deleted else "ignored Undo"
     if not isinstance(undone, dict) or undone.get("type") != "Follow":
@@ -80,5 +83,6 @@ HANDLERS = {
     "Create": replies.reply_create,
     "Update": replies.reply_update,
     "Like": reactions.reaction_add,
+    "EmojiReact": reactions.reaction_add,
     "Announce": reactions.reaction_add,
 }

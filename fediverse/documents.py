@@ -7,7 +7,10 @@ from datetime import UTC
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
 
 from blog.models import Article
 from core.sanitizer import strip_all_tags
@@ -16,6 +19,12 @@ from fediverse.addresses import PUBLIC, absolute
 from fediverse.models import LocalActor
 
 ACTIVITY_CONTEXT = "https://www.w3.org/ns/activitystreams"
+# An article's context: Hashtag and sensitive are not in ActivityStreams' own context (Mastodon
+# adds them the same way); without them a JSON-LD reader such as Fedify drops the tags.
+ARTICLE_CONTEXT = [
+    ACTIVITY_CONTEXT,
+    {"Hashtag": "as:Hashtag", "sensitive": "as:sensitive"},
+]
 ACTOR_CONTEXT = [
     ACTIVITY_CONTEXT,
     "https://w3id.org/security/v1",
@@ -96,17 +105,40 @@ def actor_document(actor: LocalActor) -> dict:
     return document
 
 
+def corrections_html(article: Article) -> str:
+    """The article's corrections and updates as its page lists them, after the body: a
+    correction reaches followers as an Update of the article (fediverse.publishing)."""
+    corrections = list(article.corrections.order_by("created", "pk"))
+    if not corrections:
+        return ""
+    with translation.override(settings.LANGUAGE_CODE):
+        items = format_html_join(
+            "",
+            "<li><strong>{}</strong>, {}: {}</li>",
+            (
+                (
+                    correction.get_kind_display(),
+                    date_format(timezone.localtime(correction.created), "DATETIME_FORMAT"),
+                    correction.text,
+                )
+                for correction in corrections
+            ),
+        )
+        return format_html("<h2>{}</h2><ul>{}</ul>", gettext("Corrections and updates"), items)
+
+
 def article_object(article: Article, actor: LocalActor) -> dict:
     """The article as an ActivityStreams Article, attributed to the actor that announces it."""
     summary = article.seo_description or strip_all_tags(article.lead)
+    content = article.body + corrections_html(article)  # the body: the sanitizer's stored HTML
     document = {
         "id": addresses.article_id(article.pk),
         "type": "Article",
         "attributedTo": addresses.actor_id(actor),
         "name": article.title,
         "summary": summary,
-        "content": article.body,
-        "contentMap": {settings.LANGUAGE_CODE: article.body},
+        "content": content,
+        "contentMap": {settings.LANGUAGE_CODE: content},
         "url": absolute(article.get_absolute_url()),
         "published": iso(article.publish_at),
         "updated": iso(article.updated),
@@ -130,7 +162,7 @@ def article_object(article: Article, actor: LocalActor) -> dict:
 def create_activity(article: Article, actor: LocalActor) -> dict:
     article_doc = article_object(article, actor)
     return {
-        "@context": ACTIVITY_CONTEXT,
+        "@context": ARTICLE_CONTEXT,
         "id": f"{article_doc['id']}#create-{actor.pk}",
         "type": "Create",
         "actor": addresses.actor_id(actor),
@@ -185,7 +217,8 @@ def nodeinfo_links() -> dict:
 def nodeinfo(*, users: int, posts: int) -> dict:
     return {
         "version": "2.1",
-        "software": {"name": "rivista", "version": "1.0"},
+        # A semantic version (major.minor.patch): Fedify's NodeInfo reader refuses "1.0".
+        "software": {"name": "rivista", "version": "1.0.0"},
         "protocols": ["activitypub"],
         "services": {"inbound": [], "outbound": ["atom1.0", "rss2.0"]},
         "openRegistrations": False,

@@ -1,22 +1,34 @@
 """Our inboxes (each actor's and the shared one): the cheap checks, in the request.
 
 What can be checked without the sender's key is checked here, before anything is stored: the
-size, the rate per server, the blocks, the Date window, the Digest against the body, the shape
-of the Signature. The activity is then kept with the text its signature covers, and a task
-(fediverse.inbox_tasks) fetches the key, verifies, and acts: no request waits on another server.
+size, the rate per client address (and whether the named server has used up its budget), the
+blocks, the Date window (or RFC 9421's `created`), the Digest or Content-Digest against the
+body, the shape of the signature (draft-cavage or RFC 9421). The activity is then kept with
+the text its signature covers, and a task (fediverse.inbox_tasks) fetches the key, verifies,
+counts the verified server's rate, and acts: no request waits on another server.
 """
 
 import base64
 import json
 
+from django.core.exceptions import DisallowedHost
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from core import ratelimit
-from fediverse import actors, conf, inbox_tasks, services, signatures
+from core.client_address import client_ip
+from fediverse import actors, conf, inbox_tasks, message_signatures, services, signatures
 from fediverse.models import InboxItem
+
+# Activities one client address may post before any signature is verified.
+ADDRESS_LIMIT = ratelimit.PerAddress(
+    "fediverse:inbox",
+    conf,
+    "FEDIVERSE_INBOX_ADDRESS_RATE_LIMIT",
+    "FEDIVERSE_INBOX_ADDRESS_RATE_WINDOW",
+)
 
 
 class InboxRefusal(Exception):
@@ -71,20 +83,64 @@ def _read_body(request) -> bytes:
     return body
 
 
-def _signature(request) -> signatures.Signature:
+def _signature(request) -> signatures.Signature | message_signatures.MessageSignature:
+    """The request's signature as read, before any key is known: RFC 9421 when the request
+    has a Signature-Input, else draft-cavage."""
     try:
-        signature = signatures.parse(request.headers.get("Signature", ""))
-        signatures.check_covers_post(signature)
+        if "Signature-Input" in request.headers:
+            signature = message_signatures.parse(
+                request.headers["Signature-Input"], request.headers.get("Signature", "")
+            )
+            message_signatures.check_covers_post(signature)
+        else:
+            signature = signatures.parse(request.headers.get("Signature", ""))
+            signatures.check_covers_post(signature)
     except signatures.SignatureError as error:
         raise InboxRefusal(401, str(error)) from None
     return signature
 
 
-def _within_rate(domain: str) -> None:
-    used = ratelimit.count(
-        f"fediverse:inbox:{domain}", window=conf.get("FEDIVERSE_INBOX_RATE_WINDOW")
-    )
-    if used > conf.get("FEDIVERSE_INBOX_RATE_LIMIT"):
+def _signed_text(request, signature, body: bytes) -> str:
+    """The time and the body's digest checked, and the text the signature covers."""
+    window = conf.get("FEDIVERSE_SIGNATURE_WINDOW")
+    try:
+        host = request.get_host()
+    except DisallowedHost:
+        raise InboxRefusal(400, "not our host") from None
+    try:
+        if isinstance(signature, message_signatures.MessageSignature):
+            message_signatures.check_created(signature, window=window)
+            message_signatures.check_content_digest(request.headers.get("Content-Digest"), body)
+            message = message_signatures.Message.from_request(request)
+            return message_signatures.signature_base(message, signature)
+        if "(created)" in signature.headers:
+            signatures.check_created(signature, window=window)
+        else:
+            signatures.check_date(request.headers.get("Date"), window=window)
+        if "digest" in signature.headers:
+            signatures.check_digest(request.headers.get("Digest"), body)
+        if "content-digest" in signature.headers:
+            message_signatures.check_content_digest(request.headers.get("Content-Digest"), body)
+        return signatures.signing_string(
+            signature.headers,
+            method=request.method,
+            path=request.get_full_path(),
+            values=_HeaderValues(request, host, signature.pseudo_headers()),
+        )
+    except signatures.SignatureError as error:
+        raise InboxRefusal(401, str(error)) from None
+
+
+def _within_rate(request, domain: str) -> None:
+    """Before any key is fetched only the client's address is counted: the server a keyId
+    names is not known to have sent anything yet (anyone can name any server), so its budget
+    is only read here and counted by the task once the signature is verified. A server over
+    its budget is told 429 (it will try again later); a forged keyId naming it costs it
+    nothing."""
+    if not ADDRESS_LIMIT.allow(client_ip(request)):
+        raise InboxRefusal(429, "too many activities from this address")
+    limit = conf.get("FEDIVERSE_INBOX_RATE_LIMIT")
+    if ratelimit.reached(inbox_tasks.server_rate_key(domain), limit=limit):
         raise InboxRefusal(429, "too many activities from this server")
 
 
@@ -103,22 +159,10 @@ def _accept(request) -> InboxItem | None:
     is not told)."""
     body = _read_body(request)
     signature = _signature(request)
-    _within_rate(signature.key_domain)
+    _within_rate(request, signature.key_domain)
     if services.is_domain_blocked(signature.key_domain):
         return None
-    try:
-        signatures.check_date(
-            request.headers.get("Date"), window=conf.get("FEDIVERSE_SIGNATURE_WINDOW")
-        )
-        signatures.check_digest(request.headers.get("Digest"), body)
-        signed_text = signatures.signing_string(
-            signature.headers,
-            method=request.method,
-            path=request.get_full_path(),
-            values=_header_values(request),
-        )
-    except signatures.SignatureError as error:
-        raise InboxRefusal(401, str(error)) from None
+    signed_text = _signed_text(request, signature, body)
     _activity(body)
     return InboxItem.objects.create(
         domain=signature.key_domain,
@@ -130,14 +174,14 @@ def _accept(request) -> InboxItem | None:
 
 
 class _HeaderValues:
-    def __init__(self, request):
+    def __init__(self, request, host: str, pseudo: dict):
         self.request = request
+        self.host = host
+        self.pseudo = pseudo
 
     def get(self, name: str):
         if name == "host":
-            return self.request.META.get("HTTP_HOST")
+            return self.host
+        if name.startswith("("):
+            return self.pseudo.get(name)
         return self.request.headers.get(name)
-
-
-def _header_values(request):
-    return _HeaderValues(request)

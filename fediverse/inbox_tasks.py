@@ -1,6 +1,8 @@
 """The inbox's second half, in the worker: check the signature of a received activity (the
 sender's key fetched if we do not hold a fresh one, and once more if it fails: keys rotate),
-check that the signer is the activity's actor and is not blocked, then act on it."""
+count the activity against the rate of the server that signed it (here, once verified: a keyId
+can name any server), check that the signer is the activity's actor and is not blocked, then
+act on it."""
 
 import base64
 import json
@@ -11,8 +13,9 @@ from django.dispatch import receiver
 from django.tasks import task
 from django.utils import timezone
 
+from core import ratelimit
 from core.signals import worker_started
-from fediverse import activities, fetcher, keys, remote, services
+from fediverse import activities, conf, fetcher, keys, remote, services
 from fediverse.models import InboxItem, RemoteActor
 
 logger = logging.getLogger(__name__)
@@ -43,6 +46,8 @@ def _verified_sender(item: InboxItem) -> RemoteActor:
 def _check(item: InboxItem) -> tuple[RemoteActor, dict]:
     activity = json.loads(item.body)
     sender = _verified_sender(item)
+    if not _within_server_rate(sender.domain):
+        raise Refused("too many activities from this server")
     if activity.get("actor") != sender.uri and not (
         isinstance(activity.get("actor"), dict) and activity["actor"].get("id") == sender.uri
     ):
@@ -50,6 +55,19 @@ def _check(item: InboxItem) -> tuple[RemoteActor, dict]:
     if sender.blocked or services.is_domain_blocked(sender.domain):
         raise Refused("blocked")
     return sender, activity
+
+
+def _within_server_rate(domain: str) -> bool:
+    """Count one activity for the server whose key verified it (only now is it known to have
+    sent it); over the limit, the activity is dropped and the inbox answers that server 429
+    until its window ends."""
+    used = ratelimit.count(server_rate_key(domain), window=conf.get("FEDIVERSE_INBOX_RATE_WINDOW"))
+    return used <= conf.get("FEDIVERSE_INBOX_RATE_LIMIT")
+
+
+def server_rate_key(domain: str) -> str:
+    """The counter of a server's verified activities (the inbox reads it, this task counts)."""
+    return f"fediverse:inbox:server:{domain}"
 
 
 @task()

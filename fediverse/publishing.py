@@ -44,6 +44,7 @@ def _fingerprint(article: Article) -> str:
         article.cover_alt,
         article.get_absolute_url(),
         sorted(article.tags.values_list("slug", flat=True)),
+        list(article.corrections.order_by("created", "pk").values_list("kind", "text")),
     ]
     return hashlib.sha256(json.dumps(seen).encode()).hexdigest()
 

@@ -6,7 +6,12 @@ from django.db import IntegrityError, transaction
 from fediverse import replies
 from fediverse.models import Reaction, RemoteActor
 
-KINDS = {"Like": Reaction.Kind.LIKE, "Announce": Reaction.Kind.BOOST}
+# Pleroma's and Akkoma's emoji reaction counts as a like, as Misskey's (a Like with content) does.
+KINDS = {
+    "Like": Reaction.Kind.LIKE,
+    "EmojiReact": Reaction.Kind.LIKE,
+    "Announce": Reaction.Kind.BOOST,
+}
 
 
 def _object_id(value):
@@ -38,6 +43,20 @@ def reaction_undo(remote: RemoteActor, undone: dict) -> str:
         return "ignored Undo"
     Reaction.objects.filter(article_id=article.pk, kind=kind, remote=remote).delete()
     return f"{kind} undone"
+
+
+def reaction_undo_by_id(remote: RemoteActor, activity_id: str) -> str | None:
+    """An Undo naming the Like or Announce by its id only (Mastodon has sent such, and
+    Pleroma keeps one as a test fixture); None when the sender has no reaction by that id."""
+    reaction = (
+        Reaction.objects.filter(remote=remote, activity_id=activity_id[:500]).first()
+        if activity_id
+        else None
+    )
+    if reaction is None:
+        return None
+    reaction.delete()
+    return f"{reaction.kind} undone"
 
 
 def reaction_counts(article_pk: int) -> dict[str, int]:

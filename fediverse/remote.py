@@ -11,24 +11,13 @@ from django.utils import timezone
 
 from core.text import clean_text
 from core.web_address import is_web_address
-from fediverse import actors, addresses, conf, fetcher, signatures
+from fediverse import actors, conf, fetcher, outgoing
 from fediverse.models import RemoteActor
 
 
-def signed_by_magazine(method: str, url: str, body: bytes | None) -> dict:
-    """Signed fetches (servers in Mastodon's secure mode refuse unsigned ones)."""
-    magazine = actors.magazine_actor()
-    return signatures.sign_headers(
-        method=method,
-        url=url,
-        key_id=addresses.key_id(magazine),
-        private_pem=magazine.private_key_pem,
-        body=body,
-    )
-
-
 def get_json(url: str) -> dict:
-    return fetcher.get_json(url, sign=signed_by_magazine)
+    """Fetches signed by the magazine (servers in Mastodon's secure mode refuse unsigned ones)."""
+    return outgoing.get_json(url, actor=actors.magazine_actor())
 
 
 def host_of(url: str) -> str:

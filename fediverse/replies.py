@@ -1,16 +1,21 @@
 """Replies from the fediverse become comments, through comments.services only.
 
 A Create of a Note in reply to one of our articles (its object id or its page) or to a reply
-we already took becomes a held comment in the right thread, with the remote author's display
-name and profile link and the fediverse badge; its HTML is read as text through core's one
-sanitizer, and the comment renders it as any comment. Update edits it (comments.editing keeps
-the history), Delete removes it (a placeholder if it has replies).
+we already took becomes a comment in the right thread, under the discussion rules with the
+actor as the commenter (its record, standing and suspensions; held while it has no approved
+reply), with the remote author's display name, profile link and avatar initials and the
+fediverse badge; its HTML is read as text through core's one sanitizer, and the comment renders
+it as any comment. Update edits it (comments.editing keeps the history), Delete removes it (a
+placeholder if it has replies).
 """
 
 import re
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext
 
 from blog.models import Article
 from comments import editing
@@ -23,6 +28,7 @@ from fediverse.models import RemoteActor, RemoteNote
 _BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _PARAGRAPH_END = re.compile(r"</p\s*>", re.IGNORECASE)
 _ARTICLE_PATH = re.compile(r"^/fediverse/articles/([0-9]+)/?$")
+_SHORTCODE = re.compile(r":[A-Za-z0-9_]+:")
 
 
 def note_text(html: str) -> str:
@@ -30,6 +36,14 @@ def note_text(html: str) -> str:
     tag dropped by the sanitizer (links stay as their text, which the comment links again)."""
     html = _PARAGRAPH_END.sub("\n\n", _BREAK.sub("\n", html or ""))
     return strip_all_tags(html)
+
+
+def display_name(remote: RemoteActor) -> str:
+    """The name a reply is shown under: the actor's display name without the custom emoji
+    shortcodes Mastodon draws as pictures (":blobcat:"; we fetch no picture), else its
+    username, else its server. The avatar's initials are drawn from it here, at render."""
+    name = " ".join(_SHORTCODE.sub(" ", remote.name).split())
+    return name or remote.preferred_username or remote.domain
 
 
 def article_of_uri(uri: str) -> Article | None:
@@ -71,11 +85,21 @@ def _note(activity: dict, remote: RemoteActor) -> dict | None:
 
 
 def _content(note: dict) -> str:
+    """The comment's text: the note's, after its content warning if it has one (a note's
+    `summary`, as Mastodon, Pleroma and Misskey send it), so that readers here see the warning
+    before the text as readers there do."""
     content = note.get("content")
     if not isinstance(content, str):
         content_map = note.get("contentMap")
         content = next(iter(content_map.values()), "") if isinstance(content_map, dict) else ""
-    return note_text(content if isinstance(content, str) else "")
+    text = note_text(content if isinstance(content, str) else "")
+    warning = note.get("summary")
+    warning = note_text(warning).strip() if isinstance(warning, str) else ""
+    if not warning:
+        return text
+    with translation.override(settings.LANGUAGE_CODE):  # stored text, in the site's language
+        label = gettext("Content warning: %(warning)s") % {"warning": warning}
+    return f"{label}\n\n{text}"
 
 
 def reply_create(remote: RemoteActor, activity: dict) -> str:
@@ -93,9 +117,10 @@ def reply_create(remote: RemoteActor, activity: dict) -> str:
             comment = comment_services.comment_post_remote(
                 article=article,
                 body=_content(note),
-                author_name=remote.name or remote.preferred_username or remote.domain,
+                author_name=display_name(remote),
                 author_url=remote.profile_url or remote.uri,
                 parent_id=parent_id,
+                actor=remote.uri,
             )
             RemoteNote.objects.create(uri=note["id"][:500], remote=remote, comment=comment)
     except comment_services.CommentRefused as refusal:

@@ -3,7 +3,7 @@
 from django.db.models import QuerySet
 
 from blog.models import Article
-from fediverse.models import Follower, LocalActor, RemoteActor, RemoteNote
+from fediverse.models import Follower, InboxItem, LocalActor, RemoteActor, RemoteNote
 
 
 def outbox_articles(actor: LocalActor) -> QuerySet[Article]:
@@ -40,4 +40,11 @@ def remote_actor_export(remote: RemoteActor) -> dict:
             for note in notes
         ],
         "reactions": list(remote.reactions.values("kind", "article_id")),
+        # Activities they signed, kept as received until handled and a few days after.
+        "activities_received": [
+            {"received": item.created.isoformat(), "activity": item.body}
+            for item in InboxItem.objects.filter(key_id=remote.key_id).only("created", "body")
+        ]
+        if remote.key_id
+        else [],
     }

@@ -5,10 +5,18 @@ import hashlib
 
 from django.db import transaction
 
+from blog import content_version
 from comments.models import Comment
 from comments.privacy import anonymize_comments
 from fediverse import addresses, delivery, documents
-from fediverse.models import BlockedDomain, Follower, LocalActor, RemoteActor
+from fediverse.models import (
+    BlockedDomain,
+    Delivery,
+    Follower,
+    InboxItem,
+    LocalActor,
+    RemoteActor,
+)
 
 
 def follower_add(*, actor: LocalActor, remote: RemoteActor, follow: dict) -> Follower:
@@ -80,20 +88,31 @@ def is_domain_blocked(domain: str) -> bool:
 
 
 def local_actor_set_enabled(*, actor: LocalActor, enabled: bool) -> LocalActor:
-    """An editor switches an actor on or off (its documents answer 410, nothing is delivered)."""
-    actor.enabled = enabled
-    actor.save(update_fields=["enabled", "updated"])
+    """An editor switches an actor on or off (its documents answer 410, nothing is delivered).
+    The article and author pages show its handle only while it is on: the blog's content
+    version moves, so no page is kept or validated with the handle it had."""
+    with transaction.atomic():
+        changed = LocalActor.objects.filter(pk=actor.pk).exclude(enabled=enabled).exists()
+        actor.enabled = enabled
+        actor.save(update_fields=["enabled", "updated"])
+        if changed:
+            content_version.content_changed()
     return actor
 
 
 def remote_actor_erase(*, remote: RemoteActor) -> int:
     """Erase what we keep of a remote author: their replies are anonymized as any erased
-    commenter's (the threads keep their shape), their follows, likes and boosts and the actor
-    itself removed. Returns how many comments were anonymized."""
+    commenter's (the threads keep their shape), their follows, likes and boosts, the activities
+    they signed still kept as received, the deliveries to their own inbox (our replies to them
+    name them) and the actor itself removed. Returns how many comments were anonymized."""
     with transaction.atomic():
         comments = Comment.objects.filter(fediverse_note__remote=remote)
         anonymized = anonymize_comments(
             Comment.objects.filter(pk__in=list(comments.values_list("pk", flat=True)))
         )
+        if remote.key_id:
+            InboxItem.objects.filter(key_id=remote.key_id).delete()
+        if remote.inbox:
+            Delivery.objects.filter(inbox=remote.inbox).delete()
         remote.delete()  # with its follows, notes and reactions
     return anonymized

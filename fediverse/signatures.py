@@ -1,9 +1,12 @@
 """HTTP Signatures as Mastodon speaks them (draft-cavage-http-signatures-12, rsa-sha256):
-signing our requests, reading and checking theirs.
+signing our requests, reading and checking theirs. Their successor, RFC 9421, is in
+fediverse.message_signatures; fediverse.outgoing picks one per server.
 
 A POST is signed over (request-target), host, date and digest; the Digest header is the
-SHA-256 of the body. Reading a signature needs no key: checking it (keys.verify) does, and the
-key is fetched by a task (fediverse.remote), never in a request.
+SHA-256 of the body (a signature covering RFC 9530's Content-Digest instead is read too, and,
+as Mastodon reads them, hs2019's (created) in place of date, with (expires) if signed).
+Reading a signature needs no key: checking it (keys.verify) does, and the key is fetched by a
+task (fediverse.remote), never in a request.
 """
 
 import base64
@@ -18,9 +21,12 @@ from django.utils import timezone
 
 from fediverse import keys
 
-REQUIRED_POST_HEADERS = ("(request-target)", "host", "date", "digest")
+REQUIRED_POST_HEADERS = ("(request-target)", "host")
+# A POST's signature covers one of each: its time and its body's digest.
+TIMES = ("date", "(created)")
+BODY_DIGESTS = ("digest", "content-digest")
 ALGORITHMS = ("rsa-sha256", "hs2019")  # hs2019: the algorithm is the key's (RSA here)
-_PARAM = re.compile(r'\s*([a-zA-Z]+)\s*=\s*"([^"]*)"\s*(?:,|$)')
+_PARAM = re.compile(r'\s*([a-zA-Z]+)\s*=\s*(?:"([^"]*)"|([0-9]{1,15}))\s*(?:,|$)')
 
 
 class SignatureError(Exception):
@@ -32,6 +38,14 @@ class Signature:
     key_id: str
     headers: tuple[str, ...]
     signature: bytes
+    # hs2019's (created) and (expires) pseudo-headers, Unix times (as Mastodon reads them).
+    created: int | None = None
+    expires: int | None = None
+
+    def pseudo_headers(self) -> dict:
+        """The values of (created) and (expires), for signing_string."""
+        values = {"(created)": self.created, "(expires)": self.expires}
+        return {name: str(value) for name, value in values.items() if value is not None}
 
     @property
     def key_domain(self) -> str:
@@ -53,18 +67,26 @@ def parse(header: str) -> Signature:
         match = _PARAM.match(header, position)
         if match is None:
             raise SignatureError("malformed Signature header")
-        params[match.group(1)] = match.group(2)
+        params[match.group(1)] = match.group(2) if match.group(3) is None else match.group(3)
         position = match.end()
     if not params.get("keyId") or not params.get("signature"):
         raise SignatureError("Signature without keyId or signature")
-    if params.get("algorithm", "hs2019").lower() not in ALGORITHMS:
+    algorithm = params.get("algorithm", "hs2019").lower()
+    if algorithm not in ALGORITHMS:
         raise SignatureError("unsupported algorithm")
     try:
         signature = base64.b64decode(params["signature"], validate=True)
     except ValueError:
         raise SignatureError("signature is not base64") from None
     headers = tuple(params.get("headers", "date").lower().split())
-    return Signature(key_id=params["keyId"], headers=headers, signature=signature)
+    times = {}
+    for name in ("created", "expires"):
+        if f"({name})" not in headers:
+            continue
+        if algorithm != "hs2019" or not params.get(name, "").isdigit():
+            raise SignatureError(f"({name}) without hs2019 and its {name} parameter")
+        times[name] = int(params[name])
+    return Signature(key_id=params["keyId"], headers=headers, signature=signature, **times)
 
 
 def signing_string(headers: tuple[str, ...], *, method: str, path: str, values) -> str:
@@ -79,6 +101,15 @@ def signing_string(headers: tuple[str, ...], *, method: str, path: str, values) 
             raise SignatureError(f"signed header {name} is missing")
         lines.append(f"{name}: {value}")
     return "\n".join(lines)
+
+
+def check_created(signature: Signature, *, window: int, now: datetime | None = None) -> None:
+    """hs2019's (created) within the window of our clock, and (expires), if signed, ahead."""
+    moment = (now or timezone.now()).timestamp()
+    if signature.created is None or abs(moment - signature.created) > window:
+        raise SignatureError("(created) outside the accepted window")
+    if signature.expires is not None and signature.expires < moment:
+        raise SignatureError("signature expired")
 
 
 def check_date(value: str | None, *, window: int, now: datetime | None = None) -> None:
@@ -110,6 +141,10 @@ def check_digest(value: str | None, body: bytes) -> None:
 
 def check_covers_post(signature: Signature) -> None:
     missing = [name for name in REQUIRED_POST_HEADERS if name not in signature.headers]
+    if not any(name in signature.headers for name in TIMES):
+        missing.append("date")
+    if not any(name in signature.headers for name in BODY_DIGESTS):
+        missing.append("digest")
     if missing:
         raise SignatureError("signature does not cover " + " ".join(missing))
 

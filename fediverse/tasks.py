@@ -1,4 +1,5 @@
-"""Deliveries, in the worker: one task per Delivery row, claimed so it is sent once, retried
+"""Deliveries, in the worker: one task per Delivery row, claimed so it is sent once, signed
+in the scheme the server takes (fediverse.outgoing: RFC 9421, else draft-cavage), retried
 with growing delays (FEDIVERSE_DELIVERY_RETRY_DELAY doubled each time, capped) when the peer is
 down, recorded as failed when it refuses for good or after the last attempt."""
 
@@ -12,7 +13,7 @@ from django.tasks import task
 from django.utils import timezone
 
 from core.signals import worker_started
-from fediverse import addresses, conf, fetcher, signatures
+from fediverse import conf, fetcher, outgoing
 from fediverse.models import Delivery
 
 logger = logging.getLogger(__name__)
@@ -46,23 +47,12 @@ def _claim(pk: int) -> Delivery | None:
 
 def _post(delivery: Delivery) -> fetcher.Response:
     body = json.dumps(delivery.payload, ensure_ascii=False).encode()
-    actor = delivery.actor
-
-    def sign(method, url, payload):
-        return signatures.sign_headers(
-            method=method,
-            url=url,
-            key_id=addresses.key_id(actor),
-            private_pem=actor.private_key_pem,
-            body=payload,
-        )
-
-    return fetcher.request(
+    return outgoing.request(
         "POST",
         delivery.inbox,
+        actor=delivery.actor,
         headers={"Content-Type": "application/activity+json"},
         body=body,
-        sign=sign,
     )
 
 

@@ -157,7 +157,7 @@ def article(request, pk: int):
     magazine = actors.magazine_actor()
     if not magazine.enabled:
         return gone()
-    document = {"@context": documents.ACTIVITY_CONTEXT, **documents.article_object(found, magazine)}
+    document = {"@context": documents.ARTICLE_CONTEXT, **documents.article_object(found, magazine)}
     response = json_answer(document)
     patch_vary_headers(response, ["Accept"])
     return response

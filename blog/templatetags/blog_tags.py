@@ -2,7 +2,7 @@ from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from blog import article_page, reading
+from blog import article_page, author_page, reading
 from media import pipeline as images
 
 register = template.Library()
@@ -13,6 +13,21 @@ def article_sections(context, article):
     """What the apps registered in blog.article_page add below the article (the comments)."""
     # Each section is markup its own templates rendered and escaped.
     return mark_safe("".join(ext.section(context, article) for ext in article_page.extensions()))  # noqa: S308
+
+
+@register.simple_tag(takes_context=True)
+def article_head(context, article):
+    """What the apps registered in blog.article_page add to the article's <head>."""
+    # Each part is markup its own app rendered and escaped.
+    parts = (ext.head(context, article) for ext in article_page.extensions() if ext.head)
+    return mark_safe("".join(parts))  # noqa: S308
+
+
+@register.simple_tag(takes_context=True)
+def author_sections(context, author):
+    """What the apps registered in blog.author_page add under the author's box."""
+    # Each section is markup its own templates rendered and escaped.
+    return mark_safe("".join(ext.section(context, author) for ext in author_page.extensions()))  # noqa: S308
 
 
 @register.simple_tag(takes_context=True)

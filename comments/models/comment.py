@@ -29,6 +29,17 @@ class CommentQuerySet(TreeQuerySet):
     def for_article(self, article):
         return self.filter(article=article)
 
+    def by_commenter(self, *keys: str):
+        """The comments of these commenters (comments.identity keys; "" is nobody).
+
+        The commenter indexes are partial (rows without a key are left out), and SQLite uses a
+        partial index only when the query restates its condition: without the exclusion, a
+        commenter's standing counted every comment of the site on each post.
+        """
+        keys = [key for key in keys if key]
+        lookup = {"commenter": keys[0]} if len(keys) == 1 else {"commenter__in": keys}
+        return self.filter(**lookup).exclude(commenter="")
+
     def visible_tree(self, article, *, also_pk=(), threads=None):
         """What the article page shows, in tree order, in one query.
 
@@ -151,7 +162,8 @@ class Comment(MPTTModel, TimeStampedModel):
         help_text=_("The automatic rule that held this comment, hid it or marked it as spam."),
     )
     # The commenter's record (comments.selectors): their account, else a keyed hash of their
-    # address (comments.identity), never the address itself. Derived on save.
+    # address (comments.identity), never the address itself; derived on save. A reply from the
+    # fediverse: a keyed hash of the actor that signed it.
     commenter = models.CharField(_("commenter"), max_length=48, blank=True, editable=False)
     notify_on_reply = models.BooleanField(_("notify me of replies"), default=False)
     edited_at = models.DateTimeField(
@@ -284,7 +296,10 @@ class Comment(MPTTModel, TimeStampedModel):
         """What is stored beside the typed fields; bulk inserts (imports) call it too."""
         self.body_html = render_comment_text(self.body)
         self.avatar_colour = avatar_colour_for(self.author_email or self.author_name)
-        self.commenter = commenter_key(user_id=self.user_id, email=self.author_email)
+        if not (self.author_role == Comment.Role.FEDIVERSE and self.commenter):
+            # A reply from the fediverse keeps the key of the actor that signed it (set by
+            # comments.services.comment_post_remote): it has neither account nor address.
+            self.commenter = commenter_key(user_id=self.user_id, email=self.author_email)
 
     def get_absolute_url(self):
         """The permanent address (comments.permalink): it redirects to the page showing it."""

@@ -34,7 +34,7 @@ class DiscussionSettings(models.Model):
 
     Before anyone saves it, the defaults come from Django settings (COMMENTS_*). Read it through
     comments.discussion.current(), which caches it; saving invalidates that cache
-    (conf.forget_discussion), so a change takes effect on the next request in every process
+    (comments.discussion.forget), so a change takes effect on the next request in every process
     sharing the cache.
     """
 

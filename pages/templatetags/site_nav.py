@@ -1,7 +1,10 @@
-"""The site's menus and the privacy policy link, for any template (forms of every app)."""
+"""The site's menus and the privacy policy link, for any template (forms of every app); the
+apps' statements under the privacy page's text."""
 
 from django import template
+from django.utils.safestring import mark_safe
 
+from core import privacy
 from pages import navigation
 
 register = template.Library()
@@ -21,3 +24,10 @@ def site_menu(context, location):
 def privacy_policy_link(context):
     """ "Privacy policy" linking to the designated page; nothing when there is none."""
     return {"privacy": navigation.privacy_page(context.get("request"))}
+
+
+@register.simple_tag
+def privacy_notices():
+    """What the apps state on the privacy page of the data they keep (core.privacy)."""
+    # Each notice is markup its own app's template rendered and escaped.
+    return mark_safe("".join(privacy.notices()))  # noqa: S308

@@ -19,7 +19,7 @@ from django.utils import timezone
 from comments.forms import TIMESTAMP_SALT
 from comments.models import Comment, DiscussionSettings
 from comments.services import comment_set_status
-from core import page_cache
+from core import compression, page_cache
 from tests.factories import make_article, make_comment, post_form_data
 
 pytestmark = pytest.mark.django_db
@@ -344,7 +344,7 @@ def test_a_gzip_reader_is_served_from_the_compressed_page_alone(monkeypatch):
     article = make_article(body="<p>" + "Un corpo lungo. " * 200 + "</p>")
     make_comment(article, body="Un commento approvato.")
     url = article.get_absolute_url()
-    read(url)  # kept: the compressed page, and the text apart
+    read(url, HTTP_ACCEPT_ENCODING="gzip")  # kept: the compressed page, and the text apart
     monkeypatch.setattr(page_cache, "_text_key", lambda request: "nessuna-chiave")
 
     gzipped, queries, _ = read(url, HTTP_ACCEPT_ENCODING="gzip")
@@ -356,3 +356,26 @@ def test_a_gzip_reader_is_served_from_the_compressed_page_alone(monkeypatch):
     assert "Un commento approvato." in html and "pagecachehole" not in html
     assert plain_queries > 0  # no text to serve it uncompressed: rendered, and kept again
     assert "Un commento approvato." in plain.text
+
+
+def test_a_page_kept_for_a_plain_reader_is_compressed_once_by_the_first_gzip_reader(monkeypatch):
+    article = make_article(body="<p>" + "Un corpo lungo. " * 200 + "</p>")
+    make_comment(article, body="Un commento approvato.")
+    url = article.get_absolute_url()
+    compressed = []
+    real = compression.gzip_segments
+    monkeypatch.setattr(
+        compression, "gzip_segments", lambda texts: compressed.append(1) or real(texts)
+    )
+
+    read(url)  # kept for a client that accepts no encoding: nothing compressed yet
+    kept_plain = len(compressed)
+    first, first_queries, _ = read(url, HTTP_ACCEPT_ENCODING="gzip")
+    second, second_queries, _ = read(url, HTTP_ACCEPT_ENCODING="gzip")
+
+    assert kept_plain == 0
+    assert first_queries == second_queries == 0  # both served from the kept page
+    assert len(compressed) == 1  # by the first gzip reader, for every one after it
+    for response in (first, second):
+        assert response["Content-Encoding"] == "gzip"
+        assert "Un commento approvato." in gzip.decompress(response.content).decode()

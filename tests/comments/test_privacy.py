@@ -9,7 +9,8 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import translation
 
-from comments.models import Comment, avatar_colour_for
+from comments.models import Comment, Suspension, avatar_colour_for
+from comments.services import commenters_suspend
 from core.privacy import personal_data_erase, personal_data_export
 from tests.comments.helpers import age, tree_snapshot
 from tests.factories import find_elements, make_article, make_comment, make_user
@@ -425,3 +426,24 @@ def test_a_moderator_is_offered_both_actions(moderator_client, people):
     html = moderator_client.get(reverse(CHANGELIST)).text
     assert 'value="export_personal_data"' in html
     assert 'value="erase_personal_data"' in html
+
+
+def test_erase_leaves_a_suspension_in_force_but_no_longer_naming_them(people):
+    moderator = make_user(username="moderatrice", is_staff=True)
+    root = people["root"]
+    other = people["reply"]  # Giulia's
+    commenters_suspend(
+        comments=Comment.objects.filter(pk__in=[root.pk, other.pk]),
+        reason="Insulti ripetuti",
+        ends_at=None,
+        moderator=moderator,
+    )
+    mine = Suspension.objects.get(commenter=Comment.objects.get(pk=root.pk).commenter)
+    assert NAME in mine.label
+
+    personal_data_erase(email=EMAIL)
+
+    mine.refresh_from_db()
+    assert NAME not in mine.label and mine.label.startswith("#")
+    assert mine in Suspension.objects.active()  # still refused: kept against abuse
+    assert "Giulia" in Suspension.objects.exclude(pk=mine.pk).get().label  # others untouched

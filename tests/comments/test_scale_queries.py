@@ -179,3 +179,34 @@ def test_the_pending_queue_reads_an_index_in_order():
 
     assert "comment_status_recent_idx" in plan
     assert "Sort" not in plan
+
+
+# The discussion rules: read from the shared cache once per request.
+
+
+def test_an_article_page_reads_the_discussion_rules_from_the_cache_once(monkeypatch):
+    from django.core.cache import cache
+    from django.test import Client
+
+    from comments import conf, discussion
+
+    article = make_article()
+    for _ in range(3):
+        make_comment(article)
+    reads = []
+    real_get = cache.get
+
+    def counting_get(key, *args, **kwargs):
+        if key == conf.DISCUSSION_CACHE_KEY:
+            reads.append(key)
+        return real_get(key, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get", counting_get)
+    response = Client().get(article.get_absolute_url())  # rendered: nothing kept yet
+
+    assert response.status_code == 200
+    assert len(reads) == 1
+    # Outside a request every call reads the shared copy: a worker never keeps old rules.
+    discussion.current()
+    discussion.current()
+    assert len(reads) == 3

@@ -119,6 +119,30 @@ def test_a_save_that_changes_nothing_sends_nothing_and_an_edit_sends_one_update(
     assert update["object"]["name"] == "Titolo corretto"
 
 
+def test_a_correction_sends_an_update_carrying_it_and_so_does_its_edit(network, followers, commit):
+    article, editor = _publish(commit, body="<p>Il ponte fu aperto nel 1931.</p>")
+    with commit():
+        correction = blog_services.correction_add(
+            article=Article.objects.get(pk=article.pk),
+            kind="correction",
+            text="Il ponte fu aperto nel 1932, non nel 1931.",
+            user=editor,
+        )
+    with commit():
+        correction.text = "Il ponte fu aperto nel 1932 (non nel 1931)."
+        correction.save()  # edited in its admin: the article itself is not saved
+    with commit():
+        correction.save()  # the same text again
+
+    create, update, edited = activities_to(network, SHARED)
+    assert update["type"] == edited["type"] == "Update"
+    assert "1932, non nel 1931" in update["object"]["content"]
+    assert "Il ponte fu aperto nel 1931." in update["object"]["content"]  # the body stays
+    assert "Rettifica" in update["object"]["content"]  # in the site's language
+    assert "1932 (non nel 1931)" in edited["object"]["contentMap"]["it"]
+    assert "1932" not in create["object"]["content"]
+
+
 def test_unpublishing_sends_delete_with_a_tombstone(network, followers, commit):
     article, editor = _publish(commit)
 
@@ -194,7 +218,8 @@ def test_a_server_that_is_down_is_retried_with_growing_delays(network, followers
     assert delivery.attempts == 3
     assert round(first_wait.total_seconds()) == 60
     assert round(second_wait.total_seconds()) == 120
-    assert len(network.posts_to(SHARED)) == 3
+    assert len(network.posts_to(SHARED)) == 3 * 2  # a 5xx from a server of unknown scheme:
+    # each attempt knocks with RFC 9421, then draft-cavage (fediverse.outgoing)
 
 
 def test_a_delivery_is_not_tried_again_before_its_time(network, followers, commit):
@@ -203,7 +228,7 @@ def test_a_delivery_is_not_tried_again_before_its_time(network, followers, commi
     delivery = Delivery.objects.get(inbox=SHARED)
 
     assert tasks.deliver.call(delivery.pk) == "skipped"
-    assert len(network.posts_to(SHARED)) == 1
+    assert len(network.posts_to(SHARED)) == 2  # one attempt, knocking with both schemes
 
 
 def test_a_gone_inbox_is_not_retried(network, followers, commit):

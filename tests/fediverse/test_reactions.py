@@ -1,4 +1,4 @@
-"""Likes and boosts are counted per article, shown as counts on its admin page."""
+"""Likes, emoji reactions and boosts are counted per article, shown as counts on its admin page."""
 
 import pytest
 from django.urls import reverse
@@ -72,3 +72,15 @@ def test_the_articles_admin_page_shows_the_counts_not_the_people(alice, post, cl
 
     assert "Mi piace: 1; condivisioni: 1; risposte ricevute: 0." in page
     assert "alice" not in page.lower()
+
+
+def test_a_pleroma_emoji_reaction_counts_as_a_like_and_its_undo_takes_it_back(alice, post):
+    article = make_article()
+    react = like(article, kind="EmojiReact") | {"content": "🔥"}  # as Pleroma/Akkoma send it
+
+    post(INBOX, react)
+    counted = reactions.reaction_counts(article.pk)
+    post(INBOX, {"id": f"{ALICE}#undo/7", "type": "Undo", "actor": ALICE, "object": react})
+
+    assert counted == {"like": 1, "boost": 0}
+    assert reactions.reaction_counts(article.pk) == {"like": 0, "boost": 0}

@@ -91,8 +91,10 @@ def test_a_reply_is_held_even_where_site_comments_go_straight_out(alice, post, s
 
     comment = Comment.objects.get()
     assert comment.status == Comment.Status.PENDING
-    assert comment.held_reason == "risposta dal fediverso"
-    assert comment.held_rule == Comment.Rule.MANUAL
+    # An actor with no approved reply yet: the fediverse's own rule (tests/fediverse/
+    # test_standing.py: a known one is judged as any commenter).
+    assert comment.held_reason == "prima risposta da questo account del fediverso"
+    assert comment.held_rule == Comment.Rule.NOT_RETURNING
 
 
 def test_a_reply_naming_the_articles_page_is_taken_too(alice, post):
@@ -435,3 +437,136 @@ def test_a_comment_is_served_as_a_note_only_when_approved(approved_remote_reply,
 
     assert shown.status_code == 200 and shown.json()["type"] == "Note"
     assert hidden.status_code == 404
+
+
+def _held_site_replies(parent, django_capture_on_commit_callbacks, count):
+    replies = []
+    for n in range(count):
+        with django_capture_on_commit_callbacks(execute=True):
+            replies.append(
+                comment_services.comment_post(
+                    article=parent.article,
+                    body=f"Risposta numero {n}",
+                    author_name=f"Lettore {n}",
+                    author_email=f"lettore{n}@private.example",
+                    parent_id=parent.pk,
+                    ip_address=f"198.51.100.{20 + n}",
+                )
+            )
+    assert {reply.status for reply in replies} == {Comment.Status.PENDING}
+    return replies
+
+
+def test_a_bulk_approval_in_the_admin_sends_each_site_reply_back(
+    approved_remote_reply, network, client, django_capture_on_commit_callbacks
+):
+    import json
+
+    from django.urls import reverse
+
+    from tests.factories import make_user
+
+    replies = _held_site_replies(approved_remote_reply, django_capture_on_commit_callbacks, 2)
+    client.force_login(make_user(is_superuser=True))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:comments_comment_changelist"),
+            {"action": "approve", "_selected_action": [reply.pk for reply in replies]},
+        )
+
+    assert response.status_code == 302
+    sent = network.posts_to(f"{ALICE}/inbox")
+    assert sorted(json.loads(request["body"])["object"]["id"] for request in sent) == sorted(
+        f"{SITE}/fediverse/comments/{reply.pk}/" for reply in replies
+    )
+    assert all(b"private.example" not in request["body"] for request in sent)
+
+
+def test_the_bulk_service_and_the_single_one_send_a_reply_once_between_them(
+    approved_remote_reply, network, django_capture_on_commit_callbacks
+):
+    [reply] = _held_site_replies(approved_remote_reply, django_capture_on_commit_callbacks, 1)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        comment_services.comments_set_status(
+            comments=Comment.objects.filter(pk=reply.pk), status=Comment.Status.APPROVED
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        comment_services.comment_set_status(comment=reply, status=Comment.Status.PENDING)
+    with django_capture_on_commit_callbacks(execute=True):
+        comment_services.comment_set_status(comment=reply, status=Comment.Status.APPROVED)
+
+    assert len(network.posts_to(f"{ALICE}/inbox")) == 1
+
+
+def test_a_bulk_approval_sends_nothing_for_replies_to_site_comments(
+    alice, network, settings, django_capture_on_commit_callbacks
+):
+    article = make_article()
+    settings.COMMENTS_REQUIRE_APPROVAL = False
+    site_comment = comment_services.comment_post(
+        article=article, body="Primo", author_name="Carla", ip_address="198.51.100.8"
+    )
+    settings.COMMENTS_REQUIRE_APPROVAL = True
+    replies = _held_site_replies(site_comment, django_capture_on_commit_callbacks, 2)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        comment_services.comments_set_status(
+            comments=Comment.objects.filter(pk__in=[r.pk for r in replies]),
+            status=Comment.Status.APPROVED,
+        )
+
+    assert not [request for request in network.sent if request["method"] == "POST"]
+
+
+def test_erasing_a_remote_author_forgets_what_they_signed_and_our_replies_to_them(
+    approved_remote_reply, network, django_capture_on_commit_callbacks
+):
+    from fediverse import selectors, services
+    from fediverse.models import Delivery, InboxItem, RemoteActor
+
+    reply = _site_reply(approved_remote_reply, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        comment_services.comment_set_status(comment=reply, status=Comment.Status.APPROVED)
+    remote = RemoteActor.objects.get(uri=ALICE)
+    other = InboxItem.objects.create(domain="else.example", key_id="https://else.example/k")
+    assert InboxItem.objects.filter(key_id=remote.key_id).exists()
+    assert selectors.remote_actor_export(remote)["activities_received"]
+    assert Delivery.objects.filter(inbox=f"{ALICE}/inbox").exists()
+
+    services.remote_actor_erase(remote=remote)
+
+    assert not InboxItem.objects.filter(key_id=remote.key_id).exists()
+    assert not Delivery.objects.filter(inbox=f"{ALICE}/inbox").exists()
+    assert InboxItem.objects.filter(pk=other.pk).exists()
+
+
+def test_a_reply_shows_initials_drawn_here_from_the_name_without_emoji_shortcodes(
+    network, post, client
+):
+    document = publish_remote_actor(network)
+    document["name"] = "Alice :blobcat: Rossi :verified:"
+    article = make_article()
+    post(INBOX, create_note(object_of(article)))
+    comment = Comment.objects.get()
+    comment_services.comment_set_status(comment=comment, status=Comment.Status.APPROVED)
+    fetched_before = len(network.sent)
+
+    page = client.get(article.get_absolute_url(), secure=True).content.decode()
+
+    assert comment.author_name == "Alice Rossi"
+    assert f'class="comment-avatar avatar-c{comment.avatar_colour}" aria-hidden="true">AR<' in page
+    assert ":blobcat:" not in page
+    assert len(network.sent) == fetched_before  # no avatar, nothing, fetched to show it
+
+
+def test_a_remote_author_with_no_display_name_is_shown_by_username():
+    from fediverse.models import RemoteActor
+    from fediverse.replies import display_name
+
+    remote = RemoteActor(uri=ALICE, domain="social.example", preferred_username="alice")
+
+    assert display_name(remote) == "alice"
+    remote.name = ":blobcat:"
+    assert display_name(remote) == "alice"
