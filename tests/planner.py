@@ -33,7 +33,10 @@ def ordered_plan(queryset) -> str:
     """Which index gives the query its rows already in order (plain index scans only).
 
     Sorting is priced out too: otherwise an index that serves only the condition, followed by a
-    Sort, wins whenever the statistics (what earlier tests left in the tables) make it cheaper.
+    Sort, wins whenever the statistics (what earlier tests left in the tables) make it cheaper;
+    so is incremental sorting (an index on a prefix of the order, each group sorted after).
     A query no index can order is still sorted, and shows it.
     """
-    return _explain_with(queryset, "enable_seqscan", "enable_bitmapscan", "enable_sort")
+    return _explain_with(
+        queryset, "enable_seqscan", "enable_bitmapscan", "enable_sort", "enable_incremental_sort"
+    )
