@@ -161,12 +161,27 @@ def follow_activity(target: str, *, username: str = "alice", host: str = REMOTE,
 
 
 @pytest.fixture
-def post(client, django_capture_on_commit_callbacks):
+def server_client():
+    """A client as a real server meets one: CSRF checked (the test client skips it by default),
+    a CSRF cookie (a server that once fetched a page of ours keeps it), a 500 answered as a
+    response rather than raised. The inbox must take signed activities from it all the same."""
+    from django.conf import settings
+    from django.test import Client
+
+    from tests.factories import CSRF_SECRET
+
+    remote = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    remote.cookies[settings.CSRF_COOKIE_NAME] = CSRF_SECRET
+    return remote
+
+
+@pytest.fixture
+def post(server_client, django_capture_on_commit_callbacks):
     """Post a signed activity as a remote server does, and run what the request queued after
     commit (the inbox's task, the deliveries it queues) as a worker would."""
 
     def _post(path, activity, *, via=None, **options):
         with django_capture_on_commit_callbacks(execute=True):
-            return post_activity(via or client, path, activity, **options)
+            return post_activity(via or server_client, path, activity, **options)
 
     return _post

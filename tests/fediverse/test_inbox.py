@@ -5,7 +5,6 @@ import json
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from fediverse import actors, keys, message_signatures, services, signatures
@@ -27,23 +26,10 @@ MAGAZINE = f"{SITE}/fediverse/magazine/"
 INBOX = "/fediverse/magazine/inbox/"
 
 
-@pytest.fixture
-def csrf_client():
-    """A client that enforces CSRF as a real server does, with a CSRF cookie (a server that
-    once fetched a page of ours keeps it), and shows 500s as answers."""
-    from django.conf import settings
-
-    from tests.factories import CSRF_SECRET
-
-    browser = Client(enforce_csrf_checks=True, raise_request_exception=False)
-    browser.cookies[settings.CSRF_COOKIE_NAME] = CSRF_SECRET
-    return browser
-
-
-def test_a_signed_follow_is_kept_and_answered_with_a_signed_accept(csrf_client, network, post):
+def test_a_signed_follow_is_kept_and_answered_with_a_signed_accept(server_client, network, post):
     alice = publish_remote_actor(network)
 
-    response = post(INBOX, follow_activity(MAGAZINE), via=csrf_client)
+    response = post(INBOX, follow_activity(MAGAZINE), via=server_client)
 
     assert response.status_code == 202
     follower = Follower.objects.get()
@@ -137,13 +123,13 @@ def test_a_bad_signature_is_refused_after_one_refetch(client, network, post):
     assert not network.posts_to(f"{REMOTE}/users/alice/inbox")
 
 
-def test_a_body_changed_after_signing_is_refused(client, network):
+def test_a_body_changed_after_signing_is_refused(server_client, network):
     publish_remote_actor(network)
     signed = json.dumps(follow_activity(MAGAZINE)).encode()
     headers = signed_headers(INBOX, signed)
     tampered = json.dumps(follow_activity(f"{SITE}/fediverse/authors/1/")).encode()
 
-    response = client.generic(
+    response = server_client.generic(
         "POST", INBOX, tampered, content_type="application/activity+json", secure=True, **headers
     )
 
@@ -182,8 +168,8 @@ def test_date_and_digest_are_checked_before_anything_is_kept(client, network, op
     assert not network.sent  # nothing fetched for a request refused on its face
 
 
-def test_an_unsigned_activity_is_refused(client, network, post):
-    response = client.post(
+def test_an_unsigned_activity_is_refused(server_client, network, post):
+    response = server_client.post(
         INBOX, follow_activity(MAGAZINE), content_type="application/activity+json", secure=True
     )
 
@@ -279,10 +265,10 @@ def test_a_get_on_the_inbox_is_not_allowed(client):
     [b"\xff\xfe not utf-8", b"[1, 2]", b"not json", b"[" * 100_000, b'{"no": "type"}'],
     ids=["latin", "array", "text", "deep", "no-type"],
 )
-def test_a_signed_body_that_is_not_an_activity_is_a_400_never_a_500(csrf_client, network, body):
+def test_a_signed_body_that_is_not_an_activity_is_a_400_never_a_500(server_client, network, body):
     headers = signed_headers(INBOX, body)
 
-    response = csrf_client.generic(
+    response = server_client.generic(
         "POST", INBOX, body, content_type="application/activity+json", secure=True, **headers
     )
 

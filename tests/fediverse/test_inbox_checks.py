@@ -58,12 +58,12 @@ def rfc9421_headers(
 
 
 @pytest.fixture
-def post_signed(client, django_capture_on_commit_callbacks):
+def post_signed(server_client, django_capture_on_commit_callbacks):
     """Post with the given headers and run what the request queued, as a worker would."""
 
     def _post(body: bytes, headers: dict, *, address: str = "198.51.100.1"):
         with django_capture_on_commit_callbacks(execute=True):
-            return client.generic(
+            return server_client.generic(
                 "POST",
                 INBOX,
                 body,
@@ -318,14 +318,14 @@ def test_a_verified_signature_counts_for_its_server_even_when_its_activity_is_re
 
 
 def test_activities_over_a_verified_servers_budget_are_dropped_by_the_task(
-    client, network, settings
+    server_client, network, settings
 ):
     """Two activities taken before either was verified: the second, once verified, is over."""
     settings.FEDIVERSE_INBOX_RATE_LIMIT = 1
     publish_remote_actor(network)
     for n in (1, 2):
         body = _follow(n)
-        client.generic(
+        server_client.generic(
             "POST",
             INBOX,
             body,
