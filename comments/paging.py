@@ -23,7 +23,7 @@ from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subque
 from django.db.models.functions import Coalesce
 
 from comments import conf, counts, discussion, selectors, tree_cache
-from comments.models import Comment, CommentOrder, DefaultPage
+from comments.models import TREE_ANNOTATIONS, Comment, CommentOrder, DefaultPage, as_given
 from comments.tree import RenderedTree, render_tree
 
 PAGE_PARAM = "pagina"
@@ -218,6 +218,17 @@ def _totals(article, own_pending: frozenset) -> dict:
     }
 
 
+_ROW_TOTALS = ("approved_total", "threads_total", "has_picks")
+
+
+def _row_totals(article, own_pending: frozenset) -> dict:
+    """The two totals and whether the article has picks, on every row of the page's query, as
+    the database gives them: converting them on each of a thousand rows cost more than
+    reading them."""
+    totals = {**_totals(article, own_pending), "has_picks": _article_picked(article)}
+    return {name: as_given(value, IntegerField()) for name, value in totals.items()}
+
+
 def _thread_key(order: str):
     if order == CommentOrder.NEWEST:
         return lambda thread: -thread[0].tree_id
@@ -229,11 +240,20 @@ def _thread_key(order: str):
 
 
 def _is_pick(row) -> bool:
-    return row.picked_at is not None and row.status == APPROVED
+    return bool(row.picked) and row.status == APPROVED
 
 
-def _page_rows(article, *, order: str, start: int, per_page: int | None, own_pending: frozenset):
-    """The visible rows of one page's threads, thread after thread in the page's order."""
+def _page_rows(
+    article,
+    *,
+    order: str,
+    start: int,
+    per_page: int | None,
+    own_pending: frozenset,
+    fields: tuple = (),
+):
+    """The visible rows of one page's threads, thread after thread in the page's order, with
+    `fields` of Comment beside what the markup needs."""
     roots = None
     if per_page is not None or own_pending:
         # One page's threads; or the viewer's held reply, shown only if its thread's root is.
@@ -244,10 +264,8 @@ def _page_rows(article, *, order: str, start: int, per_page: int | None, own_pen
             roots = roots[start : start + per_page]
     rows = (
         Comment.objects.visible_tree(article, also_pk=own_pending, threads=roots)
-        .annotate(**_totals(article, own_pending), has_picks=_article_picked(article))
-        .values_list(
-            *Comment.RENDER_FIELDS, "approved_total", "threads_total", "has_picks", named=True
-        )
+        .annotate(**_row_totals(article, own_pending))
+        .values_list(*Comment.TREE_FIELDS, *TREE_ANNOTATIONS, *_ROW_TOTALS, *fields, named=True)
     )
     threads = [list(thread) for _, thread in groupby(rows, key=lambda c: c.tree_id)]
     threads.sort(key=_thread_key(order))
@@ -306,7 +324,13 @@ def comment_page(
             own_pending=own_pending,
         )  # fmt: skip
     page = CommentPage(
-        tree=render_tree(article, own_pending=own_pending, rows=rows, editable=editable),
+        tree=render_tree(
+            article,
+            own_pending=own_pending,
+            rows=rows,
+            editable=editable,
+            view=f"{order}:{resolved}",
+        ),
         number=resolved,
         num_pages=num_pages,
         order=order,
@@ -369,7 +393,8 @@ def comment_location(comment: Comment, *, own_pending=frozenset()) -> str:
 
 def page_rows(article, page: CommentPage) -> list:
     """The rows `page` shows (what comment_page renders), as data for readers other than the
-    article page (the API): whole threads in the page's order, never the viewer's own."""
+    article page (the API): whole threads in the page's order, never the viewer's own, with
+    their moments as datetimes."""
     per_page = _per_page()
     return _page_rows(
         article,
@@ -377,4 +402,5 @@ def page_rows(article, page: CommentPage) -> list:
         start=(page.number - 1) * (per_page or 0),
         per_page=per_page,
         own_pending=frozenset(),
+        fields=("created", "edited_at"),
     )

@@ -4,17 +4,17 @@ An article page may hold thousands of comments. A Django template spends several
 every variable it resolves (lookup, localisation, escaping), a dozen per comment, and a date
 filter costs more than all of them: for a 1,000-comment page that was most of a second. So the
 markup lives in a template file as a few named parts with {slots}, compiled once per process
-into f-strings (`parts`), and each comment fills them from a plain database row: every
-reader-typed field
-passes through escape(), body_html is the sanitizer's stored output, and the labels are
-translated once per render, not once per comment.
+into f-strings (`parts`), and each comment fills them from a plain database row
+(Comment.objects.visible_tree: its moments as seconds and flags, no datetime made per row):
+every reader-typed field passes through escape(), body_html is the sanitizer's stored output,
+and the labels, dates and commenters' texts are made once per render, not once per comment.
 """
 
 import html
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from functools import cache
 from string import Formatter
 
@@ -40,7 +40,8 @@ def escape(text) -> str:
 
 
 class DateLabels:
-    """Localised and escaped "date, time" texts, memoised per minute.
+    """A moment in seconds since the epoch as its ISO text (UTC, for <time datetime>) and its
+    localised, escaped "date, time" label, both memoised per minute.
 
     dateformat is slow (translations of month and day names on every call), and so is asking
     for the current time zone: it is read once, a page's comments share few days, and a day has
@@ -49,24 +50,27 @@ class DateLabels:
 
     def __init__(self):
         self._days: dict = {}
-        self._labels: dict = {}
+        self._minutes: dict = {}
         self._pattern = gettext("%(date)s at %(time)s")
         self._zone = timezone.get_current_timezone()
 
-    def __call__(self, moment: datetime) -> str:
-        local = moment.astimezone(self._zone)  # timezone.localtime without its checks: aware
-        key = (local.year, local.month, local.day, local.hour, local.minute)
-        label = self._labels.get(key)
-        if label is None:
-            day = local.date()
-            date_text = self._days.get(day)
-            if date_text is None:
-                date_text = self._days[day] = formats.date_format(day, "DATE_FORMAT")
-            time_text = formats.time_format(local.time(), "TIME_FORMAT")
-            label = self._labels[key] = escape(
-                self._pattern % {"date": date_text, "time": time_text}
-            )
-        return label
+    def __call__(self, seconds: int) -> tuple[str, str]:
+        minute, second = divmod(seconds, 60)
+        known = self._minutes.get(minute)
+        if known is None:
+            known = self._minutes[minute] = self._minute(minute * 60)
+        return f"{known[0]}:{second:02d}+00:00", known[1]
+
+    def _minute(self, seconds: int) -> tuple[str, str]:
+        moment = datetime.fromtimestamp(seconds, UTC)
+        local = moment.astimezone(self._zone)
+        day = local.date()
+        date_text = self._days.get(day)
+        if date_text is None:
+            date_text = self._days[day] = formats.date_format(day, "DATE_FORMAT")
+        time_text = formats.time_format(local.time(), "TIME_FORMAT")
+        label = escape(self._pattern % {"date": date_text, "time": time_text})
+        return moment.strftime("%Y-%m-%dT%H:%M"), label
 
 
 @dataclass
@@ -86,6 +90,21 @@ class Labels:
     report_comment: str
     flag_url: tuple  # the report page's address around the comment id, resolved once
     dates: DateLabels
+    authors: dict = field(default_factory=dict)  # (name, website) -> its three texts
+
+    def author(self, name: str, url: str, part: dict) -> tuple[str, str, str]:
+        """The escaped name, the avatar's initials and the name linked to the website (when it
+        is a web address), once per commenter per render: a discussion's regulars come back."""
+        texts = self.authors.get((name, url))
+        if texts is None:
+            shown = escape(name) if name else self.anonymous
+            texts = self.authors[name, url] = (
+                shown,
+                escape(initials_of(name)),
+                # The database constraint holds this rule too: a link needs both to agree.
+                part["author_link"](url=escape(url), name=shown) if is_web_address(url) else shown,
+            )
+        return texts
 
     @classmethod
     def current(cls) -> "Labels":
@@ -151,21 +170,19 @@ def parts() -> dict:
 def _body(c, own: bool, may_reply: bool, editable: bool, labels: "Labels", part: dict) -> str:
     """A shown comment: its header (avatar, author, badge, date), text and links."""
     pk = c.id
-    name = escape(c.author_name) if c.author_name else labels.anonymous
+    name, avatar, author = labels.author(c.author_name, c.author_url, part)
     badge = labels.badges.get(c.author_role)
+    iso, date = labels.dates(c.posted)
     return part["comment"](
         pk=pk,
         colour=c.avatar_colour,
-        avatar=escape(initials_of(c.author_name)),
-        author=part["author_link"](url=escape(c.author_url), name=name)
-        # The database constraint holds this rule too: a link needs both to agree.
-        if is_web_address(c.author_url)
-        else name,
+        avatar=avatar,
+        author=author,
         badge=part["badge"](role=c.author_role, label=badge) if badge else "",
-        picked=part["picked"](label=labels.picked) if c.picked_at else "",
-        iso=c.created.isoformat(timespec="seconds"),
-        date=labels.dates(c.created),
-        edited=part["edited"](edited=labels.edited) if c.edited_at else "",
+        picked=part["picked"](label=labels.picked) if c.picked else "",
+        iso=iso,
+        date=date,
+        edited=part["edited"](edited=labels.edited) if c.edited else "",
         awaiting=part["awaiting"](awaiting=labels.awaiting) if own else "",
         body_html=c.body_html,
         edit=part["edit"](url=reverse("comments:edit", args=[pk]), edit=labels.edit)

@@ -25,14 +25,21 @@ class RenderedTree:
 
 
 def render_tree(
-    article, *, own_pending: frozenset = frozenset(), rows=None, editable: frozenset = frozenset()
+    article,
+    *,
+    own_pending: frozenset = frozenset(),
+    rows=None,
+    editable: frozenset = frozenset(),
+    view: str = "tree",
 ) -> RenderedTree:
     """Read the visible tree (one query); render only the threads the cache does not have.
 
     Threads holding the viewer's own pending comments are personal: rendered fresh, never
     stored in the shared cache. `rows` (whole threads, each in tree order) renders a part of
-    the tree instead, as comments.paging does. Threads holding a comment the viewer may still
-    edit (`editable`, comments.editing) are personal too: they carry an "Edit" link.
+    the tree instead, as comments.paging does, naming it `view` (its threads are kept together
+    under that name). Threads holding a comment the viewer may still edit (`editable`,
+    comments.editing) are personal too: they carry an "Edit" link. A page with personal threads
+    only reads the kept threads: it never writes them, so it cannot evict the shared ones.
     """
     if rows is None:
         rows = Comment.objects.visible_tree(article, also_pk=own_pending)
@@ -44,10 +51,10 @@ def render_tree(
         None if is_personal else tree_cache.thread_fingerprint(thread)
         for thread, is_personal in zip(threads, personal, strict=True)
     ]
-    cached = tree_cache.get_threads([f for f in fingerprints if f])
+    cached = tree_cache.get_threads(article.pk, view) if rows else {}
     reply_level_limit = discussion.max_depth() - 1
     labels = None
-    parts, fresh = [], {}
+    parts, shared, fresh = [], {}, 0
     for thread, fingerprint in zip(threads, fingerprints, strict=True):
         html = cached.get(fingerprint) if fingerprint else None
         if html is None:
@@ -59,10 +66,12 @@ def render_tree(
                 reply_level_limit=reply_level_limit,
                 editable=editable,
             )
-            if fingerprint:
-                fresh[fingerprint] = html
+            fresh += 1
+        if fingerprint:
+            shared[fingerprint] = html
         parts.append(html)
-    tree_cache.set_threads(fresh)
+    if not any(personal) and (fresh or len(shared) != len(cached)):
+        tree_cache.set_threads(article.pk, view, shared)
 
     approved = [c for c in rows if c.status == Comment.Status.APPROVED]
     return RenderedTree(
@@ -73,5 +82,5 @@ def render_tree(
         own_pending=frozenset(
             c.id for c in rows if c.id in own_pending and c.status == Comment.Status.PENDING
         ),
-        rendered_threads=sum(1 for f in fingerprints if f is None or f in fresh),
+        rendered_threads=fresh,
     )

@@ -2,9 +2,12 @@
 
 - Per article: a version number, bumped by every change readers could see (signals). The whole
   rendered tree is stored under the current version: a warm page costs no query at all.
-- Per thread: each thread's fragment is stored under a fingerprint of the rows it shows. When an
-  article's version moves, the tree is read again (one query) but only threads whose rows
-  changed are rendered again: a new approved comment re-renders its own thread, not the page.
+- Per thread: each thread's fragment is kept under a fingerprint of the rows it shows, the
+  threads of one view (a comment page in an order) together in one entry. When an article's
+  version moves, the tree is read again (one query) but only threads whose rows changed are
+  rendered again: a new approved comment re-renders its own thread, not the page. One entry
+  rather than a key per thread: a cold page of 300 threads cost 300 writes and 300 missed
+  reads, twice what one entry costs.
 
 Keys also carry the language and the maximum depth (reply links), which change the markup.
 """
@@ -57,8 +60,8 @@ def thread_fingerprint(rows) -> str:
     moved changes the order of ids and levels)."""
     text = "\x00".join(
         [
-            f"{c.id}|{c.level}|{c.status}|{c.avatar_colour}|{c.author_role}|{c.edited_at}|"
-            f"{c.picked_at}|{c.created.timestamp()}|"
+            f"{c.id}|{c.level}|{c.status}|{c.avatar_colour}|{c.author_role}|{c.edited}|"
+            f"{c.picked}|{c.posted}|"
             f"{c.author_name}\x01{c.author_url}\x01{c.body_html}"
             for c in rows
         ]
@@ -66,21 +69,19 @@ def thread_fingerprint(rows) -> str:
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
-def thread_key(fingerprint: str, suffix: str | None = None) -> str:
-    return f"comments:thread:{fingerprint}:{suffix or _suffix()}"
+def threads_key(article_id: int, view: str, suffix: str | None = None) -> str:
+    """The threads of one view of an article's discussion (a comment page in an order, or the
+    whole tree): a single entry, read and written once per render."""
+    return f"comments:threads:{article_id}:{view}:{suffix or _suffix()}"
 
 
-def get_threads(fingerprints: list[str]) -> dict[str, str]:
-    """Rendered threads by fingerprint, for those still in the cache (one round trip)."""
-    suffix = _suffix()
-    keys = {thread_key(f, suffix): f for f in fingerprints}
-    return {keys[key]: html for key, html in cache.get_many(list(keys)).items()}
+def get_threads(article_id: int, view: str) -> dict[str, str]:
+    """The view's rendered threads by fingerprint, as last kept (one read)."""
+    kept = cache.get(threads_key(article_id, view))
+    return kept if isinstance(kept, dict) else {}
 
 
-def set_threads(rendered: dict[str, str]) -> None:
-    if rendered:
-        suffix = _suffix()
-        cache.set_many(
-            {thread_key(f, suffix): html for f, html in rendered.items()},
-            conf.get("COMMENTS_TREE_CACHE_SECONDS"),
-        )
+def set_threads(article_id: int, view: str, rendered: dict[str, str]) -> None:
+    """Keep exactly the threads the view shows now: a thread gone or changed leaves the entry
+    with its old fingerprint, so the entry never grows past one page's threads."""
+    cache.set(threads_key(article_id, view), rendered, conf.get("COMMENTS_TREE_CACHE_SECONDS"))

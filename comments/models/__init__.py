@@ -7,11 +7,13 @@ did."""
 from comments.models.addresses import CommenterAddress
 from comments.models.comment import (
     AVATAR_COLOURS,
+    TREE_ANNOTATIONS,
     Comment,
     CommentFlag,
     CommentManager,
     CommentQuerySet,
     CommentRevision,
+    as_given,
     avatar_colour_for,
     role_of,
 )
@@ -23,6 +25,7 @@ from comments.models.hours import SectionHours
 
 __all__ = [
     "AVATAR_COLOURS",
+    "TREE_ANNOTATIONS",
     "Comment",
     "CommentFlag",
     "CommentManager",
@@ -38,6 +41,7 @@ __all__ = [
     "SectionDesk",
     "SectionHours",
     "Suspension",
+    "as_given",
     "avatar_colour_for",
     "role_of",
 ]

@@ -203,6 +203,33 @@ def test_a_new_approved_reply_re_renders_only_its_own_thread(client):
     assert again.count == 13
 
 
+def test_a_views_threads_are_kept_in_one_entry_holding_only_what_it_shows():
+    from django.core.cache import cache
+
+    from comments import tree_cache
+    from comments.tree import render_tree
+
+    article = make_article()
+    roots = [make_comment(article) for _ in range(3)]
+    render_tree(article)
+    first = tree_cache.get_threads(article.pk, "tree")
+    assert len(first) == 3
+
+    make_comment(article, parent=roots[0], body="Una risposta al primo.")
+    comment_set_status(comment=roots[2], status="spam")
+    again = render_tree(article)
+    assert again.rendered_threads == 1
+    kept = tree_cache.get_threads(article.pk, "tree")
+    # The changed thread under its new fingerprint, the removed one gone: never more entries
+    # than threads shown, however many changes the discussion sees.
+    assert len(kept) == 2 and len(set(kept) & set(first)) == 1
+    assert "Una risposta al primo." in "".join(kept.values())
+    # Another view of the same article keeps its own entry.
+    render_tree(article, view="newest:1")
+    assert cache.get(tree_cache.threads_key(article.pk, "newest:1")) is not None
+    assert tree_cache.get_threads(article.pk, "tree") == kept
+
+
 def test_moderating_a_comment_re_renders_only_its_thread():
     from comments.tree import render_tree
 
@@ -231,7 +258,10 @@ def test_a_readers_own_pending_thread_never_enters_the_shared_cache(client):
     mine = make_comment(article, parent=root, status="pending", body="Solo per me.")
     personal = render_tree(article, own_pending=frozenset({mine.pk}))
     assert "Solo per me." in personal.html
-    rows = list(Comment.objects.visible_tree(article, also_pk={mine.pk}))
-    key = tree_cache.thread_key(tree_cache.thread_fingerprint(rows))
-    assert cache.get(key) is None
-    assert "Solo per me." not in render_tree(article).html
+    assert "Solo per me." not in "".join(tree_cache.get_threads(article.pk, "tree").values())
+    public = render_tree(article)
+    assert "Solo per me." not in public.html
+    assert public.rendered_threads == 1  # the personal render kept nothing
+    kept = tree_cache.get_threads(article.pk, "tree")
+    assert len(kept) == 1 and "Solo per me." not in next(iter(kept.values()))
+    assert cache.get(tree_cache.threads_key(article.pk, "tree")) == kept

@@ -41,9 +41,12 @@ def test_web_addresses_and_no_address_are_stored(url):
 def test_the_renderer_never_links_a_website_that_is_not_http(url):
     comment = make_comment(make_article(), author_name="Lettore")
     # What a row written before the constraint (or on a database without it) would hold.
-    comment.author_url = url
+    (row,) = Comment.objects.visible_tree(comment.article)
     html = render_thread(
-        [comment], labels=Labels.current(), own_pending=frozenset(), reply_level_limit=4
+        [row._replace(author_url=url)],
+        labels=Labels.current(),
+        own_pending=frozenset(),
+        reply_level_limit=4,
     )
     assert "<a href" not in html.split("comment-permalink")[0]
     assert "Lettore" in html
