@@ -24,6 +24,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from blog.models import Article
 from blog.page_extensions import Extensions
+from core import splice
 
 
 class FeedItem(Protocol):
@@ -141,11 +142,14 @@ def render_article(
     """
     if personal is None:
         personal = not preview and is_personal(request, article, extra_context)
-    response = render(
-        request,
-        "blog/article_detail.html",
-        {"article": article, "preview": preview, **extra_context},
-        status=status,
+    # A section's long markup (a discussion's threads) joins the page as bytes (core.splice).
+    response = splice.spliced(
+        lambda: render(
+            request,
+            "blog/article_detail.html",
+            {"article": article, "preview": preview, **extra_context},
+            status=status,
+        )
     )
     if personal:
         patch_cache_control(response, private=True, no_cache=True)

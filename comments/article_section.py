@@ -20,6 +20,7 @@ from comments.models import Comment
 from comments.moderation import closing_time, comments_open_for_good
 from comments.own_pending import keep_only, own_pending_ids
 from comments.remember import remembered_commenter
+from core import splice
 
 SECTION_TEMPLATE = "comments/section.html"
 
@@ -118,6 +119,8 @@ def section_context(context, article: Article) -> dict:
         "hours_message": hours.closed_message(reopening) if reopening else "",
         "article": article,
         "tree": tree,
+        # The threads join the page after its templates, as bytes: not copied by each of them.
+        "tree_html": splice.fragment(tree.pieces),
         "page": page,
         "form": form,
         "follow_form": FollowForm(article=article),

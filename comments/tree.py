@@ -17,11 +17,20 @@ from comments.models import Comment
 
 @dataclass
 class RenderedTree:
-    html: str
+    # The threads' markup, each piece as rendered: kept and spliced into the page as pieces
+    # (most are ASCII, which pickling and encoding copy as they are; joined, one accented
+    # letter anywhere makes the whole tree cost a character-by-character conversion).
+    pieces: tuple[str, ...]
     count: int  # approved comments only
     reply_ids: frozenset = field(default_factory=frozenset)
     own_pending: frozenset = field(default_factory=frozenset)  # the viewer's, still held
     rendered_threads: int = 0  # how many threads were rendered rather than read from the cache
+
+    @property
+    def html(self) -> str:
+        """The whole list, escaped markup throughout (see `pieces` for the page's use)."""
+        # Every piece is template output, escaped there; joining them adds no user text.
+        return mark_safe("".join(self.pieces))  # noqa: S308
 
 
 def render_tree(
@@ -75,8 +84,7 @@ def render_tree(
 
     approved = [c for c in rows if c.status == Comment.Status.APPROVED]
     return RenderedTree(
-        # Every part is template output, escaped there; joining them adds no user text.
-        html=mark_safe('<ol class="comment-list">' + "".join(parts) + "</ol>") if rows else "",  # noqa: S308
+        pieces=('<ol class="comment-list">', *parts, "</ol>") if rows else (),
         count=len(approved),
         reply_ids=frozenset(c.id for c in approved if c.level < reply_level_limit),
         own_pending=frozenset(

@@ -265,3 +265,19 @@ def test_a_readers_own_pending_thread_never_enters_the_shared_cache(client):
     kept = tree_cache.get_threads(article.pk, "tree")
     assert len(kept) == 1 and "Solo per me." not in next(iter(kept.values()))
     assert cache.get(tree_cache.threads_key(article.pk, "tree")) == kept
+
+
+def test_the_article_page_holds_the_threads_exactly_as_rendered_and_no_marker(client):
+    # The threads join the page as bytes after its templates (core.splice): the page must read
+    # as if the templates had printed them, accented letters and emoji included.
+    from comments.paging import comment_page
+
+    article = make_article()
+    root = make_comment(article, body="Già letto: è così 🙂")
+    make_comment(article, parent=root, author_name="Zoë “Z”")
+
+    html = client.get(article.get_absolute_url()).content.decode()
+
+    assert comment_page(article).tree.html in html
+    assert "Già letto: è così 🙂" in html and "Zoë “Z”" in html
+    assert "splice" not in html

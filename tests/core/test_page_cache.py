@@ -115,3 +115,25 @@ def test_only_the_csrf_and_language_cookies_and_named_parameters_are_allowed(set
 def test_outside_a_kept_render_there_are_no_holes():
     assert page_cache.hole("django.middleware.csrf.get_token") is None
     assert page_cache.csrf_placeholder(anonymous_get()) == {}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"<p>no hole at all</p>",
+        b"{0}",  # a page that is only a hole
+        b"<p>{0}{1}</p><p>pagecachehole</p>{2}",  # holes side by side, a name without its run
+        b"p" * 100_000 + b"{0}" + b"<p>" * 50_000,  # far apart, past many false starts
+    ],
+)
+def test_a_rendered_page_is_cut_at_its_holes_as_a_regular_expression_would(body):
+    import re
+
+    recording = page_cache._Recording()
+    marked = body.replace(b"{0}", recording.add("f", ()).encode())
+    marked = marked.replace(b"{1}", recording.add("f", ()).encode())
+    marked = marked.replace(b"{2}", recording.add("f", ()).encode())
+
+    expected = re.split(rb"%s(\d+)y" % recording.marker.encode(), marked)
+    assert recording.split(marked) == expected
+    assert len(expected) == 2 * body.count(b"{") + 1
