@@ -39,6 +39,9 @@ def escape(text) -> str:
     return html.escape(str(text))
 
 
+_SECONDS = [f":{second:02d}+00:00" for second in range(60)]  # an ISO moment's end, in UTC
+
+
 class DateLabels:
     """A moment in seconds since the epoch as its ISO text (UTC, for <time datetime>) and its
     localised, escaped "date, time" label, both memoised per minute.
@@ -59,7 +62,7 @@ class DateLabels:
         known = self._minutes.get(minute)
         if known is None:
             known = self._minutes[minute] = self._minute(minute * 60)
-        return f"{known[0]}:{second:02d}+00:00", known[1]
+        return known[0] + _SECONDS[second], known[1]
 
     def _minute(self, seconds: int) -> tuple[str, str]:
         moment = datetime.fromtimestamp(seconds, UTC)

@@ -66,7 +66,7 @@ def thread_fingerprint(rows) -> str:
             for c in rows
         ]
     )
-    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 def threads_key(article_id: int, view: str, suffix: str | None = None) -> str:

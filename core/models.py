@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 def initials_of(name: str) -> str:
     """Up to two initials for an avatar drawn locally ("Maria Rossi" -> "MR"), "?" if none."""
-    words = [w for w in name.split() if w[:1].isalnum()]
-    return "".join(w[0] for w in words[:2]).upper() or "?"
+    initials = [word[0] for word in name.split() if word[0].isalnum()]
+    return "".join(initials[:2]).upper() or "?"
 
 
 class TimeStampedModel(models.Model):
