@@ -61,7 +61,7 @@ def shell(env, code: str) -> str:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    tmp_path = migrated_site(tmp_path_factory, "workers")
+    tmp_path = migrated_site(tmp_path_factory.mktemp("workers"), tmp_path_factory)
     env = production_env(
         tmp_path, free_port(), WEB_CONCURRENCY="3", GUNICORN_THREADS="1", COMMENTS_RATE_LIMIT="5"
     )
