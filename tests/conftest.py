@@ -22,6 +22,37 @@ def pytest_collection_modifyitems(config, items):
             assert item.nodeid.endswith("@" + "_".join(groups)), item.nodeid
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _flush_by_delete_on_postgresql():
+    """A transactional test (transactional_db, live_server, the browser tests) ends with a flush
+    of every table. On PostgreSQL Django's flush is one TRUNCATE of all 66 tables, which takes
+    0.33 s whatever they hold (new files for each table and index); DELETE FROM each, in the
+    same transaction, takes 0.01 s for what a test leaves, so some 200 tests gain a minute of a
+    worker. The tables end as empty either way: foreign keys are deferred to the commit (all
+    of Django's are), there are no triggers, and the sequences are not reset by either (a
+    flush that asks for a reset, or for CASCADE, still truncates)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        yield
+        return
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    truncate = DatabaseOperations.sql_flush
+
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        if reset_sequences or allow_cascade:
+            return truncate(
+                self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+            )
+        delete_from = f"{style.SQL_KEYWORD('DELETE')} {style.SQL_KEYWORD('FROM')}"
+        return [f"{delete_from} {style.SQL_FIELD(self.quote_name(table))};" for table in tables]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(DatabaseOperations, "sql_flush", sql_flush)
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     """Fast hashing, a private media folder and an empty cache for every test."""
