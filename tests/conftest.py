@@ -5,6 +5,54 @@ import pytest
 from tests.factories import make_author, make_user
 
 
+@pytest.hookimpl(trylast=True)  # after tests/e2e/conftest.py has marked its modules' groups
+def pytest_collection_modifyitems(config, items):
+    """Under `--dist loadgroup`, the tests of one xdist_group go to one worker: pytest-xdist 3.8
+    tells its scheduler by a suffix it writes on `item._nodeid` ("test_x@group"), which pytest 9
+    no longer reads (the id is `item._id`), so every group was silently spread over the workers:
+    each worker set up a module's costly fixture (a gunicorn site, a browser) for its share of
+    the tests, and two production servers ran at once. The suffix is written where pytest 9 reads
+    it; where pytest-xdist did it (an older pytest, a newer xdist) nothing is changed."""
+    if not getattr(config.option, "loadgroup", False):  # set on xdist workers by --dist loadgroup
+        return
+    for item in items:
+        groups = sorted({str(mark.args[0]) for mark in item.iter_markers("xdist_group")})
+        if groups and "@" not in item.nodeid:
+            item._id = type(item._id).parse(f"{item.nodeid}@{'_'.join(groups)}")
+            assert item.nodeid.endswith("@" + "_".join(groups)), item.nodeid
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _flush_by_delete_on_postgresql():
+    """A transactional test (transactional_db, live_server, the browser tests) ends with a flush
+    of every table. On PostgreSQL Django's flush is one TRUNCATE of all 66 tables, which takes
+    0.33 s whatever they hold (new files for each table and index); DELETE FROM each, in the
+    same transaction, takes 0.01 s for what a test leaves, so some 200 tests gain a minute of a
+    worker. The tables end as empty either way: foreign keys are deferred to the commit (all
+    of Django's are), there are no triggers, and the sequences are not reset by either (a
+    flush that asks for a reset, or for CASCADE, still truncates)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        yield
+        return
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    truncate = DatabaseOperations.sql_flush
+
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        if reset_sequences or allow_cascade:
+            return truncate(
+                self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+            )
+        delete_from = f"{style.SQL_KEYWORD('DELETE')} {style.SQL_KEYWORD('FROM')}"
+        return [f"{delete_from} {style.SQL_FIELD(self.quote_name(table))};" for table in tables]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(DatabaseOperations, "sql_flush", sql_flush)
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     """Fast hashing, a private media folder and an empty cache for every test."""

@@ -4,6 +4,7 @@ import contextlib
 import gzip
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -93,12 +94,37 @@ def gunicorn(env):
         server.wait(timeout=10)
 
 
+_MADE: dict[str, Path] = {}
+
+
+def _made_once(tmp_path_factory, what: str) -> Path:
+    """A production database just migrated ("migrated") or the collected static files
+    ("static"), made once per test process rather than once per module or test: the production
+    modules share a pytest-xdist worker, and migrate and collectstatic (which gzips and
+    brotli-compresses every file) took 18 to 29 s of a busy machine. Neither depends on a
+    module's settings (workers, threads, rate limits)."""
+    if what not in _MADE:
+        made = tmp_path_factory.mktemp(f"production-{what}")
+        env = production_env(made, free_port())
+        manage(env, "migrate" if what == "migrated" else "collectstatic", "--noinput")
+        _MADE[what] = made
+    return _MADE[what]
+
+
+def migrated_site(tmp_path, tmp_path_factory, *, static: bool = True) -> Path:
+    """`tmp_path` made a site's folder: its own copy of the migrated database (its tests write
+    to it) and, with `static`, the collected static files (only read) linked."""
+    shutil.copy(_made_once(tmp_path_factory, "migrated") / "prod.sqlite3", tmp_path)
+    if static:
+        collected = _made_once(tmp_path_factory, "static") / "static"
+        (tmp_path / "static").symlink_to(collected, target_is_directory=True)
+    return tmp_path
+
+
 @pytest.fixture(scope="module")
 def production(tmp_path_factory):
-    tmp_path = tmp_path_factory.mktemp("production")
+    tmp_path = migrated_site(tmp_path_factory.mktemp("production"), tmp_path_factory)
     env = production_env(tmp_path, free_port())
-    manage(env, "migrate", "--noinput")
-    manage(env, "collectstatic", "--noinput")
     manage(
         env,
         "shell",

@@ -8,7 +8,13 @@ import urllib.parse
 
 import pytest
 
-from tests.test_production_server import free_port, gunicorn, manage, production_env
+from tests.test_production_server import (
+    free_port,
+    gunicorn,
+    manage,
+    migrated_site,
+    production_env,
+)
 
 # One pytest-xdist worker runs the production-server modules (--dist loadgroup): it starts each
 # module's server once, and two servers never compete for the cores.
@@ -55,12 +61,10 @@ def shell(env, code: str) -> str:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    tmp_path = tmp_path_factory.mktemp("workers")
+    tmp_path = migrated_site(tmp_path_factory.mktemp("workers"), tmp_path_factory)
     env = production_env(
         tmp_path, free_port(), WEB_CONCURRENCY="3", GUNICORN_THREADS="1", COMMENTS_RATE_LIMIT="5"
     )
-    manage(env, "migrate", "--noinput")
-    manage(env, "collectstatic", "--noinput")
     path = shell(
         env,
         "from tests.factories import make_article, make_comment;"

@@ -7,7 +7,13 @@ import sys
 
 import pytest
 
-from tests.test_production_server import BASE_DIR, free_port, manage, production_env
+from tests.test_production_server import (
+    BASE_DIR,
+    free_port,
+    manage,
+    migrated_site,
+    production_env,
+)
 
 SETUP = """
 from readership import counting
@@ -59,9 +65,9 @@ def killed_fold(env, where: str) -> None:
 
 
 @pytest.mark.parametrize("where", list(PATCHES))
-def test_a_fold_killed_mid_way_loses_and_doubles_nothing(tmp_path, where):
+def test_a_fold_killed_mid_way_loses_and_doubles_nothing(tmp_path, tmp_path_factory, where):
     env = production_env(tmp_path, free_port())
-    manage(env, "migrate", "--noinput")
+    migrated_site(tmp_path, tmp_path_factory, static=False)  # a copy of a migrated database
     manage(env, "shell", "--no-imports", "-c", SETUP)
     killed_fold(env, where)
     views, visitors = manage(env, "shell", "--no-imports", "-c", COUNT).split()

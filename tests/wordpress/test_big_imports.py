@@ -1,7 +1,7 @@
 """Big files: a whole magazine (terms, attachments, discussions of every size) and its Disqus
 comments come in correct and in flat memory. `make bench-moving` measures the real sizes (2,000
 against 20,000 posts, 10,000 against 200,000 comments) in processes of their own; these tests
-compare two smaller sizes with tracemalloc, ten times apart."""
+compare two smaller sizes with tracemalloc, five times apart."""
 
 import gc
 import tracemalloc
@@ -24,14 +24,18 @@ pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 # Every discussion at most this long, at both sizes: memory may follow the biggest discussion
 # (planned whole), never the file.
 BIGGEST = 40
-# Ten times the file may cost at most this share of its extra bytes in extra memory. Holding
+# Five times the file may cost at most this share of its extra bytes in extra memory. Holding
 # every post, thread or comment (as Python objects, bigger than their XML) costs more than the
 # file grows; what grows here is a small map by id (a Disqus thread's offsets; the export's
 # attachments and the posts whose images are rewritten at the end, about 1 KB a post) next to
 # a bounded cache still filling at these sizes (SQLite's prepared statements: bulk inserts of
-# every length, about 1.3 MB), which tracemalloc counts as growth. Measured: 0.51 for the
-# WordPress export (0.41 on PostgreSQL), 0.21 for the Disqus one (0.20); 0.62 and 0.57 while
-# each discussion was left in reference cycles (test_a_disqus_thread_once_imported_is_freed…).
+# every length, about 1.3 MB), which tracemalloc counts as growth. Measured at five times,
+# warmed on the small file: 0.57 for the WordPress export (0.49 on PostgreSQL), 0.32 for the
+# Disqus one (0.28); a reader keeping every record it yields (wxr._item, disqus._post patched
+# to keep what they return) measured 1.89 and 1.60, so the step tells flat from linear. At ten
+# times, warmed on the big file (more than twice the time: the slowest tests of the suite):
+# 0.51 (0.41) and 0.21 (0.20); 0.62 and 0.57 while each discussion was left in reference
+# cycles, which test_a_disqus_thread_once_imported_is_freed_at_once catches on its own.
 FLAT = {"wordpress": 0.8, "disqus": 0.5}
 
 
@@ -61,11 +65,13 @@ def site_import(path, **options):
     return wordpress_import(path=path, **options)
 
 
-def test_a_whole_magazine_ten_times_bigger_is_imported_in_flat_memory(tmp_path):
+def test_a_whole_magazine_five_times_bigger_is_imported_in_flat_memory(tmp_path):
     small = write_site_export(tmp_path / "small.xml", posts=100, comments=500, biggest=BIGGEST)
-    big = write_site_export(tmp_path / "big.xml", posts=1000, comments=5000, biggest=BIGGEST)
-    assert big.stat().st_size / small.stat().st_size > 8
-    site_import(big, dry_run=True)  # warm: imports and bounded caches (SQLite's statements…)
+    big = write_site_export(tmp_path / "big.xml", posts=500, comments=2500, biggest=BIGGEST)
+    assert big.stat().st_size / small.stat().st_size > 4
+    # Warm: imports and bounded caches (SQLite's statements…). What the small file leaves unfilled
+    # fills during the big import and counts against it: a stricter measure, not a looser one.
+    site_import(small, dry_run=True)
 
     # Not a dry run: what a transaction queues until its commit is measured too.
     small_peak = peak_bytes(lambda: site_import(small))
@@ -77,15 +83,14 @@ def test_a_whole_magazine_ten_times_bigger_is_imported_in_flat_memory(tmp_path):
     assert_flat("wordpress", small, big, small_peak, big_peak)
 
 
-def test_disqus_comments_ten_times_more_are_imported_in_flat_memory(tmp_path):
+def test_disqus_comments_five_times_more_are_imported_in_flat_memory(tmp_path):
     site_import(write_site_export(tmp_path / "site.xml", posts=300, comments=0))
     small = write_disqus_site_export(
         tmp_path / "small.xml", posts=1000, articles=300, biggest=BIGGEST
     )
-    big = write_disqus_site_export(
-        tmp_path / "big.xml", posts=10_000, articles=300, biggest=BIGGEST
-    )
-    disqus_import(path=big, dry_run=True)  # warm: imports and bounded caches (SQLite's statements…)
+    big = write_disqus_site_export(tmp_path / "big.xml", posts=5000, articles=300, biggest=BIGGEST)
+    assert big.stat().st_size / small.stat().st_size > 4
+    disqus_import(path=small, dry_run=True)  # warm, as above
 
     small_peak = peak_bytes(lambda: disqus_import(path=small, dry_run=True))
     big_peak = peak_bytes(lambda: disqus_import(path=big, dry_run=True))
