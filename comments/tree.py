@@ -17,10 +17,11 @@ from comments.models import Comment
 
 @dataclass
 class RenderedTree:
-    # The threads' markup, each piece as rendered: kept and spliced into the page as pieces
-    # (most are ASCII, which pickling and encoding copy as they are; joined, one accented
-    # letter anywhere makes the whole tree cost a character-by-character conversion).
-    pieces: tuple[str, ...]
+    # The list's markup in pieces (its opening, each thread, its end), encoded in UTF-8 once,
+    # when a thread is rendered: kept so (pickled and unpickled as a copy) and spliced into the
+    # page so (core.splice), never joined into one text. Joined, a megabyte of comments was
+    # converted character by character each time it was kept, read back or sent.
+    pieces: tuple[bytes, ...]
     count: int  # approved comments only
     reply_ids: frozenset = field(default_factory=frozenset)
     own_pending: frozenset = field(default_factory=frozenset)  # the viewer's, still held
@@ -30,7 +31,7 @@ class RenderedTree:
     def html(self) -> str:
         """The whole list, escaped markup throughout (see `pieces` for the page's use)."""
         # Every piece is template output, escaped there; joining them adds no user text.
-        return mark_safe("".join(self.pieces))  # noqa: S308
+        return mark_safe(b"".join(self.pieces).decode())  # noqa: S308
 
 
 def render_tree(
@@ -74,7 +75,7 @@ def render_tree(
                 own_pending=own_pending,
                 reply_level_limit=reply_level_limit,
                 editable=editable,
-            )
+            ).encode()
             fresh += 1
         if fingerprint:
             shared[fingerprint] = html
@@ -84,7 +85,7 @@ def render_tree(
 
     approved = [c for c in rows if c.status == Comment.Status.APPROVED]
     return RenderedTree(
-        pieces=('<ol class="comment-list">', *parts, "</ol>") if rows else (),
+        pieces=(b'<ol class="comment-list">', *parts, b"</ol>") if rows else (),
         count=len(approved),
         reply_ids=frozenset(c.id for c in approved if c.level < reply_level_limit),
         own_pending=frozenset(

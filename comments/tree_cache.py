@@ -75,13 +75,13 @@ def threads_key(article_id: int, view: str, suffix: str | None = None) -> str:
     return f"comments:threads:{article_id}:{view}:{suffix or _suffix()}"
 
 
-def get_threads(article_id: int, view: str) -> dict[str, str]:
-    """The view's rendered threads by fingerprint, as last kept (one read)."""
+def get_threads(article_id: int, view: str) -> dict[str, bytes]:
+    """The view's rendered threads (UTF-8) by fingerprint, as last kept (one read)."""
     kept = cache.get(threads_key(article_id, view))
     return kept if isinstance(kept, dict) else {}
 
 
-def set_threads(article_id: int, view: str, rendered: dict[str, str]) -> None:
+def set_threads(article_id: int, view: str, rendered: dict[str, bytes]) -> None:
     """Keep exactly the threads the view shows now: a thread gone or changed leaves the entry
     with its old fingerprint, so the entry never grows past one page's threads."""
     cache.set(threads_key(article_id, view), rendered, conf.get("COMMENTS_TREE_CACHE_SECONDS"))

@@ -3,11 +3,10 @@
 import pytest
 from django.http import HttpResponse, StreamingHttpResponse
 from django.template import engines
-from django.utils.safestring import mark_safe
 
 from core import splice
 
-PIECES = (mark_safe("<ol>"), mark_safe("<li>Ciao, è già l\u2019ora 🙂</li>"), mark_safe("</ol>"))
+PIECES = (b"<ol>", "<li>Ciao, è già l\u2019ora 🙂</li>".encode(), b"</ol>")
 FRAME = (
     "<main>{% for x in outer %}<div>{{ x }}</div>{% endfor %}"
     "<p>Cerca\u2026 \u2013 fine</p></main>"  # past Latin-1: the page is two bytes a character
@@ -51,7 +50,7 @@ def test_a_text_that_looks_like_a_marker_is_left_as_it_is():
     assert response.content.decode().startswith(f"<p>{fake}</p><ol>")
 
 
-@pytest.mark.parametrize("pieces", [(), (mark_safe(""),)])
+@pytest.mark.parametrize("pieces", [(), (b"",)])
 def test_an_empty_fragment_adds_nothing(pieces):
     response = splice.spliced(lambda: HttpResponse(f"<p>{splice.fragment(pieces)}</p>"))
 
@@ -64,3 +63,16 @@ def test_a_streaming_answer_is_left_alone():
         return StreamingHttpResponse(iter([b"<p>", b"</p>"]))
 
     assert b"".join(splice.spliced(stream).streaming_content) == b"<p></p>"
+
+
+def test_a_page_in_another_charset_gets_the_fragment_in_it():
+    pieces = (b"<p>", "caff\u00e8".encode(), b"</p>")
+
+    def render_latin():
+        return HttpResponse(
+            f"<main>{splice.fragment(pieces)}</main>", content_type="text/html; charset=latin-1"
+        )
+
+    response = splice.spliced(render_latin)
+
+    assert response.content == "<main><p>caff\u00e8</p></main>".encode("latin-1")
