@@ -16,6 +16,7 @@ comment also has a permanent address, /commento/<id>/, that redirects to its pag
 import math
 from dataclasses import dataclass, field, fields
 from itertools import groupby
+from operator import attrgetter
 from urllib.parse import urlencode
 
 from django.core.cache import cache
@@ -243,7 +244,12 @@ def _is_pick(row) -> bool:
     return bool(row.picked) and row.status == APPROVED
 
 
-def _page_rows(
+def _page_rows(article, **kwargs) -> list:
+    """The visible rows of one page's threads, thread after thread in the page's order."""
+    return [row for thread in _page_threads(article, **kwargs) for row in thread]
+
+
+def _page_threads(
     article,
     *,
     order: str,
@@ -251,8 +257,8 @@ def _page_rows(
     per_page: int | None,
     own_pending: frozenset,
     fields: tuple = (),
-):
-    """The visible rows of one page's threads, thread after thread in the page's order, with
+) -> list[list]:
+    """One page's threads in the page's order, each its visible rows in tree order, with
     `fields` of Comment beside what the markup needs."""
     roots = None
     if per_page is not None or own_pending:
@@ -267,9 +273,9 @@ def _page_rows(
         .annotate(**_row_totals(article, own_pending))
         .values_list(*Comment.TREE_FIELDS, *TREE_ANNOTATIONS, *_ROW_TOTALS, *fields, named=True)
     )
-    threads = [list(thread) for _, thread in groupby(rows, key=lambda c: c.tree_id)]
+    threads = [list(thread) for _, thread in groupby(rows, key=attrgetter("tree_id"))]
     threads.sort(key=_thread_key(order))
-    return [row for thread in threads for row in thread]
+    return threads
 
 
 def _complete(cached) -> bool:
@@ -300,16 +306,16 @@ def comment_page(
             return cached
     per_page = _per_page()
     last_first = rules.default_page == DefaultPage.LAST and order == rules.default_order
-    rows = []
+    shown = []  # the page's threads, each its rows
     if number is not None or not last_first:
         # The usual case costs this one query: the page's rows carry the two totals.
         resolved = number or 1
-        rows = _page_rows(
+        shown = _page_threads(
             article, order=order, start=(resolved - 1) * (per_page or 0), per_page=per_page,
             own_pending=own_pending,
         )  # fmt: skip
-    if rows:
-        approved, threads = rows[0].approved_total, rows[0].threads_total
+    if shown:
+        approved, threads = shown[0][0].approved_total, shown[0][0].threads_total
     elif (number or 1) == 1 and not last_first:
         approved = threads = 0  # page 1 is empty only when nothing at all is shown
     else:
@@ -318,8 +324,8 @@ def comment_page(
     num_pages = max(1, math.ceil(threads / per_page)) if per_page else 1
     default_number = num_pages if last_first else 1
     resolved = min(number or default_number, num_pages)
-    if not rows and threads:
-        rows = _page_rows(
+    if not shown and threads:
+        shown = _page_threads(
             article, order=order, start=(resolved - 1) * (per_page or 0), per_page=per_page,
             own_pending=own_pending,
         )  # fmt: skip
@@ -327,7 +333,7 @@ def comment_page(
         tree=render_tree(
             article,
             own_pending=own_pending,
-            rows=rows,
+            threads=shown,
             editable=editable,
             view=f"{order}:{resolved}",
         ),
@@ -339,7 +345,7 @@ def comment_page(
         approved=approved,
         threads=threads,
         own_pending=own_pending,
-        picks=_picks(article, rows, approved),
+        picks=_picks(article, shown[0] if shown else [], approved),
     )
     if key is not None:
         cache.set(key, page, conf.get("COMMENTS_TREE_CACHE_SECONDS"))

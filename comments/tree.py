@@ -8,11 +8,15 @@ threads come from the cache (see comments.tree_cache).
 
 from dataclasses import dataclass, field
 from itertools import groupby
+from operator import attrgetter
 
 from django.utils.safestring import mark_safe
 
 from comments import discussion, render, tree_cache
 from comments.models import Comment
+
+APPROVED = Comment.Status.APPROVED
+PENDING = Comment.Status.PENDING
 
 
 @dataclass
@@ -38,30 +42,29 @@ def render_tree(
     article,
     *,
     own_pending: frozenset = frozenset(),
-    rows=None,
+    threads=None,
     editable: frozenset = frozenset(),
     view: str = "tree",
 ) -> RenderedTree:
     """Read the visible tree (one query); render only the threads the cache does not have.
 
     Threads holding the viewer's own pending comments are personal: rendered fresh, never
-    stored in the shared cache. `rows` (whole threads, each in tree order) renders a part of
-    the tree instead, as comments.paging does, naming it `view` (its threads are kept together
-    under that name). Threads holding a comment the viewer may still edit (`editable`,
+    stored in the shared cache. `threads` (whole threads, each its rows in tree order) renders
+    a part of the tree instead, as comments.paging does, naming it `view` (its threads are kept
+    together under that name). Threads holding a comment the viewer may still edit (`editable`,
     comments.editing) are personal too: they carry an "Edit" link. A page with personal threads
     only reads the kept threads: it never writes them, so it cannot evict the shared ones.
     """
-    if rows is None:
+    if threads is None:
         rows = Comment.objects.visible_tree(article, also_pk=own_pending)
-    rows = list(rows)
-    threads = [list(thread) for _, thread in groupby(rows, key=lambda c: c.tree_id)]
+        threads = [list(thread) for _, thread in groupby(rows, key=attrgetter("tree_id"))]
     mine = own_pending | editable
     personal = [bool(mine) and any(c.id in mine for c in thread) for thread in threads]
     fingerprints = [
         None if is_personal else tree_cache.thread_fingerprint(thread)
         for thread, is_personal in zip(threads, personal, strict=True)
     ]
-    cached = tree_cache.get_threads(article.pk, view) if rows else {}
+    cached = tree_cache.get_threads(article.pk, view) if threads else {}
     reply_level_limit = discussion.max_depth() - 1
     labels = None
     parts, shared, fresh = [], {}, 0
@@ -83,13 +86,19 @@ def render_tree(
     if not any(personal) and (fresh or len(shared) != len(cached)):
         tree_cache.set_threads(article.pk, view, shared)
 
-    approved = [c for c in rows if c.status == Comment.Status.APPROVED]
+    count, reply_ids, still_pending = 0, set(), set()
+    for thread in threads:
+        for c in thread:
+            if c.status == APPROVED:
+                count += 1
+                if c.level < reply_level_limit:
+                    reply_ids.add(c.id)
+            elif c.status == PENDING and c.id in own_pending:
+                still_pending.add(c.id)
     return RenderedTree(
-        pieces=(b'<ol class="comment-list">', *parts, b"</ol>") if rows else (),
-        count=len(approved),
-        reply_ids=frozenset(c.id for c in approved if c.level < reply_level_limit),
-        own_pending=frozenset(
-            c.id for c in rows if c.id in own_pending and c.status == Comment.Status.PENDING
-        ),
+        pieces=(b'<ol class="comment-list">', *parts, b"</ol>") if threads else (),
+        count=count,
+        reply_ids=frozenset(reply_ids),
+        own_pending=frozenset(still_pending),
         rendered_threads=fresh,
     )
