@@ -5,23 +5,6 @@ import pytest
 from tests.factories import make_author, make_user
 
 
-@pytest.hookimpl(trylast=True)  # after tests/e2e/conftest.py has marked its modules' groups
-def pytest_collection_modifyitems(config, items):
-    """Under `--dist loadgroup`, the tests of one xdist_group go to one worker: pytest-xdist 3.8
-    tells its scheduler by a suffix it writes on `item._nodeid` ("test_x@group"), which pytest 9
-    no longer reads (the id is `item._id`), so every group was silently spread over the workers:
-    each worker set up a module's costly fixture (a gunicorn site, a browser) for its share of
-    the tests, and two production servers ran at once. The suffix is written where pytest 9 reads
-    it; where pytest-xdist did it (an older pytest, a newer xdist) nothing is changed."""
-    if not getattr(config.option, "loadgroup", False):  # set on xdist workers by --dist loadgroup
-        return
-    for item in items:
-        groups = sorted({str(mark.args[0]) for mark in item.iter_markers("xdist_group")})
-        if groups and "@" not in item.nodeid:
-            item._id = type(item._id).parse(f"{item.nodeid}@{'_'.join(groups)}")
-            assert item.nodeid.endswith("@" + "_".join(groups)), item.nodeid
-
-
 @pytest.fixture(scope="session", autouse=True)
 def _flush_by_delete_on_postgresql():
     """A transactional test (transactional_db, live_server, the browser tests) ends with a flush
