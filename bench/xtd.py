@@ -46,7 +46,7 @@ from bench.tree_shape import SEED
 ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".bench-venv-xtd"
 COUNT = 1_000
-REPEAT = 15
+REPEAT = 25
 GOAL = 10
 
 
