@@ -53,5 +53,5 @@ def test_article_page_serves_the_tree_from_redis(client):
     assert "Servito dalla cache condivisa." in client.get(article.get_absolute_url()).text
     # The rendered threads are in Redis itself, where every other process finds them.
     redis = cache._cache.get_client()
-    stored = [redis.get(key) for key in redis.keys("*comments:thread:*")]
+    stored = [redis.get(key) for key in redis.keys("*comments:threads:*")]
     assert any(b"Servito dalla cache condivisa." in value for value in stored)
