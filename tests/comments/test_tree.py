@@ -267,17 +267,29 @@ def test_a_readers_own_pending_thread_never_enters_the_shared_cache(client):
     assert cache.get(tree_cache.threads_key(article.pk, "tree")) == kept
 
 
-def test_the_article_page_holds_the_threads_exactly_as_rendered_and_no_marker(client):
+def test_the_article_page_holds_the_threads_exactly_as_rendered_and_no_marker():
     # The threads join the page as bytes after its templates (core.splice): the page must read
-    # as if the templates had printed them, accented letters and emoji included.
+    # as if the templates had printed them, accented letters and emoji included, both when it
+    # is rendered and when it is served kept with this visitor's token filled in. A browser
+    # as in production: CSRF checked, its CSRF cookie sent, a 500 answered rather than raised.
     from comments.paging import comment_page
+    from tests.factories import CSRF_SECRET, csrf_browser
 
     article = make_article()
     root = make_comment(article, body="Già letto: è così 🙂")
     make_comment(article, parent=root, author_name="Zoë “Z”")
+    browser = csrf_browser()
 
-    html = client.get(article.get_absolute_url()).content.decode()
+    rendered = browser.get(article.get_absolute_url())
+    with CaptureQueriesContext(connection) as queries:
+        kept = browser.get(article.get_absolute_url())
+    assert queries.captured_queries == []  # the kept page, not a second render
 
-    assert comment_page(article).tree.html in html
-    assert "Già letto: è così 🙂" in html and "Zoë “Z”" in html
-    assert "splice" not in html
+    threads = comment_page(article).tree.html
+    for response in (rendered, kept):
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert threads in html
+        assert "Già letto: è così 🙂" in html and "Zoë “Z”" in html
+        assert "splice" not in html and "pagecachehole" not in html
+        assert 'name="csrfmiddlewaretoken"' in html and CSRF_SECRET not in html
